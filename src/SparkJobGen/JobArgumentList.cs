@@ -1,0 +1,150 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Xml;
+
+namespace SparkJobGen;
+
+/// <summary>
+/// Renders typed job parameters into the argument list passed to the Python script, culture-invariantly.
+/// Generated <c>ToJobArguments()</c> methods call it; every value becomes exactly one argv element, never a shell string.
+/// </summary>
+/// <remarks>
+/// A value is written as two elements, <c>--flag value</c>, except when the value itself begins with <c>-</c>: then it is
+/// written as one element <c>--flag=value</c>, so argparse-style parsers read it as the flag's value and never as another option.
+/// Dates render as ISO 8601 (<c>2026-11-24</c>, round-trip <c>O</c> for date-times), durations as ISO 8601 durations
+/// (<c>PT1H30M</c>), numbers in their shortest round-trip invariant form. <see langword="null"/> values are omitted.
+/// </remarks>
+public sealed class JobArgumentList : IReadOnlyList<string>
+{
+    private readonly List<string> _items = new();
+
+    /// <inheritdoc />
+    public int Count => _items.Count;
+
+    /// <inheritdoc />
+    public string this[int index] => _items[index];
+
+    /// <summary>Adds <paramref name="flag"/> with a string value; omitted when <paramref name="value"/> is null.</summary>
+    /// <param name="flag">The flag, for example <c>--input</c>.</param>
+    /// <param name="value">The value, passed through exactly.</param>
+    public JobArgumentList Add(string flag, string? value)
+    {
+        ValidateFlag(flag);
+        if (value is null)
+        {
+            return this;
+        }
+
+        if (value.Length > 0 && value[0] == '-')
+        {
+            _items.Add(flag + "=" + value);
+        }
+        else
+        {
+            _items.Add(flag);
+            _items.Add(value);
+        }
+
+        return this;
+    }
+
+    /// <summary>Adds a boolean flag: present when <paramref name="value"/> is true, omitted otherwise.</summary>
+    /// <param name="flag">The flag, for example <c>--dry-run</c>.</param>
+    /// <param name="value">Whether the flag is set.</param>
+    public JobArgumentList AddFlag(string flag, bool? value)
+    {
+        ValidateFlag(flag);
+        if (value == true)
+        {
+            _items.Add(flag);
+        }
+
+        return this;
+    }
+
+    /// <summary>Adds an integer.</summary>
+    /// <param name="flag">The flag.</param>
+    /// <param name="value">The value; omitted when null.</param>
+    public JobArgumentList Add(string flag, int? value) =>
+        Add(flag, value?.ToString(CultureInfo.InvariantCulture));
+
+    /// <summary>Adds a 64-bit integer.</summary>
+    /// <param name="flag">The flag.</param>
+    /// <param name="value">The value; omitted when null.</param>
+    public JobArgumentList Add(string flag, long? value) =>
+        Add(flag, value?.ToString(CultureInfo.InvariantCulture));
+
+    /// <summary>Adds a double in its shortest round-trip invariant form (<c>0.5</c>, <c>1E-07</c>, <c>NaN</c>).</summary>
+    /// <param name="flag">The flag.</param>
+    /// <param name="value">The value; omitted when null.</param>
+    public JobArgumentList Add(string flag, double? value) =>
+        Add(flag, value?.ToString("R", CultureInfo.InvariantCulture));
+
+    /// <summary>Adds a decimal in invariant form, keeping its scale (<c>1.50</c>).</summary>
+    /// <param name="flag">The flag.</param>
+    /// <param name="value">The value; omitted when null.</param>
+    public JobArgumentList Add(string flag, decimal? value) =>
+        Add(flag, value?.ToString(CultureInfo.InvariantCulture));
+
+    /// <summary>Adds a date as ISO 8601 <c>yyyy-MM-dd</c>.</summary>
+    /// <param name="flag">The flag.</param>
+    /// <param name="value">The value; omitted when null.</param>
+    public JobArgumentList Add(string flag, DateOnly? value) =>
+        Add(flag, value?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+
+    /// <summary>Adds a date and time in ISO 8601 round-trip form (<c>2026-11-24T08:30:00.0000000Z</c>).</summary>
+    /// <param name="flag">The flag.</param>
+    /// <param name="value">The value; omitted when null.</param>
+    public JobArgumentList Add(string flag, DateTime? value) =>
+        Add(flag, value?.ToString("O", CultureInfo.InvariantCulture));
+
+    /// <summary>Adds a date and time with offset in ISO 8601 round-trip form (<c>2026-11-24T08:30:00.0000000+01:00</c>).</summary>
+    /// <param name="flag">The flag.</param>
+    /// <param name="value">The value; omitted when null.</param>
+    public JobArgumentList Add(string flag, DateTimeOffset? value) =>
+        Add(flag, value?.ToString("O", CultureInfo.InvariantCulture));
+
+    /// <summary>Adds a duration as an ISO 8601 duration (<c>PT1H30M</c>, <c>P2D</c>, <c>-PT5S</c>).</summary>
+    /// <param name="flag">The flag.</param>
+    /// <param name="value">The value; omitted when null.</param>
+    public JobArgumentList Add(string flag, TimeSpan? value) =>
+        Add(flag, value is { } duration ? XmlConvert.ToString(duration) : null);
+
+    /// <summary>Adds a URI exactly as it was written (<see cref="Uri.OriginalString"/>).</summary>
+    /// <param name="flag">The flag.</param>
+    /// <param name="value">The value; omitted when null.</param>
+    public JobArgumentList Add(string flag, Uri? value) => Add(flag, value?.OriginalString);
+
+    /// <summary>Adds an enum member by name (numeric value when the value is not a named member).</summary>
+    /// <typeparam name="TEnum">The enum type.</typeparam>
+    /// <param name="flag">The flag.</param>
+    /// <param name="value">The value; omitted when null.</param>
+    public JobArgumentList AddEnum<TEnum>(string flag, TEnum? value)
+        where TEnum : struct, Enum =>
+        Add(flag, value?.ToString());
+
+    /// <summary>Adds a formattable value with an explicit invariant-culture format string.</summary>
+    /// <param name="flag">The flag.</param>
+    /// <param name="value">The value; omitted when null.</param>
+    /// <param name="format">The format string, for example <c>yyyyMMdd</c>.</param>
+    public JobArgumentList AddFormatted(string flag, IFormattable? value, string format) =>
+        Add(flag, value?.ToString(format, CultureInfo.InvariantCulture));
+
+    /// <inheritdoc />
+    public IEnumerator<string> GetEnumerator() => _items.GetEnumerator();
+
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    /// <summary>Copies the arguments into an immutable array.</summary>
+    public IReadOnlyList<string> ToArray() => _items.ToArray();
+
+    private static void ValidateFlag(string flag)
+    {
+        if (string.IsNullOrWhiteSpace(flag))
+        {
+            throw new ArgumentException("A job parameter flag must not be empty.", nameof(flag));
+        }
+    }
+}
