@@ -1,0 +1,255 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Text;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+
+namespace SparkJobGen.Generators.Declarations;
+
+/// <summary>
+/// Reads what a job class declares, from symbols: its identity, the environment requirements that apply to it (from the job,
+/// its base classes nearest first, then its assembly) and its parameters. Shared by the generator (which maps the result to
+/// plain equatable records at once) and the analyzers (which use the attribute applications for locations).
+/// </summary>
+internal static class JobDeclarationReader
+{
+    /// <summary>Reads the job's name, script and environment from its <c>[SparkJob]</c> application, applying defaults.</summary>
+    /// <param name="job">The job class.</param>
+    /// <param name="sparkJobAttribute">Its <c>[SparkJob]</c> application.</param>
+    /// <returns>The identity, or <see langword="null"/> when the script argument is missing or not a constant string.</returns>
+    public static JobIdentity? ReadIdentity(INamedTypeSymbol job, AttributeData sparkJobAttribute)
+    {
+        if (sparkJobAttribute.ConstructorArguments.Length != 1 || sparkJobAttribute.ConstructorArguments[0].Value is not string script)
+        {
+            return null;
+        }
+
+        string? name = null;
+        string? environment = null;
+        foreach (var named in sparkJobAttribute.NamedArguments)
+        {
+            if (named.Key == "Name")
+            {
+                name = named.Value.Value as string;
+            }
+            else if (named.Key == "Environment")
+            {
+                environment = named.Value.Value as string;
+            }
+        }
+
+        name = string.IsNullOrWhiteSpace(name) ? ToKebabCase(job.Name) : name!.Trim();
+        environment = string.IsNullOrWhiteSpace(environment) ? name : environment!.Trim();
+        return new JobIdentity(name, NormalizeScriptPath(script), environment);
+    }
+
+    /// <summary>
+    /// Every requirement attribute that applies to <paramref name="job"/>, in precedence order: the job's own (in source
+    /// order), then each base class from nearest to farthest, then the job's assembly. Applications whose arguments are
+    /// not constant strings are skipped.
+    /// </summary>
+    /// <param name="job">The job class.</param>
+    /// <param name="symbols">The resolved attribute types.</param>
+    /// <param name="cancellationToken">Cancels the walk.</param>
+    public static ImmutableArray<DeclaredRequirement> ReadRequirements(
+        INamedTypeSymbol job,
+        JobAttributeSymbols symbols,
+        CancellationToken cancellationToken)
+    {
+        var result = ImmutableArray.CreateBuilder<DeclaredRequirement>();
+        AddRequirements(result, job, job.GetAttributes(), DeclarationScope.Job, symbols);
+        for (var type = job.BaseType; type is not null && type.SpecialType != SpecialType.System_Object; type = type.BaseType)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            AddRequirements(result, type, type.GetAttributes(), DeclarationScope.BaseClass, symbols);
+        }
+
+        AddRequirements(result, job.ContainingAssembly, job.ContainingAssembly.GetAttributes(), DeclarationScope.Assembly, symbols);
+        return result.ToImmutable();
+    }
+
+    /// <summary>
+    /// The properties marked <c>[JobParameter]</c>, base classes first, each type in source order. Overrides are read
+    /// from the declaration that carries the attribute; the most derived declaration of a property wins.
+    /// </summary>
+    /// <param name="job">The job class.</param>
+    /// <param name="symbols">The resolved attribute types.</param>
+    /// <param name="cancellationToken">Cancels the walk.</param>
+    public static ImmutableArray<DeclaredParameter> ReadParameters(
+        INamedTypeSymbol job,
+        JobAttributeSymbols symbols,
+        CancellationToken cancellationToken)
+    {
+        var chain = new List<INamedTypeSymbol>();
+        for (var type = job; type is not null && type.SpecialType != SpecialType.System_Object; type = type.BaseType)
+        {
+            chain.Add(type);
+        }
+
+        chain.Reverse();
+        var result = ImmutableArray.CreateBuilder<DeclaredParameter>();
+        var seen = new HashSet<string>();
+        foreach (var type in chain)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            foreach (var member in type.GetMembers())
+            {
+                if (member is not IPropertySymbol { IsStatic: false, IsIndexer: false } property)
+                {
+                    continue;
+                }
+
+                var attribute = FindParameterAttribute(property, symbols);
+                if (attribute is null || seen.Contains(property.Name))
+                {
+                    continue;
+                }
+
+                // Bind to the most derived declaration of the name so the generated code reads the visible member.
+                var visible = FindMostDerived(job, property.Name) ?? property;
+                seen.Add(property.Name);
+                var flag = attribute.ConstructorArguments.Length == 1 && attribute.ConstructorArguments[0].Value is string explicitFlag
+                    ? explicitFlag
+                    : "--" + ToKebabCase(property.Name);
+                string? format = null;
+                foreach (var named in attribute.NamedArguments)
+                {
+                    if (named.Key == "Format")
+                    {
+                        format = named.Value.Value as string;
+                    }
+                }
+
+                result.Add(new DeclaredParameter(visible, attribute, flag, format, ParameterTypes.Classify(visible.Type)));
+            }
+        }
+
+        return result.ToImmutable();
+    }
+
+    /// <summary>Converts a PascalCase or camelCase identifier to kebab-case: <c>ScoreCustomers</c> → <c>score-customers</c>, <c>HTTPPort</c> → <c>http-port</c>.</summary>
+    /// <param name="identifier">The identifier.</param>
+    public static string ToKebabCase(string identifier)
+    {
+        var builder = new StringBuilder(identifier.Length + 8);
+        for (var i = 0; i < identifier.Length; i++)
+        {
+            var c = identifier[i];
+            if (c == '_')
+            {
+                if (builder.Length > 0 && builder[builder.Length - 1] != '-')
+                {
+                    builder.Append('-');
+                }
+
+                continue;
+            }
+
+            if (char.IsUpper(c))
+            {
+                var previousIsLowerOrDigit = i > 0 && (char.IsLower(identifier[i - 1]) || char.IsDigit(identifier[i - 1]));
+                var endsAcronym = i > 0 && char.IsUpper(identifier[i - 1]) && i + 1 < identifier.Length && char.IsLower(identifier[i + 1]);
+                if (builder.Length > 0 && builder[builder.Length - 1] != '-' && (previousIsLowerOrDigit || endsAcronym))
+                {
+                    builder.Append('-');
+                }
+
+                builder.Append(char.ToLowerInvariant(c));
+            }
+            else
+            {
+                builder.Append(c);
+            }
+        }
+
+        return builder.ToString().Trim('-');
+    }
+
+    /// <summary>Normalizes a script path: forward slashes, no leading <c>./</c>.</summary>
+    /// <param name="script">The declared script path.</param>
+    public static string NormalizeScriptPath(string script)
+    {
+        var normalized = script.Trim().Replace('\\', '/');
+        while (normalized.StartsWith("./", System.StringComparison.Ordinal))
+        {
+            normalized = normalized.Substring(2);
+        }
+
+        return normalized;
+    }
+
+    private static void AddRequirements(
+        ImmutableArray<DeclaredRequirement>.Builder result,
+        ISymbol declaringSymbol,
+        ImmutableArray<AttributeData> attributes,
+        DeclarationScope scope,
+        JobAttributeSymbols symbols)
+    {
+        foreach (var attribute in attributes)
+        {
+            if (!symbols.TryGetRequirementKind(attribute, out var kind))
+            {
+                continue;
+            }
+
+            var arguments = attribute.ConstructorArguments;
+            if (arguments.Length == 0 || arguments[0].Kind == TypedConstantKind.Error || arguments[0].Value is not string first)
+            {
+                continue;
+            }
+
+            string? second = arguments.Length > 1 ? arguments[1].Value as string : null;
+            string? build = null;
+            foreach (var named in attribute.NamedArguments)
+            {
+                if (named.Key == "Build")
+                {
+                    build = named.Value.Value as string;
+                }
+            }
+
+            var requirement = kind switch
+            {
+                RequirementKind.PythonVersion => new DeclaredRequirement(kind, "python", first, null, scope, declaringSymbol, attribute),
+                RequirementKind.PySpark => new DeclaredRequirement(kind, "pyspark", first, null, scope, declaringSymbol, attribute),
+                RequirementKind.CondaChannel => new DeclaredRequirement(kind, first, null, null, scope, declaringSymbol, attribute),
+                RequirementKind.SparkConf when second is null => (DeclaredRequirement?)null,
+                _ => new DeclaredRequirement(kind, first, second, build, scope, declaringSymbol, attribute),
+            };
+
+            if (requirement is { } value)
+            {
+                result.Add(value);
+            }
+        }
+    }
+
+    private static AttributeData? FindParameterAttribute(IPropertySymbol property, JobAttributeSymbols symbols)
+    {
+        foreach (var attribute in property.GetAttributes())
+        {
+            if (symbols.IsJobParameter(attribute))
+            {
+                return attribute;
+            }
+        }
+
+        return null;
+    }
+
+    private static IPropertySymbol? FindMostDerived(INamedTypeSymbol job, string name)
+    {
+        for (var type = job; type is not null; type = type.BaseType)
+        {
+            foreach (var member in type.GetMembers(name))
+            {
+                if (member is IPropertySymbol property)
+                {
+                    return property;
+                }
+            }
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,168 @@
+using Microsoft.CodeAnalysis;
+
+namespace SparkJobGen.Generators.Declarations;
+
+/// <summary>The scalar kinds a job parameter can have.</summary>
+internal enum ParameterKind
+{
+    /// <summary>Not a supported parameter type.</summary>
+    Unsupported,
+
+    /// <summary><see cref="string"/>.</summary>
+    String,
+
+    /// <summary><see cref="bool"/>: a flag present when true.</summary>
+    Boolean,
+
+    /// <summary><see cref="int"/>.</summary>
+    Int32,
+
+    /// <summary><see cref="long"/>.</summary>
+    Int64,
+
+    /// <summary><see cref="double"/>.</summary>
+    Double,
+
+    /// <summary><see cref="decimal"/>.</summary>
+    Decimal,
+
+    /// <summary><c>System.DateOnly</c>.</summary>
+    DateOnly,
+
+    /// <summary><see cref="System.DateTime"/>.</summary>
+    DateTime,
+
+    /// <summary><see cref="System.DateTimeOffset"/>.</summary>
+    DateTimeOffset,
+
+    /// <summary><see cref="System.TimeSpan"/>.</summary>
+    TimeSpan,
+
+    /// <summary><see cref="System.Uri"/>.</summary>
+    Uri,
+
+    /// <summary>Any enum type.</summary>
+    Enum,
+}
+
+/// <summary>A classified parameter type.</summary>
+/// <param name="Kind">The scalar kind (of the element, for lists).</param>
+/// <param name="IsList">Whether the parameter is a list whose flag repeats per element.</param>
+/// <param name="ScalarTypeName">The fully qualified scalar type (<c>global::</c>-prefixed), used for enums and casts.</param>
+internal readonly record struct ParameterTypeInfo(ParameterKind Kind, bool IsList, string ScalarTypeName)
+{
+    /// <summary>Whether the type is supported.</summary>
+    public bool IsSupported => Kind != ParameterKind.Unsupported;
+
+    /// <summary>Whether a <c>Format</c> string applies (the scalar is <c>IFormattable</c>).</summary>
+    public bool IsFormattable => Kind is ParameterKind.Int32 or ParameterKind.Int64 or ParameterKind.Double or ParameterKind.Decimal
+        or ParameterKind.DateOnly or ParameterKind.DateTime or ParameterKind.DateTimeOffset or ParameterKind.TimeSpan;
+}
+
+/// <summary>Classifies property types into the parameter kinds the generator can render.</summary>
+internal static class ParameterTypes
+{
+    /// <summary>Classifies <paramref name="type"/>: a supported scalar, its nullable form, or an array or
+    /// <c>IEnumerable&lt;T&gt;</c>-implementing reference type of one.</summary>
+    /// <param name="type">The property type.</param>
+    public static ParameterTypeInfo Classify(ITypeSymbol type)
+    {
+        var scalar = ClassifyScalar(type);
+        if (scalar.IsSupported)
+        {
+            return scalar;
+        }
+
+        ITypeSymbol? element = null;
+        if (type is IArrayTypeSymbol { Rank: 1 } array)
+        {
+            element = array.ElementType;
+        }
+        else if (type is INamedTypeSymbol { IsReferenceType: true } named)
+        {
+            element = FindEnumerableElement(named);
+        }
+
+        if (element is not null)
+        {
+            var elementInfo = ClassifyScalar(element);
+            if (elementInfo.IsSupported && elementInfo.Kind != ParameterKind.Boolean)
+            {
+                return elementInfo with { IsList = true };
+            }
+        }
+
+        return new ParameterTypeInfo(ParameterKind.Unsupported, false, type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat));
+    }
+
+    private static ParameterTypeInfo ClassifyScalar(ITypeSymbol type)
+    {
+        // Nullable<T> of a supported value type is the same kind; null renders as an omitted parameter.
+        if (type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable)
+        {
+            type = nullable.TypeArguments[0];
+        }
+
+        var name = type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
+        var kind = type.SpecialType switch
+        {
+            SpecialType.System_String => ParameterKind.String,
+            SpecialType.System_Boolean => ParameterKind.Boolean,
+            SpecialType.System_Int32 => ParameterKind.Int32,
+            SpecialType.System_Int64 => ParameterKind.Int64,
+            SpecialType.System_Double => ParameterKind.Double,
+            SpecialType.System_Decimal => ParameterKind.Decimal,
+            SpecialType.System_DateTime => ParameterKind.DateTime,
+            _ => ParameterKind.Unsupported,
+        };
+
+        if (kind == ParameterKind.Unsupported)
+        {
+            if (type.TypeKind == TypeKind.Enum)
+            {
+                kind = ParameterKind.Enum;
+            }
+            else
+            {
+                kind = name switch
+                {
+                    "global::System.DateOnly" => ParameterKind.DateOnly,
+                    "global::System.DateTimeOffset" => ParameterKind.DateTimeOffset,
+                    "global::System.TimeSpan" => ParameterKind.TimeSpan,
+                    "global::System.Uri" => ParameterKind.Uri,
+                    _ => ParameterKind.Unsupported,
+                };
+            }
+        }
+
+        return new ParameterTypeInfo(kind, false, name);
+    }
+
+    private static ITypeSymbol? FindEnumerableElement(INamedTypeSymbol type)
+    {
+        if (IsGenericEnumerable(type))
+        {
+            return type.TypeArguments[0];
+        }
+
+        ITypeSymbol? found = null;
+        foreach (var candidate in type.AllInterfaces)
+        {
+            if (IsGenericEnumerable(candidate))
+            {
+                if (found is not null)
+                {
+                    // Several IEnumerable<T> implementations: ambiguous, not a list parameter.
+                    return null;
+                }
+
+                found = candidate.TypeArguments[0];
+            }
+        }
+
+        return found;
+    }
+
+    private static bool IsGenericEnumerable(INamedTypeSymbol type) =>
+        type.OriginalDefinition.SpecialType == SpecialType.System_Collections_Generic_IEnumerable_T;
+}
