@@ -1,0 +1,39 @@
+using Microsoft.CodeAnalysis;
+
+namespace SparkJobGen.Generators;
+
+/// <summary>
+/// Emits, for every <c>[SparkJob]</c> class, a static job definition and a typed submission builder, and for every
+/// environment its <c>environment.yaml</c> text (as an assembly attribute MSBuild writes to disk after compile).
+/// Never reports diagnostics and never throws on user input: what it cannot model it skips, and the analyzers say why.
+/// </summary>
+[Generator(LanguageNames.CSharp)]
+public sealed partial class SparkJobGenerator : IIncrementalGenerator
+{
+    /// <inheritdoc />
+    public void Initialize(IncrementalGeneratorInitializationContext context)
+    {
+        // 1. Each [SparkJob] class becomes a plain JobModel, or null when it cannot be modelled.
+        var jobs = context.SyntaxProvider
+            .ForAttributeWithMetadataName(KnownAttributes.SparkJob, static (node, _) => Parser.IsCandidate(node), static (ctx, ct) => Parser.ParseJob(ctx, ct))
+            .WithTrackingName(TrackingNames.JobModels)
+            .Where(static job => job is not null)
+            .Select(static (job, _) => job!)
+            .WithTrackingName(TrackingNames.ValidJobModels);
+
+        // 2. Builders need the runtime library; without it only the environment manifest is emitted.
+        var runtimeAvailable = context.CompilationProvider
+            .Select(static (compilation, _) => compilation.GetTypeByMetadataName(KnownAttributes.SparkSubmission) is not null)
+            .WithTrackingName(TrackingNames.RuntimeAvailable);
+
+        // 3. One source file per job: Definition, ToJobArguments(), ToSubmission().
+        context.RegisterSourceOutput(jobs.Combine(runtimeAvailable), static (spc, pair) => Emitter.EmitJob(spc, pair.Left, pair.Right));
+
+        // 4. Jobs grouped into merged environments: one file with the yaml texts and the assembly's job manifest.
+        var environments = jobs.Collect()
+            .WithTrackingName(TrackingNames.AllJobs)
+            .Select(static (all, _) => Environments.EnvironmentMerger.MergeAll(all))
+            .WithTrackingName(TrackingNames.Environments);
+        context.RegisterSourceOutput(environments.Combine(runtimeAvailable), static (spc, pair) => Emitter.EmitEnvironments(spc, pair.Left, pair.Right));
+    }
+}

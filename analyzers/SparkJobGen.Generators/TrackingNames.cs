@@ -1,0 +1,20 @@
+namespace SparkJobGen.Generators;
+
+/// <summary>Names of the tracked incremental steps, asserted by the cacheability tests.</summary>
+internal static class TrackingNames
+{
+    /// <summary>[SparkJob] classes turned into <see cref="Model.JobModel"/> (null when they cannot be modelled).</summary>
+    public const string JobModels = nameof(JobModels);
+
+    /// <summary>The job models that could be modelled.</summary>
+    public const string ValidJobModels = nameof(ValidJobModels);
+
+    /// <summary>Whether the runtime library is referenced.</summary>
+    public const string RuntimeAvailable = nameof(RuntimeAvailable);
+
+    /// <summary>All job models, collected.</summary>
+    public const string AllJobs = nameof(AllJobs);
+
+    /// <summary>The merged environments.</summary>
+    public const string Environments = nameof(Environments);
+}

@@ -1,0 +1,287 @@
+using System.Globalization;
+using System.Reflection;
+
+namespace SparkJobGen.Generators.Tests;
+
+/// <summary>Compiles generated builders for real, runs them, and asserts the exact spark-submit argv per mode.</summary>
+public sealed class SubmissionArgvTests
+{
+    private const string Probe = """
+        namespace Contoso.Jobs;
+
+        public static class Probe
+        {
+            public static SparkJobGen.SparkSubmission Submission() =>
+                new ScoreCustomers { Input = new("hdfs:///data/c"), RunDate = new(2026, 11, 24) }.ToSubmission().WithScript("jobs/score_customers.py");
+
+            public static System.Collections.Generic.IReadOnlyList<string> Arguments(ScoreCustomers job) => job.ToJobArguments();
+        }
+        """;
+
+    private static readonly Lazy<Assembly> Jobs = new(() =>
+        GeneratorHarness.EmitAndLoad(GeneratorHarness.RunAndAssertClean(Sources.ScoreCustomers, Probe).Output));
+
+    private static SparkSubmission Submission() => (SparkSubmission)GeneratorHarness.Invoke(Jobs.Value, "Contoso.Jobs.Probe", "Submission")!;
+
+    private static readonly string[] JobTail = ["jobs/score_customers.py", "--input", "hdfs:///data/c", "--run-date", "2026-11-24", "--threshold", "0.5"];
+
+    [Fact]
+    public void Local_mode_uses_the_local_interpreter_everywhere_and_ships_no_archive()
+    {
+        var command = Submission().WithEnvironmentArchive("artifacts/analytics.tar.gz").WithDriverPython("/opt/envs/analytics/bin/python").ToCommand();
+        Assert.Equal(
+            [
+                "--master", "local[*]", "--name", "score-customers",
+                "--conf", "spark.pyspark.python=/opt/envs/analytics/bin/python",
+                "--conf", "spark.pyspark.driver.python=/opt/envs/analytics/bin/python",
+                "--conf", "spark.sql.shuffle.partitions=400",
+                .. JobTail,
+            ],
+            command.Arguments);
+        Assert.Equal("/opt/envs/analytics/bin/python", command.Environment["PYSPARK_PYTHON"]);
+        Assert.Equal("/opt/envs/analytics/bin/python", command.Environment["PYSPARK_DRIVER_PYTHON"]);
+        Assert.Null(command.EnvironmentArchive);
+    }
+
+    [Fact]
+    public void Yarn_cluster_mode_ships_the_archive_and_sets_the_application_master_python()
+    {
+        var command = Submission().OnYarn(DeployMode.Cluster).WithEnvironmentArchive("artifacts/analytics.tar.gz").ExecutorMemory("4g").InQueue("etl").ToCommand();
+        Assert.Equal(
+            [
+                "--master", "yarn", "--deploy-mode", "cluster", "--name", "score-customers", "--queue", "etl",
+                "--executor-memory", "4g",
+                "--archives", "artifacts/analytics.tar.gz#environment",
+                "--conf", "spark.pyspark.python=./environment/bin/python",
+                "--conf", "spark.pyspark.driver.python=./environment/bin/python",
+                "--conf", "spark.yarn.appMasterEnv.PYSPARK_PYTHON=./environment/bin/python",
+                "--conf", "spark.sql.shuffle.partitions=400",
+                .. JobTail,
+            ],
+            command.Arguments);
+        Assert.Equal("./environment/bin/python", command.Environment["PYSPARK_PYTHON"]);
+        Assert.True(command.Environment.ContainsKey("PYSPARK_DRIVER_PYTHON"));
+        Assert.Null(command.Environment["PYSPARK_DRIVER_PYTHON"]);
+    }
+
+    [Fact]
+    public void Yarn_client_mode_runs_the_driver_on_the_local_interpreter()
+    {
+        var command = Submission().OnYarn(DeployMode.Client).WithEnvironmentArchive("hdfs:///envs/analytics.tar.gz#environment")
+            .WithDriverPython("/usr/bin/python3.11").NumExecutors(10).ExecutorCores(4).DriverMemory("2g").ToCommand();
+        Assert.Equal(
+            [
+                "--master", "yarn", "--deploy-mode", "client", "--name", "score-customers",
+                "--driver-memory", "2g", "--executor-cores", "4", "--num-executors", "10",
+                "--archives", "hdfs:///envs/analytics.tar.gz#environment",
+                "--conf", "spark.pyspark.python=./environment/bin/python",
+                "--conf", "spark.pyspark.driver.python=/usr/bin/python3.11",
+                "--conf", "spark.sql.shuffle.partitions=400",
+                .. JobTail,
+            ],
+            command.Arguments);
+        Assert.Equal("./environment/bin/python", command.Environment["PYSPARK_PYTHON"]);
+        Assert.Equal("/usr/bin/python3.11", command.Environment["PYSPARK_DRIVER_PYTHON"]);
+    }
+
+    [Fact]
+    public void Standalone_client_mode()
+    {
+        var args = Submission().OnStandalone("spark://master:7077").WithEnvironmentArchive("/shared/analytics.tar.gz").ToSparkSubmitArguments();
+        Assert.Equal(
+            [
+                "--master", "spark://master:7077", "--deploy-mode", "client", "--name", "score-customers",
+                "--archives", "/shared/analytics.tar.gz#environment",
+                "--conf", "spark.pyspark.python=./environment/bin/python",
+                "--conf", "spark.pyspark.driver.python=python3",
+                "--conf", "spark.sql.shuffle.partitions=400",
+                .. JobTail,
+            ],
+            args);
+    }
+
+    [Fact]
+    public void Standalone_cluster_mode_is_refused_for_python()
+    {
+        var error = Assert.Throws<NotSupportedException>(() => Submission().OnStandalone("spark://master:7077", DeployMode.Cluster));
+        Assert.Contains("cluster deploy mode", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Kubernetes_cluster_mode_sets_the_driver_pod_python_and_image()
+    {
+        var args = Submission().OnKubernetes("https://k8s.example:6443", DeployMode.Cluster, "registry/spark-py:3.5.1")
+            .InNamespace("analytics").WithEnvironmentArchive("s3a://envs/analytics.tar.gz").WithScript("s3a://jobs/score_customers.py")
+            .WithConf("spark.sql.shuffle.partitions", "64").ToSparkSubmitArguments();
+        Assert.Equal(
+            [
+                "--master", "k8s://https://k8s.example:6443", "--deploy-mode", "cluster", "--name", "score-customers",
+                "--archives", "s3a://envs/analytics.tar.gz#environment",
+                "--conf", "spark.pyspark.python=./environment/bin/python",
+                "--conf", "spark.pyspark.driver.python=./environment/bin/python",
+                "--conf", "spark.kubernetes.driverEnv.PYSPARK_PYTHON=./environment/bin/python",
+                "--conf", "spark.kubernetes.container.image=registry/spark-py:3.5.1",
+                "--conf", "spark.kubernetes.namespace=analytics",
+                "--conf", "spark.sql.shuffle.partitions=64",
+                "s3a://jobs/score_customers.py", "--input", "hdfs:///data/c", "--run-date", "2026-11-24", "--threshold", "0.5",
+            ],
+            args);
+    }
+
+    [Fact]
+    public void Kubernetes_client_mode_and_upload_path()
+    {
+        var args = Submission().OnKubernetes("k8s://https://10.0.0.1:443", DeployMode.Client, "spark-py:latest")
+            .WithEnvironmentArchive("analytics.tar.gz").ToSparkSubmitArguments();
+        Assert.Equal(
+            [
+                "--master", "k8s://https://10.0.0.1:443", "--deploy-mode", "client", "--name", "score-customers",
+                "--archives", "analytics.tar.gz#environment",
+                "--conf", "spark.pyspark.python=./environment/bin/python",
+                "--conf", "spark.pyspark.driver.python=python3",
+                "--conf", "spark.kubernetes.container.image=spark-py:latest",
+                "--conf", "spark.sql.shuffle.partitions=400",
+                .. JobTail,
+            ],
+            args);
+    }
+
+    [Fact]
+    public void Kubernetes_cluster_mode_with_a_local_archive_needs_an_upload_path()
+    {
+        var submission = Submission().OnKubernetes("https://k8s:6443", DeployMode.Cluster, "spark-py").WithEnvironmentArchive("analytics.tar.gz");
+        var error = Assert.Throws<InvalidOperationException>(() => submission.ToSparkSubmitArguments());
+        Assert.Contains("WithKubernetesUploadPath", error.Message, StringComparison.Ordinal);
+        var args = submission.WithKubernetesUploadPath("s3a://bucket/uploads").ToSparkSubmitArguments();
+        Assert.Contains("spark.kubernetes.file.upload.path=s3a://bucket/uploads", args);
+    }
+
+    [Fact]
+    public void Cluster_modes_without_an_archive_fail_with_an_actionable_error()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => Submission().OnYarn().ToSparkSubmitArguments());
+        Assert.Contains("WithEnvironmentArchive", error.Message, StringComparison.Ordinal);
+        Assert.Contains("sparkjobgen pack", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_foreign_archive_alias_is_refused()
+    {
+        Assert.Throws<ArgumentException>(() => Submission().WithEnvironmentArchive("env.tar.gz#venv"));
+    }
+
+    [Fact]
+    public void Default_script_path_is_the_copy_in_the_build_output()
+    {
+        var job = (SparkSubmission)GeneratorHarness.Invoke(Jobs.Value, "Contoso.Jobs.Probe", "Submission")!;
+        var fresh = new SparkSubmission(job.Job, job.JobArguments);
+        var expected = Path.Combine(AppContext.BaseDirectory, "sparkjobs", "analytics", "jobs", "score_customers.py");
+        Assert.Equal(expected, fresh.ToCommand().ScriptPath);
+    }
+
+    [Fact]
+    public void Job_values_reach_the_script_exactly_and_culture_invariantly()
+    {
+        const string source = """
+            using System;
+            using System.Collections.Generic;
+            using SparkJobGen;
+
+            namespace Contoso.Jobs;
+
+            public enum Tier { Gold, Silver }
+
+            [SparkJob("all.py")]
+            public partial class AllTypes
+            {
+                [JobParameter] public string? Text { get; init; }
+                [JobParameter] public bool Flag { get; init; }
+                [JobParameter] public bool? MaybeFlag { get; init; }
+                [JobParameter] public int Count { get; init; }
+                [JobParameter] public long Big { get; init; }
+                [JobParameter] public double Ratio { get; init; }
+                [JobParameter] public decimal Price { get; init; }
+                [JobParameter] public DateOnly Day { get; init; }
+                [JobParameter] public DateTime At { get; init; }
+                [JobParameter] public DateTimeOffset When { get; init; }
+                [JobParameter] public TimeSpan Window { get; init; }
+                [JobParameter] public Uri? Link { get; init; }
+                [JobParameter] public Tier Level { get; init; }
+                [JobParameter] public int? Missing { get; init; }
+                [JobParameter] public List<double> Weights { get; init; } = new();
+                [JobParameter("--compact-day", Format = "yyyyMMdd")] public DateOnly? CompactDay { get; init; }
+            }
+
+            public static class Probe
+            {
+                public static IReadOnlyList<string> Arguments() => new AllTypes
+                {
+                    Text = "a b \"quoted\" x=y\nline2 ünï €",
+                    Flag = true,
+                    MaybeFlag = false,
+                    Count = -3,
+                    Big = 9_007_199_254_740_993,
+                    Ratio = 1234.5678,
+                    Price = 1.50m,
+                    Day = new DateOnly(2026, 2, 3),
+                    At = new DateTime(2026, 11, 24, 8, 30, 0, DateTimeKind.Utc),
+                    When = new DateTimeOffset(2026, 11, 24, 8, 30, 0, TimeSpan.FromHours(1)),
+                    Window = new TimeSpan(1, 2, 30, 0),
+                    Link = new Uri("s3a://bucket/path with space/ü"),
+                    Level = Tier.Silver,
+                    Weights = new() { 0.25, 1e-7 },
+                    CompactDay = new DateOnly(2026, 1, 9),
+                }.ToJobArguments();
+            }
+            """;
+        var assembly = GeneratorHarness.EmitAndLoad(GeneratorHarness.RunAndAssertClean(source).Output);
+        var previous = CultureInfo.CurrentCulture;
+        try
+        {
+            // A culture with comma decimals and non-Gregorian-looking formats must not leak into the argv.
+            CultureInfo.CurrentCulture = new CultureInfo("de-DE");
+            var args = (IReadOnlyList<string>)GeneratorHarness.Invoke(assembly, "Contoso.Jobs.Probe", "Arguments")!;
+            Assert.Equal(
+                [
+                    "--text", "a b \"quoted\" x=y\nline2 ünï €",
+                    "--flag",
+                    "--count=-3",
+                    "--big", "9007199254740993",
+                    "--ratio", "1234.5678",
+                    "--price", "1.50",
+                    "--day", "2026-02-03",
+                    "--at", "2026-11-24T08:30:00.0000000Z",
+                    "--when", "2026-11-24T08:30:00.0000000+01:00",
+                    "--window", "P1DT2H30M",
+                    "--link", "s3a://bucket/path with space/ü",
+                    "--level", "Silver",
+                    "--weights", "0.25",
+                    "--weights", "1E-07",
+                    "--compact-day", "20260109",
+                ],
+                args);
+        }
+        finally
+        {
+            CultureInfo.CurrentCulture = previous;
+        }
+    }
+
+    [Fact]
+    public void Values_that_look_like_options_stay_values()
+    {
+        const string source = """
+            using SparkJobGen;
+            namespace Contoso.Jobs;
+            [SparkJob("x.py")]
+            public partial class Injection { [JobParameter("--name")] public string? Name { get; init; } }
+            public static class Probe
+            {
+                public static System.Collections.Generic.IReadOnlyList<string> Arguments() => new Injection { Name = "--master yarn" }.ToJobArguments();
+            }
+            """;
+        var assembly = GeneratorHarness.EmitAndLoad(GeneratorHarness.RunAndAssertClean(source).Output);
+        var args = (IReadOnlyList<string>)GeneratorHarness.Invoke(assembly, "Contoso.Jobs.Probe", "Arguments")!;
+        Assert.Equal(["--name=--master yarn"], args);
+    }
+}
