@@ -1,0 +1,101 @@
+using SparkJobGen.Generators.Environments;
+using YamlDotNet.RepresentationModel;
+
+namespace SparkJobGen.Generators.Tests;
+
+/// <summary>environment.yaml read back with YamlDotNet: the structure conda expects, deterministic, every string intact.</summary>
+public sealed class EnvironmentYamlTests
+{
+    private static YamlMappingNode Load(string yaml)
+    {
+        var stream = new YamlStream();
+        stream.Load(new StringReader(yaml));
+        return (YamlMappingNode)stream.Documents.Single().RootNode;
+    }
+
+    [Fact]
+    public void Generated_yaml_has_condas_environment_structure()
+    {
+        var (output, _) = GeneratorHarness.RunAndAssertClean(Sources.ScoreCustomers);
+        var assembly = GeneratorHarness.EmitAndLoad(output);
+        var yaml = (string)assembly.GetType("SparkJobGen.Generated.SparkJobEnvironments")!.GetField("Yaml0")!.GetValue(null)!;
+        var root = Load(yaml);
+
+        Assert.Equal("analytics", ((YamlScalarNode)root["name"]).Value);
+        Assert.Equal(["conda-forge"], ((YamlSequenceNode)root["channels"]).Select(n => ((YamlScalarNode)n).Value));
+        var dependencies = (YamlSequenceNode)root["dependencies"];
+        Assert.Equal(
+            ["python=3.11", "pyspark=3.5.1", "numpy>=1.26,<2", "pandas=2.1.*", "pip"],
+            dependencies.OfType<YamlScalarNode>().Select(n => n.Value));
+        var pip = (YamlSequenceNode)dependencies.OfType<YamlMappingNode>().Single()["pip"];
+        Assert.Equal(["lightgbm==4.3.0"], pip.Select(n => ((YamlScalarNode)n).Value));
+    }
+
+    public static TheoryData<string> HostileStrings => new()
+    {
+        "yes", "no", "null", "~", "3.11", "1e5", "0x1F", "- dash", "key: value", "a #comment", "trailing:", " lead", "tail ",
+        "\"quoted\"", "back\\slash", "new\nline", "tab\there", "ünïcødé €", "[flow]", "{map}", "*alias", "&anchor", "!tag", "%directive",
+        "@at", "`tick`", "|pipe", ">fold", "'single'", "=eq", "numpy[version='>=1.2',build=py*]", "\u0001control", "\u2028sep",
+    };
+
+    [Theory]
+    [MemberData(nameof(HostileStrings))]
+    public void Every_scalar_reads_back_as_the_same_string(string value)
+    {
+        var yaml = EnvironmentYamlWriter.Write(value, [value], [value], [value], [value]);
+        var root = Load(yaml);
+        Assert.Equal(value, ((YamlScalarNode)root["name"]).Value);
+        Assert.Equal(value, ((YamlScalarNode)((YamlSequenceNode)root["channels"]).Single()).Value);
+        var dependencies = (YamlSequenceNode)root["dependencies"];
+        Assert.Equal(value, ((YamlScalarNode)dependencies[0]).Value);
+        Assert.Equal(value, ((YamlScalarNode)((YamlSequenceNode)((YamlMappingNode)dependencies[1])["pip"]).Single()).Value);
+        var scalar = (YamlScalarNode)root["name"];
+        Assert.True(scalar.Style != YamlDotNet.Core.ScalarStyle.Plain || !LooksTyped(value), $"'{value}' would be typed, not a string");
+    }
+
+    [Fact]
+    public void Conda_constraints_merge_with_and_and_parenthesised_or()
+    {
+        var lines = PackageLineBuilder.MergeConda(
+        [
+            new("numpy", ">=1.26", null), new("NumPy", "<2", null), new("pandas", "1.5.*|>=2,<3", null), new("pandas", "<2.2", null),
+            new("scipy", "1.11", null), new("scipy", "==1.11.4", null), new("python", "3.11", null), new("pyarrow", "", "py311*"),
+            new("conda-forge::arrow", "=1.3", null),
+        ]).Select(p => p.Line).ToList();
+        Assert.Equal(
+            ["python=3.11", "conda-forge::arrow=1.3", "numpy>=1.26,<2", "pandas (1.5.*|>=2,<3),<2.2", "pyarrow * py311*", "scipy 1.11.*,==1.11.4"],
+            lines);
+    }
+
+    [Fact]
+    public void Pip_requirements_merge_by_normalized_name_and_union_extras()
+    {
+        var lines = PackageLineBuilder.MergePip(
+        [
+            new("Requests[socks]", ">=2.31", null), new("requests[security]", "<3", null), new("zope.interface", "", null),
+            new("Zope_Interface", ">=6", null), new("mypkg", "@ https://example.com/mypkg-1.0.whl", null),
+        ]).Select(p => p.Line).ToList();
+        Assert.Equal(["mypkg @ https://example.com/mypkg-1.0.whl", "Requests[security,socks]>=2.31,<3", "zope.interface>=6"], lines);
+    }
+
+    [Fact]
+    public void Output_is_deterministic_for_any_declaration_order()
+    {
+        const string a = """
+            using SparkJobGen;
+            [SparkJob("a.py", Environment = "shared")][CondaPackage("b")][CondaPackage("a")] public partial class A { }
+            [SparkJob("b.py", Environment = "shared")][PipPackage("z")][PipPackage("y")] public partial class B { }
+            """;
+        const string b = """
+            using SparkJobGen;
+            [SparkJob("b.py", Environment = "shared")][PipPackage("y")][PipPackage("z")] public partial class B { }
+            [SparkJob("a.py", Environment = "shared")][CondaPackage("a")][CondaPackage("b")] public partial class A { }
+            """;
+        var first = GeneratorHarness.GeneratedSource(GeneratorHarness.RunAndAssertClean(a).Result, "SparkJobGen.Environments.g.cs");
+        var second = GeneratorHarness.GeneratedSource(GeneratorHarness.RunAndAssertClean(b).Result, "SparkJobGen.Environments.g.cs");
+        Assert.Equal(first, second);
+    }
+
+    private static bool LooksTyped(string value) =>
+        value is "yes" or "no" or "null" or "~" or "3.11" or "1e5" or "0x1F";
+}
