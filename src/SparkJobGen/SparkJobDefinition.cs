@@ -88,10 +88,10 @@ public sealed class SparkJobDefinition
     public string GetOutputDirectory(string? baseDirectory = null) =>
         System.IO.Path.Combine(baseDirectory ?? AppContext.BaseDirectory, "sparkjobs", Environment);
 
-    /// <summary>The path of the job's script as copied to the build output.</summary>
+    /// <summary>The path of the job's script as copied to the build output (see <see cref="Manifest.ScriptOutputPath"/>).</summary>
     /// <param name="baseDirectory">The application's output folder; defaults to <see cref="AppContext.BaseDirectory"/>.</param>
     public string GetScriptPath(string? baseDirectory = null) =>
-        System.IO.Path.Combine(GetOutputDirectory(baseDirectory), Script.Replace('/', System.IO.Path.DirectorySeparatorChar));
+        System.IO.Path.Combine(GetOutputDirectory(baseDirectory), Manifest.ScriptOutputPath.ForScript(Script).Replace('/', System.IO.Path.DirectorySeparatorChar));
 
     /// <inheritdoc />
     public override string ToString() => $"{Name} ({Script}, environment {Environment})";

@@ -1,0 +1,45 @@
+using CustomerScoring;
+using SparkJobGen;
+
+// The scoring job as a typed object: required parameters are compile errors when missing.
+var score = new ScoreCustomers
+{
+    Input = new Uri("hdfs:///warehouse/customers"),
+    Output = new Uri("hdfs:///warehouse/customer_scores"),
+    RunDate = new DateOnly(2026, 11, 24),
+    Threshold = 0.7,
+    Segments = [Segment.Retail, Segment.Enterprise],
+};
+
+Console.WriteLine($"== {ScoreCustomers.Definition.Name}: environment '{ScoreCustomers.Definition.Environment}'");
+var yamlPath = Path.Combine(ScoreCustomers.Definition.GetOutputDirectory(), "environment.yaml");
+Console.WriteLine($"-- {yamlPath}");
+Console.Write(File.ReadAllText(yamlPath));
+
+// The exact spark-submit command for YARN cluster mode with the packed environment.
+var submission = score.ToSubmission()
+    .OnYarn(DeployMode.Cluster)
+    .WithEnvironmentArchive("hdfs:///envs/analytics.tar.gz")
+    .ExecutorMemory("4g")
+    .NumExecutors(20);
+Console.WriteLine("-- spark-submit (YARN cluster):");
+Console.WriteLine("spark-submit " + string.Join(" ", submission.ToSparkSubmitArguments().Select(Quote)));
+Console.WriteLine();
+
+// The reporting job's environment and local-mode command.
+var summarize = new SummarizeCustomers
+{
+    Input = Path.Combine(AppContext.BaseDirectory, "data", "customers.csv"),
+    RunDate = new DateOnly(2026, 11, 24),
+    MinValue = 100m,
+    Label = "weekly \"ops\" review",
+};
+Console.WriteLine($"== {SummarizeCustomers.Definition.Name}: environment '{SummarizeCustomers.Definition.Environment}'");
+Console.Write(SummarizeCustomers.Definition.EnvironmentYaml);
+Console.WriteLine("-- spark-submit (local):");
+Console.WriteLine("spark-submit " + string.Join(" ", summarize.ToSubmission().ToSparkSubmitArguments().Select(Quote)));
+return 0;
+
+// Shell-style quoting for display only: the argv itself is passed to processes as a list, never through a shell.
+static string Quote(string arg) =>
+    arg.Length > 0 && arg.All(c => char.IsLetterOrDigit(c) || "-_./:=[]*#,+@".Contains(c)) ? arg : "'" + arg.Replace("'", "'\\''") + "'";
