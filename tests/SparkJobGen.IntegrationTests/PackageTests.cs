@@ -1,0 +1,98 @@
+namespace SparkJobGen.IntegrationTests;
+
+/// <summary><c>dotnet pack</c> produces the SparkJobGen package; a fresh project restores it from a local folder and builds and runs.</summary>
+[Collection(RealBuildCollection.Name)]
+public sealed class PackageTests
+{
+    [Fact]
+    public void Packed_package_restores_into_a_fresh_project_that_builds_generates_and_runs()
+    {
+        var work = Path.Combine(Path.GetTempPath(), "sjg-package-" + Guid.NewGuid().ToString("N"));
+        var feed = Path.Combine(work, "feed");
+        var app = Path.Combine(work, "app");
+        // A unique prerelease version, so the machine's package cache never serves an older build of the package.
+        var version = "0.1.0-it" + DateTime.UtcNow.ToString("yyyyMMddHHmmssfff", System.Globalization.CultureInfo.InvariantCulture);
+        try
+        {
+            DotnetCli.RunOk(RepositoryLayout.Root, "pack", Path.Combine("src", "SparkJobGen", "SparkJobGen.csproj"), "-c", "Debug", "-o", feed, "-p:Version=" + version);
+            var package = Path.Combine(feed, $"SparkJobGen.{version}.nupkg");
+            Assert.True(File.Exists(package));
+            using (var zip = System.IO.Compression.ZipFile.OpenRead(package))
+            {
+                var entries = zip.Entries.Select(e => e.FullName).ToHashSet();
+                Assert.Contains("analyzers/dotnet/cs/SparkJobGen.Generators.dll", entries);
+                Assert.Contains("analyzers/dotnet/cs/SparkJobGen.CodeFixes.dll", entries);
+                Assert.Contains("build/SparkJobGen.targets", entries);
+                Assert.Contains("buildTransitive/SparkJobGen.targets", entries);
+                Assert.Contains("tasks/netstandard2.0/SparkJobGen.Build.dll", entries);
+                Assert.Contains("lib/net8.0/SparkJobGen.dll", entries);
+                Assert.Contains("lib/net8.0/SparkJobGen.Abstractions.dll", entries);
+                Assert.DoesNotContain(entries, e => e.StartsWith("lib/", StringComparison.Ordinal) && e.Contains("Generators", StringComparison.Ordinal));
+            }
+
+            Directory.CreateDirectory(Path.Combine(app, "jobs"));
+            File.WriteAllText(Path.Combine(work, "nuget.config"), $"""
+                <?xml version="1.0" encoding="utf-8"?>
+                <configuration>
+                  <packageSources>
+                    <add key="local" value="{feed}" />
+                  </packageSources>
+                  <packageSourceMapping>
+                    <packageSource key="local"><package pattern="SparkJobGen" /></packageSource>
+                    <packageSource key="nuget.org"><package pattern="*" /></packageSource>
+                  </packageSourceMapping>
+                </configuration>
+                """);
+            File.WriteAllText(Path.Combine(app, "App.csproj"), $"""
+                <Project Sdk="Microsoft.NET.Sdk">
+                  <PropertyGroup>
+                    <OutputType>Exe</OutputType>
+                    <TargetFramework>net10.0</TargetFramework>
+                    <Nullable>enable</Nullable>
+                    <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
+                  </PropertyGroup>
+                  <ItemGroup>
+                    <PackageReference Include="SparkJobGen" Version="{version}" />
+                  </ItemGroup>
+                </Project>
+                """);
+            File.WriteAllText(Path.Combine(app, "jobs", "etl.py"), "import sys\nprint(sys.argv[1:])\n");
+            File.WriteAllText(Path.Combine(app, "Program.cs"), """
+                using SparkJobGen;
+
+                [assembly: CondaChannel("conda-forge")]
+
+                var job = new Demo.Etl { Day = new System.DateOnly(2026, 11, 24) };
+                System.Console.WriteLine(string.Join("|", job.ToSubmission().OnYarn(DeployMode.Cluster).WithEnvironmentArchive("env.tar.gz").ToSparkSubmitArguments()));
+
+                namespace Demo
+                {
+                    [SparkJob("jobs/etl.py", Environment = "etl-env")]
+                    [PythonVersion("3.12")]
+                    [PipPackage("requests", ">=2.31")]
+                    public partial class Etl
+                    {
+                        [JobParameter] public required System.DateOnly Day { get; init; }
+                    }
+                }
+                """);
+
+            var output = DotnetCli.RunOk(app, "run", "-c", "Debug");
+            Assert.Contains("--archives|env.tar.gz#environment|", output, StringComparison.Ordinal);
+            Assert.Contains("|--day|2026-11-24", output, StringComparison.Ordinal);
+
+            var yaml = File.ReadAllText(Path.Combine(app, "bin", "Debug", "net10.0", "sparkjobs", "etl-env", "environment.yaml"));
+            Assert.Contains("name: etl-env\n", yaml, StringComparison.Ordinal);
+            Assert.Contains("  - python=3.12\n", yaml, StringComparison.Ordinal);
+            Assert.Contains("      - requests>=2.31\n", yaml, StringComparison.Ordinal);
+            Assert.True(File.Exists(Path.Combine(app, "bin", "Debug", "net10.0", "sparkjobs", "etl-env", "jobs", "etl.py")));
+        }
+        finally
+        {
+            if (Directory.Exists(work))
+            {
+                Directory.Delete(work, recursive: true);
+            }
+        }
+    }
+}
