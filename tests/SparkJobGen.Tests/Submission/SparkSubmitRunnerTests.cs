@@ -1,0 +1,298 @@
+using System.Collections.Concurrent;
+using SparkJobGen.Submission;
+
+namespace SparkJobGen.Tests.Submission;
+
+/// <summary>SparkSubmitRunner against a spark-submit STAND-IN that records argv/environment and prints scripted log lines.</summary>
+public sealed class SparkSubmitRunnerTests : IDisposable
+{
+    private readonly SparkSubmitStandIn _standIn = new();
+    private readonly TempDirectory _work = new();
+    private readonly string _script;
+    private readonly string _archive;
+
+    public SparkSubmitRunnerTests()
+    {
+        _script = _work.WriteFile("jobs/score_customers.py", "print('hello')\n");
+        _archive = _work.WriteFile("analytics.tar.gz", "not really an archive; spark-submit is a stand-in\n");
+    }
+
+    public void Dispose()
+    {
+        _standIn.Dispose();
+        _work.Dispose();
+    }
+
+    private SparkSubmitOptions Options(Action<OutputLine>? onOutput = null, IReadOnlyDictionary<string, string?>? extra = null)
+    {
+        var variables = new Dictionary<string, string?> { ["SPARK_HOME"] = _standIn.SparkHome };
+        foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
+        {
+            variables[key] = value;
+        }
+
+        return new SparkSubmitOptions { EnvironmentVariables = variables, OnOutput = onOutput };
+    }
+
+    private SparkSubmission Submission(IReadOnlyList<string>? jobArguments = null) =>
+        new SparkSubmission(Jobs.ScoreCustomers(), jobArguments ?? ["--input", "hdfs:///data/customers"]).WithScript(_script);
+
+    [Fact]
+    public async Task Yarn_cluster_receives_exact_argv_and_environment_with_null_variables_removed()
+    {
+        var submission = Submission().OnYarn(DeployMode.Cluster).WithEnvironmentArchive(_archive).ExecutorMemory("4g").InQueue("etl").AsProxyUser("analyst");
+        var options = Options(extra: new Dictionary<string, string?> { ["PYSPARK_DRIVER_PYTHON"] = "/inherited/python", ["SJG_MARKER"] = "kept" });
+
+        var result = await SparkSubmitRunner.SubmitAsync(submission, options);
+
+        Assert.Equal(submission.ToSparkSubmitArguments(), _standIn.ReceivedArguments());
+        var environment = _standIn.ReceivedEnvironment();
+        Assert.Equal("./environment/bin/python", environment["PYSPARK_PYTHON"]);
+        Assert.False(environment.ContainsKey("PYSPARK_DRIVER_PYTHON"), "a null command variable must be unset in the child");
+        Assert.Equal("kept", environment["SJG_MARKER"]);
+        Assert.Equal(_standIn.SparkHome, environment["SPARK_HOME"]);
+        Assert.Contains("--proxy-user", _standIn.ReceivedArguments());
+        Assert.Equal("analyst", _standIn.ReceivedArguments()[Array.IndexOf(_standIn.ReceivedArguments(), "--proxy-user") + 1]);
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal(SubmissionState.Succeeded, result.FinalState);
+        Assert.Equal("spark-submit", result.Backend);
+    }
+
+    [Fact]
+    public async Task Job_parameter_values_that_look_like_options_stay_after_the_script()
+    {
+        var rendered = new JobArgumentList()
+            .Add("--note", "--master local[1] --conf spark.x=1")
+            .Add("--label", "a b \"c\" = ünïcode\nline2")
+            .ToArray();
+        string[] jobArguments = [.. rendered, "--deploy-mode", "--conf", "spark.driver.memory=100g"];
+        var submission = Submission(jobArguments).OnYarn(DeployMode.Client).WithEnvironmentArchive(_archive);
+
+        await SparkSubmitRunner.SubmitAsync(submission, Options());
+
+        var received = _standIn.ReceivedArguments();
+        var scriptIndex = Array.IndexOf(received, _script);
+        Assert.True(scriptIndex > 0);
+        Assert.Equal(jobArguments, received[(scriptIndex + 1)..]);
+        Assert.Equal("--note=--master local[1] --conf spark.x=1", received[scriptIndex + 1]);
+        // Nothing from the job's values leaked before the primary resource, where spark-submit reads its own options.
+        Assert.DoesNotContain("spark.driver.memory=100g", received[..scriptIndex]);
+        Assert.Equal(1, received[..scriptIndex].Count(a => a == "--deploy-mode"));
+    }
+
+    [Fact]
+    public async Task Yarn_success_extracts_application_id_final_status_and_tracking_url()
+    {
+        _standIn.PrintsOnStderr(SparkLogs.YarnCluster("SUCCEEDED")).ExitsWith(0);
+        var lines = new ConcurrentQueue<OutputLine>();
+
+        var result = await SparkSubmitRunner.SubmitAsync(Submission().OnYarn().WithEnvironmentArchive(_archive), Options(lines.Enqueue));
+
+        Assert.Equal("application_1732419000000_0042", result.ApplicationId);
+        Assert.Equal(SubmissionState.Succeeded, result.FinalState);
+        Assert.Equal("http://rm.example:8088/proxy/application_1732419000000_0042/", result.TrackingUrl);
+        Assert.Equal(ClusterManager.Yarn, result.Cluster);
+        Assert.Contains(lines, l => l.Channel == OutputChannel.StandardError && l.Text.Contains("(state: FINISHED)"));
+    }
+
+    [Fact]
+    public async Task Yarn_failure_maps_to_failed_with_exit_code()
+    {
+        _standIn.PrintsOnStderr(SparkLogs.YarnCluster("FAILED")).ExitsWith(1);
+
+        var result = await SparkSubmitRunner.SubmitAsync(Submission().OnYarn().WithEnvironmentArchive(_archive), Options());
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal(SubmissionState.Failed, result.FinalState);
+        Assert.Equal("application_1732419000000_0042", result.ApplicationId);
+    }
+
+    [Fact]
+    public async Task Yarn_killed_by_someone_else_maps_to_killed()
+    {
+        _standIn.PrintsOnStderr(SparkLogs.YarnCluster("KILLED")).ExitsWith(1);
+
+        var result = await SparkSubmitRunner.SubmitAsync(Submission().OnYarn().WithEnvironmentArchive(_archive), Options());
+
+        Assert.Equal(SubmissionState.Killed, result.FinalState);
+    }
+
+    [Fact]
+    public async Task Kubernetes_cluster_extracts_submission_id_driver_pod_and_phase()
+    {
+        _standIn.PrintsOnStderr(SparkLogs.KubernetesCluster("Failed")).ExitsWith(0);
+        var submission = Submission().OnKubernetes("https://k8s.example:6443", DeployMode.Cluster, "spark-py:3.5.1")
+            .WithEnvironmentArchive("s3a://bucket/envs/analytics.tar.gz").WithScript("s3a://bucket/jobs/score_customers.py");
+
+        var result = await SparkSubmitRunner.SubmitAsync(submission, Options());
+
+        Assert.Equal("spark-3f2a9c1e5b7d4e8fa1b2c3d4e5f60718", result.ApplicationId);
+        Assert.Equal("analytics:score-customers-5f1e8d9a3b2c4d10-driver", result.SubmissionId);
+        Assert.Equal("score-customers-5f1e8d9a3b2c4d10-driver", result.DriverPod);
+        Assert.Equal("analytics", result.Namespace);
+        Assert.Equal(SubmissionState.Failed, result.FinalState);
+    }
+
+    [Fact]
+    public async Task Standalone_extracts_driver_and_application_ids()
+    {
+        _standIn.PrintsOnStderr(SparkLogs.Standalone).ExitsWith(0);
+
+        var result = await SparkSubmitRunner.SubmitAsync(Submission().OnStandalone("spark://master.example:7077").WithEnvironmentArchive(_archive), Options());
+
+        Assert.Equal("app-20241124041005-0003", result.ApplicationId);
+        Assert.Equal("driver-20241124041003-0001", result.SubmissionId);
+        Assert.Equal(SubmissionState.Succeeded, result.FinalState);
+    }
+
+    [Fact]
+    public async Task Local_extracts_local_application_id_and_nonzero_exit_is_failed()
+    {
+        _standIn.PrintsOnStderr(SparkLogs.Local).ExitsWith(3);
+
+        var result = await SparkSubmitRunner.SubmitAsync(Submission(), Options());
+
+        Assert.Equal("local-1732419005123", result.ApplicationId);
+        Assert.Equal(3, result.ExitCode);
+        Assert.Equal(SubmissionState.Failed, result.FinalState);
+    }
+
+    [Fact]
+    public async Task Cancellation_kills_the_process_tree_and_kills_the_yarn_application()
+    {
+        using var yarnBin = new TempDirectory("sjg-yarn");
+        var yarnRecord = yarnBin.Combine("yarn.argv");
+        // yarn STAND-IN: records the argv it receives, prints what `yarn application -kill` prints.
+        yarnBin.WriteFile("yarn", $"#!/bin/bash\n# yarn STAND-IN for tests: records argv only.\nprintf '%s\\0' \"$@\" > '{yarnRecord}'\necho \"Killing application $3\"\n", executable: true);
+        _standIn.PrintsOnStderr(SparkLogs.YarnRunning).SleepsInChild(300);
+        var options = Options(extra: new Dictionary<string, string?> { ["PATH"] = yarnBin.Path + ":/usr/bin:/bin" });
+        using var cts = new CancellationTokenSource();
+
+        var run = SparkSubmitRunner.SubmitAsync(Submission().OnYarn(DeployMode.Cluster).WithEnvironmentArchive(_archive), options, cts.Token);
+        await Processes.WaitUntilAsync(() => _standIn.ReadPid("child.pid") is not null, "the stand-in's sleeping child");
+        var parent = _standIn.ReadPid("self.pid")!.Value;
+        var child = _standIn.ReadPid("child.pid")!.Value;
+        Assert.True(Processes.IsAlive(child));
+        cts.Cancel();
+
+        var exception = await Assert.ThrowsAsync<SubmissionCanceledException>(() => run);
+
+        Assert.Equal(SubmissionState.Cancelled, exception.Result.FinalState);
+        Assert.Equal("application_1732419000000_0042", exception.Result.ApplicationId);
+        await Processes.WaitUntilAsync(() => !Processes.IsAlive(parent) && !Processes.IsAlive(child), "the process tree to be gone");
+        Assert.Equal(["application", "-kill", "application_1732419000000_0042"], File.ReadAllText(yarnRecord).TrimEnd('\0').Split('\0'));
+        Assert.Contains("exited with code 0", exception.Result.ClusterKill);
+    }
+
+    [Fact]
+    public async Task Timeout_is_distinct_from_cancellation_and_kills_the_tree()
+    {
+        _standIn.SleepsInChild(300);
+        var options = Options() with { Timeout = TimeSpan.FromSeconds(1) };
+
+        var exception = await Assert.ThrowsAsync<SubmissionTimeoutException>(() => SparkSubmitRunner.SubmitAsync(Submission(), options));
+
+        Assert.Equal(SubmissionState.TimedOut, exception.Result.FinalState);
+        var child = _standIn.ReadPid("child.pid");
+        Assert.NotNull(child);
+        await Processes.WaitUntilAsync(() => !Processes.IsAlive(child.Value) && !Processes.IsAlive(_standIn.ReadPid("self.pid")!.Value), "the process tree to be gone");
+        Assert.Contains("client deploy mode", exception.Result.ClusterKill);
+    }
+
+    [Fact]
+    public async Task Missing_spark_submit_is_reported_before_anything_starts()
+    {
+        using var empty = new TempDirectory();
+        var options = new SparkSubmitOptions { EnvironmentVariables = new Dictionary<string, string?> { ["SPARK_HOME"] = null, ["PATH"] = empty.Path } };
+
+        var exception = await Assert.ThrowsAsync<SubmissionPreflightException>(() => SparkSubmitRunner.SubmitAsync(Submission(), options));
+
+        Assert.Contains("spark-submit was not found", exception.Message);
+        Assert.Contains("SPARK_HOME", exception.Message);
+        Assert.Contains("Install Spark", exception.Message);
+    }
+
+    [Fact]
+    public async Task Spark_home_without_spark_submit_names_the_expected_path()
+    {
+        using var notSpark = new TempDirectory();
+        var options = new SparkSubmitOptions { EnvironmentVariables = new Dictionary<string, string?> { ["SPARK_HOME"] = notSpark.Path, ["PATH"] = notSpark.Path } };
+
+        var exception = await Assert.ThrowsAsync<SubmissionPreflightException>(() => SparkSubmitRunner.SubmitAsync(Submission(), options));
+
+        Assert.Contains(Path.Combine(notSpark.Path, "bin", "spark-submit"), exception.Message);
+    }
+
+    [Fact]
+    public async Task Missing_java_is_reported_before_spark_submit_starts()
+    {
+        using var empty = new TempDirectory();
+        var options = Options(extra: new Dictionary<string, string?> { ["JAVA_HOME"] = null, ["PATH"] = empty.Path });
+
+        var exception = await Assert.ThrowsAsync<SubmissionPreflightException>(() => SparkSubmitRunner.SubmitAsync(Submission(), options));
+
+        Assert.Contains("Java was not found", exception.Message);
+        Assert.Contains("JAVA_HOME", exception.Message);
+        Assert.False(_standIn.WasStarted);
+    }
+
+    [Fact]
+    public async Task Missing_local_archive_is_reported_before_spark_submit_starts()
+    {
+        var missing = _work.Combine("nope", "analytics.tar.gz");
+
+        var exception = await Assert.ThrowsAsync<SubmissionPreflightException>(
+            () => SparkSubmitRunner.SubmitAsync(Submission().OnYarn().WithEnvironmentArchive(missing), Options()));
+
+        Assert.Contains(missing, exception.Message);
+        Assert.Contains("sparkjobgen pack", exception.Message);
+        Assert.False(_standIn.WasStarted);
+    }
+
+    [Fact]
+    public async Task Missing_local_script_is_reported_and_remote_archive_is_not_checked()
+    {
+        var missing = _work.Combine("jobs", "absent.py");
+        var submission = Submission().OnYarn().WithEnvironmentArchive("hdfs:///envs/analytics.tar.gz").WithScript(missing);
+
+        var exception = await Assert.ThrowsAsync<SubmissionPreflightException>(() => SparkSubmitRunner.SubmitAsync(submission, Options()));
+
+        Assert.Contains(missing, exception.Message);
+        Assert.False(_standIn.WasStarted);
+    }
+
+    [Fact]
+    public async Task Configured_spark_submit_wins_over_spark_home()
+    {
+        using var other = new SparkSubmitStandIn();
+        var options = Options() with { SparkSubmitPath = other.SparkSubmit };
+
+        await SparkSubmitRunner.SubmitAsync(Submission(), options);
+
+        Assert.True(other.WasStarted);
+        Assert.False(_standIn.WasStarted);
+    }
+
+    [Fact]
+    public async Task Secrets_never_reach_output_logs_or_the_logged_command()
+    {
+        const string password = "hunter2-keystore-pw";
+        const string keytab = "/etc/security/keytabs/etl.service.keytab";
+        _standIn.PrintsOnStderr($"24/11/24 04:10:01 INFO SecurityManager: keystore password is {password}\nUsing keytab {keytab} for principal etl@EXAMPLE.COM\nspark.ssl.trustStorePassword=other-secret-value");
+        var submission = Submission().OnYarn(DeployMode.Client).WithEnvironmentArchive(_archive)
+            .WithConf("spark.ssl.keyStorePassword", password).WithConf("spark.kerberos.keytab", keytab);
+        var lines = new ConcurrentQueue<OutputLine>();
+        var logger = new CollectingLogger();
+
+        await SparkSubmitRunner.SubmitAsync(submission, Options(lines.Enqueue) with { Logger = logger });
+
+        var everything = string.Join("\n", lines.Select(l => l.Text)) + "\n" + logger.AllText;
+        Assert.DoesNotContain(password, everything);
+        Assert.DoesNotContain(keytab, everything);
+        Assert.DoesNotContain("other-secret-value", everything);
+        Assert.Contains("keystore password is ***", everything);
+        Assert.Contains("spark.ssl.keyStorePassword=***", logger.AllText);
+        // The child still receives the real values.
+        Assert.Contains("spark.ssl.keyStorePassword=" + password, _standIn.ReceivedArguments());
+    }
+}
