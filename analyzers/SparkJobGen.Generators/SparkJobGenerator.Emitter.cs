@@ -80,7 +80,7 @@ public sealed partial class SparkJobGenerator
             w.Line("/// until configured with <c>OnYarn</c>, <c>OnKubernetes</c> or <c>OnStandalone</c>.");
             w.Line("/// </summary>");
             w.Line(GeneratedCodeAttribute);
-            w.Line("public global::SparkJobGen.SparkSubmission ToSubmission() => new global::SparkJobGen.SparkSubmission(Definition, ToJobArguments());");
+            w.Line($"public {New(job)}global::SparkJobGen.SparkSubmission ToSubmission() => new global::SparkJobGen.SparkSubmission(Definition, ToJobArguments());");
             w.Close();
             foreach (var _ in job.ContainingTypes)
             {
@@ -158,7 +158,7 @@ public sealed partial class SparkJobGenerator
             w.Line("/// its merged Python requirements and Spark configuration.");
             w.Line("/// </summary>");
             w.Line(GeneratedCodeAttribute);
-            w.Line("public static global::SparkJobGen.SparkJobDefinition Definition { get; } = new global::SparkJobGen.SparkJobDefinition(");
+            w.Line($"public static {New(job)}global::SparkJobGen.SparkJobDefinition Definition {{ get; }} = new global::SparkJobGen.SparkJobDefinition(");
             w.Indent();
             w.Line($"name: {Literal(job.Identity.Name)},");
             w.Line($"script: {Literal(job.Identity.Script)},");
@@ -181,7 +181,7 @@ public sealed partial class SparkJobGenerator
             w.Line("/// null values are omitted, <see langword=\"true\"/> flags are present, lists repeat their flag.");
             w.Line("/// </summary>");
             w.Line(GeneratedCodeAttribute);
-            w.Line("public global::System.Collections.Generic.IReadOnlyList<string> ToJobArguments()");
+            w.Line($"public {New(job)}global::System.Collections.Generic.IReadOnlyList<string> ToJobArguments()");
             w.Open();
             w.Line("var arguments = new global::SparkJobGen.JobArgumentList();");
             foreach (var parameter in job.Parameters)
@@ -221,6 +221,9 @@ public sealed partial class SparkJobGenerator
                 _ => $"arguments.Add({flag}, ({ScalarNullable(parameter)}){value})",
             };
         }
+
+        /// <summary>A job derived from another job hides the base job's generated members.</summary>
+        private static string New(JobModel job) => job.HidesBaseJob ? "new " : string.Empty;
 
         private static string ScalarNullable(ParameterModel parameter) => parameter.ScalarTypeName + "?";
 

@@ -150,7 +150,24 @@ public sealed partial class SparkJobGenerator
                 EquatableArray.From(conda),
                 EquatableArray.From(pip),
                 EquatableArray.From(conf),
-                EquatableArray.From(parameters));
+                EquatableArray.From(parameters),
+                HasJobBase(type, symbols));
+        }
+
+        private static bool HasJobBase(INamedTypeSymbol type, JobAttributeSymbols symbols)
+        {
+            for (var baseType = type.BaseType; baseType is not null; baseType = baseType.BaseType)
+            {
+                foreach (var attribute in baseType.GetAttributes())
+                {
+                    if (symbols.IsSparkJob(attribute))
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            return false;
         }
 
         private static bool IsValidConfKey(string key) =>

@@ -284,4 +284,27 @@ public sealed class SubmissionArgvTests
         var args = (IReadOnlyList<string>)GeneratorHarness.Invoke(assembly, "Contoso.Jobs.Probe", "Arguments")!;
         Assert.Equal(["--name=--master yarn"], args);
     }
+
+    [Fact]
+    public void A_job_derived_from_a_job_hides_its_generated_members_cleanly()
+    {
+        const string source = """
+            using SparkJobGen;
+            namespace Contoso.Jobs;
+            [SparkJob("base.py")]
+            public partial class BaseJob { [JobParameter] public int A { get; init; } }
+            [SparkJob("derived.py")]
+            public partial class DerivedJob : BaseJob { [JobParameter] public int B { get; init; } }
+            public static class Probe
+            {
+                public static System.Collections.Generic.IReadOnlyList<string> Arguments() =>
+                    new DerivedJob { A = 1, B = 2 }.ToSubmission().ToSparkSubmitArguments();
+            }
+            """;
+        var assembly = GeneratorHarness.EmitAndLoad(GeneratorHarness.RunAndAssertClean(source).Output);
+        var args = (IReadOnlyList<string>)GeneratorHarness.Invoke(assembly, "Contoso.Jobs.Probe", "Arguments")!;
+        Assert.Equal(["--name", "derived-job"], args.Skip(2).Take(2));
+        Assert.Equal(["--a", "1", "--b", "2"], args.TakeLast(4));
+        Assert.EndsWith("derived.py", args[^5], StringComparison.Ordinal);
+    }
 }

@@ -20,6 +20,7 @@ namespace SparkJobGen.Generators.Model;
 /// <param name="PipPackages">Pip requirements in precedence order.</param>
 /// <param name="SparkConf">Spark configuration, nearest value per key.</param>
 /// <param name="Parameters">The job's parameters.</param>
+/// <param name="HidesBaseJob">Whether a base class is itself a job, so the generated members must be declared <c>new</c>.</param>
 internal sealed record JobModel(
     string Namespace,
     EquatableArray<ContainingTypeModel> ContainingTypes,
@@ -33,7 +34,8 @@ internal sealed record JobModel(
     EquatableArray<RequirementModel> CondaPackages,
     EquatableArray<RequirementModel> PipPackages,
     EquatableArray<ConfEntryModel> SparkConf,
-    EquatableArray<ParameterModel> Parameters);
+    EquatableArray<ParameterModel> Parameters,
+    bool HidesBaseJob);
 
 /// <summary>An enclosing type of a nested job.</summary>
 /// <param name="Keyword">Its declaration keyword(s): <c>class</c>, <c>struct</c>, <c>record</c>, <c>record struct</c> or <c>interface</c>.</param>
