@@ -1,0 +1,47 @@
+namespace SparkJobGen.Tests.Environments;
+
+/// <summary>
+/// A folder for PATH holding a STAND-IN environment tool (micromamba, mamba or conda): a script, not the tool, that records
+/// the argv it receives and a copy of the environment file it is given, then creates the prefix with bin/python linked to
+/// this machine's python3 (or, when told to fail, leaves a partial prefix and exits 1).
+/// </summary>
+internal sealed class CondaStandIn : IDisposable
+{
+    private readonly TempDirectory _dir = new("sjg-conda-standin");
+
+    public CondaStandIn(string toolName, bool fail = false)
+    {
+        var python = Processes.Run("/bin/sh", "-c", "command -v python3").Output.Trim();
+        var pythonReal = Processes.Run(python, "-c", "import sys, os; print(os.path.realpath(sys.executable))").Output.Trim();
+        Executable = _dir.WriteFile("bin/" + toolName, $$"""
+            #!/bin/bash
+            # {{toolName}} STAND-IN for SparkJobGen tests: records argv, copies the -f file, creates the -p prefix. Not the real tool.
+            record="{{_dir.Combine("record")}}"
+            mkdir -p "$record"
+            n=$(ls "$record" | grep -c '^argv' || true)
+            : > "$record/argv$n"
+            for a in "$@"; do printf '%s\0' "$a" >> "$record/argv$n"; done
+            prefix=""; file=""
+            while [ $# -gt 0 ]; do
+              case "$1" in -p) prefix="$2"; shift;; -f) file="$2"; shift;; esac
+              shift
+            done
+            cp "$file" "$record/environment$n.yaml"
+            mkdir -p "$prefix/conda-meta" "$prefix/bin"
+            echo "Transaction starting"
+            {{(fail ? "echo 'error    libmamba Could not solve for environment specs' >&2; exit 1" : $"ln -s '{pythonReal}' \"$prefix/bin/python\"; echo '{{\"prefix\": \"'$prefix'\"}}' > \"$prefix/conda-meta/history\"; echo 'Transaction finished'")}}
+            """ + "\n", executable: true);
+    }
+
+    public string Executable { get; }
+
+    public string BinDirectory => Path.GetDirectoryName(Executable)!;
+
+    public int Invocations => Directory.Exists(_dir.Combine("record")) ? Directory.GetFiles(_dir.Combine("record"), "argv*").Length : 0;
+
+    public string[] Arguments(int invocation = 0) => File.ReadAllText(_dir.Combine("record", "argv" + invocation)).TrimEnd('\0').Split('\0');
+
+    public string EnvironmentFile(int invocation = 0) => File.ReadAllText(_dir.Combine("record", $"environment{invocation}.yaml"));
+
+    public void Dispose() => _dir.Dispose();
+}
