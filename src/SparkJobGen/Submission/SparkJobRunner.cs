@@ -1,0 +1,194 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.Extensions.Logging;
+using SparkJobGen.Environments;
+
+namespace SparkJobGen.Submission;
+
+/// <summary>A step of a job run, reported as it starts or finishes.</summary>
+/// <param name="Name">The step: <c>environment</c>, <c>pack</c>, <c>verify</c> or <c>submit</c>.</param>
+/// <param name="Detail">What is happening, for example the command or the archive path.</param>
+/// <param name="IsDone">Whether the step finished (false when it starts).</param>
+public sealed record JobRunStep(string Name, string Detail, bool IsDone);
+
+/// <summary>Options of <see cref="SparkJobRunner"/>.</summary>
+public sealed record SparkJobRunOptions
+{
+    /// <summary>How the environment is created and cached.</summary>
+    public EnvironmentCreationOptions Environment { get; init; } = new();
+
+    /// <summary>The packing step; required unless the submission already names an environment archive.</summary>
+    public IEnvironmentArchiver? Archiver { get; init; }
+
+    /// <summary>Where packed archives are cached; default <c>$SPARKJOBGEN_CACHE/packs</c> (else <c>~/.cache/sparkjobgen/packs</c>).</summary>
+    public string? PackCacheRoot { get; init; }
+
+    /// <summary>How spark-submit is found and run.</summary>
+    public SparkSubmitOptions SparkSubmit { get; init; } = new();
+
+    /// <summary>How the local container run works (used in local mode when Spark is absent, or when forced).</summary>
+    public LocalContainerOptions Container { get; init; } = new();
+
+    /// <summary>Uses the local container run even when Spark is installed (local mode only).</summary>
+    public bool ForceLocalContainer { get; init; }
+
+    /// <summary>Receives step progress.</summary>
+    public Action<JobRunStep>? OnStep { get; init; }
+
+    /// <summary>Receives step progress as log messages.</summary>
+    public ILogger? Logger { get; init; }
+}
+
+/// <summary>The outcome of <see cref="SparkJobRunner.RunAsync"/>.</summary>
+/// <param name="Environment">The created or reused environment; null when the submission brought its own archive.</param>
+/// <param name="EnvironmentArchive">The packed archive used.</param>
+/// <param name="ArchiveReused">Whether the archive came from the pack cache.</param>
+/// <param name="Submission">How the job ended.</param>
+public sealed record JobRunResult(CreatedEnvironment? Environment, string EnvironmentArchive, bool ArchiveReused, SubmissionResult Submission);
+
+/// <summary>
+/// One call does it all: create or reuse the job's environment, pack it (cached by content hash), verify the archive, and
+/// submit. In local mode (the default of <c>ToSubmission()</c>) it runs <c>spark-submit --master local[*]</c> with the created
+/// environment's interpreter when Spark is installed, and otherwise a <see cref="LocalContainerRunner">local container run</see>
+/// of the packed archive; on a cluster it ships the packed archive with <c>--archives …#environment</c>.
+/// </summary>
+public static class SparkJobRunner
+{
+    /// <summary>Runs a job end to end.</summary>
+    /// <param name="submission">The configured submission (for example <c>new MyJob { … }.ToSubmission()</c>).</param>
+    /// <param name="options">Creation, packing and submission options.</param>
+    /// <param name="cancellationToken">Stops whatever step is running (process trees are killed, partial results discarded).</param>
+    /// <exception cref="EnvironmentCreationException">The environment could not be created.</exception>
+    /// <exception cref="SubmissionPreflightException">Something needed for submission is missing.</exception>
+    /// <exception cref="SubmissionCanceledException">Cancelled during submission.</exception>
+    /// <exception cref="SubmissionTimeoutException">The submission timed out.</exception>
+    public static async Task<JobRunResult> RunAsync(SparkSubmission submission, SparkJobRunOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(submission);
+        options ??= new SparkJobRunOptions();
+
+        CreatedEnvironment? environment = null;
+        string archive;
+        var archiveReused = false;
+        if (submission.Cluster != ClusterManager.Local && submission.EnvironmentArchive is { } given)
+        {
+            archive = given;
+        }
+        else
+        {
+            var archiver = options.Archiver ?? throw new SubmissionPreflightException(
+                "No environment packer is configured: set SparkJobRunOptions.Archiver (the Packing library's packer), or give the submission an archive with WithEnvironmentArchive().");
+            var spec = EnvironmentSpec.Parse(submission.Job.EnvironmentYaml, $"the environment.yaml of '{submission.Job.Environment}'");
+
+            Step(options, "environment", $"{submission.Job.Environment} ({spec.ContentHash.Substring(0, 16)})", false);
+            var creation = options.Environment with
+            {
+                OnCommand = command =>
+                {
+                    Step(options, "environment", command, false);
+                    options.Environment.OnCommand?.Invoke(command);
+                },
+            };
+            environment = await EnvironmentCreator.CreateAsync(spec, creation, cancellationToken).ConfigureAwait(false);
+            Step(options, "environment", (environment.Reused ? "reused " : "created ") + environment.Prefix, true);
+
+            (archive, archiveReused) = await PackCachedAsync(submission.Job.Environment, environment, archiver, options, cancellationToken).ConfigureAwait(false);
+        }
+
+        SubmissionResult result;
+        if (submission.Cluster == ClusterManager.Local)
+        {
+            var sparkPresent = !options.ForceLocalContainer && SparkSubmitRunner.IsSparkAvailable(options.SparkSubmit);
+            if (sparkPresent)
+            {
+                var local = environment is not null ? submission.WithDriverPython(environment.PythonPath) : submission;
+                Step(options, "submit", "spark-submit --master " + local.Master, false);
+                result = await SparkSubmitRunner.SubmitAsync(local, options.SparkSubmit, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                var command = submission.ToCommand();
+                Step(options, "submit", "local container run (no Spark found: set SPARK_HOME to run spark-submit --master local[*])", false);
+                var container = options.Container with { Timeout = options.Container.Timeout ?? options.SparkSubmit.Timeout };
+                result = await LocalContainerRunner.RunAsync(
+                    new LocalContainerRequest(archive, command.ScriptPath, command.JobArguments) { Environment = options.SparkSubmit.EnvironmentVariables },
+                    container,
+                    cancellationToken).ConfigureAwait(false);
+            }
+        }
+        else
+        {
+            var cluster = submission.EnvironmentArchive is null ? submission.WithEnvironmentArchive(archive) : submission;
+            Step(options, "submit", $"spark-submit --master {cluster.Master} --deploy-mode {cluster.DeployMode.ToString().ToLowerInvariant()}", false);
+            result = await SparkSubmitRunner.SubmitAsync(cluster, options.SparkSubmit, cancellationToken).ConfigureAwait(false);
+        }
+
+        Step(options, "submit", $"{result.FinalState} (exit code {result.ExitCode})", true);
+        return new JobRunResult(environment, archive, archiveReused, result);
+    }
+
+    /// <summary>The pack cache root (see <see cref="SparkJobRunOptions.PackCacheRoot"/>).</summary>
+    /// <param name="options">The options.</param>
+    public static string ResolvePackCacheRoot(SparkJobRunOptions? options = null) =>
+        options?.PackCacheRoot is { } root ? Path.GetFullPath(root) : Path.Combine(EnvironmentCreator.ResolveSparkJobGenCache(options?.Environment.EnvironmentVariables), "packs");
+
+    private static async Task<(string Archive, bool Reused)> PackCachedAsync(
+        string environmentName, CreatedEnvironment environment, IEnvironmentArchiver archiver, SparkJobRunOptions options, CancellationToken cancellationToken)
+    {
+        // Keyed by the environment's content hash and its prefix: a recreated environment is a different directory and is packed again.
+        var directory = Path.Combine(ResolvePackCacheRoot(options), EnvironmentCreator.CacheKey(environment.ContentHash));
+        var archive = Path.Combine(directory, environmentName + archiver.ArchiveExtension);
+        var marker = archive + ".complete.json";
+        Directory.CreateDirectory(directory);
+        if (File.Exists(archive) && File.Exists(marker) && ReadMarker(marker) == environment.Prefix)
+        {
+            Step(options, "pack", "reused " + archive, true);
+            return (archive, true);
+        }
+
+        var temporary = Path.Combine(directory, $".{environmentName}.{Guid.NewGuid():N}{archiver.ArchiveExtension}");
+        try
+        {
+            Step(options, "pack", $"{environment.Prefix} -> {archive}", false);
+            await archiver.PackAsync(environment.Prefix, temporary, cancellationToken).ConfigureAwait(false);
+            Step(options, "verify", temporary, false);
+            await archiver.VerifyAsync(temporary, cancellationToken).ConfigureAwait(false);
+            File.Move(temporary, archive, overwrite: true);
+            File.WriteAllText(marker, JsonSerializer.Serialize(new Dictionary<string, string> { ["prefix"] = environment.Prefix, ["contentHash"] = environment.ContentHash }));
+            Step(options, "pack", archive, true);
+            return (archive, false);
+        }
+        finally
+        {
+            if (File.Exists(temporary))
+            {
+                File.Delete(temporary);
+            }
+        }
+    }
+
+    private static string? ReadMarker(string marker)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<Dictionary<string, string>>(File.ReadAllText(marker))?.GetValueOrDefault("prefix");
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static void Step(SparkJobRunOptions options, string name, string detail, bool done)
+    {
+        options.OnStep?.Invoke(new JobRunStep(name, detail, done));
+        if (options.Logger is { } logger)
+        {
+            SubmissionLog.Step(logger, name, detail);
+        }
+    }
+}
