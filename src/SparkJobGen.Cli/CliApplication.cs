@@ -1,0 +1,119 @@
+using System;
+using System.CommandLine;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using SparkJobGen.Cli.Commands;
+using SparkJobGen.Cli.Output;
+using SparkJobGen.Environments;
+using SparkJobGen.Submission;
+using SparkJobGen.Submission.Livy;
+
+namespace SparkJobGen.Cli;
+
+/// <summary>The <c>sparkjobgen</c> command tree and the mapping of failures to exit codes.</summary>
+internal static class CliApplication
+{
+    /// <summary>Builds the root command with every verb.</summary>
+    /// <param name="io">Where output goes.</param>
+    public static RootCommand BuildRootCommand(CliIO io)
+    {
+        var root = new RootCommand("SparkJobGen: create, pack and verify Python environments for typed PySpark jobs and submit them (local, standalone, YARN, Kubernetes, Livy).");
+        root.Subcommands.Add(RunCommand.Create(io));
+        root.Subcommands.Add(SubmitCommand.Create(io));
+        root.Subcommands.Add(EnvCommand.Create(io));
+        root.Subcommands.Add(JobsCommand.Create(io));
+        return root;
+    }
+
+    /// <summary>Parses and runs a command line.</summary>
+    /// <param name="root">The root command (after any extra verbs were registered).</param>
+    /// <param name="args">The arguments.</param>
+    /// <param name="io">Where output goes.</param>
+    public static async Task<int> InvokeAsync(RootCommand root, string[] args, CliIO io)
+    {
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var error in parse.Errors)
+            {
+                await io.Error.WriteLineAsync("error: " + error.Message).ConfigureAwait(false);
+            }
+
+            var verb = parse.CommandResult.Command;
+            var path = verb == root ? string.Empty : " " + string.Join(" ", parse.CommandResult.Command.Name);
+            await io.Error.WriteLineAsync($"Run `sparkjobgen{path} --help` for usage.").ConfigureAwait(false);
+            return ExitCodes.Usage;
+        }
+
+        return await parse.InvokeAsync(new InvocationConfiguration { Output = io.Out, Error = io.Error }).ConfigureAwait(false);
+    }
+
+    /// <summary>Runs a verb's body, turning known failures into an error message and exit code (and a JSON error document).</summary>
+    /// <param name="console">The console.</param>
+    /// <param name="body">The verb.</param>
+    public static async Task<int> GuardAsync(CliConsole console, Func<Task<int>> body)
+    {
+        try
+        {
+            return await body().ConfigureAwait(false);
+        }
+        catch (Exception exception)
+        {
+            var (code, kind) = Classify(exception);
+            console.Error(exception.Message);
+            var result = exception switch
+            {
+                SubmissionTimeoutException timeout => timeout.Result,
+                SubmissionCanceledException cancelled => cancelled.Result,
+                _ => null,
+            };
+            console.WriteJson(new ErrorDocument(code, new ErrorInfo(kind, exception.Message), result is null ? null : SubmissionDocument.From(result)));
+            if (code == ExitCodes.InternalError)
+            {
+                console.Error(console.Redactor.Redact(exception.ToString()));
+            }
+
+            return code;
+        }
+    }
+
+    /// <summary>The exit code and error kind of an exception.</summary>
+    /// <param name="exception">The failure.</param>
+    public static (int Code, string Kind) Classify(Exception exception) => exception switch
+    {
+        SubmissionTimeoutException => (ExitCodes.TimedOut, "timeout"),
+        OperationCanceledException => (ExitCodes.Cancelled, "cancelled"),
+        SubmissionPreflightException => (ExitCodes.Prerequisite, "prerequisite"),
+        EnvironmentCreationException => (ExitCodes.EnvironmentFailed, "environment"),
+        InvalidDataException => (ExitCodes.EnvironmentFailed, "environment"),
+        FileNotFoundException => (ExitCodes.Prerequisite, "prerequisite"),
+        LivyException => (ExitCodes.LivyFailed, "livy"),
+        JobDiscoveryException => (ExitCodes.JobNotFound, "job-not-found"),
+        ArgumentException or NotSupportedException => (ExitCodes.Usage, "usage"),
+        InvalidOperationException => (ExitCodes.Prerequisite, "prerequisite"),
+        _ when IsPackingFailure(exception) => (ExitCodes.PackFailed, "pack"),
+        _ => (ExitCodes.InternalError, "internal"),
+    };
+
+    /// <summary>The exit code for a finished submission.</summary>
+    /// <param name="result">The result.</param>
+    public static int ExitCodeOf(SubmissionResult result) =>
+        result.FinalState is SubmissionState.Succeeded or SubmissionState.Submitted ? ExitCodes.Success : ExitCodes.JobFailed;
+
+    /// <summary>Creates the console of a verb from its <c>--json</c> flag.</summary>
+    /// <param name="io">Where output goes.</param>
+    /// <param name="json">Whether --json was given.</param>
+    public static CliConsole Console(CliIO io, bool json) => new(io.Out, io.Error, json, io.Styled);
+
+    private static bool IsPackingFailure(Exception exception) =>
+        exception.GetType().Namespace?.StartsWith("SparkJobGen.Packing", StringComparison.Ordinal) == true ||
+        exception.StackTrace?.Split('\n').Any(static l => l.Contains("SparkJobGen.Packing.", StringComparison.Ordinal)) == true;
+}
+
+/// <summary>The standard streams of one invocation (the process's, or a test's).</summary>
+/// <param name="Out">Standard output.</param>
+/// <param name="Error">Standard error.</param>
+/// <param name="Styled">Whether to style output with Spectre.Console.</param>
+internal sealed record CliIO(TextWriter Out, TextWriter Error, bool Styled);

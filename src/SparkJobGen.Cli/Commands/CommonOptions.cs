@@ -1,0 +1,107 @@
+using System;
+using System.CommandLine;
+using System.Globalization;
+using SparkJobGen.Environments;
+
+namespace SparkJobGen.Cli.Commands;
+
+/// <summary>Options shared by several verbs, created once per verb (System.CommandLine symbols belong to one parent).</summary>
+internal static class CommonOptions
+{
+    /// <summary><c>--json</c>: one JSON document on stdout, human output on stderr.</summary>
+    public static Option<bool> Json() => new("--json") { Description = "Write one JSON document to stdout for scripting; progress goes to stderr." };
+
+    /// <summary><c>--project</c>.</summary>
+    public static Option<string?> Project() => new("--project", "-p")
+    {
+        Description = "The project (.csproj or its directory) whose built assembly declares the jobs. Default: the current directory.",
+        HelpName = "csproj-or-dir",
+    };
+
+    /// <summary><c>--assembly</c>.</summary>
+    public static Option<string?> Assembly() => new("--assembly", "-a")
+    {
+        Description = "A built assembly that declares the jobs (read without loading it). Wins over --project.",
+        HelpName = "dll",
+    };
+
+    /// <summary><c>--configuration</c>.</summary>
+    public static Option<string> Configuration() => new("--configuration", "-c")
+    {
+        Description = "The build configuration used to build or locate the project.",
+        DefaultValueFactory = static _ => "Debug",
+    };
+
+    /// <summary><c>--no-build</c>.</summary>
+    public static Option<bool> NoBuild() => new("--no-build") { Description = "Do not build the project; use its existing build output." };
+
+    /// <summary>The job name argument.</summary>
+    public static Argument<string> Job() => new("job") { Description = "The job name (SparkJob Name) or its class name." };
+
+    /// <summary>The job's own arguments after <c>--</c>.</summary>
+    public static Argument<string[]> JobArguments() => new("job-arguments")
+    {
+        Description = "Arguments for the job's script, after `--`; passed verbatim (a value beginning with -- stays a value).",
+        Arity = ArgumentArity.ZeroOrMore,
+    };
+
+    /// <summary><c>--tool</c> for environment creation.</summary>
+    public static Option<EnvironmentTool> Tool() => new("--tool")
+    {
+        Description = "The environment tool: auto (micromamba, mamba, conda, else venv for pip-only environments), micromamba, mamba, conda or venv.",
+        DefaultValueFactory = static _ => EnvironmentTool.Auto,
+    };
+
+    /// <summary><c>--tool-path</c>.</summary>
+    public static Option<string?> ToolPath() => new("--tool-path") { Description = "The tool executable (or the base Python for --tool venv) when it is not on PATH.", HelpName = "path" };
+
+    /// <summary><c>--cache-dir</c>.</summary>
+    public static Option<string?> CacheDir() => new("--cache-dir")
+    {
+        Description = "The cache root (environments in <dir>/envs, archives in <dir>/packs). Default: $SPARKJOBGEN_CACHE, else ~/.cache/sparkjobgen.",
+        HelpName = "dir",
+    };
+
+    /// <summary><c>--pip-arg</c>.</summary>
+    public static Option<string[]> PipArgs() => new("--pip-arg")
+    {
+        Description = "An extra argument for `pip install` in the venv route (repeatable), for example --pip-arg=--no-index --pip-arg=--find-links=/wheels.",
+        AllowMultipleArgumentsPerToken = false,
+    };
+
+    /// <summary><c>--timeout</c>.</summary>
+    public static Option<string?> Timeout() => new("--timeout")
+    {
+        Description = "Stop the job after this long: seconds, or 90s, 15m, 2h, or hh:mm:ss. Exit code 124.",
+        HelpName = "duration",
+    };
+
+    /// <summary>Parses a <c>--timeout</c> value.</summary>
+    /// <param name="text">The value.</param>
+    public static TimeSpan? ParseDuration(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+
+        var value = text.Trim();
+        var unit = char.ToLowerInvariant(value[^1]);
+        if (unit is 's' or 'm' or 'h' && double.TryParse(value[..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out var amount) && amount > 0)
+        {
+            return unit switch { 's' => TimeSpan.FromSeconds(amount), 'm' => TimeSpan.FromMinutes(amount), _ => TimeSpan.FromHours(amount) };
+        }
+
+        if (double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds > 0)
+        {
+            return TimeSpan.FromSeconds(seconds);
+        }
+
+        if (TimeSpan.TryParse(value, CultureInfo.InvariantCulture, out var span) && span > TimeSpan.Zero)
+        {
+            return span;
+        }
+
+        throw new ArgumentException($"'{text}' is not a duration: use seconds (600), 90s, 15m, 2h or hh:mm:ss.");
+    }
+}

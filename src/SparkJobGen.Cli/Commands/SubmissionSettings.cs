@@ -1,0 +1,161 @@
+using System;
+using System.Collections.Generic;
+using System.CommandLine;
+using System.Globalization;
+
+namespace SparkJobGen.Cli.Commands;
+
+/// <summary>The spark-submit settings of <c>run</c> and <c>submit</c>, mirroring spark-submit's own option names.</summary>
+internal sealed class SubmissionSettings
+{
+    public Option<string?> Master { get; } = new("--master") { Description = "local[*] (default), local[N], yarn, spark://host:7077 or k8s://https://host:6443.", HelpName = "url" };
+
+    public Option<string?> DeployMode { get; } = new("--deploy-mode") { Description = "client (default) or cluster." };
+
+    public Option<string?> Archive { get; } = new("--archive") { Description = "The packed environment archive (path or URI) shipped as <archive>#environment.", HelpName = "path-or-uri" };
+
+    public Option<string?> Script { get; } = new("--script") { Description = "Overrides the script path (for example an hdfs:// or s3a:// copy).", HelpName = "path-or-uri" };
+
+    public Option<string[]> Conf { get; } = new("--conf") { Description = "A Spark property key=value (repeatable); overrides the job's declared value.", HelpName = "key=value" };
+
+    public Option<string?> Name { get; } = new("--name") { Description = "The application name (default: the job name)." };
+
+    public Option<string?> ProxyUser { get; } = new("--proxy-user") { Description = "Run the application as this user (spark-submit --proxy-user, Livy proxyUser)." };
+
+    public Option<string?> Queue { get; } = new("--queue") { Description = "The YARN queue." };
+
+    public Option<string?> DriverMemory { get; } = new("--driver-memory") { Description = "Driver memory, for example 2g." };
+
+    public Option<int?> DriverCores { get; } = new("--driver-cores") { Description = "Driver cores (cluster mode)." };
+
+    public Option<string?> ExecutorMemory { get; } = new("--executor-memory") { Description = "Memory per executor, for example 4g." };
+
+    public Option<int?> ExecutorCores { get; } = new("--executor-cores") { Description = "Cores per executor." };
+
+    public Option<int?> NumExecutors { get; } = new("--num-executors") { Description = "Number of executors." };
+
+    public Option<string?> KubernetesImage { get; } = new("--k8s-image") { Description = "The Spark container image with Python (required with k8s://)." };
+
+    public Option<string?> Namespace { get; } = new("--namespace") { Description = "The Kubernetes namespace." };
+
+    public Option<string?> UploadPath { get; } = new("--upload-path") { Description = "Where spark-submit uploads local files in Kubernetes cluster mode (s3a://…)." };
+
+    public Option<string?> DriverPython { get; } = new("--driver-python") { Description = "The driver's Python in local and client modes (run uses the created environment's)." };
+
+    public Option<string?> SparkSubmit { get; } = new("--spark-submit") { Description = "The spark-submit executable (default: $SPARK_HOME/bin/spark-submit, then PATH).", HelpName = "path" };
+
+    public SubmissionSettings()
+    {
+        Master.CompletionSources.Add("local[*]", "yarn", "spark://", "k8s://https://");
+        DeployMode.AcceptOnlyFromAmong("client", "cluster");
+    }
+
+    /// <summary>Adds the options to a command.</summary>
+    /// <param name="command">The verb.</param>
+    public void AddTo(Command command)
+    {
+        foreach (var option in new Option[] { Master, DeployMode, Archive, Script, Conf, Name, ProxyUser, Queue, DriverMemory, DriverCores, ExecutorMemory, ExecutorCores, NumExecutors, KubernetesImage, Namespace, UploadPath, DriverPython, SparkSubmit })
+        {
+            command.Options.Add(option);
+        }
+    }
+
+    /// <summary>Applies the options to a submission.</summary>
+    /// <param name="result">The parse result.</param>
+    /// <param name="submission">The submission of the job.</param>
+    /// <exception cref="ArgumentException">A value is invalid (reported as a usage error).</exception>
+    public SparkSubmission Apply(ParseResult result, SparkSubmission submission)
+    {
+        var mode = result.GetValue(DeployMode) switch
+        {
+            "cluster" => SparkJobGen.DeployMode.Cluster,
+            _ => SparkJobGen.DeployMode.Client,
+        };
+        var master = result.GetValue(Master) ?? "local[*]";
+        if (master == "local" || master == "local[*]")
+        {
+            submission = submission.Local();
+        }
+        else if (master.StartsWith("local[", StringComparison.Ordinal) && master.EndsWith(']') &&
+            int.TryParse(master.AsSpan(6, master.Length - 7), NumberStyles.None, CultureInfo.InvariantCulture, out var threads))
+        {
+            submission = submission.Local(threads);
+        }
+        else if (master == "yarn")
+        {
+            submission = submission.OnYarn(mode);
+        }
+        else if (master.StartsWith("spark://", StringComparison.Ordinal))
+        {
+            submission = submission.OnStandalone(master, mode);
+        }
+        else if (master.StartsWith("k8s://", StringComparison.Ordinal))
+        {
+            submission = submission.OnKubernetes(master, mode, result.GetValue(KubernetesImage) ?? throw new ArgumentException("--master k8s://… needs --k8s-image <spark-py image>."));
+        }
+        else
+        {
+            throw new ArgumentException($"--master '{master}' is not one of local[*], local[N], yarn, spark://host:port, k8s://https://host:port.");
+        }
+
+        if (master.StartsWith("local", StringComparison.Ordinal) && mode == SparkJobGen.DeployMode.Cluster)
+        {
+            throw new ArgumentException("--deploy-mode cluster needs a cluster --master (yarn, k8s://…).");
+        }
+
+        submission = Set(result.GetValue(Archive), submission, static (s, v) => s.WithEnvironmentArchive(v));
+        submission = Set(result.GetValue(Script), submission, static (s, v) => s.WithScript(v));
+        submission = Set(result.GetValue(Name), submission, static (s, v) => s.WithName(v));
+        submission = Set(result.GetValue(ProxyUser), submission, static (s, v) => s.AsProxyUser(v));
+        submission = Set(result.GetValue(Queue), submission, static (s, v) => s.InQueue(v));
+        submission = Set(result.GetValue(DriverMemory), submission, static (s, v) => s.DriverMemory(v));
+        submission = Set(result.GetValue(ExecutorMemory), submission, static (s, v) => s.ExecutorMemory(v));
+        submission = Set(result.GetValue(Namespace), submission, static (s, v) => s.InNamespace(v));
+        submission = Set(result.GetValue(UploadPath), submission, static (s, v) => s.WithKubernetesUploadPath(v));
+        submission = Set(result.GetValue(DriverPython), submission, static (s, v) => s.WithDriverPython(v));
+        if (result.GetValue(DriverCores) is { } driverCores)
+        {
+            submission = submission.DriverCores(driverCores);
+        }
+
+        if (result.GetValue(ExecutorCores) is { } executorCores)
+        {
+            submission = submission.ExecutorCores(executorCores);
+        }
+
+        if (result.GetValue(NumExecutors) is { } executors)
+        {
+            submission = submission.NumExecutors(executors);
+        }
+
+        foreach (var entry in result.GetValue(Conf) ?? [])
+        {
+            var equals = entry.IndexOf('=', StringComparison.Ordinal);
+            if (equals <= 0)
+            {
+                throw new ArgumentException($"--conf '{entry}' must be key=value.");
+            }
+
+            submission = submission.WithConf(entry[..equals], entry[(equals + 1)..]);
+        }
+
+        return submission;
+    }
+
+    /// <summary>The Spark conf values given on the command line, for redaction.</summary>
+    /// <param name="result">The parse result.</param>
+    public IEnumerable<KeyValuePair<string, string>> ConfValues(ParseResult result)
+    {
+        foreach (var entry in result.GetValue(Conf) ?? [])
+        {
+            var equals = entry.IndexOf('=', StringComparison.Ordinal);
+            if (equals > 0)
+            {
+                yield return new(entry[..equals], entry[(equals + 1)..]);
+            }
+        }
+    }
+
+    private static SparkSubmission Set(string? value, SparkSubmission submission, Func<SparkSubmission, string, SparkSubmission> apply) =>
+        value is null ? submission : apply(submission, value);
+}

@@ -1,0 +1,154 @@
+using System;
+using System.Collections.Generic;
+using System.CommandLine;
+using System.Threading.Tasks;
+using SparkJobGen.Cli.Output;
+using SparkJobGen.Submission;
+using SparkJobGen.Submission.Livy;
+
+namespace SparkJobGen.Cli.Commands;
+
+/// <summary>
+/// <c>sparkjobgen submit &lt;job&gt; [-- job arguments]</c>: submit with spark-submit, or as a Livy batch with <c>--livy</c>,
+/// using an existing environment archive (no environment creation or packing).
+/// </summary>
+internal static class SubmitCommand
+{
+    /// <summary>The variable holding the Livy bearer token (preferred over --livy-token, which other users can see in the process list).</summary>
+    public const string LivyTokenVariable = "SPARKJOBGEN_LIVY_TOKEN";
+
+    /// <summary>The variable holding the Livy Basic password.</summary>
+    public const string LivyPasswordVariable = "SPARKJOBGEN_LIVY_PASSWORD";
+
+    /// <summary>Creates the verb.</summary>
+    /// <param name="io">Where output goes.</param>
+    public static Command Create(CliIO io)
+    {
+        var job = CommonOptions.Job();
+        var jobArguments = CommonOptions.JobArguments();
+        var project = CommonOptions.Project();
+        var assembly = CommonOptions.Assembly();
+        var configuration = CommonOptions.Configuration();
+        var noBuild = CommonOptions.NoBuild();
+        var json = CommonOptions.Json();
+        var timeout = CommonOptions.Timeout();
+        var dryRun = new Option<bool>("--dry-run") { Description = "Print the spark-submit command (secrets masked) or the Livy request and exit without submitting." };
+        var livy = new Option<Uri?>("--livy") { Description = "Submit as a batch to this Livy server (http(s)://host:8998/) instead of running spark-submit.", HelpName = "url" };
+        var livyToken = new Option<string?>("--livy-token") { Description = $"Bearer token for Livy (prefer the {LivyTokenVariable} variable)." };
+        var livyUser = new Option<string?>("--livy-user") { Description = $"User for Livy Basic authentication (password from --livy-password or {LivyPasswordVariable})." };
+        var livyPassword = new Option<string?>("--livy-password") { Description = $"Password for Livy Basic authentication (prefer the {LivyPasswordVariable} variable)." };
+        var livyHeader = new Option<string?>("--livy-header") { Description = "A custom authentication header for Livy, 'Name: value'.", HelpName = "header" };
+        var settings = new SubmissionSettings();
+
+        var command = new Command("submit", "Submit a job with an existing environment archive: spark-submit (local, standalone, YARN, Kubernetes) or a Livy batch (--livy).")
+        {
+            job, jobArguments, project, assembly, configuration, noBuild, timeout, dryRun, livy, livyToken, livyUser, livyPassword, livyHeader, json,
+        };
+        settings.AddTo(command);
+
+        command.SetAction((parse, cancellationToken) =>
+        {
+            var console = CliApplication.Console(io, parse.GetValue(json));
+            return CliApplication.GuardAsync(console, async () =>
+            {
+                var limit = CommonOptions.ParseDuration(parse.GetValue(timeout));
+                var authentication = Authentication(parse.GetValue(livyToken), parse.GetValue(livyUser), parse.GetValue(livyPassword), parse.GetValue(livyHeader));
+                foreach (var secret in new[] { parse.GetValue(livyToken), parse.GetValue(livyPassword), Environment.GetEnvironmentVariable(LivyTokenVariable), Environment.GetEnvironmentVariable(LivyPasswordVariable) })
+                {
+                    console.Redactor.Add(secret);
+                }
+
+                if (parse.GetValue(livyHeader) is { } header && header.IndexOf(':', StringComparison.Ordinal) is var colon and > 0)
+                {
+                    console.Redactor.Add(header[(colon + 1)..].Trim());
+                }
+
+                console.Redactor.AddFromConf(settings.ConfValues(parse));
+                var (manifest, assemblyPath) = await JobDiscovery.LoadAsync(
+                    parse.GetValue(project), parse.GetValue(assembly), parse.GetValue(configuration)!, !parse.GetValue(noBuild), console, cancellationToken).ConfigureAwait(false);
+                var found = JobDiscovery.Find(manifest, assemblyPath, parse.GetRequiredValue(job));
+                var submission = settings.Apply(parse, new SparkSubmission(found.ToDefinition(), parse.GetValue(jobArguments) ?? []).WithScript(found.ScriptPath));
+
+                SubmissionResult result;
+                IReadOnlyList<string>? arguments = null;
+                if (parse.GetValue(livy) is { } endpoint)
+                {
+                    var request = LivyBatchRequest.FromSubmission(submission);
+                    if (parse.GetValue(dryRun))
+                    {
+                        console.Info(System.Text.Json.JsonSerializer.Serialize(request));
+                        return ExitCodes.Success;
+                    }
+
+                    console.Step(new JobRunStep("submit", $"Livy batch at {endpoint}", false));
+                    result = await LivyBatchSubmitter.SubmitAsync(
+                        submission,
+                        new LivyOptions(endpoint) { Authentication = authentication, Timeout = limit, OnOutput = console.Output },
+                        cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    SparkSubmitCommand sparkCommand;
+                    try
+                    {
+                        sparkCommand = submission.ToCommand();
+                    }
+                    catch (InvalidOperationException exception)
+                    {
+                        throw new SubmissionPreflightException(exception.Message, exception);
+                    }
+
+                    arguments = console.Redactor.AddFromSparkArguments(sparkCommand.Arguments).RedactArguments(sparkCommand.Arguments);
+                    if (parse.GetValue(dryRun))
+                    {
+                        console.Info("spark-submit " + SparkSubmitRunner.FormatCommandLine(arguments));
+                        console.WriteJson(new { exitCode = 0, sparkSubmitArguments = arguments, environment = sparkCommand.Environment });
+                        return ExitCodes.Success;
+                    }
+
+                    console.Step(new JobRunStep("submit", "spark-submit " + SparkSubmitRunner.FormatCommandLine(arguments), false));
+                    result = await SparkSubmitRunner.SubmitAsync(
+                        sparkCommand,
+                        new SparkSubmitOptions { SparkSubmitPath = parse.GetValue(settings.SparkSubmit), Timeout = limit, OnOutput = console.Output },
+                        cancellationToken).ConfigureAwait(false);
+                }
+
+                var exitCode = CliApplication.ExitCodeOf(result);
+                console.Summary($"{found.Job.Name}: {result.FinalState}", new KeyValuePair<string, string?>[]
+                {
+                    new("backend", result.Backend),
+                    new("exit code", result.ExitCode.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                    new("application id", result.ApplicationId),
+                    new("submission id", result.SubmissionId),
+                    new("tracking url", result.TrackingUrl),
+                });
+                console.WriteJson(new RunDocument(exitCode, found.Job.Name, null, submission.EnvironmentArchive, null, arguments, SubmissionDocument.From(result)));
+                return exitCode;
+            });
+        });
+        return command;
+    }
+
+    private static LivyAuthentication? Authentication(string? token, string? user, string? password, string? header)
+    {
+        token ??= Environment.GetEnvironmentVariable(LivyTokenVariable);
+        password ??= Environment.GetEnvironmentVariable(LivyPasswordVariable);
+        if (header is not null)
+        {
+            var colon = header.IndexOf(':', StringComparison.Ordinal);
+            if (colon <= 0)
+            {
+                throw new ArgumentException("--livy-header must be 'Name: value'.");
+            }
+
+            return LivyAuthentication.Header(header[..colon].Trim(), header[(colon + 1)..].Trim());
+        }
+
+        if (user is not null)
+        {
+            return LivyAuthentication.Basic(user, password ?? throw new ArgumentException($"--livy-user needs a password: --livy-password or {LivyPasswordVariable}."));
+        }
+
+        return string.IsNullOrEmpty(token) ? null : LivyAuthentication.Bearer(token);
+    }
+}

@@ -1,0 +1,172 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Spectre.Console;
+using SparkJobGen.Submission;
+
+namespace SparkJobGen.Cli.Output;
+
+/// <summary>
+/// Everything the tool prints. On a terminal (not redirected, not CI, TERM not dumb) progress and summaries are styled with
+/// Spectre.Console; otherwise plain lines. With <c>--json</c>, human output goes to stderr and stdout carries exactly one JSON
+/// document. All text passes through the redactor first.
+/// </summary>
+internal sealed class CliConsole
+{
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+    };
+
+    private readonly TextWriter _out;
+    private readonly TextWriter _err;
+    private readonly IAnsiConsole? _ansi;
+    private readonly object _gate = new();
+
+    /// <summary>Creates the console.</summary>
+    /// <param name="stdout">Standard output.</param>
+    /// <param name="stderr">Standard error.</param>
+    /// <param name="json">Whether <c>--json</c> was given.</param>
+    /// <param name="styled">Whether to style output with Spectre.Console (a terminal).</param>
+    public CliConsole(TextWriter stdout, TextWriter stderr, bool json, bool styled)
+    {
+        _out = stdout;
+        _err = stderr;
+        IsJson = json;
+        if (styled)
+        {
+            _ansi = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(json ? stderr : stdout), Ansi = AnsiSupport.Detect, ColorSystem = ColorSystemSupport.Detect });
+        }
+    }
+
+    /// <summary>Whether stdout is reserved for one JSON document.</summary>
+    public bool IsJson { get; }
+
+    /// <summary>Masks secrets in everything printed.</summary>
+    public SecretRedactor Redactor { get; } = new();
+
+    /// <summary>Whether the process's stdout is an interactive terminal suitable for styled output.</summary>
+    public static bool IsInteractiveTerminal() =>
+        !Console.IsOutputRedirected &&
+        string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CI")) &&
+        !string.Equals(Environment.GetEnvironmentVariable("TERM"), "dumb", StringComparison.Ordinal);
+
+    private TextWriter Human => IsJson ? _err : _out;
+
+    /// <summary>Prints a step of the run.</summary>
+    /// <param name="step">The step.</param>
+    public void Step(JobRunStep step)
+    {
+        var detail = Redactor.Redact(step.Detail);
+        lock (_gate)
+        {
+            if (_ansi is not null)
+            {
+                _ansi.MarkupLine($"{(step.IsDone ? "[green]✓[/]" : "[blue]→[/]")} [bold]{Markup.Escape(step.Name)}[/] {Markup.Escape(detail)}");
+            }
+            else
+            {
+                Human.WriteLine($"{(step.IsDone ? "[done]" : "==>")} {step.Name}: {detail}");
+            }
+        }
+    }
+
+    /// <summary>Prints an informational line.</summary>
+    /// <param name="text">The text.</param>
+    public void Info(string text)
+    {
+        var redacted = Redactor.Redact(text);
+        lock (_gate)
+        {
+            if (_ansi is not null)
+            {
+                _ansi.MarkupLine($"[grey]{Markup.Escape(redacted)}[/]");
+            }
+            else
+            {
+                Human.WriteLine(redacted);
+            }
+        }
+    }
+
+    /// <summary>Passes through one line printed by a child process (spark-submit, the job, a tool).</summary>
+    /// <param name="line">The line (already redacted by the runner; redacted again here).</param>
+    public void Output(OutputLine line)
+    {
+        var text = Redactor.Redact(line.Text);
+        lock (_gate)
+        {
+            // Child output stays on the stream it came from, except that --json keeps stdout for the document.
+            (IsJson || line.Channel == OutputChannel.StandardError ? _err : _out).WriteLine(text);
+        }
+    }
+
+    /// <summary>Prints an error to stderr.</summary>
+    /// <param name="message">The message.</param>
+    public void Error(string message)
+    {
+        var redacted = Redactor.Redact(message);
+        lock (_gate)
+        {
+            _err.WriteLine("error: " + redacted);
+        }
+    }
+
+    /// <summary>Prints a final summary: a table on a terminal, <c>key: value</c> lines otherwise; nothing human with --json.</summary>
+    /// <param name="title">The title.</param>
+    /// <param name="rows">The rows (null values skipped).</param>
+    public void Summary(string title, IEnumerable<KeyValuePair<string, string?>> rows)
+    {
+        lock (_gate)
+        {
+            if (_ansi is not null)
+            {
+                var table = new Table().Border(TableBorder.Rounded).Title(Markup.Escape(title)).AddColumn("").AddColumn("");
+                table.ShowHeaders = false;
+                foreach (var (key, value) in rows)
+                {
+                    if (value is not null)
+                    {
+                        table.AddRow(Markup.Escape(key), Markup.Escape(Redactor.Redact(value)));
+                    }
+                }
+
+                _ansi.Write(table);
+            }
+            else
+            {
+                Human.WriteLine(title);
+                foreach (var (key, value) in rows)
+                {
+                    if (value is not null)
+                    {
+                        Human.WriteLine($"  {key}: {Redactor.Redact(value)}");
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Writes the JSON document to stdout (only with --json), with secrets masked.</summary>
+    /// <param name="document">The value to serialize.</param>
+    public void WriteJson(object document)
+    {
+        if (!IsJson)
+        {
+            return;
+        }
+
+        var text = JsonSerializer.Serialize(document, document.GetType(), Json);
+        lock (_gate)
+        {
+            _out.WriteLine(Redactor.Redact(text));
+        }
+    }
+}

@@ -1,0 +1,49 @@
+using System.Collections.Generic;
+using SparkJobGen.Environments;
+using SparkJobGen.Submission;
+
+namespace SparkJobGen.Cli.Output;
+
+/// <summary>The <c>--json</c> document of a failed command.</summary>
+/// <param name="ExitCode">The process exit code.</param>
+/// <param name="Error">What failed.</param>
+/// <param name="Submission">What is known about a stopped submission.</param>
+internal sealed record ErrorDocument(int ExitCode, ErrorInfo Error, SubmissionDocument? Submission);
+
+/// <summary>An error in JSON output.</summary>
+/// <param name="Kind">prerequisite, environment, pack, livy, job-not-found, usage, timeout, cancelled or internal.</param>
+/// <param name="Message">The message (secrets masked).</param>
+internal sealed record ErrorInfo(string Kind, string Message);
+
+/// <summary>A submission result in JSON output.</summary>
+internal sealed record SubmissionDocument(
+    string Backend, int ExitCode, string? ApplicationId, SubmissionState FinalState, double DurationSeconds, string? SubmissionId,
+    string? DriverPod, string? Namespace, string? TrackingUrl, ClusterManager? Cluster, DeployMode? DeployMode, string? ClusterKill)
+{
+    /// <summary>Converts a result.</summary>
+    /// <param name="result">The result.</param>
+    public static SubmissionDocument From(SubmissionResult result) => new(
+        result.Backend, result.ExitCode, result.ApplicationId, result.FinalState, result.Duration.TotalSeconds, result.SubmissionId,
+        result.DriverPod, result.Namespace, result.TrackingUrl, result.Cluster, result.DeployMode, result.ClusterKill);
+}
+
+/// <summary>An environment in JSON output.</summary>
+internal sealed record EnvironmentDocument(string Prefix, string Python, string ContentHash, EnvironmentTool Tool, bool Reused, IReadOnlyList<string> Commands)
+{
+    /// <summary>Converts a created environment.</summary>
+    /// <param name="environment">The environment.</param>
+    public static EnvironmentDocument From(CreatedEnvironment environment) => new(
+        environment.Prefix, environment.PythonPath, environment.ContentHash, environment.Tool, environment.Reused, environment.Commands);
+}
+
+/// <summary>The <c>--json</c> document of <c>run</c> and <c>submit</c>.</summary>
+internal sealed record RunDocument(int ExitCode, string Job, EnvironmentDocument? Environment, string? Archive, bool? ArchiveReused, IReadOnlyList<string>? SparkSubmitArguments, SubmissionDocument Submission);
+
+/// <summary>The <c>--json</c> document of <c>env create</c>.</summary>
+internal sealed record EnvCreateDocument(int ExitCode, EnvironmentDocument Environment);
+
+/// <summary>One job in <c>jobs list --json</c>.</summary>
+internal sealed record JobDocument(string Name, string Environment, string Script, string TypeName);
+
+/// <summary>The <c>--json</c> document of <c>jobs list</c>.</summary>
+internal sealed record JobsDocument(int ExitCode, string Assembly, IReadOnlyList<JobDocument> Jobs);
