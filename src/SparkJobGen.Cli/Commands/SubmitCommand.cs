@@ -33,7 +33,7 @@ internal static class SubmitCommand
         var json = CommonOptions.Json();
         var timeout = CommonOptions.Timeout();
         var dryRun = new Option<bool>("--dry-run") { Description = "Print the spark-submit command (secrets masked) or the Livy request and exit without submitting." };
-        var livy = new Option<Uri?>("--livy") { Description = "Submit as a batch to this Livy server (http(s)://host:8998/) instead of running spark-submit.", HelpName = "url" };
+        var livy = new Option<string?>("--livy") { Description = "Submit as a batch to this Livy server (http(s)://host:8998/) instead of running spark-submit.", HelpName = "url" };
         var livyToken = new Option<string?>("--livy-token") { Description = $"Bearer token for Livy (prefer the {LivyTokenVariable} variable)." };
         var livyUser = new Option<string?>("--livy-user") { Description = $"User for Livy Basic authentication (password from --livy-password or {LivyPasswordVariable})." };
         var livyPassword = new Option<string?>("--livy-password") { Description = $"Password for Livy Basic authentication (prefer the {LivyPasswordVariable} variable)." };
@@ -71,8 +71,13 @@ internal static class SubmitCommand
 
                 SubmissionResult result;
                 IReadOnlyList<string>? arguments = null;
-                if (parse.GetValue(livy) is { } endpoint)
+                if (parse.GetValue(livy) is { } livyUrl)
                 {
+                    if (!Uri.TryCreate(livyUrl, UriKind.Absolute, out var endpoint) || (endpoint.Scheme != Uri.UriSchemeHttp && endpoint.Scheme != Uri.UriSchemeHttps))
+                    {
+                        throw new ArgumentException($"--livy '{livyUrl}' is not an http(s) URL such as http://livy.example:8998/.");
+                    }
+
                     var request = LivyBatchRequest.FromSubmission(submission);
                     if (parse.GetValue(dryRun))
                     {

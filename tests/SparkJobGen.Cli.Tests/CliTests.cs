@@ -1,0 +1,194 @@
+using System.Text.Json;
+using SparkJobGen.Tests;
+using SparkJobGen.Tests.Environments;
+using SparkJobGen.Tests.Submission;
+using SparkJobGen.Tests.Submission.Livy;
+
+namespace SparkJobGen.Cli.Tests;
+
+/// <summary>The sparkjobgen tool as a real process: verbs, exit codes, --json, discovery from an assembly, spark-submit stand-in, Livy contract server, venv creation.</summary>
+public sealed class CliTests : IDisposable
+{
+    private readonly TempDirectory _work = new("sjg-cli");
+    private readonly string _assembly;
+
+    public CliTests()
+    {
+        _assembly = ProbeAssembly.LayOut(_work);
+    }
+
+    public void Dispose() => _work.Dispose();
+
+    private static JsonElement Json(string stdout) => JsonDocument.Parse(stdout).RootElement;
+
+    [Fact]
+    public async Task Help_lists_the_verbs_and_unknown_input_is_a_usage_error()
+    {
+        var help = await CliProcess.RunAsync(null, "--help");
+        Assert.Equal(0, help.ExitCode);
+        foreach (var verb in new[] { "run", "submit", "env", "jobs" })
+        {
+            Assert.Contains(verb, help.Stdout);
+        }
+
+        var bogus = await CliProcess.RunAsync(null, "bogus");
+        Assert.Equal(2, bogus.ExitCode);
+        Assert.Contains("bogus", bogus.Stderr);
+
+        var badOption = await CliProcess.RunAsync(null, "submit", "probe-job", "--assembly", _assembly, "--deploy-mode", "sideways");
+        Assert.Equal(2, badOption.ExitCode);
+    }
+
+    [Fact]
+    public async Task Jobs_list_reads_the_assembly_without_loading_it()
+    {
+        var (code, stdout, _) = await CliProcess.RunAsync(null, "jobs", "list", "--assembly", _assembly, "--json");
+
+        Assert.Equal(0, code);
+        var jobs = Json(stdout).GetProperty("jobs").EnumerateArray().ToArray();
+        Assert.Equal(["probe-job", "other-job"], jobs.Select(j => j.GetProperty("name").GetString()));
+        Assert.Equal("jobs/probe_job.py", jobs[0].GetProperty("script").GetString());
+
+        var plain = await CliProcess.RunAsync(null, "jobs", "list", "--assembly", _assembly);
+        Assert.Contains("probe-job\tprobe\tjobs/probe_job.py\tSparkJobGen.Cli.Tests.ProbeJob", plain.Stdout);
+    }
+
+    [Fact]
+    public async Task Unknown_job_exits_7_and_names_the_jobs()
+    {
+        var (code, _, stderr) = await CliProcess.RunAsync(null, "submit", "nope", "--assembly", _assembly);
+
+        Assert.Equal(7, code);
+        Assert.Contains("probe-job, other-job", stderr);
+    }
+
+    [Fact]
+    public async Task Dry_run_shows_the_argv_with_job_arguments_after_the_script_and_secrets_masked()
+    {
+        var (code, stdout, stderr) = await CliProcess.RunAsync(
+            null, "submit", "probe-job", "--assembly", _assembly, "--master", "yarn", "--deploy-mode", "cluster", "--archive", "hdfs:///envs/probe.tar.gz",
+            "--conf", "spark.ssl.keyStorePassword=topsecret-pw", "--proxy-user", "analyst", "--dry-run", "--json", "--", "--master", "local", "--note=--conf x=y");
+
+        Assert.True(code == 0, stderr);
+        var argv = Json(stdout).GetProperty("sparkSubmitArguments").EnumerateArray().Select(e => e.GetString()!).ToArray();
+        var script = Array.FindIndex(argv, a => a.EndsWith("sparkjobs/probe/jobs/probe_job.py", StringComparison.Ordinal));
+        Assert.Equal(["--master", "local", "--note=--conf x=y"], argv[(script + 1)..]);
+        Assert.Equal(["--master", "yarn", "--deploy-mode", "cluster"], argv[..4]);
+        Assert.Contains("hdfs:///envs/probe.tar.gz#environment", argv);
+        Assert.Equal("analyst", argv[Array.IndexOf(argv, "--proxy-user") + 1]);
+        Assert.Contains("spark.ssl.keyStorePassword=***", argv);
+        Assert.DoesNotContain("topsecret-pw", stdout + stderr);
+    }
+
+    [Fact]
+    public async Task Submit_runs_spark_submit_and_reports_the_application_as_json()
+    {
+        using var standIn = new SparkSubmitStandIn();
+        standIn.PrintsOnStderr(SparkLogs.YarnCluster("SUCCEEDED"));
+        var environment = new Dictionary<string, string?> { ["SPARK_HOME"] = standIn.SparkHome };
+
+        var (code, stdout, stderr) = await CliProcess.RunAsync(
+            environment, "submit", "probe-job", "--assembly", _assembly, "--master", "yarn", "--deploy-mode", "cluster", "--archive", "hdfs:///envs/probe.tar.gz", "--json", "--", "--run-date", "2026-11-24");
+
+        Assert.True(code == 0, stderr);
+        var document = Json(stdout);
+        Assert.Equal("application_1732419000000_0042", document.GetProperty("submission").GetProperty("applicationId").GetString());
+        Assert.Equal("succeeded", document.GetProperty("submission").GetProperty("finalState").GetString());
+        Assert.Equal(["--run-date", "2026-11-24"], standIn.ReceivedArguments()[^2..]);
+        Assert.Contains("(state: FINISHED)", stderr);
+    }
+
+    [Fact]
+    public async Task Failed_application_exits_1_and_missing_spark_exits_3()
+    {
+        using var standIn = new SparkSubmitStandIn();
+        standIn.PrintsOnStderr(SparkLogs.YarnCluster("FAILED")).ExitsWith(1);
+
+        var failed = await CliProcess.RunAsync(
+            new Dictionary<string, string?> { ["SPARK_HOME"] = standIn.SparkHome }, "submit", "probe-job", "--assembly", _assembly, "--master", "yarn", "--archive", "hdfs:///e.tar.gz");
+        Assert.Equal(1, failed.ExitCode);
+
+        using var empty = new TempDirectory();
+        var missing = await CliProcess.RunAsync(
+            new Dictionary<string, string?> { ["PATH"] = empty.Path + ":" + Path.GetDirectoryName(Environment.ProcessPath) }, "submit", "probe-job", "--assembly", _assembly, "--json");
+        Assert.Equal(3, missing.ExitCode);
+        Assert.Contains("spark-submit was not found", missing.Stderr);
+        Assert.Equal("prerequisite", Json(missing.Stdout).GetProperty("error").GetProperty("kind").GetString());
+    }
+
+    [Fact]
+    public async Task Timeout_exits_124()
+    {
+        using var standIn = new SparkSubmitStandIn();
+        standIn.SleepsInChild(120);
+
+        var (code, _, stderr) = await CliProcess.RunAsync(new Dictionary<string, string?> { ["SPARK_HOME"] = standIn.SparkHome }, "submit", "probe-job", "--assembly", _assembly, "--timeout", "1s");
+
+        Assert.Equal(124, code);
+        Assert.Contains("did not finish within", stderr);
+        await Processes.WaitUntilAsync(() => !Processes.IsAlive(standIn.ReadPid("child.pid")!.Value), "the stand-in's child to be killed");
+    }
+
+    [Fact]
+    public async Task Livy_submission_uses_the_token_from_the_environment_and_never_prints_it()
+    {
+        const string token = "livy-token-0123456789abcdef";
+        using var server = new LivyContractServer(expectedAuthorization: "Bearer " + token) { LogLines = ["hello from the driver"], States = ["running", "success"] };
+
+        var (code, stdout, stderr) = await CliProcess.RunAsync(
+            new Dictionary<string, string?> { ["SPARKJOBGEN_LIVY_TOKEN"] = token },
+            "submit", "probe-job", "--assembly", _assembly, "--livy", server.BaseUri.AbsoluteUri, "--master", "yarn", "--deploy-mode", "cluster",
+            "--archive", "hdfs:///envs/probe.tar.gz", "--script", "hdfs:///jobs/probe_job.py", "--proxy-user", "analyst", "--json", "--", "--input", "x");
+
+        Assert.True(code == 0, stderr);
+        Assert.Empty(server.Violations);
+        Assert.Equal("analyst", (string?)server.CreatedBatch!["proxyUser"]);
+        Assert.Equal(["--input", "x"], server.CreatedBatch["args"]!.AsArray().Select(n => (string?)n));
+        Assert.Equal("livy", Json(stdout).GetProperty("submission").GetProperty("backend").GetString());
+        Assert.Contains("hello from the driver", stderr);
+        Assert.DoesNotContain(token, stdout + stderr);
+    }
+
+    [Fact]
+    public async Task Livy_rejects_local_script_with_exit_3()
+    {
+        var (code, _, stderr) = await CliProcess.RunAsync(
+            null, "submit", "probe-job", "--assembly", _assembly, "--livy", "http://127.0.0.1:9/", "--master", "yarn", "--deploy-mode", "cluster", "--archive", "hdfs:///e.tar.gz");
+
+        Assert.Equal(3, code);
+        Assert.Contains("Livy does not upload files", stderr);
+    }
+
+    [Fact]
+    public async Task Env_create_shows_the_command_creates_a_real_venv_and_reuses_it()
+    {
+        LocalWheel.Build(_work.Combine("wheels"));
+        var yaml = Path.Combine(Path.GetDirectoryName(_assembly)!, "sparkjobs", "probe", "environment.yaml");
+        string[] args = ["env", "create", yaml, "--tool", "venv", "--cache-dir", _work.Combine("cache"), "--pip-arg=--no-index", "--pip-arg=--find-links=" + _work.Combine("wheels"), "--json"];
+
+        var first = await CliProcess.RunAsync(null, args);
+
+        Assert.True(first.ExitCode == 0, first.Stderr);
+        Assert.Contains("-m venv", first.Stderr);
+        Assert.Contains("-m pip install --disable-pip-version-check --no-input --no-index", first.Stderr);
+        var environment = Json(first.Stdout).GetProperty("environment");
+        Assert.False(environment.GetProperty("reused").GetBoolean());
+        Assert.Equal(0, Processes.Run(environment.GetProperty("python").GetString()!, "-c", "import sjg_probe").ExitCode);
+
+        var second = await CliProcess.RunAsync(null, args);
+        Assert.True(Json(second.Stdout).GetProperty("environment").GetProperty("reused").GetBoolean());
+    }
+
+    [Fact]
+    public async Task Env_create_without_a_tool_exits_4_and_names_what_to_install()
+    {
+        using var empty = new TempDirectory();
+        var yaml = _work.WriteFile("conda.yaml", "name: x\ndependencies:\n  - python=3.11\n  - numpy\n");
+
+        var (code, _, stderr) = await CliProcess.RunAsync(
+            new Dictionary<string, string?> { ["PATH"] = empty.Path, ["CONDA_EXE"] = null, ["MAMBA_EXE"] = null }, "env", "create", yaml, "--cache-dir", _work.Combine("cache"));
+
+        Assert.Equal(4, code);
+        Assert.Contains("Install micromamba", stderr);
+    }
+}
