@@ -192,3 +192,36 @@ public sealed class CliTests : IDisposable
         Assert.Contains("Install micromamba", stderr);
     }
 }
+
+/// <summary>Ctrl+C (SIGINT) on the tool stops spark-submit's process tree and exits 130.</summary>
+public sealed class CliInterruptTests
+{
+    [Fact]
+    public async Task Sigint_kills_the_spark_submit_tree_and_exits_130()
+    {
+        using var work = new TempDirectory("sjg-cli-int");
+        var assembly = ProbeAssembly.LayOut(work);
+        using var standIn = new SparkSubmitStandIn();
+        standIn.SleepsInChild(300);
+        var info = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { CliProcess.ToolPath, "submit", "probe-job", "--assembly", assembly })
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        info.Environment["SPARK_HOME"] = standIn.SparkHome;
+        info.Environment["CI"] = "1";
+        using var process = System.Diagnostics.Process.Start(info)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        _ = process.StandardOutput.ReadToEndAsync();
+        await Processes.WaitUntilAsync(() => standIn.ReadPid("child.pid") is not null, "spark-submit's child");
+
+        Assert.Equal(0, Processes.Run("kill", "-INT", process.Id.ToString()).ExitCode);
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(limit.Token);
+
+        Assert.Equal(130, process.ExitCode);
+        Assert.Contains("cancelled", await stderr);
+        await Processes.WaitUntilAsync(() => !Processes.IsAlive(standIn.ReadPid("child.pid")!.Value) && !Processes.IsAlive(standIn.ReadPid("self.pid")!.Value), "the tree to be gone");
+    }
+}
