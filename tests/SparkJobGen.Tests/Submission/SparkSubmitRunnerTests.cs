@@ -185,6 +185,29 @@ public sealed class SparkSubmitRunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task Kubernetes_cluster_cancellation_runs_spark_submit_kill_with_the_submission_id()
+    {
+        var running = SparkLogs.KubernetesCluster("Running");
+        _standIn.PrintsOnStderr(running[..running.IndexOf("(phase: Running)", StringComparison.Ordinal)] + "(phase: Running)").SleepsInChild(300);
+        var submission = Submission().OnKubernetes("https://k8s.example:6443", DeployMode.Cluster, "spark-py:3.5.1")
+            .WithEnvironmentArchive("s3a://bucket/envs/analytics.tar.gz").WithScript("s3a://bucket/jobs/score_customers.py");
+        using var cts = new CancellationTokenSource();
+
+        var run = SparkSubmitRunner.SubmitAsync(submission, Options(), cts.Token);
+        await Processes.WaitUntilAsync(() => _standIn.ReadPid("child.pid") is not null, "the stand-in's sleeping child");
+        // The second invocation (the kill) must not sleep.
+        File.Delete(Path.Combine(_standIn.Control, "sleep"));
+        File.Delete(Path.Combine(_standIn.Control, "stderr"));
+        cts.Cancel();
+
+        var exception = await Assert.ThrowsAsync<SubmissionCanceledException>(() => run);
+
+        Assert.Equal("analytics:score-customers-5f1e8d9a3b2c4d10-driver", exception.Result.SubmissionId);
+        Assert.Equal(["--kill", "analytics:score-customers-5f1e8d9a3b2c4d10-driver", "--master", "k8s://https://k8s.example:6443"], _standIn.ReceivedArguments());
+        Assert.Contains("exited with code 0", exception.Result.ClusterKill);
+    }
+
+    [Fact]
     public async Task Timeout_is_distinct_from_cancellation_and_kills_the_tree()
     {
         _standIn.SleepsInChild(300);
