@@ -9,7 +9,7 @@ internal sealed class CondaStandIn : IDisposable
 {
     private readonly TempDirectory _dir = new("sjg-conda-standin");
 
-    public CondaStandIn(string toolName, bool fail = false)
+    public CondaStandIn(string toolName, bool fail = false, int sleepSeconds = 0)
     {
         var python = Processes.Run("/bin/sh", "-c", "command -v python3").Output.Trim();
         var pythonReal = Processes.Run(python, "-c", "import sys, os; print(os.path.realpath(sys.executable))").Output.Trim();
@@ -29,6 +29,7 @@ internal sealed class CondaStandIn : IDisposable
             cp "$file" "$record/environment$n.yaml"
             mkdir -p "$prefix/conda-meta" "$prefix/bin"
             echo "Transaction starting"
+            {{(sleepSeconds > 0 ? $"/bin/sleep {sleepSeconds}" : string.Empty)}}
             {{(fail ? "echo 'error    libmamba Could not solve for environment specs' >&2; exit 1" : $"ln -s '{pythonReal}' \"$prefix/bin/python\"; echo '{{\"prefix\": \"'$prefix'\"}}' > \"$prefix/conda-meta/history\"; echo 'Transaction finished'")}}
             """ + "\n", executable: true);
     }

@@ -175,6 +175,35 @@ public sealed class EnvironmentCreatorTests : IDisposable
     }
 
     [Fact]
+    public async Task Concurrent_creators_of_the_same_environment_run_the_tool_once()
+    {
+        using var micromamba = new CondaStandIn("micromamba", sleepSeconds: 2);
+        var yaml = _work.WriteFile("environment.yaml", CondaYaml);
+
+        var results = await Task.WhenAll(
+            Task.Run(() => EnvironmentCreator.CreateAsync(yaml, StandInOptions(micromamba))),
+            Task.Run(() => EnvironmentCreator.CreateAsync(yaml, StandInOptions(micromamba))));
+
+        Assert.Equal(1, micromamba.Invocations);
+        Assert.Equal(results[0].Prefix, results[1].Prefix);
+        Assert.Single(results, r => r.Reused);
+    }
+
+    [Fact]
+    public async Task Cancelled_creation_leaves_nothing_behind()
+    {
+        using var micromamba = new CondaStandIn("micromamba", sleepSeconds: 60);
+        var yaml = _work.WriteFile("environment.yaml", CondaYaml);
+        using var cts = new CancellationTokenSource();
+
+        var creation = EnvironmentCreator.CreateAsync(yaml, StandInOptions(micromamba) with { OnOutput = line => { if (line.Text == "Transaction starting") { cts.Cancel(); } } }, cts.Token);
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => creation);
+        Assert.Empty(Directory.GetFileSystemEntries(Path.Combine(Cache, ".envs")));
+        Assert.DoesNotContain(Directory.GetFileSystemEntries(Cache), e => Path.GetFileName(e).Length == 16);
+    }
+
+    [Fact]
     public async Task No_tool_names_what_to_install()
     {
         using var empty = new TempDirectory();
