@@ -180,6 +180,35 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public async Task Run_with_a_given_archive_runs_the_job_in_a_local_container_with_verbatim_arguments()
+    {
+        LocalWheel.Build(_work.Combine("wheels"));
+        var environment = await SparkJobGen.Environments.EnvironmentCreator.CreateAsync(
+            SparkJobGen.Environments.EnvironmentSpec.Parse(ProbeAssembly.Yaml),
+            new SparkJobGen.Environments.EnvironmentCreationOptions
+            {
+                CacheRoot = _work.Combine("envs"),
+                Tool = SparkJobGen.Environments.EnvironmentTool.Venv,
+                PipArguments = ["--no-index", "--find-links", _work.Combine("wheels")],
+            });
+        var archive = _work.Combine("probe.tar.gz");
+        Assert.Equal(0, Processes.Run("tar", "-czf", archive, "-C", environment.Prefix, ".").ExitCode);
+        string[] jobArguments = ["--label", "a b \"c\" = ünïcode", "--note=--master yarn", "--dry-run"];
+
+        var (code, stdout, stderr) = await CliProcess.RunAsync(null, ["run", "probe-job", "--assembly", _assembly, "--archive", archive, "--", .. jobArguments]);
+
+        Assert.True(code == 0, stderr);
+        var report = Json(stdout.Split('\n').First(l => l.StartsWith('{')));
+        Assert.Equal(LocalWheel.Marker, report.GetProperty("value").GetString());
+        Assert.Equal(jobArguments, report.GetProperty("argv").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal("./environment/bin/python", report.GetProperty("pyspark_python").GetString());
+        Assert.Contains("local container run", stdout);
+
+        var json = await CliProcess.RunAsync(null, ["run", "probe-job", "--assembly", _assembly, "--archive", archive, "--json"]);
+        Assert.Equal("local-container", Json(json.Stdout).GetProperty("submission").GetProperty("backend").GetString());
+    }
+
+    [Fact]
     public async Task Env_create_without_a_tool_exits_4_and_names_what_to_install()
     {
         using var empty = new TempDirectory();

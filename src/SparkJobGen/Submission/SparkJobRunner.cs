@@ -55,6 +55,8 @@ public sealed record JobRunResult(CreatedEnvironment? Environment, string Enviro
 /// submit. In local mode (the default of <c>ToSubmission()</c>) it runs <c>spark-submit --master local[*]</c> with the created
 /// environment's interpreter when Spark is installed, and otherwise a <see cref="LocalContainerRunner">local container run</see>
 /// of the packed archive; on a cluster it ships the packed archive with <c>--archives …#environment</c>.
+/// A submission that already names an archive (<c>WithEnvironmentArchive</c>) skips creation and packing: on a cluster the
+/// archive is shipped, in local mode it runs in a local container run.
 /// </summary>
 public static class SparkJobRunner
 {
@@ -74,8 +76,9 @@ public static class SparkJobRunner
         CreatedEnvironment? environment = null;
         string archive;
         var archiveReused = false;
-        if (submission.Cluster != ClusterManager.Local && submission.EnvironmentArchive is { } given)
+        if (submission.EnvironmentArchive is { } given)
         {
+            // An archive made earlier (sparkjobgen pack, CI): no environment is created or packed.
             archive = given;
         }
         else
@@ -102,17 +105,20 @@ public static class SparkJobRunner
         SubmissionResult result;
         if (submission.Cluster == ClusterManager.Local)
         {
-            var sparkPresent = !options.ForceLocalContainer && SparkSubmitRunner.IsSparkAvailable(options.SparkSubmit);
+            // With a given archive there is no local environment to drive spark-submit, so the archive runs in a local container.
+            var sparkPresent = environment is not null && !options.ForceLocalContainer && SparkSubmitRunner.IsSparkAvailable(options.SparkSubmit);
             if (sparkPresent)
             {
-                var local = environment is not null ? submission.WithDriverPython(environment.PythonPath) : submission;
+                var local = submission.WithDriverPython(environment!.PythonPath);
                 Step(options, "submit", "spark-submit --master " + local.Master, false);
                 result = await SparkSubmitRunner.SubmitAsync(local, options.SparkSubmit, cancellationToken).ConfigureAwait(false);
             }
             else
             {
                 var command = submission.ToCommand();
-                Step(options, "submit", "local container run (no Spark found: set SPARK_HOME to run spark-submit --master local[*])", false);
+                Step(options, "submit", environment is null
+                    ? "local container run of " + archive
+                    : "local container run (no Spark found: set SPARK_HOME to run spark-submit --master local[*])", false);
                 var container = options.Container with { Timeout = options.Container.Timeout ?? options.SparkSubmit.Timeout };
                 result = await LocalContainerRunner.RunAsync(
                     new LocalContainerRequest(archive, command.ScriptPath, command.JobArguments) { Environment = options.SparkSubmit.EnvironmentVariables },
