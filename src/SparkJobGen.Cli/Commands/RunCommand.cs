@@ -70,6 +70,13 @@ internal static class RunCommand
                     OnStep = console.Step,
                 };
 
+                if (options.Archiver is null && submission.EnvironmentArchive is null)
+                {
+                    throw new SubmissionPreflightException(
+                        "No environment packer is available in this sparkjobgen build: pass --archive <environment.tar.gz> made with `sparkjobgen pack` " +
+                        "(or conda-pack) to run the job from an existing archive.");
+                }
+
                 var run = await SparkJobRunner.RunAsync(submission, options, cancellationToken).ConfigureAwait(false);
                 var exitCode = CliApplication.ExitCodeOf(run.Submission);
                 console.Summary($"{found.Job.Name}: {run.Submission.FinalState}", Rows(run));
