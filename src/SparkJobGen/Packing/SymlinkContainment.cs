@@ -1,0 +1,104 @@
+using System;
+using System.Collections.Generic;
+
+namespace SparkJobGen.Packing;
+
+/// <summary>Thrown when a symbolic link in the environment points outside it, so the archive would not be self-contained.</summary>
+public sealed class EscapingSymlinkException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    /// <param name="linkPath">The link, relative to the prefix.</param>
+    /// <param name="target">Its target as stored.</param>
+    public EscapingSymlinkException(string linkPath, string target)
+        : base($"Symlink '{linkPath}' -> '{target}' points outside the environment; the packed archive would break on the cluster. "
+            + "Replace it with a copy of its target or exclude it (--exclude).")
+    {
+        LinkPath = linkPath;
+        Target = target;
+    }
+
+    /// <summary>The link, relative to the prefix.</summary>
+    public string LinkPath { get; }
+
+    /// <summary>Its target as stored.</summary>
+    public string Target { get; }
+}
+
+/// <summary>Decides whether a symbolic link stays inside the environment and, if so, how to store it relocatably.</summary>
+public static class SymlinkContainment
+{
+    /// <summary>
+    /// Returns the link target to store in the archive: relative targets that stay inside are kept as they are,
+    /// absolute targets inside <paramref name="prefix"/> are made relative.
+    /// </summary>
+    /// <param name="prefix">The absolute environment prefix.</param>
+    /// <param name="linkPath">The link's path relative to the prefix, forward slashes.</param>
+    /// <param name="target">The link's target as read from disk.</param>
+    /// <returns>A relative target that resolves inside the environment.</returns>
+    /// <exception cref="EscapingSymlinkException">The target resolves outside the environment.</exception>
+    public static string RelativeTarget(string prefix, string linkPath, string target)
+    {
+        var root = prefix.TrimEnd('/');
+        var linkDirectory = Split(linkPath);
+        linkDirectory.RemoveAt(linkDirectory.Count - 1);
+        List<string> resolved;
+        if (target.StartsWith('/'))
+        {
+            if (target != root && !target.StartsWith(root + "/", StringComparison.Ordinal))
+            {
+                throw new EscapingSymlinkException(linkPath, target);
+            }
+
+            resolved = Normalise(Split(target[root.Length..]), linkPath, target);
+            var common = 0;
+            while (common < linkDirectory.Count && common < resolved.Count && linkDirectory[common] == resolved[common])
+            {
+                common++;
+            }
+
+            var parts = new List<string>();
+            for (var i = common; i < linkDirectory.Count; i++)
+            {
+                parts.Add("..");
+            }
+
+            parts.AddRange(resolved.GetRange(common, resolved.Count - common));
+            return parts.Count == 0 ? "." : string.Join('/', parts);
+        }
+
+        var combined = new List<string>(linkDirectory);
+        combined.AddRange(Split(target));
+        Normalise(combined, linkPath, target);
+        return target;
+    }
+
+    private static List<string> Split(string path) => new(path.Split('/', StringSplitOptions.RemoveEmptyEntries));
+
+    private static List<string> Normalise(List<string> parts, string linkPath, string target)
+    {
+        var stack = new List<string>();
+        foreach (var part in parts)
+        {
+            if (part == ".")
+            {
+                continue;
+            }
+
+            if (part == "..")
+            {
+                if (stack.Count == 0)
+                {
+                    throw new EscapingSymlinkException(linkPath, target);
+                }
+
+                stack.RemoveAt(stack.Count - 1);
+            }
+            else
+            {
+                stack.Add(part);
+            }
+        }
+
+        return stack;
+    }
+}
