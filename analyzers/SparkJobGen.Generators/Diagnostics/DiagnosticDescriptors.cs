@@ -1,0 +1,252 @@
+using Microsoft.CodeAnalysis;
+
+namespace SparkJobGen.Generators.Diagnostics;
+
+/// <summary>
+/// Every diagnostic SparkJobGen reports. IDs are <c>SJG</c> plus four digits in bands: 1xxx declaration shape, 2xxx versions
+/// and conflicts. IDs are only ever appended; each has a <c>const string</c> for code fixes and suppressions, a category and a
+/// help page under <c>docs/diagnostics/</c>. Keep <c>AnalyzerReleases.Unshipped.md</c> in step (RS2008).
+/// </summary>
+internal static class DiagnosticDescriptors
+{
+    /// <summary>Category of declaration-shape rules (SJG1xxx).</summary>
+    public const string DeclarationCategory = "SparkJobGen.Declaration";
+
+    /// <summary>Category of version and compatibility rules (SJG2xxx).</summary>
+    public const string VersionsCategory = "SparkJobGen.Versions";
+
+    /// <summary>SJG1001: two job parameters render the same command-line flag.</summary>
+    public const string DuplicateParameterId = "SJG1001";
+
+    /// <summary>SJG1002: a job parameter's type cannot be rendered as an argument.</summary>
+    public const string UnsupportedParameterTypeId = "SJG1002";
+
+    /// <summary>SJG1003: the job's script is not among the project's AdditionalFiles.</summary>
+    public const string ScriptNotFoundId = "SJG1003";
+
+    /// <summary>SJG1004: the job class or a type containing it is not partial.</summary>
+    public const string JobNotPartialId = "SJG1004";
+
+    /// <summary>SJG1005: the job class is static, generic or nested in a generic type.</summary>
+    public const string JobShapeNotSupportedId = "SJG1005";
+
+    /// <summary>SJG1006: the job's script path is empty.</summary>
+    public const string EmptyScriptPathId = "SJG1006";
+
+    /// <summary>SJG1007: a job parameter's explicit flag is empty.</summary>
+    public const string EmptyParameterFlagId = "SJG1007";
+
+    /// <summary>SJG1008: a <c>Format</c> is given for a parameter type that is not formattable.</summary>
+    public const string FormatNotApplicableId = "SJG1008";
+
+    /// <summary>SJG1009: the environment name cannot name a conda environment or folder.</summary>
+    public const string InvalidEnvironmentNameId = "SJG1009";
+
+    /// <summary>SJG1010: a <c>[SparkConf]</c> key or value is unusable.</summary>
+    public const string InvalidSparkConfId = "SJG1010";
+
+    /// <summary>SJG1011: a package or channel name is empty or not a valid name.</summary>
+    public const string InvalidPackageNameId = "SJG1011";
+
+    /// <summary>SJG2001: the constraints on one package cannot all hold.</summary>
+    public const string UnsatisfiableConstraintsId = "SJG2001";
+
+    /// <summary>SJG2002: a pip specifier is not valid PEP 440.</summary>
+    public const string InvalidPipSpecifierId = "SJG2002";
+
+    /// <summary>SJG2003: a conda version spec is not valid MatchSpec syntax.</summary>
+    public const string InvalidCondaSpecId = "SJG2003";
+
+    /// <summary>SJG2004: the same package is constrained differently in the conda and pip sections.</summary>
+    public const string CondaPipMismatchId = "SJG2004";
+
+    /// <summary>SJG2005: the Python version lies outside what the declared PySpark release supports.</summary>
+    public const string PythonOutsidePySparkRangeId = "SJG2005";
+
+    /// <summary>SJG2006: pandas, pyarrow or numpy is allowed below PySpark's documented minimum.</summary>
+    public const string BelowPySparkMinimumId = "SJG2006";
+
+    /// <summary>SJG2007: a combination known not to work.</summary>
+    public const string KnownBrokenCombinationId = "SJG2007";
+
+    /// <summary>SJG2008: a specifier or package name is not written in its normalized form.</summary>
+    public const string NotNormalizedId = "SJG2008";
+
+    /// <summary>SJG1001.</summary>
+    public static readonly DiagnosticDescriptor DuplicateParameter = Create(
+        DuplicateParameterId,
+        "Duplicate job parameter flag",
+        "Job parameter '{0}' uses the flag '{1}', which parameter '{2}' already uses",
+        DeclarationCategory,
+        DiagnosticSeverity.Error,
+        "Each job parameter becomes one command-line flag of the script; two parameters with the same flag would be indistinguishable to the script.");
+
+    /// <summary>SJG1002.</summary>
+    public static readonly DiagnosticDescriptor UnsupportedParameterType = Create(
+        UnsupportedParameterTypeId,
+        "Unsupported job parameter type",
+        "Job parameter '{0}' has type '{1}', which cannot be passed to a Python script; use string, bool, int, long, double, decimal, DateOnly, DateTime, DateTimeOffset, TimeSpan, Uri, an enum, their nullable forms or a list of them",
+        DeclarationCategory,
+        DiagnosticSeverity.Error,
+        "The generator leaves parameters of unsupported types out of the submission builder.");
+
+    /// <summary>SJG1003.</summary>
+    public static readonly DiagnosticDescriptor ScriptNotFound = Create(
+        ScriptNotFoundId,
+        "Job script not found",
+        "The script '{0}' of job '{1}' is not in the project; add it, fix the path, or set SparkJobGenCheckScripts to false",
+        DeclarationCategory,
+        DiagnosticSeverity.Warning,
+        "With SparkJobGenCheckScripts=true the project's Python files are passed to the analyzers as AdditionalFiles; a job whose script is not among them would fail at submission.");
+
+    /// <summary>SJG1004.</summary>
+    public static readonly DiagnosticDescriptor JobNotPartial = Create(
+        JobNotPartialId,
+        "Job class must be partial",
+        "'{0}' must be declared partial so the generator can add the Definition and submission builder of job '{1}'",
+        DeclarationCategory,
+        DiagnosticSeverity.Error,
+        "The generator adds members to the job class, which needs the class and every type containing it to be partial; otherwise nothing is generated for the job.");
+
+    /// <summary>SJG1005.</summary>
+    public static readonly DiagnosticDescriptor JobShapeNotSupported = Create(
+        JobShapeNotSupportedId,
+        "Job class shape not supported",
+        "Job class '{0}' is {1}; a job must be a non-static, non-generic class not nested in a generic type",
+        DeclarationCategory,
+        DiagnosticSeverity.Error,
+        "The generator instantiates the job and emits a static Definition for it, which a static or generic class cannot carry; nothing is generated for it.");
+
+    /// <summary>SJG1006.</summary>
+    public static readonly DiagnosticDescriptor EmptyScriptPath = Create(
+        EmptyScriptPathId,
+        "Job script path is empty",
+        "The script path of job class '{0}' is empty; give the Python file relative to the project directory, for example \"jobs/{1}.py\"",
+        DeclarationCategory,
+        DiagnosticSeverity.Error,
+        "Without a script there is nothing to submit; the generator skips the job.");
+
+    /// <summary>SJG1007.</summary>
+    public static readonly DiagnosticDescriptor EmptyParameterFlag = Create(
+        EmptyParameterFlagId,
+        "Job parameter flag is empty",
+        "The flag of job parameter '{0}' is empty; remove the argument to use '{1}' or give a flag such as \"{1}\"",
+        DeclarationCategory,
+        DiagnosticSeverity.Error,
+        "An empty flag cannot be passed to the script; the generator leaves the parameter out.");
+
+    /// <summary>SJG1008.</summary>
+    public static readonly DiagnosticDescriptor FormatNotApplicable = Create(
+        FormatNotApplicableId,
+        "Format does not apply to the parameter type",
+        "Job parameter '{0}' has type '{1}', which takes no Format; remove Format = \"{2}\"",
+        DeclarationCategory,
+        DiagnosticSeverity.Error,
+        "Format applies to numbers, dates, times and durations only; the generator leaves the parameter out.");
+
+    /// <summary>SJG1009.</summary>
+    public static readonly DiagnosticDescriptor InvalidEnvironmentName = Create(
+        InvalidEnvironmentNameId,
+        "Invalid environment name",
+        "The environment name '{0}' of job '{1}' is not valid: {2}",
+        DeclarationCategory,
+        DiagnosticSeverity.Error,
+        "The environment name names a conda environment and a folder under sparkjobs/; it must be a single path segment without spaces or the characters / \\ : # * ? \" < > |.");
+
+    /// <summary>SJG1010.</summary>
+    public static readonly DiagnosticDescriptor InvalidSparkConf = Create(
+        InvalidSparkConfId,
+        "Invalid Spark configuration entry",
+        "The Spark configuration entry '{0}' is ignored: {1}",
+        DeclarationCategory,
+        DiagnosticSeverity.Error,
+        "A [SparkConf] entry becomes --conf key=value; an empty key, a key with surrounding spaces or '=', or a null value cannot be passed and is left out.");
+
+    /// <summary>SJG1011.</summary>
+    public static readonly DiagnosticDescriptor InvalidPackageName = Create(
+        InvalidPackageNameId,
+        "Invalid package or channel name",
+        "'{0}' is not a valid {1}: {2}",
+        DeclarationCategory,
+        DiagnosticSeverity.Error,
+        "Empty names are left out of environment.yaml by the generator, and malformed names make conda or pip fail when the environment is created.");
+
+    /// <summary>SJG2001.</summary>
+    public static readonly DiagnosticDescriptor UnsatisfiableConstraints = Create(
+        UnsatisfiableConstraintsId,
+        "Version constraints cannot all hold",
+        "No version of '{0}' satisfies every constraint: {1}",
+        VersionsCategory,
+        DiagnosticSeverity.Error,
+        "Constraints on one package from the job, its base classes, the assembly, other jobs sharing the environment and the conda and pip sections must all hold at once, or the environment cannot be solved.");
+
+    /// <summary>SJG2002.</summary>
+    public static readonly DiagnosticDescriptor InvalidPipSpecifier = Create(
+        InvalidPipSpecifierId,
+        "Invalid pip version specifier",
+        "Invalid PEP 440 specifier '{0}' for '{1}': {2}",
+        VersionsCategory,
+        DiagnosticSeverity.Error,
+        "pip reads [PipPackage] specifiers as PEP 440 specifier sets; an invalid one makes environment creation fail.");
+
+    /// <summary>SJG2003.</summary>
+    public static readonly DiagnosticDescriptor InvalidCondaSpec = Create(
+        InvalidCondaSpecId,
+        "Invalid conda version spec",
+        "Invalid conda version spec '{0}' for '{1}': {2}",
+        VersionsCategory,
+        DiagnosticSeverity.Error,
+        "conda reads [CondaPackage], [PythonVersion] and [PySpark] versions as MatchSpec version specs; an invalid one makes the solve fail.");
+
+    /// <summary>SJG2004.</summary>
+    public static readonly DiagnosticDescriptor CondaPipMismatch = Create(
+        CondaPipMismatchId,
+        "Package constrained differently by conda and pip",
+        "'{0}' is constrained to '{1}' in the pip section but '{2}' in the conda section; pip may replace the conda package",
+        VersionsCategory,
+        DiagnosticSeverity.Warning,
+        "pip installs after conda; when both sections name a package with different constraints pip can overwrite conda's files with another version, which conda then no longer tracks.");
+
+    /// <summary>SJG2005.</summary>
+    public static readonly DiagnosticDescriptor PythonOutsidePySparkRange = Create(
+        PythonOutsidePySparkRangeId,
+        "Python version not supported by the PySpark release",
+        "Python '{0}' allows versions outside what PySpark {1} supports ({2}); source: {3}",
+        VersionsCategory,
+        DiagnosticSeverity.Warning,
+        "Each PySpark release documents the Python versions it supports; other versions fail to install or break at run time.");
+
+    /// <summary>SJG2006.</summary>
+    public static readonly DiagnosticDescriptor BelowPySparkMinimum = Create(
+        BelowPySparkMinimumId,
+        "Dependency below PySpark's documented minimum",
+        "'{0}' allows {1} below {2}, the minimum PySpark {3} documents; source: {4}",
+        VersionsCategory,
+        DiagnosticSeverity.Warning,
+        "PySpark's pandas API, Arrow-based conversion and pandas UDFs require minimum versions of pandas, pyarrow and numpy; older versions fail at import or at run time.");
+
+    /// <summary>SJG2007.</summary>
+    public static readonly DiagnosticDescriptor KnownBrokenCombination = Create(
+        KnownBrokenCombinationId,
+        "Known broken version combination",
+        "{0} with {1}: {2}; source: {3}",
+        VersionsCategory,
+        DiagnosticSeverity.Warning,
+        "Some combinations of PySpark and its optional dependencies are documented not to work together.");
+
+    /// <summary>SJG2008.</summary>
+    public static readonly DiagnosticDescriptor NotNormalized = Create(
+        NotNormalizedId,
+        "Specifier or package name not in normalized form",
+        "'{0}' is written as '{1}' in normalized form",
+        VersionsCategory,
+        DiagnosticSeverity.Info,
+        "Normalized specifiers and names (PEP 440, PEP 503) read the same everywhere and make equal constraints compare equal.");
+
+    /// <summary>The help page of a diagnostic.</summary>
+    /// <param name="id">The diagnostic id.</param>
+    public static string HelpLink(string id) => "https://github.com/sparkjobgen/sparkjobgen/blob/main/docs/diagnostics/" + id + ".md";
+
+    private static DiagnosticDescriptor Create(string id, string title, string messageFormat, string category, DiagnosticSeverity severity, string description) =>
+        new(id, title, messageFormat, category, severity, isEnabledByDefault: true, description: description, helpLinkUri: HelpLink(id));
+}
