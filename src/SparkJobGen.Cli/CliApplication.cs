@@ -31,7 +31,8 @@ internal static class CliApplication
     /// <param name="root">The root command (after any extra verbs were registered).</param>
     /// <param name="args">The arguments.</param>
     /// <param name="io">Where output goes.</param>
-    public static async Task<int> InvokeAsync(RootCommand root, string[] args, CliIO io)
+    /// <param name="cancellationToken">Cancelled on SIGINT/SIGTERM by <see cref="Program"/>; the verbs stop their child processes and return.</param>
+    public static async Task<int> InvokeAsync(RootCommand root, string[] args, CliIO io, CancellationToken cancellationToken = default)
     {
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
@@ -47,7 +48,10 @@ internal static class CliApplication
             return ExitCodes.Usage;
         }
 
-        return await parse.InvokeAsync(new InvocationConfiguration { Output = io.Out, Error = io.Error }).ConfigureAwait(false);
+        // Signals are handled by Program from its first instruction (no window in which Ctrl+C kills the tool without
+        // stopping spark-submit); System.CommandLine's own handler is switched off so the two cannot race.
+        var configuration = new InvocationConfiguration { Output = io.Out, Error = io.Error, ProcessTerminationTimeout = null };
+        return await parse.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Runs a verb's body, turning known failures into an error message and exit code (and a JSON error document).</summary>

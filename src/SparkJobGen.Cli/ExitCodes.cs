@@ -33,6 +33,9 @@ internal static class ExitCodes
     /// <summary>Cancelled (Ctrl+C); the job was stopped.</summary>
     public const int Cancelled = 130;
 
+    /// <summary>The tool was stopped by SIGTERM (128 + 15).</summary>
+    public const int Terminated = 143;
+
     /// <summary>An unexpected internal error.</summary>
     public const int InternalError = 70;
 }
