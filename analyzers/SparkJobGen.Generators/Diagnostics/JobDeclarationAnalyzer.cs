@@ -1,0 +1,274 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
+using SparkJobGen.Generators.Declarations;
+
+namespace SparkJobGen.Generators.Diagnostics;
+
+/// <summary>
+/// Reports why the generator skips a job or a parameter: a class that is not partial (SJG1004), static or generic (SJG1005),
+/// an empty script (SJG1006), an invalid environment name (SJG1009), and parameters with duplicate flags (SJG1001), unsupported
+/// types (SJG1002), empty flags (SJG1007) or a Format their type does not take (SJG1008).
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class JobDeclarationAnalyzer : DiagnosticAnalyzer
+{
+    /// <inheritdoc />
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
+        DiagnosticDescriptors.DuplicateParameter,
+        DiagnosticDescriptors.UnsupportedParameterType,
+        DiagnosticDescriptors.JobNotPartial,
+        DiagnosticDescriptors.JobShapeNotSupported,
+        DiagnosticDescriptors.EmptyScriptPath,
+        DiagnosticDescriptors.EmptyParameterFlag,
+        DiagnosticDescriptors.FormatNotApplicable,
+        DiagnosticDescriptors.InvalidEnvironmentName);
+
+    /// <inheritdoc />
+    public override void Initialize(AnalysisContext context)
+    {
+        context.EnableConcurrentExecution();
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.RegisterCompilationStartAction(static start =>
+        {
+            if (JobAttributeSymbols.Create(start.Compilation) is not { } symbols)
+            {
+                return;
+            }
+
+            var once = new ReportedOnce();
+            start.RegisterSymbolAction(symbolContext => AnalyzeType(symbolContext, symbols, once), SymbolKind.NamedType);
+        });
+    }
+
+    /// <summary>
+    /// Why an environment name cannot be used, or <see langword="null"/> when it can: it names a conda environment and a
+    /// folder under <c>sparkjobs/</c>.
+    /// </summary>
+    /// <param name="name">The environment name.</param>
+    internal static string? EnvironmentNameProblem(string name)
+    {
+        if (name is "." or "..")
+        {
+            return "it is not a folder name";
+        }
+
+        foreach (var c in name)
+        {
+            if (char.IsWhiteSpace(c))
+            {
+                return "it contains whitespace";
+            }
+
+            if (c < 0x20 || "/\\:#*?\"<>|".IndexOf(c) >= 0)
+            {
+                return "it contains '" + c + "'";
+            }
+        }
+
+        return null;
+    }
+
+    private static void AnalyzeType(SymbolAnalysisContext context, JobAttributeSymbols symbols, ReportedOnce once)
+    {
+        if (context.Symbol is not INamedTypeSymbol { TypeKind: TypeKind.Class } type)
+        {
+            return;
+        }
+
+        AttributeData? sparkJob = null;
+        foreach (var attribute in type.GetAttributes())
+        {
+            if (symbols.IsSparkJob(attribute))
+            {
+                sparkJob = attribute;
+                break;
+            }
+        }
+
+        if (sparkJob is null)
+        {
+            return;
+        }
+
+        var cancellationToken = context.CancellationToken;
+        var identity = JobDeclarationReader.ReadIdentity(type, sparkJob);
+        var jobName = identity?.Name ?? JobDeclarationReader.ToKebabCase(type.Name);
+        CheckShape(context, type, jobName);
+        if (identity is not { } job || job.Script.Length == 0)
+        {
+            context.ReportDiagnostic(Diagnostic.Create(
+                DiagnosticDescriptors.EmptyScriptPath,
+                AttributeArguments.ConstructorLocation(sparkJob, 0, "script", cancellationToken),
+                type.Name,
+                jobName.Replace('-', '_')));
+        }
+        else if (EnvironmentNameProblem(job.Environment) is { } problem)
+        {
+            var location = AttributeArguments.Named(sparkJob, "Environment", cancellationToken)?.GetLocation()
+                ?? AttributeArguments.Named(sparkJob, "Name", cancellationToken)?.GetLocation()
+                ?? AttributeArguments.Of(sparkJob, cancellationToken);
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.InvalidEnvironmentName, location, job.Environment, job.Name, problem));
+        }
+
+        CheckParameters(context, type, symbols, once);
+    }
+
+    private static void CheckShape(SymbolAnalysisContext context, INamedTypeSymbol type, string jobName)
+    {
+        var cancellationToken = context.CancellationToken;
+        if (type.IsStatic || type.IsGenericType)
+        {
+            var what = type.IsStatic ? "static" : "generic";
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.JobShapeNotSupported, IdentifierLocation(type, cancellationToken), type.Name, what));
+        }
+        else
+        {
+            for (var outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
+            {
+                if (outer.IsGenericType)
+                {
+                    context.ReportDiagnostic(Diagnostic.Create(
+                        DiagnosticDescriptors.JobShapeNotSupported,
+                        IdentifierLocation(type, cancellationToken),
+                        type.Name,
+                        "nested in the generic type '" + outer.Name + "'"));
+                    break;
+                }
+            }
+        }
+
+        for (var current = type; current is not null; current = current.ContainingType)
+        {
+            foreach (var reference in current.DeclaringSyntaxReferences)
+            {
+                if (reference.GetSyntax(cancellationToken) is TypeDeclarationSyntax declaration && !IsPartial(declaration))
+                {
+                    context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.JobNotPartial, declaration.Identifier.GetLocation(), current.Name, jobName));
+                }
+            }
+        }
+    }
+
+    private static void CheckParameters(SymbolAnalysisContext context, INamedTypeSymbol type, JobAttributeSymbols symbols, ReportedOnce once)
+    {
+        var cancellationToken = context.CancellationToken;
+        var flags = new Dictionary<string, DeclaredParameter>(StringComparer.Ordinal);
+        foreach (var parameter in JobDeclarationReader.ReadParameters(type, symbols, cancellationToken))
+        {
+            var name = parameter.Property.Name;
+            var explicitFlag = AttributeArguments.Constructor(parameter.Attribute, 0, "flag", cancellationToken);
+            if (!parameter.Type.IsSupported)
+            {
+                Report(context, once, Diagnostic.Create(
+                    DiagnosticDescriptors.UnsupportedParameterType,
+                    PropertyTypeLocation(parameter, cancellationToken),
+                    name,
+                    parameter.Property.Type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat)));
+                continue;
+            }
+
+            if (parameter.Format is { } format && !parameter.Type.IsFormattable)
+            {
+                Report(context, once, Diagnostic.Create(
+                    DiagnosticDescriptors.FormatNotApplicable,
+                    AttributeArguments.NamedLocation(parameter.Attribute, "Format", cancellationToken),
+                    name,
+                    parameter.Property.Type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat),
+                    format));
+                continue;
+            }
+
+            if (string.IsNullOrWhiteSpace(parameter.Flag))
+            {
+                Report(context, once, Diagnostic.Create(
+                    DiagnosticDescriptors.EmptyParameterFlag,
+                    explicitFlag?.GetLocation() ?? AttributeArguments.Of(parameter.Attribute, cancellationToken),
+                    name,
+                    "--" + JobDeclarationReader.ToKebabCase(name)));
+                continue;
+            }
+
+            if (flags.TryGetValue(parameter.Flag, out var first))
+            {
+                var firstLocation = FlagLocation(first, cancellationToken);
+                Report(context, once, Diagnostic.Create(
+                    DiagnosticDescriptors.DuplicateParameter,
+                    FlagLocation(parameter, cancellationToken),
+                    firstLocation == Location.None ? null : new[] { firstLocation },
+                    name,
+                    parameter.Flag,
+                    first.Property.Name));
+            }
+            else
+            {
+                flags.Add(parameter.Flag, parameter);
+            }
+        }
+    }
+
+    private static void Report(SymbolAnalysisContext context, ReportedOnce once, Diagnostic diagnostic)
+    {
+        if (once.IsFirst(diagnostic))
+        {
+            context.ReportDiagnostic(diagnostic);
+        }
+    }
+
+    /// <summary>The explicit flag argument, else the property's name (the flag is derived from it).</summary>
+    private static Location FlagLocation(DeclaredParameter parameter, CancellationToken cancellationToken)
+    {
+        if (AttributeArguments.Constructor(parameter.Attribute, 0, "flag", cancellationToken) is { } flag)
+        {
+            return flag.GetLocation();
+        }
+
+        var declaring = parameter.Attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken)
+            ?.FirstAncestorOrSelf<PropertyDeclarationSyntax>();
+        return declaring?.Identifier.GetLocation() ?? AttributeArguments.Of(parameter.Attribute, cancellationToken);
+    }
+
+    private static Location PropertyTypeLocation(DeclaredParameter parameter, CancellationToken cancellationToken)
+    {
+        foreach (var reference in parameter.Property.DeclaringSyntaxReferences)
+        {
+            if (reference.GetSyntax(cancellationToken) is PropertyDeclarationSyntax declaration)
+            {
+                return declaration.Type.GetLocation();
+            }
+        }
+
+        return AttributeArguments.Of(parameter.Attribute, cancellationToken);
+    }
+
+    private static Location IdentifierLocation(INamedTypeSymbol type, CancellationToken cancellationToken)
+    {
+        foreach (var reference in type.DeclaringSyntaxReferences)
+        {
+            if (reference.GetSyntax(cancellationToken) is BaseTypeDeclarationSyntax declaration)
+            {
+                return declaration.Identifier.GetLocation();
+            }
+        }
+
+        return type.Locations.IsEmpty ? Location.None : type.Locations[0];
+    }
+
+    private static bool IsPartial(TypeDeclarationSyntax declaration)
+    {
+        foreach (var modifier in declaration.Modifiers)
+        {
+            if (modifier.IsKind(SyntaxKind.PartialKeyword))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

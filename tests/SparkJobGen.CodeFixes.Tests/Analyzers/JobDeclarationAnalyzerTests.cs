@@ -1,0 +1,157 @@
+using SparkJobGen.CodeFixes.Tests.Verifiers;
+using SparkJobGen.Generators.Diagnostics;
+using Verify = SparkJobGen.CodeFixes.Tests.Verifiers.AnalyzerVerifier<SparkJobGen.Generators.Diagnostics.JobDeclarationAnalyzer>;
+
+namespace SparkJobGen.CodeFixes.Tests.Analyzers;
+
+public sealed class JobDeclarationAnalyzerTests
+{
+    [Fact]
+    public Task Well_formed_job_reports_nothing() => Verify.VerifyAsync("""
+        using System;
+        using System.Collections.Generic;
+        using SparkJobGen;
+
+        public enum Mode { Full, Incremental }
+
+        [SparkJob("jobs/score.py", Environment = "scoring-env")]
+        public partial class ScoreCustomers
+        {
+            [JobParameter] public DateOnly RunDate { get; set; }
+            [JobParameter("--limit", Format = "D4")] public int? Limit { get; set; }
+            [JobParameter] public List<string> Tables { get; set; } = new();
+            [JobParameter] public Mode Mode { get; set; }
+            [JobParameter] public bool DryRun { get; set; }
+        }
+        """);
+
+    [Fact]
+    public Task SJG1001_derived_flag_clashes_with_an_explicit_flag() => Verify.VerifyAsync("""
+        using SparkJobGen;
+
+        [SparkJob("jobs/score.py")]
+        public partial class ScoreCustomers
+        {
+            [JobParameter] public string? {|#0:RunDate|} { get; set; }
+            [JobParameter({|#1:"--run-date"|})] public string? Other { get; set; }
+        }
+        """,
+        Verify.Diagnostic(DiagnosticDescriptors.DuplicateParameterId).WithLocation(1).WithLocation(0).WithArguments("Other", "--run-date", "RunDate"));
+
+    [Fact]
+    public Task SJG1001_duplicate_flag_names_the_first_parameter_as_additional_location() => Verify.VerifyAsync("""
+        using SparkJobGen;
+
+        [SparkJob("jobs/score.py")]
+        public partial class ScoreCustomers
+        {
+            [JobParameter({|#0:"--day"|})] public string? RunDate { get; set; }
+            [JobParameter({|#1:"--day"|})] public string? Other { get; set; }
+        }
+        """,
+        Verify.Diagnostic(DiagnosticDescriptors.DuplicateParameterId).WithLocation(1).WithLocation(0).WithArguments("Other", "--day", "RunDate"));
+
+    [Fact]
+    public Task SJG1002_unsupported_parameter_type() => Verify.VerifyAsync("""
+        using System.Collections.Generic;
+        using SparkJobGen;
+
+        [SparkJob("jobs/score.py")]
+        public partial class ScoreCustomers
+        {
+            [JobParameter] public {|SJG1002:Dictionary<string, int>?|} Weights { get; set; }
+            [JobParameter] public {|SJG1002:bool[]?|} Switches { get; set; }
+        }
+        """);
+
+    [Fact]
+    public Task SJG1004_non_partial_job_and_containing_type() => Verify.VerifyAsync("""
+        using SparkJobGen;
+
+        public class {|SJG1004:Outer|}
+        {
+            [SparkJob("jobs/nested.py")]
+            public partial class Nested { }
+        }
+
+        [SparkJob("jobs/score.py")]
+        public class {|SJG1004:ScoreCustomers|} { }
+        """);
+
+    [Fact]
+    public Task SJG1005_static_and_generic_jobs() => Verify.VerifyAsync("""
+        using SparkJobGen;
+
+        [SparkJob("jobs/a.py")]
+        public static partial class {|SJG1005:StaticJob|} { }
+
+        [SparkJob("jobs/b.py")]
+        public partial class {|SJG1005:GenericJob|}<T> { }
+
+        public partial class Holder<T>
+        {
+            [SparkJob("jobs/c.py")]
+            public partial class {|SJG1005:InGeneric|} { }
+        }
+        """);
+
+    [Fact]
+    public Task SJG1006_empty_script() => Verify.VerifyAsync("""
+        using SparkJobGen;
+
+        [SparkJob({|SJG1006:"  "|})]
+        public partial class ScoreCustomers { }
+
+        [SparkJob({|SJG1006:null!|})]
+        public partial class NullScript { }
+        """);
+
+    [Fact]
+    public Task SJG1007_empty_flag() => Verify.VerifyAsync("""
+        using SparkJobGen;
+
+        [SparkJob("jobs/score.py")]
+        public partial class ScoreCustomers
+        {
+            [JobParameter({|SJG1007:""|})] public string? RunDate { get; set; }
+        }
+        """);
+
+    [Fact]
+    public Task SJG1008_format_on_a_string() => Verify.VerifyAsync("""
+        using SparkJobGen;
+
+        [SparkJob("jobs/score.py")]
+        public partial class ScoreCustomers
+        {
+            [JobParameter(Format = {|SJG1008:"yyyy"|})] public string? RunDate { get; set; }
+        }
+        """);
+
+    [Fact]
+    public Task SJG1009_environment_name_with_a_slash_or_space() => Verify.VerifyAsync("""
+        using SparkJobGen;
+
+        [SparkJob("jobs/a.py", Environment = {|SJG1009:"team/env"|})]
+        public partial class A { }
+
+        [SparkJob("jobs/b.py", Name = {|SJG1009:"nightly etl"|})]
+        public partial class B { }
+        """);
+
+    [Fact]
+    public Task Parameter_problems_in_a_base_class_are_reported_once_for_two_jobs() => Verify.VerifyAsync("""
+        using SparkJobGen;
+
+        public abstract class JobBase
+        {
+            [JobParameter] public {|SJG1002:object?|} Payload { get; set; }
+        }
+
+        [SparkJob("jobs/a.py")]
+        public partial class A : JobBase { }
+
+        [SparkJob("jobs/b.py")]
+        public partial class B : JobBase { }
+        """);
+}
