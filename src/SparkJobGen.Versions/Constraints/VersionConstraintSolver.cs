@@ -1,0 +1,264 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+
+namespace SparkJobGen.Versions.Constraints
+{
+    /// <summary>One clause of a constraint as the solver sees it: its set, its rendering and how it sorts.</summary>
+    /// <typeparam name="TPoint">The domain's point type.</typeparam>
+    internal sealed class ConstraintClause<TPoint>
+        where TPoint : class
+    {
+        /// <summary>Creates a clause.</summary>
+        public ConstraintClause(string text, VersionSet<TPoint> set, int rank, TPoint? sortPoint, bool optsIntoPrereleases, string? arbitraryText)
+        {
+            Text = text;
+            Set = set;
+            Rank = rank;
+            SortPoint = sortPoint;
+            OptsIntoPrereleases = optsIntoPrereleases;
+            ArbitraryText = arbitraryText;
+        }
+
+        /// <summary>Normalized text.</summary>
+        public string Text { get; }
+
+        /// <summary>The versions it admits.</summary>
+        public VersionSet<TPoint> Set { get; }
+
+        /// <summary>Rendering group: lower first.</summary>
+        public int Rank { get; }
+
+        /// <summary>Orders clauses inside a group.</summary>
+        public TPoint? SortPoint { get; }
+
+        /// <summary>Whether the clause admits pre-releases by pip's rules.</summary>
+        public bool OptsIntoPrereleases { get; }
+
+        /// <summary>The text of a <c>===</c> clause (string equality that sets over the order cannot express), else null.</summary>
+        public string? ArbitraryText { get; }
+    }
+
+    /// <summary>
+    /// Decides exactly whether the constraints on one package can all hold, by intersecting them as sets over the version
+    /// order (see <c>docs/versions.md</c>). Pip-only constraints are solved in the PEP 440 order with its exclusive-ordering
+    /// and pre-release rules.
+    /// </summary>
+    public static class VersionConstraintSolver
+    {
+        /// <summary>Intersects the constraints (all on one package) and explains a conflict.</summary>
+        /// <param name="constraints">The constraints, most specific declaration first.</param>
+        public static SatisfiabilityResult Check(IEnumerable<VersionConstraint> constraints)
+        {
+            if (constraints == null)
+            {
+                throw new ArgumentNullException(nameof(constraints));
+            }
+
+            var list = constraints.ToList();
+            return Solve(list, Pep440Domain.Instance, Pep440Clauses, static (set, pre) => pre || !set.Restrict(Pep440Domain.FinalMask).IsEmpty, ContainsPep440);
+        }
+
+        /// <summary>Groups constraints by <see cref="VersionConstraint.PackageKey"/> and checks each package.</summary>
+        /// <param name="constraints">Constraints on any packages.</param>
+        public static IReadOnlyDictionary<string, SatisfiabilityResult> CheckAll(IEnumerable<VersionConstraint> constraints)
+        {
+            if (constraints == null)
+            {
+                throw new ArgumentNullException(nameof(constraints));
+            }
+
+            var result = new SortedDictionary<string, SatisfiabilityResult>(StringComparer.Ordinal);
+            foreach (var group in constraints.GroupBy(static c => c.PackageKey, StringComparer.Ordinal))
+            {
+                result[group.Key] = Check(group);
+            }
+
+            return result;
+        }
+
+        private static Func<string, bool> ContainsPep440(VersionSet<Pep440Point> set) =>
+            text => Pep440Version.TryParse(text, out var v, out _) && set.Contains(Pep440Point.Exact(v!));
+
+        private static List<ConstraintClause<Pep440Point>> Pep440Clauses(VersionConstraint constraint)
+        {
+            var clauses = new List<ConstraintClause<Pep440Point>>();
+            foreach (var s in constraint.Pip!.Specifiers)
+            {
+                int rank = s.Operator switch
+                {
+                    Pep440Operator.Arbitrary => 0,
+                    Pep440Operator.Equal => 1,
+                    Pep440Operator.Compatible => 2,
+                    Pep440Operator.GreaterOrEqual => 3,
+                    Pep440Operator.Greater => 3,
+                    Pep440Operator.Less => 4,
+                    Pep440Operator.LessOrEqual => 4,
+                    _ => 5,
+                };
+                clauses.Add(new ConstraintClause<Pep440Point>(
+                    s.ToNormalizedString(),
+                    Pep440Sets.FromSpecifier(s),
+                    rank,
+                    s.Version is null ? null : Pep440Point.Exact(s.Version),
+                    s.Prereleases || constraint.Pip.ExplicitPrereleases == true,
+                    s.Operator == Pep440Operator.Arbitrary ? s.VersionText : null));
+            }
+
+            return clauses;
+        }
+
+        private static SatisfiabilityResult Solve<TPoint>(
+            List<VersionConstraint> constraints,
+            IOrderDomain<TPoint> domain,
+            Func<VersionConstraint, List<ConstraintClause<TPoint>>> toClauses,
+            Func<VersionSet<TPoint>, bool, bool> admitsWithoutOptIn,
+            Func<VersionSet<TPoint>, Func<string, bool>> contains)
+            where TPoint : class
+        {
+            var clauses = constraints.Select(toClauses).ToList();
+            var all = Enumerable.Range(0, constraints.Count).ToList();
+            var total = Intersect(domain, clauses, all);
+            var none = new Dictionary<VersionConstraint, string>();
+            if (!total.IsEmpty)
+            {
+                bool optIn = clauses.Any(static cs => cs.Any(static c => c.OptsIntoPrereleases));
+                var status = admitsWithoutOptIn(total, optIn) ? SatisfiabilityStatus.Satisfiable : SatisfiabilityStatus.SatisfiableOnlyByPrereleases;
+                return new SatisfiabilityResult(status, Render(domain, clauses, all), Array.Empty<VersionConstraint>(), none, contains(total));
+            }
+
+            var conflict = MinimalConflict(domain, clauses);
+            var relaxations = new Dictionary<VersionConstraint, string>();
+            foreach (var member in conflict)
+            {
+                var others = all.Where(i => i != member).ToList();
+                if (!Intersect(domain, clauses, others).IsEmpty)
+                {
+                    relaxations[constraints[member]] = Render(domain, clauses, others);
+                }
+            }
+
+            return new SatisfiabilityResult(
+                SatisfiabilityStatus.Unsatisfiable,
+                string.Empty,
+                conflict.Select(i => constraints[i]).ToList(),
+                relaxations,
+                contains(total));
+        }
+
+        // The intersection of the chosen constraints; two different === strings never hold together.
+        private static VersionSet<TPoint> Intersect<TPoint>(IOrderDomain<TPoint> domain, List<List<ConstraintClause<TPoint>>> clauses, IEnumerable<int> indices)
+            where TPoint : class
+        {
+            var set = VersionSet<TPoint>.All(domain);
+            string? arbitrary = null;
+            foreach (var i in indices)
+            {
+                foreach (var clause in clauses[i])
+                {
+                    if (clause.ArbitraryText != null)
+                    {
+                        if (arbitrary != null && !string.Equals(arbitrary, clause.ArbitraryText, StringComparison.OrdinalIgnoreCase))
+                        {
+                            return VersionSet<TPoint>.Empty(domain);
+                        }
+
+                        arbitrary = clause.ArbitraryText;
+                    }
+
+                    set = set.Intersect(clause.Set);
+                }
+            }
+
+            return set;
+        }
+
+        // A smallest conflicting pair if there is one, else a minimal subset found by deletion (drop what is not needed).
+        private static List<int> MinimalConflict<TPoint>(IOrderDomain<TPoint> domain, List<List<ConstraintClause<TPoint>>> clauses)
+            where TPoint : class
+        {
+            for (int i = 0; i < clauses.Count; i++)
+            {
+                if (Intersect(domain, clauses, new[] { i }).IsEmpty)
+                {
+                    return new List<int> { i };
+                }
+            }
+
+            for (int i = 0; i < clauses.Count; i++)
+            {
+                for (int j = i + 1; j < clauses.Count; j++)
+                {
+                    if (Intersect(domain, clauses, new[] { i, j }).IsEmpty)
+                    {
+                        return new List<int> { i, j };
+                    }
+                }
+            }
+
+            var kept = Enumerable.Range(0, clauses.Count).ToList();
+            for (int k = kept.Count - 1; k >= 0; k--)
+            {
+                var without = kept.Where((_, index) => index != k).ToList();
+                if (Intersect(domain, clauses, without).IsEmpty)
+                {
+                    kept = without;
+                }
+            }
+
+            return kept;
+        }
+
+        // The clauses of the chosen constraints without duplicates or clauses implied by the rest, in a stable order.
+        private static string Render<TPoint>(IOrderDomain<TPoint> domain, List<List<ConstraintClause<TPoint>>> clauses, IEnumerable<int> indices)
+            where TPoint : class
+        {
+            var chosen = new List<ConstraintClause<TPoint>>();
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var i in indices)
+            {
+                foreach (var clause in clauses[i])
+                {
+                    if (seen.Add(clause.Text))
+                    {
+                        chosen.Add(clause);
+                    }
+                }
+            }
+
+            for (int k = chosen.Count - 1; k >= 0; k--)
+            {
+                if (chosen[k].ArbitraryText != null)
+                {
+                    continue;
+                }
+
+                var rest = VersionSet<TPoint>.All(domain);
+                for (int m = 0; m < chosen.Count; m++)
+                {
+                    if (m != k)
+                    {
+                        rest = rest.Intersect(chosen[m].Set);
+                    }
+                }
+
+                if (rest.IsSubsetOf(chosen[k].Set))
+                {
+                    chosen.RemoveAt(k);
+                }
+            }
+
+            chosen.Sort((a, b) =>
+            {
+                int c = a.Rank.CompareTo(b.Rank);
+                if (c == 0 && a.SortPoint != null && b.SortPoint != null)
+                {
+                    c = domain.Compare(a.SortPoint, b.SortPoint);
+                }
+
+                return c != 0 ? c : string.CompareOrdinal(a.Text, b.Text);
+            });
+            return string.Join(",", chosen.Select(static c => c.Text));
+        }
+    }
+}
