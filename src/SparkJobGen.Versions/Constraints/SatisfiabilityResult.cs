@@ -29,8 +29,10 @@ namespace SparkJobGen.Versions.Constraints
             string intersection,
             IReadOnlyList<VersionConstraint> conflict,
             IReadOnlyDictionary<VersionConstraint, string> relaxations,
+            string? example,
             Func<string, bool> contains)
         {
+            Example = example;
             Status = status;
             Intersection = intersection;
             Conflict = conflict;
@@ -58,6 +60,12 @@ namespace SparkJobGen.Versions.Constraints
         /// all the other constraints, the nearest range that would satisfy them.
         /// </summary>
         public IReadOnlyDictionary<VersionConstraint, string> Relaxations { get; }
+
+        /// <summary>
+        /// One version that satisfies every constraint (a final release when there is one), found while deciding; null when
+        /// unsatisfiable.
+        /// </summary>
+        public string? Example { get; }
 
         /// <summary>Whether a version (in the ecosystem the intersection was computed in) lies in the intersection.</summary>
         /// <param name="version">A version string.</param>

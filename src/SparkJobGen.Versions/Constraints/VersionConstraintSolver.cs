@@ -56,7 +56,7 @@ namespace SparkJobGen.Versions.Constraints
             }
 
             var list = constraints.ToList();
-            return Solve(list, Pep440Domain.Instance, Pep440Clauses, static (set, pre) => pre || !set.Restrict(Pep440Domain.FinalMask).IsEmpty, ContainsPep440);
+            return Solve(list, Pep440Domain.Instance, Pep440Clauses, static (set, pre) => pre || !set.Restrict(Pep440Domain.FinalMask).IsEmpty, ContainsPep440, Pep440Domain.FinalMask);
         }
 
         /// <summary>Groups constraints by <see cref="VersionConstraint.PackageKey"/> and checks each package.</summary>
@@ -113,7 +113,8 @@ namespace SparkJobGen.Versions.Constraints
             IOrderDomain<TPoint> domain,
             Func<VersionConstraint, List<ConstraintClause<TPoint>>> toClauses,
             Func<VersionSet<TPoint>, bool, bool> admitsWithoutOptIn,
-            Func<VersionSet<TPoint>, Func<string, bool>> contains)
+            Func<VersionSet<TPoint>, Func<string, bool>> contains,
+            int finalMask)
             where TPoint : class
         {
             var clauses = constraints.Select(toClauses).ToList();
@@ -124,7 +125,13 @@ namespace SparkJobGen.Versions.Constraints
             {
                 bool optIn = clauses.Any(static cs => cs.Any(static c => c.OptsIntoPrereleases));
                 var status = admitsWithoutOptIn(total, optIn) ? SatisfiabilityStatus.Satisfiable : SatisfiabilityStatus.SatisfiableOnlyByPrereleases;
-                return new SatisfiabilityResult(status, Render(domain, clauses, all), Array.Empty<VersionConstraint>(), none, contains(total));
+                var preferred = total.Restrict(finalMask);
+                if (!preferred.TryFindWitness(out var example))
+                {
+                    total.TryFindWitness(out example);
+                }
+
+                return new SatisfiabilityResult(status, Render(domain, clauses, all), Array.Empty<VersionConstraint>(), none, example?.ToString(), contains(total));
             }
 
             var conflict = MinimalConflict(domain, clauses);
@@ -143,6 +150,7 @@ namespace SparkJobGen.Versions.Constraints
                 string.Empty,
                 conflict.Select(i => constraints[i]).ToList(),
                 relaxations,
+                null,
                 contains(total));
         }
 
