@@ -1,0 +1,326 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.IO;
+using System.IO.Hashing;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace SparkJobGen.Packing.Archives;
+
+/// <summary>
+/// A write-only stream that gzips what is written into ONE gzip member using several cores, the way pigz does: the
+/// input is cut into 128 KiB blocks, each block is deflated on a worker primed with the 32 KiB before it and ends
+/// non-final on a byte boundary, blocks are written in order and their CRC-32 values combined. Memory is bounded by
+/// the number of blocks in flight (two per worker plus two), about 300 KiB each, whatever the input size.
+/// The bytes depend only on the input and the level, never on the thread count: one thread compresses the same blocks
+/// inline. Call <see cref="CompleteAsync"/> to write the final block and trailer; disposing without it stops the
+/// workers and leaves the member unfinished.
+/// </summary>
+internal sealed class ParallelGzipStream : Stream
+{
+    /// <summary>The block size, pigz's default.</summary>
+    public const int BlockSize = 128 * 1024;
+
+    /// <summary>The deflate window, primed from the previous block.</summary>
+    public const int DictionarySize = 32 * 1024;
+
+    private readonly Stream _output;
+    private readonly int _level;
+    private readonly int _threads;
+    private readonly int _maxInFlight;
+    private readonly Queue<GzipBlock> _inFlight = new();
+    private readonly Stack<GzipBlock> _free = new();
+    private readonly BlockingCollection<GzipBlock>? _work;
+    private readonly Thread[] _workers;
+    private readonly IBlockDeflater? _inlineDeflater;
+    private readonly bool _native;
+    private GzipBlock _current;
+    private GzipBlock? _previous;
+    private uint _crc;
+    private long _length;
+    private bool _completed;
+    private bool _disposed;
+
+    /// <summary>Starts the gzip member: writes the header and starts the workers.</summary>
+    /// <param name="output">Receives the gzip bytes; not closed by this stream.</param>
+    /// <param name="level">zlib level 0-9.</param>
+    /// <param name="threads">Workers; 1 compresses on the writing thread.</param>
+    public ParallelGzipStream(Stream output, int level, int threads)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(level, 0);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(level, 9);
+        _output = output;
+        _level = level;
+        _threads = Math.Clamp(threads, 1, 256);
+        _maxInFlight = (2 * _threads) + 2;
+        _native = Zlib.IsAvailable;
+        _current = Rent();
+
+        // Header: magic, deflate, no flags, mtime 0 (deterministic), XFL as pigz sets it, OS = Unix.
+        byte extraFlags = level == 9 ? (byte)2 : level == 1 ? (byte)4 : (byte)0;
+        _output.Write([0x1F, 0x8B, 8, 0, 0, 0, 0, 0, extraFlags, 3]);
+
+        if (_threads == 1)
+        {
+            _inlineDeflater = CreateDeflater();
+            _workers = [];
+        }
+        else
+        {
+            _work = new BlockingCollection<GzipBlock>(new ConcurrentQueue<GzipBlock>());
+            _workers = new Thread[_threads];
+            for (var i = 0; i < _threads; i++)
+            {
+                _workers[i] = new Thread(Work) { IsBackground = true, Name = $"gzip-{i}" };
+                _workers[i].Start();
+            }
+        }
+    }
+
+    /// <summary>Whether blocks are primed with the previous 32 KiB (system zlib) or not (managed fallback).</summary>
+    public bool UsesDictionary => _native;
+
+    /// <inheritdoc />
+    public override bool CanRead => false;
+
+    /// <inheritdoc />
+    public override bool CanSeek => false;
+
+    /// <inheritdoc />
+    public override bool CanWrite => !_disposed && !_completed;
+
+    /// <inheritdoc />
+    public override long Length => throw new NotSupportedException();
+
+    /// <inheritdoc />
+    public override long Position { get => _length; set => throw new NotSupportedException(); }
+
+    /// <inheritdoc />
+    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+    /// <inheritdoc />
+    public override void Write(ReadOnlySpan<byte> buffer)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_completed)
+        {
+            throw new InvalidOperationException("The gzip stream is complete.");
+        }
+
+        while (!buffer.IsEmpty)
+        {
+            if (_current.Length == BlockSize)
+            {
+                // The full block is not the last one: more input follows.
+                Submit(last: false);
+            }
+
+            var n = Math.Min(buffer.Length, BlockSize - _current.Length);
+            buffer[..n].CopyTo(_current.Input.AsSpan(_current.Length));
+            _current.Length += n;
+            _length += n;
+            buffer = buffer[n..];
+        }
+    }
+
+    /// <inheritdoc />
+    public override void WriteByte(byte value) => Write([value]);
+
+    /// <summary>Nothing to flush before completion: blocks are written as they finish.</summary>
+    public override void Flush()
+    {
+    }
+
+    /// <inheritdoc />
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    /// <inheritdoc />
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    /// <inheritdoc />
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    /// <summary>Compresses the last block, writes every pending block and the trailer (CRC-32, length mod 2^32).</summary>
+    /// <param name="cancellationToken">Cancels waiting for the workers.</param>
+    /// <returns>A task that completes when the member is written and the output flushed.</returns>
+    public async Task CompleteAsync(CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_completed)
+        {
+            return;
+        }
+
+        Submit(last: true);
+        while (_inFlight.Count > 0)
+        {
+            WriteHead(cancellationToken);
+        }
+
+        _completed = true;
+        var trailer = new byte[8];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(trailer, _crc);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(trailer.AsSpan(4), unchecked((uint)_length));
+        await _output.WriteAsync(trailer, cancellationToken).ConfigureAwait(false);
+        await _output.FlushAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        if (!_disposed && disposing)
+        {
+            _disposed = true;
+            _work?.CompleteAdding();
+            foreach (var worker in _workers)
+            {
+                worker.Join();
+            }
+
+            _work?.Dispose();
+            _inlineDeflater?.Dispose();
+            foreach (var block in _inFlight)
+            {
+                block.Done.Dispose();
+            }
+        }
+
+        base.Dispose(disposing);
+    }
+
+    private IBlockDeflater CreateDeflater() => _native ? new NativeDeflater(_level) : new ManagedDeflater(_level);
+
+    private GzipBlock Rent()
+    {
+        var block = _free.Count > 0 ? _free.Pop() : new GzipBlock();
+        block.Length = 0;
+        block.DictionaryLength = 0;
+        block.Error = null;
+        block.Written = false;
+        block.Done.Reset();
+        return block;
+    }
+
+    private void Submit(bool last)
+    {
+        var block = _current;
+        block.Last = last;
+        if (_previous is { } previous && _native)
+        {
+            // The previous block is full (only full blocks are followed by another), so its tail is the window.
+            previous.Input.AsSpan(BlockSize - DictionarySize, DictionarySize).CopyTo(block.Dictionary);
+            block.DictionaryLength = DictionarySize;
+        }
+
+        _inFlight.Enqueue(block);
+        if (_inlineDeflater is { } deflater)
+        {
+            Compress(deflater, block);
+        }
+        else
+        {
+            _work!.Add(block);
+        }
+
+        // Keep the just-submitted block as the next block's dictionary source; recycle the one it replaces if written.
+        var replaced = _previous;
+        _previous = block;
+        if (replaced is { Written: true })
+        {
+            _free.Push(replaced);
+        }
+
+        while (_inFlight.Count >= _maxInFlight || (_inFlight.Count > 0 && _inFlight.Peek().Done.IsSet))
+        {
+            WriteHead(CancellationToken.None);
+        }
+
+        if (!last)
+        {
+            _current = Rent();
+        }
+    }
+
+    private void WriteHead(CancellationToken cancellationToken)
+    {
+        var block = _inFlight.Dequeue();
+        block.Done.Wait(cancellationToken);
+        if (block.Error is { } error)
+        {
+            throw new IOException("Gzip compression failed: " + error.Message, error);
+        }
+
+        _output.Write(block.Output, 0, block.OutputLength);
+        _crc = Crc32Combine.Combine(_crc, block.Crc, block.Length);
+
+        block.Written = true;
+
+        // The most recent block stays referenced as _previous until the next block copies its tail.
+        if (!ReferenceEquals(block, _previous))
+        {
+            _free.Push(block);
+        }
+    }
+
+    private void Work()
+    {
+        using var deflater = CreateDeflater();
+        foreach (var block in _work!.GetConsumingEnumerable())
+        {
+            Compress(deflater, block);
+        }
+    }
+
+    private static void Compress(IBlockDeflater deflater, GzipBlock block)
+    {
+        try
+        {
+            block.Crc = Crc32.HashToUInt32(block.Input.AsSpan(0, block.Length));
+            var compressed = deflater.Compress(block.Dictionary, 0, block.DictionaryLength, block.Input, 0, block.Length, block.Last);
+            if (block.Output.Length < compressed.Length)
+            {
+                block.Output = new byte[compressed.Length];
+            }
+
+            compressed.CopyTo(block.Output);
+            block.OutputLength = compressed.Length;
+        }
+#pragma warning disable CA1031 // A worker hands every failure to the writing thread, which rethrows it.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            block.Error = e;
+        }
+        finally
+        {
+            block.Done.Set();
+        }
+    }
+
+    /// <summary>One block: its input, the window before it, and its compressed bytes once done.</summary>
+    private sealed class GzipBlock
+    {
+        public byte[] Input { get; } = new byte[BlockSize];
+
+        public byte[] Dictionary { get; } = new byte[DictionarySize];
+
+        public byte[] Output { get; set; } = new byte[BlockSize + (BlockSize / 8)];
+
+        public int Length { get; set; }
+
+        public int DictionaryLength { get; set; }
+
+        public bool Last { get; set; }
+
+        public int OutputLength { get; set; }
+
+        public uint Crc { get; set; }
+
+        public bool Written { get; set; }
+
+        public Exception? Error { get; set; }
+
+        public ManualResetEventSlim Done { get; } = new(false);
+    }
+}

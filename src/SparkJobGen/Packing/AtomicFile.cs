@@ -1,0 +1,128 @@
+using System;
+using System.IO;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace SparkJobGen.Packing;
+
+/// <summary>
+/// A file that appears under its name complete or not at all. Writes go to a hidden temporary file in the target's
+/// directory (same file system, so the final rename is atomic); <see cref="CommitAsync"/> flushes, fsyncs and
+/// renames it onto the target; disposing without committing deletes it, so cancellation, exceptions and a full disk
+/// leave nothing behind.
+/// </summary>
+public sealed class AtomicFile : IAsyncDisposable, IDisposable
+{
+    private readonly FileStream _stream;
+    private readonly bool _overwrite;
+    private bool _committed;
+    private bool _disposed;
+
+    private AtomicFile(string targetPath, string temporaryPath, FileStream stream, bool overwrite)
+    {
+        TargetPath = targetPath;
+        TemporaryPath = temporaryPath;
+        _stream = stream;
+        _overwrite = overwrite;
+    }
+
+    /// <summary>The file that <see cref="CommitAsync"/> creates or replaces.</summary>
+    public string TargetPath { get; }
+
+    /// <summary>The hidden file being written (<c>.name.random.partial</c> next to the target).</summary>
+    public string TemporaryPath { get; }
+
+    /// <summary>The stream to write the content to (seekable).</summary>
+    public Stream Stream => _stream;
+
+    /// <summary>Opens a temporary file next to <paramref name="targetPath"/>.</summary>
+    /// <param name="targetPath">The file to produce.</param>
+    /// <param name="overwrite">Replace an existing target (conda-pack's <c>--force</c>); otherwise an existing target is an error.</param>
+    /// <returns>The open file; dispose it.</returns>
+    /// <exception cref="IOException">The target exists and <paramref name="overwrite"/> is off, or it is a directory.</exception>
+    public static AtomicFile Create(string targetPath, bool overwrite = false)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(targetPath);
+        var target = Path.GetFullPath(targetPath);
+        ThrowIfBlocked(target, overwrite);
+        var directory = Path.GetDirectoryName(target) ?? throw new ArgumentException($"'{targetPath}' has no directory.", nameof(targetPath));
+        Directory.CreateDirectory(directory);
+        var temporary = Path.Combine(directory, $".{Path.GetFileName(target)}.{Guid.NewGuid():N}.partial");
+        var stream = new FileStream(temporary, new FileStreamOptions
+        {
+            Mode = FileMode.CreateNew,
+            Access = FileAccess.ReadWrite,
+            Share = FileShare.None,
+            BufferSize = 64 * 1024,
+        });
+        return new AtomicFile(target, temporary, stream, overwrite);
+    }
+
+    /// <summary>Flushes and fsyncs the content, then renames the temporary file onto the target.</summary>
+    /// <param name="cancellationToken">Cancels before the rename; after it the file is in place.</param>
+    /// <returns>A task that completes when the target holds the content.</returns>
+    /// <exception cref="IOException">The target appeared meanwhile and overwriting is off.</exception>
+    public async Task CommitAsync(CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_committed)
+        {
+            return;
+        }
+
+        await _stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+        _stream.Flush(flushToDisk: true);
+        await _stream.DisposeAsync().ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
+        ThrowIfBlocked(TargetPath, _overwrite);
+
+        // Without overwrite, File.Move refuses an existing target (on Unix it links then unlinks, never replacing).
+        File.Move(TemporaryPath, TargetPath, _overwrite);
+        _committed = true;
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        _stream.Dispose();
+        if (!_committed)
+        {
+            File.Delete(TemporaryPath);
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        await _stream.DisposeAsync().ConfigureAwait(false);
+        if (!_committed)
+        {
+            File.Delete(TemporaryPath);
+        }
+    }
+
+    private static void ThrowIfBlocked(string target, bool overwrite)
+    {
+        if (Directory.Exists(target))
+        {
+            throw new IOException($"'{target}' is a directory; choose a file name for --output.");
+        }
+
+        if (!overwrite && File.Exists(target))
+        {
+            throw new IOException($"'{target}' already exists. Remove it, choose another --output, or pass --force to replace it.");
+        }
+    }
+}
