@@ -76,7 +76,7 @@ public sealed class JobDeclarationAnalyzer : DiagnosticAnalyzer
 
     private static void AnalyzeType(SymbolAnalysisContext context, JobAttributeSymbols symbols, ReportedOnce once)
     {
-        if (context.Symbol is not INamedTypeSymbol { TypeKind: TypeKind.Class } type)
+        if (context.Symbol is not INamedTypeSymbol type)
         {
             return;
         }
@@ -92,6 +92,12 @@ public sealed class JobDeclarationAnalyzer : DiagnosticAnalyzer
         }
 
         if (sparkJob is null)
+        {
+            CheckContainerIsPartial(context, type, symbols);
+            return;
+        }
+
+        if (type.TypeKind != TypeKind.Class)
         {
             return;
         }
@@ -143,14 +149,46 @@ public sealed class JobDeclarationAnalyzer : DiagnosticAnalyzer
             }
         }
 
-        for (var current = type; current is not null; current = current.ContainingType)
+        ReportNonPartialDeclarations(context, type, jobName);
+    }
+
+    /// <summary>A type that is not a job but contains one must be partial too; reported while analysing that type, so it stays local.</summary>
+    private static void CheckContainerIsPartial(SymbolAnalysisContext context, INamedTypeSymbol type, JobAttributeSymbols symbols)
+    {
+        if (FindNestedJob(type, symbols) is { } job)
         {
-            foreach (var reference in current.DeclaringSyntaxReferences)
+            ReportNonPartialDeclarations(context, type, job);
+        }
+    }
+
+    private static string? FindNestedJob(INamedTypeSymbol type, JobAttributeSymbols symbols)
+    {
+        foreach (var nested in type.GetTypeMembers())
+        {
+            foreach (var attribute in nested.GetAttributes())
             {
-                if (reference.GetSyntax(cancellationToken) is TypeDeclarationSyntax declaration && !IsPartial(declaration))
+                if (symbols.IsSparkJob(attribute))
                 {
-                    context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.JobNotPartial, declaration.Identifier.GetLocation(), current.Name, jobName));
+                    return JobDeclarationReader.ReadIdentity(nested, attribute)?.Name ?? JobDeclarationReader.ToKebabCase(nested.Name);
                 }
+            }
+
+            if (FindNestedJob(nested, symbols) is { } deeper)
+            {
+                return deeper;
+            }
+        }
+
+        return null;
+    }
+
+    private static void ReportNonPartialDeclarations(SymbolAnalysisContext context, INamedTypeSymbol type, string jobName)
+    {
+        foreach (var reference in type.DeclaringSyntaxReferences)
+        {
+            if (reference.GetSyntax(context.CancellationToken) is TypeDeclarationSyntax declaration && !IsPartial(declaration))
+            {
+                context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.JobNotPartial, declaration.Identifier.GetLocation(), type.Name, jobName));
             }
         }
     }

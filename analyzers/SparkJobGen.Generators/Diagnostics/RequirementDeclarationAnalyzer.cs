@@ -1,0 +1,243 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
+using SparkJobGen.Generators.Declarations;
+using SparkJobGen.Versions;
+
+namespace SparkJobGen.Generators.Diagnostics;
+
+/// <summary>
+/// Checks each requirement attribute on its own, wherever it is applied (a job, a base class or the assembly): package and
+/// channel names (SJG1011), Spark configuration entries (SJG1010), pip specifier syntax (SJG2002, pointing inside the string)
+/// and whether a pip name or specifier is written in normalized form (SJG2008).
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class RequirementDeclarationAnalyzer : DiagnosticAnalyzer
+{
+    /// <summary>The diagnostic property holding the normalized text for SJG2008's code fix.</summary>
+    public const string NormalizedProperty = "Normalized";
+
+    /// <inheritdoc />
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
+        DiagnosticDescriptors.InvalidSparkConf,
+        DiagnosticDescriptors.InvalidPackageName,
+        DiagnosticDescriptors.InvalidPipSpecifier,
+        DiagnosticDescriptors.NotNormalized);
+
+    /// <inheritdoc />
+    public override void Initialize(AnalysisContext context)
+    {
+        context.EnableConcurrentExecution();
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.RegisterCompilationStartAction(static start =>
+        {
+            if (JobAttributeSymbols.Create(start.Compilation) is not { } symbols)
+            {
+                return;
+            }
+
+            start.RegisterSymbolAction(
+                symbolContext =>
+                {
+                    foreach (var attribute in symbolContext.Symbol.GetAttributes())
+                    {
+                        Check(attribute, symbols, symbolContext.ReportDiagnostic, symbolContext.CancellationToken);
+                    }
+                },
+                SymbolKind.NamedType);
+
+            // Assembly attributes: checked with the attribute list that declares them, so each is reported once, in its file.
+            start.RegisterSyntaxNodeAction(
+                nodeContext =>
+                {
+                    var list = (AttributeListSyntax)nodeContext.Node;
+                    if (list.Target?.Identifier.IsKind(SyntaxKind.AssemblyKeyword) != true)
+                    {
+                        return;
+                    }
+
+                    foreach (var attribute in nodeContext.Compilation.Assembly.GetAttributes())
+                    {
+                        if (attribute.ApplicationSyntaxReference is { } reference
+                            && reference.SyntaxTree == list.SyntaxTree
+                            && list.Span.Contains(reference.Span))
+                        {
+                            Check(attribute, symbols, nodeContext.ReportDiagnostic, nodeContext.CancellationToken);
+                        }
+                    }
+                },
+                SyntaxKind.AttributeList);
+        });
+    }
+
+    /// <summary>
+    /// The normalized form of a pip specifier set: each clause normalized (PEP 440), joined by commas in the written order,
+    /// or <see langword="null"/> when it does not parse or carries a URL or marker.
+    /// </summary>
+    /// <param name="specifier">The declared specifier.</param>
+    internal static string? NormalizePipSpecifier(string specifier)
+    {
+        if (specifier.IndexOf(';') >= 0 || specifier.TrimStart().StartsWith("@", System.StringComparison.Ordinal)
+            || !Pep440SpecifierSet.TryParse(specifier, null, out var set, out _))
+        {
+            return null;
+        }
+
+        var clauses = new List<string>(set!.Specifiers.Count);
+        foreach (var clause in set.Specifiers)
+        {
+            clauses.Add(clause.ToNormalizedString());
+        }
+
+        return string.Join(",", clauses);
+    }
+
+    private static void Check(AttributeData attribute, JobAttributeSymbols symbols, System.Action<Diagnostic> report, CancellationToken cancellationToken)
+    {
+        if (!symbols.TryGetRequirementKind(attribute, out var kind))
+        {
+            return;
+        }
+
+        var arguments = attribute.ConstructorArguments;
+        if (arguments.Length == 0 || arguments[0].Kind == TypedConstantKind.Error)
+        {
+            return;
+        }
+
+        var first = arguments[0].Value as string;
+        var second = arguments.Length > 1 ? arguments[1].Value as string : null;
+        switch (kind)
+        {
+            case RequirementKind.CondaChannel:
+                ReportName(attribute, "name", "conda channel", first, PackageNames.ChannelProblem, report, cancellationToken);
+                break;
+            case RequirementKind.CondaPackage:
+                ReportName(attribute, "name", "conda package name", first, PackageNames.CondaNameProblem, report, cancellationToken);
+                break;
+            case RequirementKind.PipPackage:
+                if (ReportName(attribute, "name", "pip distribution name", first, PackageNames.PipNameProblem, report, cancellationToken))
+                {
+                    var normalized = PackageNames.NormalizePip(first!);
+                    if (normalized != first)
+                    {
+                        ReportNotNormalized(attribute, 0, "name", first!, normalized, report, cancellationToken);
+                    }
+                }
+
+                CheckPipSpecifier(attribute, first ?? string.Empty, second, report, cancellationToken);
+                break;
+            case RequirementKind.SparkConf:
+                CheckSparkConf(attribute, first, second, report, cancellationToken);
+                break;
+        }
+    }
+
+    /// <summary>Reports SJG1011 when the name has a problem; returns whether the name is valid.</summary>
+    private static bool ReportName(
+        AttributeData attribute,
+        string parameterName,
+        string what,
+        string? name,
+        System.Func<string, string?> problemOf,
+        System.Action<Diagnostic> report,
+        CancellationToken cancellationToken)
+    {
+        var problem = name is null ? "the name is null" : problemOf(name);
+        if (problem is null)
+        {
+            return true;
+        }
+
+        report(Diagnostic.Create(
+            DiagnosticDescriptors.InvalidPackageName,
+            AttributeArguments.ConstructorLocation(attribute, 0, parameterName, cancellationToken),
+            name ?? "null",
+            what,
+            problem));
+        return false;
+    }
+
+    private static void CheckPipSpecifier(AttributeData attribute, string name, string? specifier, System.Action<Diagnostic> report, CancellationToken cancellationToken)
+    {
+        if (specifier is null || specifier.Trim().Length == 0 || specifier.TrimStart().StartsWith("@", System.StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        // An environment marker after ';' is pip's business; the specifier is what precedes it.
+        var marker = specifier.IndexOf(';');
+        var versionPart = marker < 0 ? specifier : specifier.Substring(0, marker);
+        if (versionPart.Trim().Length > 0 && !Pep440SpecifierSet.TryParse(versionPart, null, out _, out var error))
+        {
+            var expression = AttributeArguments.Constructor(attribute, 1, "specifier", cancellationToken);
+            var location = expression is null
+                ? AttributeArguments.Of(attribute, cancellationToken)
+                : AttributeArguments.InsideString(expression, error!.Position, error.Length);
+            report(Diagnostic.Create(DiagnosticDescriptors.InvalidPipSpecifier, location, specifier, name.Trim(), error!.Message));
+            return;
+        }
+
+        if (NormalizePipSpecifier(specifier) is { } normalized && normalized != specifier)
+        {
+            ReportNotNormalized(attribute, 1, "specifier", specifier, normalized, report, cancellationToken);
+        }
+    }
+
+    private static void ReportNotNormalized(
+        AttributeData attribute,
+        int index,
+        string parameterName,
+        string written,
+        string normalized,
+        System.Action<Diagnostic> report,
+        CancellationToken cancellationToken)
+    {
+        var expression = AttributeArguments.Constructor(attribute, index, parameterName, cancellationToken);
+        if (expression is not LiteralExpressionSyntax)
+        {
+            // A constant from elsewhere: the fix would have to edit its declaration, so say nothing.
+            return;
+        }
+
+        var properties = ImmutableDictionary<string, string?>.Empty.Add(NormalizedProperty, normalized);
+        report(Diagnostic.Create(DiagnosticDescriptors.NotNormalized, expression.GetLocation(), properties, written, normalized));
+    }
+
+    private static void CheckSparkConf(AttributeData attribute, string? key, string? value, System.Action<Diagnostic> report, CancellationToken cancellationToken)
+    {
+        string? problem = null;
+        var valueProblem = false;
+        if (key is null || key.Length == 0)
+        {
+            problem = "the key is empty";
+        }
+        else if (key.Trim() != key)
+        {
+            problem = "the key has leading or trailing whitespace";
+        }
+        else if (key.IndexOf('=') >= 0)
+        {
+            problem = "the key contains '=', which --conf key=value cannot carry";
+        }
+        else if (value is null)
+        {
+            problem = "the value is null";
+            valueProblem = true;
+        }
+
+        if (problem is null)
+        {
+            return;
+        }
+
+        var location = valueProblem
+            ? AttributeArguments.ConstructorLocation(attribute, 1, "value", cancellationToken)
+            : AttributeArguments.ConstructorLocation(attribute, 0, "key", cancellationToken);
+        report(Diagnostic.Create(DiagnosticDescriptors.InvalidSparkConf, location, key ?? "null", problem));
+    }
+}

@@ -1,0 +1,91 @@
+using SparkJobGen.Generators.Diagnostics;
+using Verify = SparkJobGen.CodeFixes.Tests.Verifiers.AnalyzerVerifier<SparkJobGen.Generators.Diagnostics.RequirementDeclarationAnalyzer>;
+
+namespace SparkJobGen.CodeFixes.Tests.Analyzers;
+
+public sealed class RequirementDeclarationAnalyzerTests
+{
+    [Fact]
+    public Task Valid_requirements_report_nothing() => Verify.VerifyAsync("""
+        using SparkJobGen;
+
+        [assembly: CondaChannel("conda-forge")]
+        [assembly: PipPackage("requests[socks]", ">=2.31,<3")]
+
+        [SparkJob("jobs/score.py")]
+        [CondaPackage("conda-forge::numpy", ">=1.26,<2")]
+        [PipPackage("scikit-learn", "~=1.4")]
+        [PipPackage("delta-spark", "==3.1.0; python_version >= \"3.9\"")]
+        [PipPackage("mylib", "@ https://example.com/mylib-1.0.tar.gz")]
+        [SparkConf("spark.sql.shuffle.partitions", "200")]
+        public partial class ScoreCustomers { }
+        """);
+
+    [Fact]
+    public Task SJG2002_points_inside_the_string_at_the_error() => Verify.VerifyAsync("""
+        using SparkJobGen;
+
+        [SparkJob("jobs/score.py")]
+        [PipPackage("pandas", ">=2.0,{|#0:=|}2.1")]
+        [PipPackage("numpy", ">=1{|#1:.x|}")]
+        public partial class ScoreCustomers { }
+        """,
+        Verify.Diagnostic(DiagnosticDescriptors.InvalidPipSpecifierId).WithLocation(0)
+            .WithArguments(">=2.0,=2.1", "pandas", "Expected an operator (~=, ==, !=, <=, >=, <, >, ===) before the version."),
+        Verify.Diagnostic(DiagnosticDescriptors.InvalidPipSpecifierId).WithLocation(1)
+            .WithArguments(">=1.x", "numpy", "Unexpected text '.x' in version."));
+
+    [Fact]
+    public Task SJG2002_on_an_assembly_attribute_is_reported_once() => Verify.VerifyAsync("""
+        using SparkJobGen;
+
+        [assembly: PipPackage("pandas", "{|#0:2|}.0")]
+
+        [SparkJob("jobs/a.py")]
+        public partial class A { }
+
+        [SparkJob("jobs/b.py")]
+        public partial class B { }
+        """,
+        Verify.Diagnostic(DiagnosticDescriptors.InvalidPipSpecifierId).WithLocation(0)
+            .WithArguments("2.0", "pandas", "Expected an operator (~=, ==, !=, <=, >=, <, >, ===) before the version."));
+
+    [Fact]
+    public Task SJG1010_unusable_spark_conf_entries() => Verify.VerifyAsync("""
+        using SparkJobGen;
+
+        [SparkJob("jobs/score.py")]
+        [SparkConf({|SJG1010:""|}, "1")]
+        [SparkConf({|SJG1010:" spark.a"|}, "1")]
+        [SparkConf({|SJG1010:"spark.b=2"|}, "1")]
+        [SparkConf("spark.c", {|SJG1010:null!|})]
+        public partial class ScoreCustomers { }
+        """);
+
+    [Fact]
+    public Task SJG1011_invalid_names() => Verify.VerifyAsync("""
+        using SparkJobGen;
+
+        [assembly: CondaChannel({|SJG1011:"conda forge"|})]
+
+        [SparkJob("jobs/score.py")]
+        [CondaPackage({|SJG1011:""|})]
+        [CondaPackage({|SJG1011:"numpy>=1.26"|})]
+        [PipPackage({|SJG1011:"-pandas"|})]
+        [PipPackage({|SJG1011:"requests[socks"|})]
+        public partial class ScoreCustomers { }
+        """);
+
+    [Fact]
+    public Task SJG2008_names_and_specifiers_not_in_normalized_form() => Verify.VerifyAsync("""
+        using SparkJobGen;
+
+        [SparkJob("jobs/score.py")]
+        [PipPackage({|#0:"Scikit_Learn"|}, {|#1:">= 1.4, < 2"|})]
+        [PipPackage("pandas", {|#2:"==2.1.0RC1"|})]
+        public partial class ScoreCustomers { }
+        """,
+        Verify.Diagnostic(DiagnosticDescriptors.NotNormalizedId).WithLocation(0).WithArguments("Scikit_Learn", "scikit-learn"),
+        Verify.Diagnostic(DiagnosticDescriptors.NotNormalizedId).WithLocation(1).WithArguments(">= 1.4, < 2", ">=1.4,<2"),
+        Verify.Diagnostic(DiagnosticDescriptors.NotNormalizedId).WithLocation(2).WithArguments("==2.1.0RC1", "==2.1.0rc1"));
+}
