@@ -12,8 +12,8 @@ namespace SparkJobGen.Generators.Diagnostics;
 
 /// <summary>
 /// Checks each requirement attribute on its own, wherever it is applied (a job, a base class or the assembly): package and
-/// channel names (SJG1011), Spark configuration entries (SJG1010), pip specifier syntax (SJG2002, pointing inside the string)
-/// and whether a pip name or specifier is written in normalized form (SJG2008).
+/// channel names (SJG1011), Spark configuration entries (SJG1010), pip specifier syntax (SJG2002) and conda version spec
+/// syntax (SJG2003), both pointing inside the string, and whether a pip name or specifier is written in normalized form (SJG2008).
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class RequirementDeclarationAnalyzer : DiagnosticAnalyzer
@@ -26,6 +26,7 @@ public sealed class RequirementDeclarationAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.InvalidSparkConf,
         DiagnosticDescriptors.InvalidPackageName,
         DiagnosticDescriptors.InvalidPipSpecifier,
+        DiagnosticDescriptors.InvalidCondaSpec,
         DiagnosticDescriptors.NotNormalized);
 
     /// <inheritdoc />
@@ -118,6 +119,13 @@ public sealed class RequirementDeclarationAnalyzer : DiagnosticAnalyzer
                 break;
             case RequirementKind.CondaPackage:
                 ReportName(attribute, "name", "conda package name", first, PackageNames.CondaNameProblem, report, cancellationToken);
+                CheckCondaSpec(attribute, 1, "version", first ?? string.Empty, second, report, cancellationToken);
+                break;
+            case RequirementKind.PythonVersion:
+                CheckCondaSpec(attribute, 0, "version", "python", first, report, cancellationToken);
+                break;
+            case RequirementKind.PySpark:
+                CheckCondaSpec(attribute, 0, "version", "pyspark", first, report, cancellationToken);
                 break;
             case RequirementKind.PipPackage:
                 if (ReportName(attribute, "name", "pip distribution name", first, PackageNames.PipNameProblem, report, cancellationToken))
@@ -162,17 +170,36 @@ public sealed class RequirementDeclarationAnalyzer : DiagnosticAnalyzer
         return false;
     }
 
+    private static void CheckCondaSpec(
+        AttributeData attribute,
+        int index,
+        string parameterName,
+        string name,
+        string? version,
+        System.Action<Diagnostic> report,
+        CancellationToken cancellationToken)
+    {
+        if (DeclaredVersions.TryParseConda(version, out _, out var error))
+        {
+            return;
+        }
+
+        var expression = AttributeArguments.Constructor(attribute, index, parameterName, cancellationToken);
+        var location = expression is null
+            ? AttributeArguments.Of(attribute, cancellationToken)
+            : AttributeArguments.InsideString(expression, error!.Position, error.Length);
+        report(Diagnostic.Create(DiagnosticDescriptors.InvalidCondaSpec, location, version, name.Trim(), error!.Message));
+    }
+
     private static void CheckPipSpecifier(AttributeData attribute, string name, string? specifier, System.Action<Diagnostic> report, CancellationToken cancellationToken)
     {
-        if (specifier is null || specifier.Trim().Length == 0 || specifier.TrimStart().StartsWith("@", System.StringComparison.Ordinal))
+        if (specifier is null)
         {
             return;
         }
 
         // An environment marker after ';' is pip's business; the specifier is what precedes it.
-        var marker = specifier.IndexOf(';');
-        var versionPart = marker < 0 ? specifier : specifier.Substring(0, marker);
-        if (versionPart.Trim().Length > 0 && !Pep440SpecifierSet.TryParse(versionPart, null, out _, out var error))
+        if (!DeclaredVersions.TryParsePip(specifier, out _, out var error))
         {
             var expression = AttributeArguments.Constructor(attribute, 1, "specifier", cancellationToken);
             var location = expression is null

@@ -18,8 +18,30 @@ public sealed class RequirementDeclarationAnalyzerTests
         [PipPackage("delta-spark", "==3.1.0; python_version >= \"3.9\"")]
         [PipPackage("mylib", "@ https://example.com/mylib-1.0.tar.gz")]
         [SparkConf("spark.sql.shuffle.partitions", "200")]
+        [PythonVersion("3.11")]
+        [PySpark(">=3.4,<4")]
+        [CondaPackage("pandas", "1.5.*|>=2,<3")]
+        [CondaPackage("pyarrow", "=14")]
         public partial class ScoreCustomers { }
         """);
+
+    [Fact]
+    public Task SJG2003_points_inside_the_string_at_the_error() => Verify.VerifyAsync("""
+        using SparkJobGen;
+
+        [assembly: PythonVersion("{|#0:=>|}3.10")]
+
+        [SparkJob("jobs/score.py")]
+        [CondaPackage("numpy", ">=1.26,{|#1:<<|}2")]
+        [PySpark("{|#2:^3.5$|}")]
+        public partial class ScoreCustomers { }
+        """,
+        Verify.Diagnostic(DiagnosticDescriptors.InvalidCondaSpecId).WithLocation(0)
+            .WithArguments("=>3.10", "python", "Invalid operator '=>'; use ==, !=, <, <=, >, >=, =, or ~=."),
+        Verify.Diagnostic(DiagnosticDescriptors.InvalidCondaSpecId).WithLocation(1)
+            .WithArguments(">=1.26,<<2", "numpy", "Invalid operator '<<'; use ==, !=, <, <=, >, >=, =, or ~=."),
+        Verify.Diagnostic(DiagnosticDescriptors.InvalidCondaSpecId).WithLocation(2)
+            .WithArguments("^3.5$", "pyspark", "Regular-expression version specs (^...$) are not supported; use operators or a '*' glob."));
 
     [Fact]
     public Task SJG2002_points_inside_the_string_at_the_error() => Verify.VerifyAsync("""
