@@ -21,7 +21,7 @@ public enum EnvironmentKind
 public sealed record EnvironmentLocation(string Prefix, EnvironmentKind Kind);
 
 /// <summary>Thrown when the environment to pack cannot be found or is not a Python environment.</summary>
-public sealed class EnvironmentNotFoundException : Exception
+public sealed class EnvironmentNotFoundException : PackingException
 {
     /// <summary>Creates the exception with an actionable message.</summary>
     /// <param name="message">What was looked for, where, and what to do.</param>

@@ -78,7 +78,7 @@ public static class PrefixRewriter
 }
 
 /// <summary>Thrown when a binary file's prefix cannot be rewritten because the new prefix is longer.</summary>
-public sealed class PrefixTooLongException : Exception
+public sealed class PrefixTooLongException : PackingException
 {
     /// <summary>Creates the exception.</summary>
     /// <param name="fileName">The binary file.</param>

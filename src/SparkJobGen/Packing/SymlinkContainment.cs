@@ -4,7 +4,7 @@ using System.Collections.Generic;
 namespace SparkJobGen.Packing;
 
 /// <summary>Thrown when a symbolic link in the environment points outside it, so the archive would not be self-contained.</summary>
-public sealed class EscapingSymlinkException : Exception
+public sealed class EscapingSymlinkException : PackingException
 {
     /// <summary>Creates the exception.</summary>
     /// <param name="linkPath">The link, relative to the prefix.</param>

@@ -1,0 +1,125 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace SparkJobGen.Packing;
+
+/// <summary>Everything that goes into an archive, decided before a byte is written.</summary>
+/// <param name="Location">The environment.</param>
+/// <param name="Entries">The entries sorted by archive path (ordinal), without the generated unpack scripts.</param>
+/// <param name="Warnings">Things the user should know (unmanaged files, ignored checks).</param>
+/// <param name="HasCondaPackage">Whether the environment contains the <c>conda</c> package itself (conda-pack then skips its activate scripts with a destination prefix).</param>
+public sealed record EnvironmentInventory(
+    EnvironmentLocation Location,
+    IReadOnlyList<PackEntry> Entries,
+    IReadOnlyList<string> Warnings,
+    bool HasCondaPackage)
+{
+    /// <summary>Reads a conda prefix or a virtual environment and runs the consistency checks.</summary>
+    /// <param name="location">The environment.</param>
+    /// <param name="options">The pack options (checks to skip, include/exclude rules).</param>
+    /// <returns>The inventory.</returns>
+    /// <exception cref="PackingException">A check failed (missing, clobbered or editable files, an escaping symlink).</exception>
+    public static EnvironmentInventory Read(EnvironmentLocation location, PackOptions options)
+    {
+        var warnings = new List<string>();
+        var (entries, hasConda) = location.Kind == EnvironmentKind.Conda
+            ? (CondaInventory.Read(location.Prefix, options, warnings), CondaInventory.HasCondaPackage(location.Prefix))
+            : (VenvInventory.Read(location.Prefix, options, warnings), false);
+
+        if (options.Filters.Count > 0)
+        {
+            var selected = new HashSet<string>(PathFilter.Apply(entries.Select(e => e.ArchivePath).ToList(), options.Filters), StringComparer.Ordinal);
+            entries = entries.Where(e => selected.Contains(e.ArchivePath)).ToList();
+        }
+
+        entries.Sort(static (a, b) => string.CompareOrdinal(a.ArchivePath, b.ArchivePath));
+        return new EnvironmentInventory(location, entries, warnings, hasConda);
+    }
+
+    /// <summary>Turns a disk item into an entry; symlinks are checked and made relative.</summary>
+    internal static PackEntry Entry(string prefix, DiskItem item, string archivePath, IReadOnlyList<PrefixOnDisk>? prefixes, bool fixShebang)
+    {
+        switch (item.Kind)
+        {
+            case PackEntryKind.Symlink:
+                var target = new FileInfo(item.FullPath).LinkTarget ?? throw new PackingException($"Cannot read the symlink '{item.FullPath}'.");
+                var relative = SymlinkContainment.RelativeTarget(prefix, item.RelativePath, target);
+                return new PackEntry(archivePath, PackEntryKind.Symlink, item.FullPath, 0b111_111_111, 0, item.LastWriteTicks, relative);
+            case PackEntryKind.Directory:
+                return new PackEntry(archivePath, PackEntryKind.Directory, item.FullPath, Mode(item.FullPath), 0, 0);
+            default:
+                return new PackEntry(archivePath, PackEntryKind.File, item.FullPath, Mode(item.FullPath), item.Length, item.LastWriteTicks,
+                    Prefixes: prefixes, FixShebang: fixShebang);
+        }
+    }
+
+    /// <summary>The permission bits of a file (0644 where the platform has none).</summary>
+    internal static int Mode(string path) => OperatingSystem.IsWindows() ? 0b110_100_100 : (int)File.GetUnixFileMode(path);
+
+    /// <summary>Finds editable installs in a site-packages folder: pip &gt;= 21.3 <c>direct_url.json</c>, <c>.egg-link</c>, <c>__editable__</c> .pth files.</summary>
+    internal static List<string> FindEditable(string sitePackages)
+    {
+        var found = new List<string>();
+        if (!Directory.Exists(sitePackages))
+        {
+            return found;
+        }
+
+        foreach (var distInfo in Directory.EnumerateDirectories(sitePackages, "*.dist-info"))
+        {
+            var directUrl = Path.Combine(distInfo, "direct_url.json");
+            if (!File.Exists(directUrl))
+            {
+                continue;
+            }
+
+            try
+            {
+                var node = JsonNode.Parse(File.ReadAllText(directUrl));
+                if (node?["dir_info"]?["editable"]?.GetValue<bool>() == true)
+                {
+                    found.Add($"{DistributionName(distInfo)} (editable from {node["url"]?.GetValue<string>()})");
+                }
+            }
+            catch (JsonException)
+            {
+                // A malformed direct_url.json says nothing about editability.
+            }
+        }
+
+        foreach (var link in Directory.EnumerateFiles(sitePackages, "*.egg-link"))
+        {
+            var target = File.ReadLines(link).FirstOrDefault()?.Trim();
+            found.Add($"{Path.GetFileNameWithoutExtension(link)} (egg-link to {target})");
+        }
+
+        foreach (var pth in Directory.EnumerateFiles(sitePackages, "__editable__*.pth"))
+        {
+            var name = Path.GetFileNameWithoutExtension(pth)["__editable__".Length..].TrimStart('.', '_');
+            if (!found.Any(f => f.StartsWith(name.Split('-')[0], StringComparison.OrdinalIgnoreCase)))
+            {
+                found.Add($"{name} (editable hook {Path.GetFileName(pth)})");
+            }
+        }
+
+        found.Sort(StringComparer.Ordinal);
+        return found;
+    }
+
+    /// <summary>The distribution name of a <c>name-version.dist-info</c> folder.</summary>
+    internal static string DistributionName(string distInfo)
+    {
+        var name = Path.GetFileName(distInfo);
+        name = name[..name.LastIndexOf('.')];
+        var dash = name.LastIndexOf('-');
+        return dash > 0 ? name[..dash] : name;
+    }
+
+    /// <summary>Reads a UTF-8 text file's lines, tolerating absence.</summary>
+    internal static IEnumerable<string> Lines(string path) => File.Exists(path) ? File.ReadLines(path, Encoding.UTF8) : [];
+}

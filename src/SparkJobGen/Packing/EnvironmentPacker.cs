@@ -1,0 +1,220 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Reflection;
+using System.Threading;
+using System.Threading.Tasks;
+using SparkJobGen.Packing.Archives;
+
+namespace SparkJobGen.Packing;
+
+/// <summary>
+/// Packs a conda prefix or a virtual environment into one relocatable archive for <c>--archives env.tar.gz#environment</c>,
+/// with conda-pack's semantics (checks, prefix rewriting, <c>conda-unpack</c>, activate scripts) plus deterministic bytes,
+/// parallel compression, a content cache and atomic output.
+/// </summary>
+public static class EnvironmentPacker
+{
+    /// <summary>Files larger than this are streamed without prefix inspection (keeps memory bounded).</summary>
+    private const long InspectionLimit = 64L * 1024 * 1024;
+
+    /// <summary>Locates the environment, reads it, and packs it (or returns the cached archive).</summary>
+    /// <param name="options">What to pack and how.</param>
+    /// <param name="progress">Receives file and byte counts while packing; may be null.</param>
+    /// <param name="cancellationToken">Stops packing; nothing is left behind.</param>
+    /// <returns>What was produced.</returns>
+    /// <exception cref="PackingException">The environment cannot be packed; the message says why and what to do.</exception>
+    /// <exception cref="ArgumentException">An option is invalid.</exception>
+    public static Task<PackResult> PackAsync(PackOptions options, IProgress<PackProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        var location = EnvironmentLocator.Resolve(options.Prefix, options.Name);
+        var inventory = EnvironmentInventory.Read(location, options);
+        return PackAsync(inventory, options, progress, cancellationToken);
+    }
+
+    /// <summary>Packs an inventory already read (see <see cref="EnvironmentInventory.Read"/>).</summary>
+    /// <param name="inventory">The entries.</param>
+    /// <param name="options">How to pack.</param>
+    /// <param name="progress">Receives file and byte counts; may be null.</param>
+    /// <param name="cancellationToken">Stops packing; nothing is left behind.</param>
+    /// <returns>What was produced.</returns>
+    public static async Task<PackResult> PackAsync(EnvironmentInventory inventory, PackOptions options, IProgress<PackProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(inventory);
+        ArgumentNullException.ThrowIfNull(options);
+        var stopwatch = Stopwatch.StartNew();
+        var format = options.ResolveFormat();
+        var output = Path.GetFullPath(options.Output ?? DefaultOutputName(inventory.Location, options, format));
+        var key = PackCache.ContentKey(inventory, options, format);
+        var cache = new PackCache(options.CacheDirectory);
+        var contentBytes = 0L;
+        foreach (var entry in inventory.Entries)
+        {
+            contentBytes += entry.Length;
+        }
+
+        if (options.UseCache && cache.IsCurrent(output, key))
+        {
+            return Result(output, format, inventory, key, fromCache: true, stopwatch.Elapsed, unpackRecords: 0, contentBytes);
+        }
+
+        CheckOutputLocation(output, options.Force);
+        cache.Forget(output);
+        var writerOptions = new ArchiveWriterOptions
+        {
+            CompressionLevel = options.CompressionLevel ?? ArchiveFormats.CompressionLevels(format).Default,
+            Threads = options.Threads,
+            ZipSymlinks = options.ZipSymlinks,
+            ArcRoot = string.IsNullOrEmpty(options.ArcRoot) ? null : options.ArcRoot.Trim('/'),
+            SourceDirectory = inventory.Location.Prefix,
+            Overwrite = options.Force,
+        };
+
+        int records;
+        if (format == ArchiveFormat.NoArchive)
+        {
+            await using var writer = ArchiveWriter.CreateDirectory(output, writerOptions);
+            records = await WriteEntriesAsync(writer, inventory, options, progress, contentBytes, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            using var file = AtomicFile.Create(output, overwrite: options.Force);
+            await using (var writer = ArchiveWriter.Create(format, file.Stream, writerOptions))
+            {
+                records = await WriteEntriesAsync(writer, inventory, options, progress, contentBytes, cancellationToken).ConfigureAwait(false);
+            }
+
+            await file.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        if (options.UseCache)
+        {
+            cache.Remember(output, key);
+        }
+
+        return Result(output, format, inventory, key, fromCache: false, stopwatch.Elapsed, records, contentBytes);
+    }
+
+    /// <summary>conda-pack's default name: the destination prefix's or the environment's folder name plus the format's extension.</summary>
+    /// <param name="location">The environment.</param>
+    /// <param name="options">The options.</param>
+    /// <param name="format">The format.</param>
+    public static string DefaultOutputName(EnvironmentLocation location, PackOptions options, ArchiveFormat format)
+    {
+        ArgumentNullException.ThrowIfNull(location);
+        ArgumentNullException.ThrowIfNull(options);
+        var name = Path.GetFileName(Path.TrimEndingDirectorySeparator(options.DestinationPrefix ?? location.Prefix));
+        return name + ArchiveFormats.DefaultExtension(format);
+    }
+
+    private static async Task<int> WriteEntriesAsync(
+        IArchiveWriter writer, EnvironmentInventory inventory, PackOptions options, IProgress<PackProgress>? progress, long bytesTotal, CancellationToken cancellationToken)
+    {
+        var records = new List<UnpackRecord>();
+        var total = inventory.Entries.Count;
+        long bytesDone = 0;
+        var done = 0;
+        var lastReport = Stopwatch.StartNew();
+        foreach (var entry in inventory.Entries)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            switch (entry.Kind)
+            {
+                case PackEntryKind.Directory:
+                    writer.AddDirectory(entry.ArchivePath, entry.UnixMode);
+                    break;
+                case PackEntryKind.Symlink:
+                    writer.AddSymlink(entry.ArchivePath, entry.LinkTarget!);
+                    break;
+                default:
+                    AddFile(writer, entry, options.DestinationPrefix, records);
+                    break;
+            }
+
+            done++;
+            bytesDone += entry.Length;
+            if (progress is not null && (lastReport.ElapsedMilliseconds >= 100 || done == total))
+            {
+                progress.Report(new PackProgress(done, total, bytesDone, bytesTotal));
+                lastReport.Restart();
+            }
+        }
+
+        // conda-pack's additions: activate/deactivate (unless the env brings conda itself and is packed for a fixed prefix),
+        // and conda-unpack when the archive is relocatable.
+        if (!(options.DestinationPrefix is not null && inventory.HasCondaPackage))
+        {
+            writer.AddFile("bin/activate", 0b110_100_100, UnpackScripts.Activate());
+            writer.AddFile("bin/deactivate", 0b110_100_100, UnpackScripts.Deactivate());
+        }
+
+        if (options.DestinationPrefix is null)
+        {
+            writer.AddFile(UnpackScripts.CondaUnpackPath, 0b111_101_101, UnpackScripts.CondaUnpack(records, ToolVersion));
+        }
+
+        await writer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+        return records.Count;
+    }
+
+    private static void AddFile(IArchiveWriter writer, PackEntry entry, string? destinationPrefix, List<UnpackRecord> records)
+    {
+        if (entry.Generated is { } generated)
+        {
+            writer.AddFile(entry.ArchivePath, entry.UnixMode, generated);
+            return;
+        }
+
+        var source = entry.SourcePath!;
+        try
+        {
+            if (PackedFileContent.NeedsInspection(entry) && entry.Length <= InspectionLimit)
+            {
+                var content = File.ReadAllBytes(source);
+                writer.AddFile(entry.ArchivePath, entry.UnixMode, PackedFileContent.Transform(entry, content, destinationPrefix, records));
+                return;
+            }
+
+            using var stream = new FileStream(source, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
+            writer.AddFile(entry.ArchivePath, entry.UnixMode, stream.Length, stream);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new PackingException($"'{source}' disappeared while packing. Is something modifying the environment? Pack again when it is idle.", e);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            throw new PackingException($"Cannot read '{source}': {e.Message} Fix its permissions or exclude it (--exclude).", e);
+        }
+    }
+
+    private static void CheckOutputLocation(string output, bool force)
+    {
+        if (!force && (File.Exists(output) || Directory.Exists(output)))
+        {
+            throw new PackingException($"'{output}' already exists and was not packed from this environment's current content. Pass -f/--force to overwrite it.");
+        }
+
+        var directory = Path.GetDirectoryName(output)!;
+        if (!Directory.Exists(directory))
+        {
+            if (!force)
+            {
+                throw new PackingException($"The output folder '{directory}' does not exist. Create it, or pass -f/--force to create it.");
+            }
+
+            Directory.CreateDirectory(directory);
+        }
+    }
+
+    private static PackResult Result(string output, ArchiveFormat format, EnvironmentInventory inventory, string key, bool fromCache, TimeSpan duration, int unpackRecords, long contentBytes) =>
+        new(output, format, inventory.Location.Prefix, inventory.Location.Kind, inventory.Entries.Count, contentBytes,
+            File.Exists(output) ? new FileInfo(output).Length : 0, key, fromCache, duration, unpackRecords, inventory.Warnings);
+
+    /// <summary>The packer's version, written into <c>conda-unpack</c>.</summary>
+    internal static string ToolVersion { get; } =
+        typeof(EnvironmentPacker).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
+}

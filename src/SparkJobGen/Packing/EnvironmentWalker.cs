@@ -1,0 +1,80 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.IO.Enumeration;
+
+namespace SparkJobGen.Packing;
+
+/// <summary>One item found on disk under a prefix.</summary>
+/// <param name="RelativePath">Path relative to the walked root, '/'-separated.</param>
+/// <param name="FullPath">Absolute path.</param>
+/// <param name="Kind">File, (empty) directory or symlink.</param>
+/// <param name="Length">File size in bytes (0 otherwise).</param>
+/// <param name="LastWriteTicks">Last write time, UTC ticks.</param>
+internal sealed record DiskItem(string RelativePath, string FullPath, PackEntryKind Kind, long Length, long LastWriteTicks);
+
+/// <summary>
+/// Lists what is under a directory the way conda-pack's <c>load_files</c> does: regular files, symlinks (to files or
+/// directories, never followed) and empty directories, skipping the top-level folders that belong to a conda installation
+/// rather than an environment (<c>pkgs</c>, <c>envs</c>, <c>conda-bld</c>, ...).
+/// </summary>
+internal static class EnvironmentWalker
+{
+    private static readonly HashSet<string> s_ignoredTopLevel = new(StringComparer.Ordinal)
+    {
+        "pkgs", "envs", "conda-bld", ".conda_lock", "users", "conda-recipes", ".index", ".unionfs", ".nonadmin",
+        "python.app", "Launcher.app",
+    };
+
+    /// <summary>Walks <paramref name="root"/>.</summary>
+    /// <param name="root">An absolute directory.</param>
+    /// <param name="skipCondaTopLevel">Whether to skip conda-installation folders at the top level.</param>
+    /// <returns>Every item, in no particular order.</returns>
+    public static List<DiskItem> Walk(string root, bool skipCondaTopLevel)
+    {
+        var items = new List<DiskItem>();
+        var rootLength = root.TrimEnd('/').Length + 1;
+        var pending = new Stack<string>();
+        pending.Push(root);
+        while (pending.Count > 0)
+        {
+            var directory = pending.Pop();
+            var empty = true;
+            var isTop = directory.Length < rootLength;
+            var entries = new FileSystemEnumerable<(string Name, string Full, bool IsDirectory, bool IsLink, long Length, long Ticks)>(
+                directory,
+                static (ref FileSystemEntry e) => (e.FileName.ToString(), e.ToFullPath(), e.IsDirectory,
+                    (e.Attributes & FileAttributes.ReparsePoint) != 0, e.IsDirectory ? 0 : e.Length, e.LastWriteTimeUtc.UtcTicks),
+                new EnumerationOptions { RecurseSubdirectories = false, AttributesToSkip = 0, IgnoreInaccessible = false, ReturnSpecialDirectories = false });
+            foreach (var entry in entries)
+            {
+                empty = false;
+                if (isTop && skipCondaTopLevel && (s_ignoredTopLevel.Contains(entry.Name) || entry.Name.EndsWith('~') || entry.Name.EndsWith(".DS_STORE", StringComparison.Ordinal)))
+                {
+                    continue;
+                }
+
+                var relative = entry.Full[rootLength..];
+                if (entry.IsLink)
+                {
+                    items.Add(new DiskItem(relative, entry.Full, PackEntryKind.Symlink, 0, entry.Ticks));
+                }
+                else if (entry.IsDirectory)
+                {
+                    pending.Push(entry.Full);
+                }
+                else
+                {
+                    items.Add(new DiskItem(relative, entry.Full, PackEntryKind.File, entry.Length, entry.Ticks));
+                }
+            }
+
+            if (empty && !isTop)
+            {
+                items.Add(new DiskItem(directory[rootLength..], directory, PackEntryKind.Directory, 0, 0));
+            }
+        }
+
+        return items;
+    }
+}

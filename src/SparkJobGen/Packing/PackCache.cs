@@ -1,0 +1,146 @@
+using System;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using SparkJobGen.Packing.Archives;
+
+namespace SparkJobGen.Packing;
+
+/// <summary>
+/// Remembers which content each archive was packed from, so packing an unchanged environment again returns the existing
+/// archive after a metadata walk instead of reading and compressing every byte. The content key covers every entry's path,
+/// kind, mode, size, modification time and link target, the conda records, and every option that changes the output.
+/// Records live in a cache folder (never beside the user's archive), one small JSON file per output path.
+/// </summary>
+public sealed class PackCache
+{
+    private const string KeyVersion = "sparkjobgen-pack/1";
+    private readonly string _directory;
+
+    /// <summary>Creates a cache over <paramref name="directory"/> (created on first write).</summary>
+    /// <param name="directory">The cache folder; null for <see cref="DefaultDirectory"/>.</param>
+    public PackCache(string? directory = null) => _directory = directory ?? DefaultDirectory;
+
+    /// <summary><c>$SPARKJOBGEN_CACHE</c>, else <c>$XDG_CACHE_HOME/sparkjobgen</c>, else <c>~/.cache/sparkjobgen</c>; plus <c>/packs</c>.</summary>
+    public static string DefaultDirectory
+    {
+        get
+        {
+            var root = Environment.GetEnvironmentVariable("SPARKJOBGEN_CACHE") is { Length: > 0 } explicitRoot ? explicitRoot
+                : Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } xdg ? Path.Combine(xdg, "sparkjobgen")
+                : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "sparkjobgen");
+            return Path.Combine(root, "packs");
+        }
+    }
+
+    /// <summary>Computes the content key of an inventory packed with the given options.</summary>
+    /// <param name="inventory">The entries.</param>
+    /// <param name="options">The options.</param>
+    /// <param name="format">The resolved format.</param>
+    /// <returns>A lowercase hex SHA-256.</returns>
+    public static string ContentKey(EnvironmentInventory inventory, PackOptions options, ArchiveFormat format)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var line = new StringBuilder();
+        void Add(string text)
+        {
+            hash.AppendData(Encoding.UTF8.GetBytes(text));
+            hash.AppendData("\n"u8);
+        }
+
+        Add(KeyVersion);
+        Add(string.Join('|', ArchiveFormats.Name(format), options.CompressionLevel?.ToString(CultureInfo.InvariantCulture) ?? "default",
+            options.ArcRoot ?? "", options.DestinationPrefix ?? "", options.ZipSymlinks, options.IgnoreMissingFiles,
+            options.IgnoreEditablePackages, options.IgnoreClobberedFiles, inventory.Location.Prefix));
+        Add(string.Join('|', options.Filters.Select(f => (f.Include ? "+" : "-") + f.Pattern)));
+        foreach (var entry in inventory.Entries)
+        {
+            line.Clear();
+            line.Append(entry.ArchivePath).Append('|').Append((int)entry.Kind).Append('|').Append(entry.UnixMode).Append('|')
+                .Append(entry.Length).Append('|').Append(entry.LastWriteTicks).Append('|').Append(entry.LinkTarget).Append('|')
+                .Append(entry.SourcePath).Append('|').Append(entry.RunPath).Append('|').Append(entry.FixShebang);
+            foreach (var prefix in entry.Prefixes ?? [])
+            {
+                line.Append('|').Append(prefix.OnDisk).Append('>').Append(prefix.Placeholder).Append(':').Append((int)prefix.Mode);
+            }
+
+            if (entry.Generated is { } generated)
+            {
+                line.Append('|').Append(Convert.ToHexString(SHA256.HashData(generated)));
+            }
+
+            Add(line.ToString());
+        }
+
+        return Convert.ToHexString(hash.GetHashAndReset()).ToLowerInvariant();
+    }
+
+    /// <summary>Whether <paramref name="output"/> exists unchanged since it was packed with <paramref name="key"/>.</summary>
+    /// <param name="output">The archive (or no-archive directory).</param>
+    /// <param name="key">The content key.</param>
+    public bool IsCurrent(string output, string key)
+    {
+        var record = RecordPath(output);
+        if (!File.Exists(record))
+        {
+            return false;
+        }
+
+        try
+        {
+            var stored = JsonSerializer.Deserialize<Entry>(File.ReadAllText(record));
+            return stored is not null && stored.Key == key && Stamp(output) is { } stamp && stamp == (stored.Length, stored.LastWriteTicks);
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Records that <paramref name="output"/> now holds the content named <paramref name="key"/>.</summary>
+    /// <param name="output">The archive written.</param>
+    /// <param name="key">Its content key.</param>
+    public void Remember(string output, string key)
+    {
+        if (Stamp(output) is not { } stamp)
+        {
+            return;
+        }
+
+        var record = RecordPath(output);
+        Directory.CreateDirectory(Path.GetDirectoryName(record)!);
+        var temporary = record + "." + Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + ".tmp";
+        File.WriteAllText(temporary, JsonSerializer.Serialize(new Entry(key, stamp.Length, stamp.Ticks, output)));
+        File.Move(temporary, record, overwrite: true);
+    }
+
+    /// <summary>Forgets an output (it is about to be replaced).</summary>
+    /// <param name="output">The archive.</param>
+    public void Forget(string output)
+    {
+        var record = RecordPath(output);
+        if (File.Exists(record))
+        {
+            File.Delete(record);
+        }
+    }
+
+    private string RecordPath(string output) =>
+        Path.Combine(_directory, "index", Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(Path.GetFullPath(output))))[..32].ToLowerInvariant() + ".json");
+
+    private static (long Length, long Ticks)? Stamp(string output)
+    {
+        if (File.Exists(output))
+        {
+            var info = new FileInfo(output);
+            return (info.Length, info.LastWriteTimeUtc.Ticks);
+        }
+
+        return Directory.Exists(output) ? (0, Directory.GetLastWriteTimeUtc(output).Ticks) : null;
+    }
+
+    private sealed record Entry(string Key, long Length, long LastWriteTicks, string Output);
+}

@@ -1,0 +1,206 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Text;
+
+namespace SparkJobGen.Packing;
+
+/// <summary>A prefix that <c>conda-unpack</c> must replace in one archived file.</summary>
+/// <param name="ArchivePath">The file, relative to the environment root.</param>
+/// <param name="Placeholder">The prefix string as archived.</param>
+/// <param name="Mode">Text or binary.</param>
+public sealed record UnpackRecord(string ArchivePath, string Placeholder, PrefixMode Mode);
+
+/// <summary>
+/// Decides the bytes of one file in the archive: with a destination prefix every recorded prefix is replaced now; without one,
+/// shebangs into the environment become <c>/usr/bin/env</c> lines, conda files get their build placeholder back (binary files
+/// regain their original room) and each remaining prefix is recorded for <c>conda-unpack</c>.
+/// </summary>
+internal static class PackedFileContent
+{
+    /// <summary>The marker ELF loaders expand to the directory of the loaded file.</summary>
+    private const string Origin = "$ORIGIN";
+
+    /// <summary>Whether a file must be read into memory to decide its archived bytes (else it is streamed as it is).</summary>
+    public static bool NeedsInspection(PackEntry entry) => entry.Prefixes is { Count: > 0 } || entry.FixShebang || entry.RunPath is not null;
+
+    /// <summary>Transforms <paramref name="content"/>; returns the bytes to archive (possibly the same array).</summary>
+    /// <param name="entry">The entry.</param>
+    /// <param name="content">Its bytes on disk.</param>
+    /// <param name="destinationPrefix">The <c>--dest-prefix</c>, or null.</param>
+    /// <param name="records">Receives what <c>conda-unpack</c> must still rewrite.</param>
+    public static byte[] Transform(PackEntry entry, byte[] content, string? destinationPrefix, List<UnpackRecord> records)
+    {
+        if (entry.RunPath is { } runPath)
+        {
+            content = RelativizeRunPath(content, runPath, entry.ArchivePath);
+        }
+
+        foreach (var prefix in entry.Prefixes ?? [])
+        {
+            var needle = Encoding.UTF8.GetBytes(prefix.OnDisk);
+            if (content.AsSpan().IndexOf(needle) < 0)
+            {
+                continue;
+            }
+
+            var mode = prefix.Mode;
+            if (mode == PrefixMode.None)
+            {
+                // Unknown files: text when they decode as UTF-8; binaries of unknown layout are never rewritten (conda-pack's rule).
+                if (!IsUtf8(content))
+                {
+                    continue;
+                }
+
+                mode = PrefixMode.Text;
+            }
+
+            if (mode == PrefixMode.Text)
+            {
+                if (destinationPrefix is not null)
+                {
+                    content = entry.FixShebang ? Shebang.Rewrite(content, prefix.OnDisk, destinationPrefix) : content;
+                    content = PrefixRewriter.RewriteText(content, prefix.OnDisk, destinationPrefix);
+                    continue;
+                }
+
+                if (entry.FixShebang)
+                {
+                    content = Shebang.Rewrite(content, prefix.OnDisk, null);
+                    if (content.AsSpan().IndexOf(needle) < 0)
+                    {
+                        continue;
+                    }
+                }
+
+                content = PrefixRewriter.RewriteText(content, prefix.OnDisk, prefix.Placeholder);
+                records.Add(new UnpackRecord(entry.ArchivePath, prefix.Placeholder, PrefixMode.Text));
+                continue;
+            }
+
+            // Binary: strings may grow back into the NUL padding conda left when it shortened the placeholder.
+            var room = Math.Max(0, Encoding.UTF8.GetByteCount(prefix.Placeholder) - needle.Length);
+            var target = destinationPrefix ?? prefix.Placeholder;
+            var rewritten = ReplaceInCStrings(content, prefix.OnDisk, target, room);
+            if (rewritten is null)
+            {
+                if (destinationPrefix is not null)
+                {
+                    throw new PrefixTooLongException(entry.ArchivePath, prefix.OnDisk, destinationPrefix);
+                }
+
+                // No room recorded (the file was not padded as conda-meta says): keep it and let conda-unpack shrink from the current prefix.
+                records.Add(new UnpackRecord(entry.ArchivePath, prefix.OnDisk, PrefixMode.Binary));
+                continue;
+            }
+
+            content = rewritten;
+            if (destinationPrefix is null)
+            {
+                records.Add(new UnpackRecord(entry.ArchivePath, prefix.Placeholder, PrefixMode.Binary));
+            }
+        }
+
+        return content;
+    }
+
+    /// <summary>
+    /// Replaces <paramref name="from"/> with <paramref name="to"/> inside each NUL-terminated string that contains it, keeping the
+    /// file length: shorter results are NUL-padded, longer ones may use at most <paramref name="roomPerOccurrence"/> extra bytes per
+    /// occurrence and only bytes that are NUL padding already.
+    /// </summary>
+    /// <returns>The new content, or null when a string has no room to grow.</returns>
+    internal static byte[]? ReplaceInCStrings(byte[] content, string from, string to, int roomPerOccurrence)
+    {
+        var fromBytes = Encoding.UTF8.GetBytes(from);
+        var toBytes = Encoding.UTF8.GetBytes(to);
+        var result = (byte[])content.Clone();
+        var offset = 0;
+        int at;
+        while ((at = result.AsSpan(offset).IndexOf(fromBytes)) >= 0)
+        {
+            var start = offset + at;
+            var terminator = result.AsSpan(start).IndexOf((byte)0);
+            var end = terminator < 0 ? result.Length : start + terminator;
+            var original = result.AsSpan(start, end - start).ToArray();
+            var occurrences = Count(original, fromBytes);
+            var replaced = PrefixRewriter.RewriteText(original, from, to);
+            var growth = replaced.Length - original.Length;
+            if (growth > 0)
+            {
+                // The grown string and its terminator must fit in existing NUL padding, within the recorded room.
+                if (growth > roomPerOccurrence * occurrences || end + growth >= result.Length || result.AsSpan(end, growth + 1).IndexOfAnyExcept((byte)0) >= 0)
+                {
+                    return null;
+                }
+            }
+
+            replaced.CopyTo(result, start);
+            var newEnd = start + replaced.Length;
+            if (newEnd < end)
+            {
+                result.AsSpan(newEnd, end - newEnd).Clear();
+            }
+
+            offset = Math.Max(end, newEnd);
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// Makes an ELF's absolute library search path (RPATH/RUNPATH string equal to <paramref name="runPath"/>) relative to the
+    /// file with <c>$ORIGIN</c>, in place and NUL-padded, so the packed interpreter finds its shared library wherever it is unpacked.
+    /// </summary>
+    internal static byte[] RelativizeRunPath(byte[] content, string runPath, string archivePath)
+    {
+        if (content.Length < 4 || content[0] != 0x7F || content[1] != (byte)'E' || content[2] != (byte)'L' || content[3] != (byte)'F')
+        {
+            return content;
+        }
+
+        var directory = Path.GetDirectoryName(archivePath.Replace('/', Path.DirectorySeparatorChar)) ?? "";
+        var libDirectory = "lib";
+        var relative = Path.GetRelativePath(Path.Combine("/", directory), Path.Combine("/", libDirectory)).Replace('\\', '/');
+        var replacement = relative == "." ? Origin : Origin + "/" + relative;
+        var needle = Encoding.UTF8.GetBytes("\0" + runPath + "\0");
+        var at = content.AsSpan().IndexOf(needle);
+        if (at < 0 || replacement.Length > runPath.Length)
+        {
+            return content;
+        }
+
+        var result = (byte[])content.Clone();
+        var span = result.AsSpan(at + 1, runPath.Length);
+        span.Clear();
+        Encoding.UTF8.GetBytes(replacement).CopyTo(span);
+        return result;
+    }
+
+    private static int Count(ReadOnlySpan<byte> haystack, ReadOnlySpan<byte> needle)
+    {
+        var count = 0;
+        int at;
+        while ((at = haystack.IndexOf(needle)) >= 0)
+        {
+            count++;
+            haystack = haystack[(at + needle.Length)..];
+        }
+
+        return count;
+    }
+
+    private static bool IsUtf8(byte[] content)
+    {
+        try
+        {
+            _ = new UTF8Encoding(false, true).GetCharCount(content);
+            return Array.IndexOf(content, (byte)0) < 0;
+        }
+        catch (DecoderFallbackException)
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,134 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+
+namespace SparkJobGen.Packing;
+
+/// <summary>
+/// Builds the entries of a virtual environment made by <c>python -m venv</c>. A venv is not self-contained: its
+/// <c>bin/python</c> links to the base installation named in <c>pyvenv.cfg</c>. So the archive is made standalone: the
+/// base interpreter, its shared library and its standard library are packed beside the venv's own files, the interpreter's
+/// absolute library search path becomes <c>$ORIGIN</c>-relative, and <c>pyvenv.cfg</c> is left out, so the unpacked
+/// folder is an ordinary, relocatable Python installation that runs on any node with a compatible C library.
+/// </summary>
+internal static class VenvInventory
+{
+    public static List<PackEntry> Read(string prefix, PackOptions options, List<string> warnings)
+    {
+        var config = ReadConfig(Path.Combine(prefix, "pyvenv.cfg"));
+        if (!config.TryGetValue("home", out var home) || home.Length == 0)
+        {
+            throw new PackingException($"'{prefix}/pyvenv.cfg' has no 'home' entry, so the base Python of this virtual environment is unknown. Recreate it with `python -m venv`.");
+        }
+
+        var version = config.TryGetValue("version_info", out var info) ? info : config.GetValueOrDefault("version", "");
+        var parts = version.Split('.');
+        if (parts.Length < 2)
+        {
+            throw new PackingException($"'{prefix}/pyvenv.cfg' has no usable 'version' entry ('{version}'). Recreate it with `python -m venv`.");
+        }
+
+        var shortVersion = parts[0] + "." + parts[1];
+        var basePrefix = Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(home))!;
+        var stdlib = $"lib/python{shortVersion}";
+        var sitePackages = stdlib + "/site-packages";
+        if (!File.Exists(Path.Combine(basePrefix, stdlib, "os.py")))
+        {
+            throw new PackingException($"The base Python of '{prefix}' ({basePrefix}, from pyvenv.cfg) has no {stdlib}/os.py: it was moved or removed. "
+                + "Recreate the virtual environment from an installed Python.");
+        }
+
+        if (!options.IgnoreEditablePackages)
+        {
+            var editable = EnvironmentInventory.FindEditable(Path.Combine(prefix, sitePackages));
+            if (editable.Count > 0)
+            {
+                throw new EditablePackagesException(editable);
+            }
+        }
+
+        var entries = new Dictionary<string, PackEntry>(StringComparer.Ordinal);
+        var includeSystem = config.TryGetValue("include-system-site-packages", out var system) && system.Equals("true", StringComparison.OrdinalIgnoreCase);
+        IReadOnlyList<PrefixOnDisk> baseText = [new PrefixOnDisk(basePrefix, basePrefix, PrefixMode.None)];
+
+        // The interpreter: the real file behind home/pythonX.Y, its runpath made relative; python and pythonX as links to it.
+        var interpreterName = "python" + shortVersion;
+        var interpreter = new FileInfo(Path.Combine(home, interpreterName));
+        var real = interpreter.LinkTarget is null ? interpreter : (FileInfo?)interpreter.ResolveLinkTarget(returnFinalTarget: true)
+            ?? throw new PackingException($"Cannot resolve the base interpreter '{interpreter.FullName}'.");
+        if (!real.Exists)
+        {
+            throw new PackingException($"The base interpreter '{interpreter.FullName}' of '{prefix}' does not exist. Recreate the virtual environment.");
+        }
+
+        entries["bin/" + interpreterName] = new PackEntry("bin/" + interpreterName, PackEntryKind.File, real.FullName, EnvironmentInventory.Mode(real.FullName),
+            real.Length, real.LastWriteTimeUtc.Ticks, RunPath: Path.Combine(basePrefix, "lib"));
+        foreach (var alias in new[] { "python", "python" + parts[0] })
+        {
+            entries["bin/" + alias] = new PackEntry("bin/" + alias, PackEntryKind.Symlink, null, 0b111_111_111, 0, 0, interpreterName);
+        }
+
+        // The shared library and the standard library of the base installation.
+        foreach (var item in EnvironmentWalker.Walk(Path.Combine(basePrefix, "lib"), skipCondaTopLevel: false))
+        {
+            var relative = "lib/" + item.RelativePath;
+            var inStdlib = relative.StartsWith(stdlib + "/", StringComparison.Ordinal);
+            var isLibPython = item.RelativePath.IndexOf('/') < 0 && item.RelativePath.StartsWith("libpython", StringComparison.Ordinal);
+            if ((!inStdlib && !isLibPython) || (!includeSystem && relative.StartsWith(sitePackages + "/", StringComparison.Ordinal)))
+            {
+                continue;
+            }
+
+            var fullItem = item with { RelativePath = relative };
+            entries[relative] = EnvironmentInventory.Entry(basePrefix, fullItem, relative, baseText, fixShebang: false);
+        }
+
+        // The venv's own files win over the base's; its python links, activate scripts and pyvenv.cfg are replaced.
+        IReadOnlyList<PrefixOnDisk> venvText = [new PrefixOnDisk(prefix, prefix, PrefixMode.None)];
+        foreach (var item in EnvironmentWalker.Walk(prefix, skipCondaTopLevel: false))
+        {
+            var path = item.RelativePath;
+            if (path == "pyvenv.cfg" || IsVenvBinShim(path))
+            {
+                continue;
+            }
+
+            entries[path] = EnvironmentInventory.Entry(prefix, item, path, venvText, fixShebang: path.StartsWith("bin/", StringComparison.Ordinal));
+        }
+
+        if (includeSystem)
+        {
+            warnings.Add("include-system-site-packages = true: the base Python's site-packages were packed too.");
+        }
+
+        return entries.Values.ToList();
+    }
+
+    private static bool IsVenvBinShim(string path)
+    {
+        if (!path.StartsWith("bin/", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var name = path[4..];
+        return name.StartsWith("python", StringComparison.Ordinal) && !name.Contains('-') && name.Skip(6).All(c => char.IsDigit(c) || c == '.')
+            || name.StartsWith("activate", StringComparison.Ordinal) || name.StartsWith("Activate", StringComparison.Ordinal);
+    }
+
+    private static Dictionary<string, string> ReadConfig(string path)
+    {
+        var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var line in File.ReadLines(path))
+        {
+            var equals = line.IndexOf('=');
+            if (equals > 0)
+            {
+                values[line[..equals].Trim()] = line[(equals + 1)..].Trim();
+            }
+        }
+
+        return values;
+    }
+}
