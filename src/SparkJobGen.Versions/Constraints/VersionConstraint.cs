@@ -1,5 +1,6 @@
 using System;
 using System.Text;
+using SparkJobGen.Versions.Conda;
 
 namespace SparkJobGen.Versions.Constraints
 {
@@ -19,8 +20,9 @@ namespace SparkJobGen.Versions.Constraints
     /// </summary>
     public sealed class VersionConstraint
     {
-        private VersionConstraint(string package, ConstraintEcosystem ecosystem, string text, object? source, Pep440SpecifierSet? pip)
+        private VersionConstraint(string package, ConstraintEcosystem ecosystem, string text, object? source, Pep440SpecifierSet? pip, CondaVersionSpec? conda = null)
         {
+            Conda = conda;
             Package = package;
             PackageKey = NormalizePackageName(package);
             Ecosystem = ecosystem;
@@ -49,6 +51,44 @@ namespace SparkJobGen.Versions.Constraints
 
         /// <summary>The parsed pip specifier set (pip constraints only).</summary>
         internal Pep440SpecifierSet? Pip { get; }
+
+        /// <summary>The parsed conda spec (conda constraints only; null for an empty spec, which allows any version).</summary>
+        internal CondaVersionSpec? Conda { get; }
+
+        /// <summary>
+        /// Parses a conda version spec (the version part of a MatchSpec: <c>&gt;=1.26,&lt;2</c>, <c>1.5.*|&gt;=2</c>, <c>=3.11</c>);
+        /// an empty spec allows any version. On a syntax error returns false with the error positioned in <paramref name="spec"/>.
+        /// </summary>
+        /// <param name="package">The package name.</param>
+        /// <param name="spec">The version spec text.</param>
+        /// <param name="source">Where it was declared.</param>
+        /// <param name="constraint">The constraint.</param>
+        /// <param name="error">The syntax error.</param>
+        public static bool TryCreateConda(string package, string spec, object? source, out VersionConstraint? constraint, out VersionSyntaxError? error)
+        {
+            constraint = null;
+            error = null;
+            if (package == null)
+            {
+                throw new ArgumentNullException(nameof(package));
+            }
+
+            CondaVersionSpec? parsed = null;
+            if (!string.IsNullOrWhiteSpace(spec) && !CondaVersionSpec.TryParse(spec, out parsed, out error))
+            {
+                return false;
+            }
+
+            constraint = new VersionConstraint(package, ConstraintEcosystem.Conda, spec ?? string.Empty, source, null, parsed);
+            return true;
+        }
+
+        /// <summary>Parses a conda constraint or throws <see cref="FormatException"/>.</summary>
+        /// <param name="package">The package name.</param>
+        /// <param name="spec">The version spec text.</param>
+        /// <param name="source">Where it was declared.</param>
+        public static VersionConstraint ParseConda(string package, string spec, object? source = null) =>
+            TryCreateConda(package, spec, source, out var c, out var e) ? c! : throw new FormatException(e!.Message);
 
         /// <summary>Parses a pip (PEP 440) constraint; on a syntax error returns false with the error positioned in <paramref name="specifier"/>.</summary>
         /// <param name="package">The distribution name.</param>

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using SparkJobGen.Versions.Conda;
 
 namespace SparkJobGen.Versions.Constraints
 {
@@ -42,7 +43,8 @@ namespace SparkJobGen.Versions.Constraints
     /// <summary>
     /// Decides exactly whether the constraints on one package can all hold, by intersecting them as sets over the version
     /// order (see <c>docs/versions.md</c>). Pip-only constraints are solved in the PEP 440 order with its exclusive-ordering
-    /// and pre-release rules.
+    /// and pre-release rules. As soon as one constraint is a conda spec, every constraint is read in conda's VersionOrder
+    /// (conda installs the package and pip sees what conda installed); pip clauses then keep their plain comparison meaning.
     /// </summary>
     public static class VersionConstraintSolver
     {
@@ -56,6 +58,12 @@ namespace SparkJobGen.Versions.Constraints
             }
 
             var list = constraints.ToList();
+            if (list.Any(static c => c.Ecosystem == ConstraintEcosystem.Conda))
+            {
+                // Mixed or conda-only: conda's order decides (conda installs the package; pip sees what conda installed).
+                return Solve(list, CondaDomain.Instance, CondaClauses, static (_, _) => true, ContainsConda, 1);
+            }
+
             return Solve(list, Pep440Domain.Instance, Pep440Clauses, static (set, pre) => pre || !set.Restrict(Pep440Domain.FinalMask).IsEmpty, ContainsPep440, Pep440Domain.FinalMask);
         }
 
@@ -79,6 +87,54 @@ namespace SparkJobGen.Versions.Constraints
 
         private static Func<string, bool> ContainsPep440(VersionSet<Pep440Point> set) =>
             text => Pep440Version.TryParse(text, out var v, out _) && set.Contains(Pep440Point.Exact(v!));
+
+        private static Func<string, bool> ContainsConda(VersionSet<CondaPoint> set) =>
+            text => CondaVersion.TryParse(text, out var v, out _) && set.Contains(CondaPoint.Exact(v!));
+
+        private static List<ConstraintClause<CondaPoint>> CondaClauses(VersionConstraint constraint)
+        {
+            var clauses = new List<ConstraintClause<CondaPoint>>();
+            if (constraint.Pip is { } pip)
+            {
+                foreach (var s in pip.Specifiers)
+                {
+                    var (set, term) = CondaSets.FromPip(s);
+                    clauses.Add(term is null
+                        ? new ConstraintClause<CondaPoint>(s.ToNormalizedString(), set, 7, null, false, null)
+                        : new ConstraintClause<CondaPoint>(term.Text, set, CondaRank(term), CondaPoint.Exact(term.Version), false, null));
+                }
+
+                return clauses;
+            }
+
+            var root = constraint.Conda?.Root;
+            var nodes = root is CondaSpecAnd and ? and.Children : root is null || root is CondaSpecAny ? Array.Empty<CondaSpecNode>() : new[] { root };
+            foreach (var node in nodes)
+            {
+                var term = node as CondaSpecTerm;
+                clauses.Add(new ConstraintClause<CondaPoint>(
+                    node.Render(true),
+                    CondaSets.FromNode(node),
+                    term is null ? 6 : CondaRank(term),
+                    term is null ? null : CondaPoint.Exact(term.Version),
+                    false,
+                    null));
+            }
+
+            return clauses;
+        }
+
+        private static int CondaRank(CondaSpecTerm term) => term.Operator switch
+        {
+            CondaOperator.Equal => 1,
+            CondaOperator.StartsWith => 1,
+            CondaOperator.Compatible => 2,
+            CondaOperator.GreaterOrEqual => 3,
+            CondaOperator.Greater => 3,
+            CondaOperator.Less => 4,
+            CondaOperator.LessOrEqual => 4,
+            _ => 5,
+        };
 
         private static List<ConstraintClause<Pep440Point>> Pep440Clauses(VersionConstraint constraint)
         {
@@ -131,7 +187,9 @@ namespace SparkJobGen.Versions.Constraints
                     total.TryFindWitness(out example);
                 }
 
-                return new SatisfiabilityResult(status, Render(domain, clauses, all), Array.Empty<VersionConstraint>(), none, example?.ToString(), contains(total));
+                // With ===, the one version string that can satisfy is the text itself.
+                var arbitrary = clauses.SelectMany(static cs => cs).Select(static c => c.ArbitraryText).FirstOrDefault(static t => t != null);
+                return new SatisfiabilityResult(status, Render(domain, clauses, all), Array.Empty<VersionConstraint>(), none, arbitrary ?? example?.ToString(), contains(total));
             }
 
             var conflict = MinimalConflict(domain, clauses);

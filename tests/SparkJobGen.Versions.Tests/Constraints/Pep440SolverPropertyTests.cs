@@ -99,7 +99,7 @@ public sealed class Pep440SolverPropertyTests
                 Assert.NotEmpty(result.Conflict);
                 Assert.False(VersionConstraintSolver.Check(result.Conflict).IsSatisfiable);
             }
-        }, iter: 10_000);
+        }, iter: 5_000);
     }
 
     private static IEnumerable<string> Neighbours(Pep440Version v)

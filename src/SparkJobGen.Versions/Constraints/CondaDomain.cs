@@ -1,0 +1,260 @@
+using System;
+using System.Collections.Generic;
+using SparkJobGen.Versions.Conda;
+
+namespace SparkJobGen.Versions.Constraints
+{
+    /// <summary>What a <see cref="CondaPoint"/> stands for in conda's VersionOrder.</summary>
+    internal enum CondaPointKind
+    {
+        /// <summary>The version itself.</summary>
+        Exact,
+
+        /// <summary>The cut just below every version that starts with the prefix.</summary>
+        BelowPrefix,
+
+        /// <summary>The cut just above every version that starts with the prefix.</summary>
+        AbovePrefix,
+    }
+
+    /// <summary>A boundary in conda's order.</summary>
+    internal sealed class CondaPoint
+    {
+        private CondaPoint(CondaPointKind kind, CondaVersion version)
+        {
+            Kind = kind;
+            Version = version;
+        }
+
+        /// <summary>The kind.</summary>
+        public CondaPointKind Kind { get; }
+
+        /// <summary>The version, or the prefix of a cut.</summary>
+        public CondaVersion Version { get; }
+
+        /// <summary>The version itself.</summary>
+        public static CondaPoint Exact(CondaVersion version) => new CondaPoint(CondaPointKind.Exact, version);
+
+        /// <summary>Just below the versions starting with <paramref name="prefix"/>.</summary>
+        public static CondaPoint Below(CondaVersion prefix) => new CondaPoint(CondaPointKind.BelowPrefix, prefix);
+
+        /// <summary>Just above the versions starting with <paramref name="prefix"/>.</summary>
+        public static CondaPoint Above(CondaVersion prefix) => new CondaPoint(CondaPointKind.AbovePrefix, prefix);
+
+        /// <inheritdoc />
+        public override string ToString() => Kind switch
+        {
+            CondaPointKind.Exact => Version.ToString(),
+            CondaPointKind.BelowPrefix => "below " + Version + ".*",
+            _ => "above " + Version + ".*",
+        };
+    }
+
+    /// <summary>
+    /// conda's VersionOrder as a <see cref="IOrderDomain{TPoint}"/>: one version class, prefix matches (<c>=1.2</c>,
+    /// <c>1.2.*</c>) as intervals between two cuts. conda's order has no pre-release filter.
+    /// </summary>
+    /// <remarks>
+    /// conda's order is treated as dense: an open gap between two different boundaries is taken to hold a version. That can
+    /// only make the solver answer "satisfiable" for a pathological set (never "unsatisfiable" for a satisfiable one).
+    /// Prefixes whose last part is text (<c>0.4.1p*</c>) and globs (<c>1.*.2</c>) match by text rather than by an interval
+    /// and are treated as unconstrained, for the same reason.
+    /// </remarks>
+    internal sealed class CondaDomain : IOrderDomain<CondaPoint>
+    {
+        private CondaDomain()
+        {
+        }
+
+        /// <summary>The single instance.</summary>
+        public static CondaDomain Instance { get; } = new CondaDomain();
+
+        /// <inheritdoc />
+        public int FullMask => 1;
+
+        /// <inheritdoc />
+        public int ClassOf(CondaPoint point) => 0;
+
+        /// <inheritdoc />
+        public bool IsVersion(CondaPoint point) => point.Kind == CondaPointKind.Exact;
+
+        /// <inheritdoc />
+        public int Compare(CondaPoint left, CondaPoint right)
+        {
+            if (left.Kind == CondaPointKind.Exact && right.Kind == CondaPointKind.Exact)
+            {
+                return left.Version.CompareTo(right.Version);
+            }
+
+            if (left.Kind == CondaPointKind.Exact)
+            {
+                return CompareVersionToCut(left.Version, right);
+            }
+
+            if (right.Kind == CondaPointKind.Exact)
+            {
+                return -CompareVersionToCut(right.Version, left);
+            }
+
+            // StartsWith pads with zeros ("2" starts with "2.0"), so containment of prefix sets also needs the deeper prefix.
+            int depth = Depth(left.Version).CompareTo(Depth(right.Version));
+            bool leftInRight = depth >= 0 && left.Version.StartsWith(right.Version);
+            bool rightInLeft = depth <= 0 && right.Version.StartsWith(left.Version);
+            if (leftInRight && rightInLeft)
+            {
+                return left.Kind.CompareTo(right.Kind);
+            }
+
+            if (leftInRight)
+            {
+                // The left prefix's versions lie inside the right prefix's: both its cuts are between the right cuts.
+                return right.Kind == CondaPointKind.BelowPrefix ? 1 : -1;
+            }
+
+            if (rightInLeft)
+            {
+                return left.Kind == CondaPointKind.BelowPrefix ? -1 : 1;
+            }
+
+            int c = left.Version.CompareTo(right.Version);
+            return c != 0 ? Math.Sign(c) : left.Kind.CompareTo(right.Kind);
+        }
+
+        /// <inheritdoc />
+        public bool TryFindWitness(CondaPoint? low, CondaPoint? high, int mask, out CondaPoint? witness)
+        {
+            witness = null;
+            return mask != 0 && (low is null || high is null || Compare(low, high) < 0);
+        }
+
+        /// <summary>Whether a prefix match on <paramref name="prefix"/> is an interval of the order (its last part is a number).</summary>
+        public static bool IsIntervalPrefix(CondaVersion prefix)
+        {
+            if (prefix.HasLocal)
+            {
+                return false;
+            }
+
+            var last = prefix.Components[prefix.Components.Count - 1];
+            return last.Count > 0 && last[last.Count - 1].Kind == CondaVersionPartKind.Number;
+        }
+
+        private static (int Components, int Parts) Depth(CondaVersion prefix) =>
+            (prefix.Components.Count, prefix.Components[prefix.Components.Count - 1].Count);
+
+        private static int CompareVersionToCut(CondaVersion version, CondaPoint cut)
+        {
+            if (version.StartsWith(cut.Version))
+            {
+                return cut.Kind == CondaPointKind.BelowPrefix ? 1 : -1;
+            }
+
+            int c = version.CompareTo(cut.Version);
+            if (c == 0)
+            {
+                c = cut.Kind == CondaPointKind.BelowPrefix ? 1 : -1;
+            }
+
+            return Math.Sign(c);
+        }
+    }
+
+    /// <summary>Turns conda version specs (and, for mixed packages, pip specifiers) into sets over <see cref="CondaDomain"/>.</summary>
+    internal static class CondaSets
+    {
+        private static CondaDomain Domain => CondaDomain.Instance;
+
+        /// <summary>The versions a spec node admits (a superset for globs and text prefixes, see <see cref="CondaDomain"/>).</summary>
+        public static VersionSet<CondaPoint> FromNode(CondaSpecNode node)
+        {
+            switch (node)
+            {
+                case CondaSpecAnd and:
+                {
+                    var set = VersionSet<CondaPoint>.All(Domain);
+                    foreach (var child in and.Children)
+                    {
+                        set = set.Intersect(FromNode(child));
+                    }
+
+                    return set;
+                }
+
+                case CondaSpecOr or:
+                {
+                    var set = VersionSet<CondaPoint>.Empty(Domain);
+                    foreach (var child in or.Children)
+                    {
+                        set = set.Union(FromNode(child));
+                    }
+
+                    return set;
+                }
+
+                case CondaSpecTerm term:
+                    return FromTerm(term.Operator, term.Version, term.CompatiblePrefix);
+                default:
+                    return VersionSet<CondaPoint>.All(Domain);
+            }
+        }
+
+        /// <summary>The set of one relation.</summary>
+        public static VersionSet<CondaPoint> FromTerm(CondaOperator op, CondaVersion version, CondaVersion? compatiblePrefix)
+        {
+            var v = CondaPoint.Exact(version);
+            switch (op)
+            {
+                case CondaOperator.Equal:
+                    return VersionSet<CondaPoint>.Point(Domain, v);
+                case CondaOperator.NotEqual:
+                    return VersionSet<CondaPoint>.Point(Domain, v).Complement();
+                case CondaOperator.Less:
+                    return VersionSet<CondaPoint>.Interval(Domain, null, false, v, false, 1);
+                case CondaOperator.LessOrEqual:
+                    return VersionSet<CondaPoint>.Interval(Domain, null, false, v, true, 1);
+                case CondaOperator.Greater:
+                    return VersionSet<CondaPoint>.Interval(Domain, v, false, null, false, 1);
+                case CondaOperator.GreaterOrEqual:
+                    return VersionSet<CondaPoint>.Interval(Domain, v, true, null, false, 1);
+                case CondaOperator.StartsWith:
+                    return Prefix(version);
+                case CondaOperator.NotStartsWith:
+                    return CondaDomain.IsIntervalPrefix(version) ? Prefix(version).Complement() : VersionSet<CondaPoint>.All(Domain);
+                default:
+                    return VersionSet<CondaPoint>.Interval(Domain, v, true, null, false, 1).Intersect(Prefix(compatiblePrefix!));
+            }
+        }
+
+        /// <summary>
+        /// A pip clause in conda's order, for packages constrained in both sections. The comparison operators keep their
+        /// plain meaning (PEP 440's exclusive-ordering rules only widen the set here), wildcards become prefix matches and
+        /// <c>===</c> is unconstrained.
+        /// </summary>
+        /// <returns>The set and the conda term it was read as (null when unconstrained).</returns>
+        public static (VersionSet<CondaPoint> Set, CondaSpecTerm? Term) FromPip(Pep440Specifier specifier)
+        {
+            if (specifier.Version is null || specifier.Operator == Pep440Operator.Arbitrary
+                || !CondaVersion.TryParse(specifier.Version.ToString(), out var version, out _))
+            {
+                return (VersionSet<CondaPoint>.All(Domain), null);
+            }
+
+            CondaOperator op = specifier.Operator switch
+            {
+                Pep440Operator.Equal => specifier.IsWildcard ? CondaOperator.StartsWith : CondaOperator.Equal,
+                Pep440Operator.NotEqual => specifier.IsWildcard ? CondaOperator.NotStartsWith : CondaOperator.NotEqual,
+                Pep440Operator.Less => CondaOperator.Less,
+                Pep440Operator.LessOrEqual => CondaOperator.LessOrEqual,
+                Pep440Operator.Greater => CondaOperator.Greater,
+                Pep440Operator.GreaterOrEqual => CondaOperator.GreaterOrEqual,
+                _ => CondaOperator.Compatible,
+            };
+            var term = new CondaSpecTerm(op, version!);
+            return (FromTerm(op, version!, term.CompatiblePrefix), term);
+        }
+
+        private static VersionSet<CondaPoint> Prefix(CondaVersion prefix) => CondaDomain.IsIntervalPrefix(prefix)
+            ? VersionSet<CondaPoint>.Interval(Domain, CondaPoint.Below(prefix), true, CondaPoint.Above(prefix), true, 1)
+            : VersionSet<CondaPoint>.All(Domain);
+    }
+}
