@@ -135,6 +135,26 @@ namespace SparkJobGen.Versions
             return Matches(candidate);
         }
 
+        /// <summary>
+        /// Whether the version string <paramref name="candidate"/> matches. <c>===</c> compares the string as written
+        /// (case-insensitively, not normalized); every other operator needs a valid PEP 440 version and returns
+        /// false for text that does not parse.
+        /// </summary>
+        public bool Contains(string candidate, bool? prereleases = null)
+        {
+            if (candidate == null) throw new ArgumentNullException(nameof(candidate));
+            if (Operator == Pep440Operator.Arbitrary)
+            {
+                bool allowPre = prereleases ?? Prereleases;
+                if (!allowPre && Pep440Version.TryParse(candidate, out var pv, out _) && pv!.IsPrerelease) return false;
+                return MatchesArbitrary(candidate);
+            }
+            return Pep440Version.TryParse(candidate, out var v, out _) && Contains(v!, prereleases);
+        }
+
+        internal bool MatchesArbitrary(string candidate) =>
+            string.Equals(candidate.Trim(), VersionText, StringComparison.OrdinalIgnoreCase);
+
         /// <summary>Whether <paramref name="candidate"/> satisfies the operator, ignoring the pre-release filter.</summary>
         public bool Matches(Pep440Version candidate)
         {
@@ -162,7 +182,8 @@ namespace SparkJobGen.Versions
                 default: // Greater
                     if (!(candidate > v!)) return false;
                     if (v!.Post == null && candidate.Post != null && SameBase(candidate, v)) return false;
-                    if (candidate.Local.Count > 0 && SameBase(candidate, v)) return false;
+                    // Only local versions of V itself are excluded (1.0a2+local is greater than 1.0a1), as packaging compares public versions here.
+                    if (candidate.Local.Count > 0 && candidate.Public == v) return false;
                     return true;
             }
         }
@@ -251,6 +272,25 @@ namespace SparkJobGen.Versions
             bool allowPre = prereleases ?? Prereleases;
             if (candidate.IsPrerelease && !allowPre) return false;
             foreach (var s in Specifiers) if (!s.Matches(candidate)) return false;
+            return true;
+        }
+
+        /// <summary>
+        /// Whether the version string <paramref name="candidate"/> matches every clause. <c>===</c> clauses compare
+        /// the string as written; the other clauses need a valid PEP 440 version, so text that does not parse
+        /// matches only a set made of <c>===</c> clauses.
+        /// </summary>
+        public bool Contains(string candidate, bool? prereleases = null)
+        {
+            if (candidate == null) throw new ArgumentNullException(nameof(candidate));
+            bool parsed = Pep440Version.TryParse(candidate, out var v, out _);
+            bool allowPre = prereleases ?? Prereleases;
+            if (parsed && v!.IsPrerelease && !allowPre) return false;
+            foreach (var s in Specifiers)
+            {
+                if (s.Operator == Pep440Operator.Arbitrary) { if (!s.MatchesArbitrary(candidate)) return false; }
+                else if (!parsed || !s.Matches(v!)) return false;
+            }
             return true;
         }
 
