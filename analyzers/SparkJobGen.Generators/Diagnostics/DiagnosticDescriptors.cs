@@ -211,7 +211,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor PythonOutsidePySparkRange = Create(
         PythonOutsidePySparkRangeId,
         "Python version not supported by the PySpark release",
-        "Python '{0}' allows versions outside what PySpark {1} supports ({2}); source: {3}",
+        "Python '{0}' allows Python {1}, which PySpark {2} does not support (supported: {3}); source: {4}",
         VersionsCategory,
         DiagnosticSeverity.Warning,
         "Each PySpark release documents the Python versions it supports; other versions fail to install or break at run time.");
@@ -220,7 +220,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor BelowPySparkMinimum = Create(
         BelowPySparkMinimumId,
         "Dependency below PySpark's documented minimum",
-        "'{0}' allows {1} below {2}, the minimum PySpark {3} documents; source: {4}",
+        "{0} '{1}' allows {0} {2}, below {3}, the minimum PySpark {4} documents; source: {5}",
         VersionsCategory,
         DiagnosticSeverity.Warning,
         "PySpark's pandas API, Arrow-based conversion and pandas UDFs require minimum versions of pandas, pyarrow and numpy; older versions fail at import or at run time.");
@@ -229,7 +229,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor KnownBrokenCombination = Create(
         KnownBrokenCombinationId,
         "Known broken version combination",
-        "{0} with {1}: {2}; source: {3}",
+        "PySpark {0} with {1} '{2}' (allows {1} {3}) is known not to work: {4}; source: {5}",
         VersionsCategory,
         DiagnosticSeverity.Warning,
         "Some combinations of PySpark and its optional dependencies are documented not to work together.");

@@ -1,0 +1,395 @@
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using SparkJobGen.Generators.Declarations;
+using SparkJobGen.Versions;
+
+namespace SparkJobGen.Generators.Diagnostics;
+
+/// <summary>
+/// Checks a job's declared versions against what the declared PySpark release documents (<see cref="PySparkCompatibility"/>):
+/// a Python outside its supported range (SJG2005), pandas, pyarrow or numpy allowed below its minimum (SJG2006), and
+/// combinations known to break (SJG2007). Versions are decided by probing concrete releases against the declared constraints,
+/// so conda and pip syntax are read exactly as conda and pip read them. When several PySpark lines are allowed, a warning is
+/// given only when no allowed line works, since the solver may pick any of them.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class PySparkCompatibilityAnalyzer : DiagnosticAnalyzer
+{
+    private static readonly string[] Dependencies = { "pandas", "pyarrow", "numpy" };
+
+    /// <summary>Every x.y.z with x in 0..20, y in 0..30, z in 0..3, ascending: the releases probed for dependencies.</summary>
+    private static readonly ImmutableArray<ProbeVersion> DependencyGrid = BuildGrid();
+
+    /// <inheritdoc />
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
+        DiagnosticDescriptors.PythonOutsidePySparkRange,
+        DiagnosticDescriptors.BelowPySparkMinimum,
+        DiagnosticDescriptors.KnownBrokenCombination);
+
+    /// <inheritdoc />
+    public override void Initialize(AnalysisContext context)
+    {
+        context.EnableConcurrentExecution();
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.RegisterCompilationStartAction(static start =>
+        {
+            if (JobAttributeSymbols.Create(start.Compilation) is not { } symbols)
+            {
+                return;
+            }
+
+            var once = new ReportedOnce();
+            var memo = new ConcurrentDictionary<string, string?>(System.StringComparer.Ordinal);
+            start.RegisterSymbolAction(symbolContext => AnalyzeJob(symbolContext, symbols, once, memo), SymbolKind.NamedType);
+        });
+    }
+
+    private static void AnalyzeJob(SymbolAnalysisContext context, JobAttributeSymbols symbols, ReportedOnce once, ConcurrentDictionary<string, string?> memo)
+    {
+        if (context.Symbol is not INamedTypeSymbol { TypeKind: TypeKind.Class } type || !IsJob(type, symbols))
+        {
+            return;
+        }
+
+        var cancellationToken = context.CancellationToken;
+        var constraints = DeclaredConstraint.From(JobDeclarationReader.ReadRequirements(type, symbols, cancellationToken));
+        var pyspark = constraints.Where(static c => c.Package == "pyspark").ToList();
+        if (pyspark.Count == 0 || pyspark.All(static c => c.IsAny))
+        {
+            return;
+        }
+
+        var lines = PySparkCompatibility.Lines.Where(line => AllowsLine(pyspark, line)).ToList();
+        if (lines.Count == 0)
+        {
+            // Unsatisfiable (SJG2001) or a release the table does not cover: nothing to compare with.
+            return;
+        }
+
+        var pysparkDeclaration = pyspark.First(static c => !c.IsAny);
+        var additional = new[] { pysparkDeclaration.VersionLocation(cancellationToken) };
+        var newest = lines[lines.Count - 1];
+
+        CheckPython(context, once, constraints, lines, newest, additional);
+        foreach (var package in Dependencies)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var declared = constraints.Where(c => c.Package == package).ToList();
+            if (declared.Count == 0)
+            {
+                continue;
+            }
+
+            CheckMinimum(context, once, memo, package, declared, lines, additional);
+            CheckBroken(context, once, package, declared, lines, additional);
+        }
+    }
+
+    private static void CheckPython(
+        SymbolAnalysisContext context,
+        ReportedOnce once,
+        List<DeclaredConstraint> constraints,
+        List<PySparkLine> lines,
+        PySparkLine newest,
+        Location[] additional)
+    {
+        var python = constraints.Where(static c => c.Package == "python").ToList();
+        if (python.Count == 0 || python.All(static c => c.IsAny))
+        {
+            return;
+        }
+
+        for (var minor = 6; minor <= 14; minor++)
+        {
+            if (!AllowsPythonMinor(python, minor))
+            {
+                continue;
+            }
+
+            var supported = false;
+            foreach (var line in lines)
+            {
+                supported |= SupportsPython(line, minor);
+            }
+
+            if (supported)
+            {
+                continue;
+            }
+
+            var declaration = python.First(static c => !c.IsAny);
+            Report(context, once, Diagnostic.Create(
+                DiagnosticDescriptors.PythonOutsidePySparkRange,
+                declaration.VersionLocation(context.CancellationToken),
+                additional,
+                declaration.Text,
+                "3." + minor.ToString(CultureInfo.InvariantCulture),
+                newest.Name,
+                DescribePythonRange(newest),
+                newest.Source));
+            return;
+        }
+    }
+
+    private static void CheckMinimum(
+        SymbolAnalysisContext context,
+        ReportedOnce once,
+        ConcurrentDictionary<string, string?> memo,
+        string package,
+        List<DeclaredConstraint> declared,
+        List<PySparkLine> lines,
+        Location[] additional)
+    {
+        // The most lenient allowed line decides: the solver may pick it. An undocumented minimum is never reported.
+        PySparkLine? lenient = null;
+        Pep440Version? minimum = null;
+        foreach (var line in lines)
+        {
+            if (line.MinimumOf(package) is not { } text || !Pep440Version.TryParse(text, out var parsed, out _))
+            {
+                return;
+            }
+
+            if (minimum is null || parsed! < minimum)
+            {
+                minimum = parsed;
+                lenient = line;
+            }
+        }
+
+        if (minimum is null || lenient is null)
+        {
+            return;
+        }
+
+        var key = package + "|" + minimum + "|" + string.Join("\u0001", declared.Select(static c => (c.IsPip ? "pip:" : "conda:") + c.Text));
+        var lowest = memo.GetOrAdd(key, _ => LowestAllowedBelow(declared, minimum));
+        if (lowest is null)
+        {
+            return;
+        }
+
+        var declaration = declared.FirstOrDefault(static c => !c.IsAny) ?? declared[0];
+        Report(context, once, Diagnostic.Create(
+            DiagnosticDescriptors.BelowPySparkMinimum,
+            declaration.VersionLocation(context.CancellationToken),
+            additional,
+            package,
+            declaration.Text,
+            lowest,
+            lenient.MinimumOf(package),
+            lenient.Name,
+            lenient.Source));
+    }
+
+    private static void CheckBroken(
+        SymbolAnalysisContext context,
+        ReportedOnce once,
+        string package,
+        List<DeclaredConstraint> declared,
+        List<PySparkLine> lines,
+        Location[] additional)
+    {
+        foreach (var combination in PySparkCompatibility.Broken)
+        {
+            if (combination.Package != package || !lines.All(combination.Affects)
+                || FirstAllowedFrom(declared, combination.BrokenFrom) is not { } allowed)
+            {
+                continue;
+            }
+
+            var declaration = declared.FirstOrDefault(static c => !c.IsAny) ?? declared[0];
+            Report(context, once, Diagnostic.Create(
+                DiagnosticDescriptors.KnownBrokenCombination,
+                declaration.VersionLocation(context.CancellationToken),
+                additional,
+                string.Join(" or ", lines.Select(static l => l.Name)),
+                package,
+                declaration.IsAny ? "any version" : declaration.Text,
+                allowed,
+                combination.Reason,
+                combination.Source));
+        }
+    }
+
+    /// <summary>The lowest probed release below <paramref name="minimum"/> every constraint allows, when they set a lower bound.</summary>
+    private static string? LowestAllowedBelow(List<DeclaredConstraint> declared, Pep440Version minimum)
+    {
+        if (declared.All(static c => c.IsAny))
+        {
+            return null;
+        }
+
+        // Without a lower bound (only '<' or '!=' clauses) the solver picks a recent release: nothing to say.
+        if (AllowedByAll(declared, ProbeVersion.Of("0")) || AllowedByAll(declared, ProbeVersion.Of("0.0.1")))
+        {
+            return null;
+        }
+
+        foreach (var probe in ProbesFor(declared))
+        {
+            if (probe.Pep440 is { } version && version < minimum && AllowedByAll(declared, probe))
+            {
+                return probe.Text;
+            }
+        }
+
+        return null;
+    }
+
+    private static string? FirstAllowedFrom(List<DeclaredConstraint> declared, string brokenFrom)
+    {
+        var from = Pep440Version.Parse(brokenFrom);
+        if (AllowedByAll(declared, ProbeVersion.Of(brokenFrom)))
+        {
+            return brokenFrom;
+        }
+
+        foreach (var probe in ProbesFor(declared))
+        {
+            if (probe.Pep440 is { } version && version >= from && AllowedByAll(declared, probe))
+            {
+                return probe.Text;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The dependency grid plus every version literal written in the constraints, ascending.</summary>
+    private static IEnumerable<ProbeVersion> ProbesFor(List<DeclaredConstraint> declared)
+    {
+        var literals = new List<ProbeVersion>();
+        foreach (var constraint in declared)
+        {
+            foreach (var literal in VersionLiterals(constraint.Text))
+            {
+                var probe = ProbeVersion.Of(literal);
+                if (probe.Pep440 is not null)
+                {
+                    literals.Add(probe);
+                }
+            }
+        }
+
+        return literals.Concat(DependencyGrid).OrderBy(static p => p.Pep440!);
+    }
+
+    private static IEnumerable<string> VersionLiterals(string text)
+    {
+        var start = -1;
+        for (var i = 0; i <= text.Length; i++)
+        {
+            var part = i < text.Length && (char.IsDigit(text[i]) || (text[i] == '.' && start >= 0 && i + 1 < text.Length && char.IsDigit(text[i + 1])));
+            if (part && start < 0)
+            {
+                start = i;
+            }
+            else if (!part && start >= 0)
+            {
+                yield return text.Substring(start, i - start);
+                start = -1;
+            }
+        }
+    }
+
+    private static bool AllowedByAll(List<DeclaredConstraint> declared, ProbeVersion probe)
+    {
+        foreach (var constraint in declared)
+        {
+            if (!constraint.Allows(probe))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool AllowsLine(List<DeclaredConstraint> pyspark, PySparkLine line)
+    {
+        for (var patch = 0; patch <= 9; patch++)
+        {
+            if (AllowedByAll(pyspark, ProbeVersion.Of(line.Name + "." + patch.ToString(CultureInfo.InvariantCulture))))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool AllowsPythonMinor(List<DeclaredConstraint> python, int minor)
+    {
+        for (var patch = 0; patch <= 15; patch++)
+        {
+            if (AllowedByAll(python, ProbeVersion.Of("3." + minor.ToString(CultureInfo.InvariantCulture) + "." + patch.ToString(CultureInfo.InvariantCulture))))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool SupportsPython(PySparkLine line, int minor)
+    {
+        var tooOld = line.PythonMinimum is { } min && minor < MinorOf(min);
+        var tooNew = line.PythonMaximum is { } max && minor > MinorOf(max);
+        return !tooOld && !tooNew;
+    }
+
+    private static int MinorOf(string pythonVersion) =>
+        int.Parse(pythonVersion.Substring(pythonVersion.IndexOf('.') + 1), NumberStyles.None, CultureInfo.InvariantCulture);
+
+    private static string DescribePythonRange(PySparkLine line) => (line.PythonMinimum, line.PythonMaximum) switch
+    {
+        ({ } min, { } max) => min + " to " + max,
+        ({ } min, null) => min + " and later",
+        (null, { } max) => "up to " + max,
+        _ => "unknown",
+    };
+
+    private static bool IsJob(INamedTypeSymbol type, JobAttributeSymbols symbols)
+    {
+        foreach (var attribute in type.GetAttributes())
+        {
+            if (symbols.IsSparkJob(attribute))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static void Report(SymbolAnalysisContext context, ReportedOnce once, Diagnostic diagnostic)
+    {
+        if (once.IsFirst(diagnostic))
+        {
+            context.ReportDiagnostic(diagnostic);
+        }
+    }
+
+    private static ImmutableArray<ProbeVersion> BuildGrid()
+    {
+        var builder = ImmutableArray.CreateBuilder<ProbeVersion>(21 * 31 * 4);
+        for (var major = 0; major <= 20; major++)
+        {
+            for (var minor = 0; minor <= 30; minor++)
+            {
+                for (var patch = 0; patch <= 3; patch++)
+                {
+                    builder.Add(ProbeVersion.Of(string.Format(CultureInfo.InvariantCulture, "{0}.{1}.{2}", major, minor, patch)));
+                }
+            }
+        }
+
+        return builder.MoveToImmutable();
+    }
+}

@@ -1,0 +1,346 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using SparkJobGen.Generators.Declarations;
+using SparkJobGen.Versions.Constraints;
+
+namespace SparkJobGen.Generators.Diagnostics;
+
+/// <summary>
+/// Reports SJG2001 when the version constraints on one package cannot all hold. The constraints intersected are exactly those
+/// that reach one environment.yaml: for every job of an environment (jobs sharing an environment name are merged), the
+/// nearest <c>[PythonVersion]</c> and <c>[PySpark]</c>, and every <c>[CondaPackage]</c> and <c>[PipPackage]</c> on the job,
+/// its base classes and the assembly. Conda and pip declarations of the same (PEP 503 normalized) name are intersected
+/// together. The primary location is the most specific conflicting argument; the others are additional locations.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class VersionConflictAnalyzer : DiagnosticAnalyzer
+{
+    /// <summary>Diagnostic property holding the replacement for the primary constraint (the intersection of all the others).</summary>
+    public const string NarrowedProperty = "Narrowed";
+
+    /// <inheritdoc />
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(DiagnosticDescriptors.UnsatisfiableConstraints);
+
+    /// <inheritdoc />
+    public override void Initialize(AnalysisContext context)
+    {
+        context.EnableConcurrentExecution();
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.RegisterCompilationStartAction(static start =>
+        {
+            if (JobAttributeSymbols.Create(start.Compilation) is not { } symbols)
+            {
+                return;
+            }
+
+            var state = new CompilationState(start.Compilation, symbols);
+            start.RegisterSymbolAction(state.AnalyzeType, SymbolKind.NamedType);
+        });
+    }
+
+    /// <summary>One declared constraint with the attribute it came from and the job it reached the environment through.</summary>
+    private sealed record Declared(DeclaredRequirement Requirement, INamedTypeSymbol Job, VersionConstraint Constraint);
+
+    /// <summary>A conflict found in one environment.</summary>
+    private sealed record Conflict(string Package, ImmutableArray<Declared> Members, string? Narrowed);
+
+    /// <summary>Per-compilation state: the jobs by environment, and each environment's conflicts computed once.</summary>
+    private sealed class CompilationState
+    {
+        private readonly Compilation _compilation;
+        private readonly JobAttributeSymbols _symbols;
+        private readonly Lazy<Dictionary<string, List<INamedTypeSymbol>>> _jobsByEnvironment;
+        private readonly ConcurrentDictionary<string, Lazy<ImmutableArray<Conflict>>> _conflicts = new(StringComparer.Ordinal);
+        private readonly ReportedOnce _once = new();
+
+        public CompilationState(Compilation compilation, JobAttributeSymbols symbols)
+        {
+            _compilation = compilation;
+            _symbols = symbols;
+            _jobsByEnvironment = new Lazy<Dictionary<string, List<INamedTypeSymbol>>>(IndexJobs, LazyThreadSafetyMode.ExecutionAndPublication);
+        }
+
+        public void AnalyzeType(SymbolAnalysisContext context)
+        {
+            if (context.Symbol is not INamedTypeSymbol { TypeKind: TypeKind.Class } type || Identity(type) is not { } identity)
+            {
+                return;
+            }
+
+            var cancellationToken = context.CancellationToken;
+            ImmutableArray<Conflict> conflicts;
+            try
+            {
+                conflicts = _conflicts.GetOrAdd(
+                    identity.Environment,
+                    environment => new Lazy<ImmutableArray<Conflict>>(() => FindConflicts(environment, cancellationToken), LazyThreadSafetyMode.ExecutionAndPublication)).Value;
+            }
+            catch (OperationCanceledException)
+            {
+                // A cancelled computation must not stay cached for the other jobs of the environment.
+                _conflicts.TryRemove(identity.Environment, out _);
+                throw;
+            }
+
+            foreach (var conflict in conflicts)
+            {
+                // Each job reports the conflicts of its environment that involve it; duplicates (shared declarations) once.
+                if (!conflict.Members.Any(m => SymbolEqualityComparer.Default.Equals(m.Job, type)))
+                {
+                    continue;
+                }
+
+                var diagnostic = Create(conflict, cancellationToken);
+                if (_once.IsFirst(diagnostic))
+                {
+                    context.ReportDiagnostic(diagnostic);
+                }
+            }
+        }
+
+        private JobIdentity? Identity(INamedTypeSymbol type)
+        {
+            foreach (var attribute in type.GetAttributes())
+            {
+                if (_symbols.IsSparkJob(attribute))
+                {
+                    return JobDeclarationReader.ReadIdentity(type, attribute);
+                }
+            }
+
+            return null;
+        }
+
+        private Dictionary<string, List<INamedTypeSymbol>> IndexJobs()
+        {
+            var index = new Dictionary<string, List<INamedTypeSymbol>>(StringComparer.Ordinal);
+            var pending = new Stack<INamespaceOrTypeSymbol>();
+            pending.Push(_compilation.Assembly.GlobalNamespace);
+            while (pending.Count > 0)
+            {
+                foreach (var member in pending.Pop().GetMembers())
+                {
+                    if (member is INamespaceSymbol ns)
+                    {
+                        pending.Push(ns);
+                    }
+                    else if (member is INamedTypeSymbol type)
+                    {
+                        pending.Push(type);
+                        if (type.TypeKind == TypeKind.Class && Identity(type) is { } identity)
+                        {
+                            if (!index.TryGetValue(identity.Environment, out var list))
+                            {
+                                list = new List<INamedTypeSymbol>();
+                                index[identity.Environment] = list;
+                            }
+
+                            list.Add(type);
+                        }
+                    }
+                }
+            }
+
+            foreach (var list in index.Values)
+            {
+                list.Sort(static (a, b) => string.CompareOrdinal(a.ToDisplayString(), b.ToDisplayString()));
+            }
+
+            return index;
+        }
+
+        private ImmutableArray<Conflict> FindConflicts(string environment, CancellationToken cancellationToken)
+        {
+            if (!_jobsByEnvironment.Value.TryGetValue(environment, out var jobs))
+            {
+                return ImmutableArray<Conflict>.Empty;
+            }
+
+            // Every constraint that reaches this environment, each attribute application once, most specific first.
+            var byPackage = new Dictionary<string, List<Declared>>(StringComparer.Ordinal);
+            var seen = new HashSet<AttributeData>();
+            foreach (var job in jobs)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                bool python = false, pyspark = false;
+                foreach (var requirement in JobDeclarationReader.ReadRequirements(job, _symbols, cancellationToken))
+                {
+                    if ((requirement.Kind == RequirementKind.PythonVersion && !Take(ref python))
+                        || (requirement.Kind == RequirementKind.PySpark && !Take(ref pyspark))
+                        || !seen.Add(requirement.Attribute)
+                        || ToConstraint(requirement) is not { } constraint)
+                    {
+                        continue;
+                    }
+
+                    if (!byPackage.TryGetValue(constraint.PackageKey, out var list))
+                    {
+                        list = new List<Declared>();
+                        byPackage[constraint.PackageKey] = list;
+                    }
+
+                    list.Add(new Declared(requirement, job, constraint));
+                }
+            }
+
+            var conflicts = ImmutableArray.CreateBuilder<Conflict>();
+            foreach (var pair in byPackage.OrderBy(static p => p.Key, StringComparer.Ordinal))
+            {
+                var declared = pair.Value.OrderBy(Specificity).ToList();
+                var result = VersionConstraintSolver.Check(declared.Select(static d => d.Constraint));
+                if (result.IsSatisfiable)
+                {
+                    continue;
+                }
+
+                var members = result.Conflict.Select(c => declared.First(d => ReferenceEquals(d.Constraint, c))).ToImmutableArray();
+                var primary = members[0];
+                string? narrowed = null;
+                if (result.Relaxations.TryGetValue(primary.Constraint, out var relaxed)
+                    && (primary.Constraint.Ecosystem == ConstraintEcosystem.Conda || declared.All(static d => d.Constraint.Ecosystem == ConstraintEcosystem.Pip)))
+                {
+                    narrowed = relaxed;
+                }
+
+                conflicts.Add(new Conflict(declared[0].Constraint.Package, members, narrowed));
+            }
+
+            return conflicts.ToImmutable();
+        }
+
+        private static bool Take(ref bool taken)
+        {
+            if (taken)
+            {
+                return false;
+            }
+
+            taken = true;
+            return true;
+        }
+
+        // Job declarations first (then base classes, then the assembly), keeping the read order inside a scope.
+        private static int Specificity(Declared declared) => (int)declared.Requirement.Scope;
+
+        private static VersionConstraint? ToConstraint(DeclaredRequirement requirement)
+        {
+            var value = requirement.Value?.Trim() ?? string.Empty;
+            switch (requirement.Kind)
+            {
+                case RequirementKind.PythonVersion:
+                case RequirementKind.PySpark:
+                case RequirementKind.CondaPackage:
+                {
+                    var name = requirement.Name.Trim();
+                    var channel = name.LastIndexOf("::", StringComparison.Ordinal);
+                    name = channel >= 0 ? name.Substring(channel + 2) : name;
+                    if (name.Length == 0)
+                    {
+                        return null;
+                    }
+
+                    return VersionConstraint.TryCreateConda(name, CondaSpecOf(value), requirement, out var constraint, out _) ? constraint : null;
+                }
+
+                case RequirementKind.PipPackage:
+                {
+                    var name = requirement.Name.Trim();
+                    var extras = name.IndexOf('[');
+                    name = (extras >= 0 ? name.Substring(0, extras) : name).Trim();
+                    // URL requirements and environment markers are not version constraints.
+                    if (name.Length == 0 || value.IndexOf('@') >= 0 || value.IndexOf(';') >= 0)
+                    {
+                        return null;
+                    }
+
+                    return VersionConstraint.TryCreatePip(name, value, requirement, out var constraint, out _) ? constraint : null;
+                }
+
+                default:
+                    return null;
+            }
+        }
+
+        /// <summary>
+        /// The conda spec a declared constraint means in environment.yaml: a plain version is conda's <c>=V</c> (V or any release
+        /// under it), as the generator writes it; anything else is a conda version spec.
+        /// </summary>
+        private static string CondaSpecOf(string value)
+        {
+            if (value.Length == 0)
+            {
+                return value;
+            }
+
+            foreach (var c in value)
+            {
+                if (c is '*' or '|' or ',' or '(' or ')' or ' ' or '<' or '>' or '=' or '!' or '~')
+                {
+                    return value;
+                }
+            }
+
+            return "=" + value;
+        }
+
+        private static Diagnostic Create(Conflict conflict, CancellationToken cancellationToken)
+        {
+            var primary = conflict.Members[0];
+            var others = conflict.Members.RemoveAt(0);
+            var message = Describe(primary);
+            message += others.Length == 0
+                ? " admits no version"
+                : " conflicts with " + string.Join(" and ", others.Select(Describe));
+            if (conflict.Narrowed is { } narrowed)
+            {
+                message += narrowed.Length == 0
+                    ? "; the other constraints allow any version"
+                    : "; the other constraints allow '" + narrowed + "'";
+            }
+
+            var properties = conflict.Narrowed is null
+                ? ImmutableDictionary<string, string?>.Empty
+                : ImmutableDictionary<string, string?>.Empty.Add(NarrowedProperty, conflict.Narrowed);
+            return Diagnostic.Create(
+                DiagnosticDescriptors.UnsatisfiableConstraints,
+                Location(primary, cancellationToken),
+                others.Select(o => Location(o, cancellationToken)),
+                properties,
+                conflict.Package,
+                message);
+        }
+
+        private static Location Location(Declared declared, CancellationToken cancellationToken)
+        {
+            var attribute = declared.Requirement.Attribute;
+            return declared.Requirement.Kind is RequirementKind.PythonVersion or RequirementKind.PySpark
+                ? AttributeArguments.ConstructorLocation(attribute, 0, "version", cancellationToken)
+                : AttributeArguments.ConstructorLocation(attribute, 1, declared.Requirement.Kind == RequirementKind.PipPackage ? "specifier" : "version", cancellationToken);
+        }
+
+        private static string Describe(Declared declared)
+        {
+            var requirement = declared.Requirement;
+            var what = requirement.Kind switch
+            {
+                RequirementKind.PythonVersion => "[PythonVersion]",
+                RequirementKind.PySpark => "[PySpark]",
+                RequirementKind.PipPackage => "pip",
+                _ => "conda",
+            };
+            var where = requirement.Scope switch
+            {
+                DeclarationScope.Job => "job '" + declared.Job.Name + "'",
+                DeclarationScope.BaseClass => "base class '" + requirement.DeclaringSymbol.Name + "'",
+                _ => "the assembly",
+            };
+            return what + " '" + (requirement.Value?.Trim() ?? string.Empty) + "' on " + where;
+        }
+    }
+}
