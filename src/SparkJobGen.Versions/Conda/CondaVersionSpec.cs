@@ -256,8 +256,17 @@ namespace SparkJobGen.Versions.Conda
         /// <summary>Parses <paramref name="version"/> and tests it; false when it is not a valid conda version.</summary>
         public bool IsSatisfiedBy(string version) => CondaVersion.TryParse(version, out var v, out _) && Root.IsSatisfiedBy(v!);
 
-        /// <summary>The spec with whitespace removed and parentheses only where needed (conda's <c>str(VersionSpec)</c>).</summary>
+        /// <summary>
+        /// The spec with whitespace removed, a trailing <c>*</c> written <c>.*</c>, and parentheses only where needed
+        /// (conda's <c>str(VersionSpec)</c>).
+        /// </summary>
         public override string ToString() => Root.ToString();
+
+        /// <summary>Specs are equal when their texts (<see cref="ToString"/>) are, as conda compares <c>VersionSpec</c>s.</summary>
+        public override bool Equals(object? obj) => obj is CondaVersionSpec other && string.Equals(ToString(), other.ToString(), StringComparison.Ordinal);
+
+        /// <inheritdoc />
+        public override int GetHashCode() => StringComparer.Ordinal.GetHashCode(ToString());
 
         private sealed class Parser
         {
@@ -480,7 +489,8 @@ namespace SparkJobGen.Versions.Conda
                     return null;
                 }
                 if (!CondaVersion.TryParse(s, a, ve - a, out var pv, out error)) return null;
-                return new CondaSpecTerm(CondaOperator.StartsWith, pv!, t);
+                // conda rewrites a trailing "*" as ".*" in the spec's text ("1.7*" prints as "1.7.*").
+                return new CondaSpecTerm(CondaOperator.StartsWith, pv!, t.EndsWith(".*", StringComparison.Ordinal) ? t : t.Substring(0, t.Length - 1) + ".*");
             }
             if (!CondaVersion.TryParse(s, a, b - a, out var ev, out error)) return null;
             return new CondaSpecTerm(CondaOperator.Equal, ev!, t);

@@ -332,6 +332,21 @@ public sealed class CondaVersionConformanceTests
     [InlineData("1.7.1.*,1.8.1.*", false)]
     public void Exactness(string spec, bool exact) => Assert.Equal(exact, CondaVersionSpec.Parse(spec).IsExact);
 
+    [Theory]
+    // test_version_spec_1, _3, _4
+    [InlineData("1.7.1", "1.7.1", true)]
+    [InlineData("1.7.1", "1.7.1*", false)]
+    [InlineData("1.7.1*", "1.7.1.*", true)]
+    [InlineData("1.7.1*,1.8.1*", "1.7.1.*,1.8.1.*", true)]
+    [InlineData("1.7.1*,1.8.1*", "1.7.1*,1.8.1.*", true)]
+    public void Spec_equality(string a, string b, bool equal)
+    {
+        var x = CondaVersionSpec.Parse(a);
+        var y = CondaVersionSpec.Parse(b);
+        Assert.Equal(equal, x.Equals(y));
+        Assert.Equal(equal, x.GetHashCode() == y.GetHashCode());
+    }
+
     [Fact]
     public void Nested_groups_flatten_and_keep_needed_parentheses()
     {
