@@ -39,11 +39,9 @@ namespace SparkJobGen.Versions.Constraints
 
                 case Pep440Operator.Greater:
                 {
-                    var above = VersionSet<Pep440Point>.Interval(Domain, Pep440Point.Exact(v!), false, null, false, Domain.FullMask);
-                    // >V drops local versions of V's release, and its post-releases unless V is one.
-                    bool dropPost = v!.Post == null;
-                    var dropped = Pep440Domain.MaskWhere(c => (c & Pep440Domain.LocalBit) != 0 || (dropPost && (c & Pep440Domain.PostBit) != 0));
-                    return above.Intersect(Release(v, dropped).Complement());
+                    // >V drops V's own local versions, and the post-releases of V's release unless V is one.
+                    var above = VersionSet<Pep440Point>.Interval(Domain, Pep440Point.AboveLocals(v!), false, null, false, Domain.FullMask);
+                    return v!.Post != null ? above : above.Intersect(Release(v, Pep440Domain.MaskWhere(static c => (c & Pep440Domain.PostBit) != 0)).Complement());
                 }
 
                 default: // Compatible: >=V and ==prefix.*

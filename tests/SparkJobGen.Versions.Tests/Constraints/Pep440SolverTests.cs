@@ -66,6 +66,7 @@ public sealed class Pep440SolverTests
     [InlineData(">1.7", "<1.8.dev0,==1.7.*", "1.7.0.1")]
     [InlineData("<1.7", ">1.6.99", "1.6.99.1")]
     [InlineData("==1.0+local", ">=1", "1.0+local")]
+    [InlineData(">1.0a1", "==1.0a2+local", "1.0a2+local")]
     [InlineData(">1.0a1", "<=1.0", "1.0")]
     [InlineData("==1.0.*", "!=1.0", "1.0.1")]
     [InlineData("!=1.*", "<2", "0.9")]
