@@ -1,0 +1,192 @@
+using SparkJobGen.Packing.Archives;
+
+namespace SparkJobGen.Packing.Tests.Archives;
+
+public sealed class AtomicOutputTests
+{
+    /// <summary>A content stream that fails part-way, as a cancelled or failing pack does mid-file.</summary>
+    private sealed class FailingStream(long failAfter, Exception failure) : Stream
+    {
+        private long _position;
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => _position; set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            if (_position >= failAfter)
+            {
+                throw failure;
+            }
+
+            var n = (int)Math.Min(count, failAfter - _position);
+            Array.Fill(buffer, (byte)'z', offset, n);
+            _position += n;
+            return n;
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+
+    [Fact]
+    public async Task Commit_renames_the_hidden_temporary_onto_the_target()
+    {
+        using var scratch = new ScratchDirectory();
+        var target = scratch.File("env.tar.gz");
+        string temporary;
+        await using (var file = AtomicFile.Create(target))
+        {
+            temporary = file.TemporaryPath;
+            Assert.Equal(scratch.Path, Path.GetDirectoryName(temporary));
+            Assert.StartsWith(".", Path.GetFileName(temporary));
+            Assert.False(File.Exists(target));
+            file.Stream.Write("content"u8);
+            await file.CommitAsync(CancellationToken.None);
+        }
+
+        Assert.Equal("content", await File.ReadAllTextAsync(target));
+        Assert.False(File.Exists(temporary));
+        Assert.Single(Directory.GetFileSystemEntries(scratch.Path));
+    }
+
+    [Fact]
+    public async Task An_existing_target_is_refused_unless_forced()
+    {
+        using var scratch = new ScratchDirectory();
+        var target = scratch.File("env.tar.gz");
+        await File.WriteAllTextAsync(target, "old");
+        var error = Assert.Throws<IOException>(() => AtomicFile.Create(target));
+        Assert.Contains("already exists", error.Message);
+        Assert.Contains("--force", error.Message);
+
+        await using (var file = AtomicFile.Create(target, overwrite: true))
+        {
+            file.Stream.Write("new"u8);
+            await file.CommitAsync(CancellationToken.None);
+        }
+
+        Assert.Equal("new", await File.ReadAllTextAsync(target));
+        Assert.Single(Directory.GetFileSystemEntries(scratch.Path));
+    }
+
+    [Fact]
+    public async Task A_target_that_appears_while_writing_is_not_overwritten()
+    {
+        using var scratch = new ScratchDirectory();
+        var target = scratch.File("env.zip");
+        await using (var file = AtomicFile.Create(target))
+        {
+            file.Stream.Write("ours"u8);
+            await File.WriteAllTextAsync(target, "theirs");
+            await Assert.ThrowsAsync<IOException>(() => file.CommitAsync(CancellationToken.None));
+        }
+
+        Assert.Equal("theirs", await File.ReadAllTextAsync(target));
+        Assert.Single(Directory.GetFileSystemEntries(scratch.Path));
+    }
+
+    [Theory]
+    [InlineData(ArchiveFormat.TarGz)]
+    [InlineData(ArchiveFormat.TarZst)]
+    [InlineData(ArchiveFormat.Zip)]
+    public async Task Cancellation_mid_file_leaves_no_archive_and_no_temporary(ArchiveFormat format)
+    {
+        using var scratch = new ScratchDirectory();
+        var target = scratch.File("env" + ArchiveFormats.DefaultExtension(format));
+        using var cancellation = new CancellationTokenSource();
+        cancellation.Cancel();
+        await Assert.ThrowsAsync<OperationCanceledException>(async () =>
+        {
+            await using var file = AtomicFile.Create(target);
+            await using var writer = ArchiveWriter.Create(format, file.Stream, new ArchiveWriterOptions { Threads = 2, ZipSymlinks = true });
+            SampleTree.WriteTo(writer);
+            writer.AddFile("lib/big.bin", 0x1A4, 50_000_000, new FailingStream(3_000_000, new OperationCanceledException(cancellation.Token)));
+            await writer.CompleteAsync(CancellationToken.None);
+            await file.CommitAsync(CancellationToken.None);
+        });
+        Assert.Empty(Directory.GetFileSystemEntries(scratch.Path));
+    }
+
+    [Fact]
+    public async Task A_cancelled_completion_leaves_nothing_behind()
+    {
+        using var scratch = new ScratchDirectory();
+        var target = scratch.File("env.tar.gz");
+        using var cancellation = new CancellationTokenSource();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
+        {
+            await using var file = AtomicFile.Create(target);
+            await using var writer = ArchiveWriter.Create(ArchiveFormat.TarGz, file.Stream, new ArchiveWriterOptions { Threads = 2 });
+            SampleTree.WriteTo(writer);
+            cancellation.Cancel();
+            await writer.CompleteAsync(cancellation.Token);
+            await file.CommitAsync(cancellation.Token);
+        });
+        Assert.Empty(Directory.GetFileSystemEntries(scratch.Path));
+    }
+
+    [Fact]
+    public async Task No_archive_builds_a_real_tree_with_modes_and_links_and_renames_it_into_place()
+    {
+        using var scratch = new ScratchDirectory();
+        var target = scratch.File("env");
+        await using (var writer = ArchiveWriter.CreateDirectory(target, new ArchiveWriterOptions()))
+        {
+            SampleTree.WriteTo(writer);
+            Assert.False(Directory.Exists(target));
+            await writer.CompleteAsync(CancellationToken.None);
+        }
+
+        SampleTree.AssertExtracted(target);
+        Assert.Single(Directory.GetFileSystemEntries(scratch.Path));
+    }
+
+    [Fact]
+    public async Task No_archive_honours_arcroot_and_refuses_or_replaces_an_existing_directory()
+    {
+        using var scratch = new ScratchDirectory();
+        var target = scratch.File("env");
+        Directory.CreateDirectory(Path.Combine(target, "stale"));
+        var error = Assert.Throws<IOException>(() => ArchiveWriter.CreateDirectory(target, new ArchiveWriterOptions()));
+        Assert.Contains("--force", error.Message);
+
+        await using (var writer = ArchiveWriter.CreateDirectory(target, new ArchiveWriterOptions { Overwrite = true, ArcRoot = "root" }))
+        {
+            SampleTree.WriteTo(writer);
+            await writer.CompleteAsync(CancellationToken.None);
+        }
+
+        Assert.False(Directory.Exists(Path.Combine(target, "stale")));
+        SampleTree.AssertExtracted(Path.Combine(target, "root"));
+        Assert.Single(Directory.GetFileSystemEntries(scratch.Path));
+    }
+
+    [Fact]
+    public async Task No_archive_disposed_without_completion_deletes_the_partial_tree()
+    {
+        using var scratch = new ScratchDirectory();
+        var target = scratch.File("env");
+        await Assert.ThrowsAsync<IOException>(async () =>
+        {
+            await using var writer = ArchiveWriter.CreateDirectory(target, new ArchiveWriterOptions());
+            SampleTree.WriteTo(writer);
+            writer.AddFile("lib/big.bin", 0x1A4, 10_000_000, new FailingStream(1_000_000, new IOException("No space left on device")));
+        });
+        Assert.Empty(Directory.GetFileSystemEntries(scratch.Path));
+    }
+}

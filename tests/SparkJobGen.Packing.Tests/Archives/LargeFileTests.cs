@@ -1,0 +1,53 @@
+using System.Diagnostics;
+using SparkJobGen.Packing.Archives;
+
+namespace SparkJobGen.Packing.Tests.Archives;
+
+public sealed class LargeFileTests
+{
+    /// <summary>
+    /// A file over 8 GiB needs a PAX size record. The source is a sparse file (no disk blocks) and the tar stream goes
+    /// through a pipe into <c>tar -tv -f -</c>, so nothing of 8 GiB is written anywhere; GNU tar reads every byte to
+    /// reach the next header, which proves the size and padding are right. Measured on this 2-core machine under load:
+    /// 28 s alone, 48 s beside the other archive tests (8 GiB of zeros through a pipe); it stays in the normal run,
+    /// and <c>--filter Category!=Large</c> skips it.
+    /// </summary>
+    [Fact]
+    [Trait("Category", "Large")]
+    public async Task A_file_over_8_GiB_streams_into_gnu_tar_with_a_pax_size()
+    {
+        using var scratch = new ScratchDirectory();
+        var sparse = scratch.File("sparse.bin");
+        const long size = (8L << 30) + 513;
+        await using (var file = new FileStream(sparse, FileMode.CreateNew, FileAccess.Write))
+        {
+            file.SetLength(size);
+        }
+
+        var info = new ProcessStartInfo("tar", ["--numeric-owner", "-tv", "-f", "-"])
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var tar = Process.Start(info)!;
+        var stdout = tar.StandardOutput.ReadToEndAsync();
+        var stderr = tar.StandardError.ReadToEndAsync();
+        await using (var pipe = tar.StandardInput.BaseStream)
+        await using (var writer = ArchiveWriter.Create(ArchiveFormat.Tar, pipe, new ArchiveWriterOptions()))
+        {
+            await using var content = new FileStream(sparse, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+            writer.AddFile("lib/huge.bin", 0x1A4, size, content);
+            writer.AddFile("lib/after.txt", 0x1A4, "after"u8.ToArray());
+            await writer.CompleteAsync(CancellationToken.None);
+        }
+
+        await tar.WaitForExitAsync();
+        Assert.True(tar.ExitCode == 0, await stderr);
+        var lines = (await stdout).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, lines.Length);
+        Assert.Contains($" {size} ", lines[0]);
+        Assert.EndsWith("lib/huge.bin", lines[0]);
+        Assert.EndsWith("lib/after.txt", lines[1]);
+    }
+}
