@@ -42,6 +42,45 @@ internal sealed class DeclaredConstraint
     public bool IsAny => _pip is null && _conda is null;
 
     /// <summary>
+    /// The constraint's clauses in a canonical text form shared by pip and conda where both spell a clause the same way
+    /// (<c>&gt;=1.26</c>, <c>&lt;2</c>, <c>==1.5</c>; a prefix match as <c>1.5.*</c>), sorted; empty for any version.
+    /// </summary>
+    public IReadOnlyList<string> CanonicalClauses
+    {
+        get
+        {
+            var clauses = new SortedSet<string>(System.StringComparer.Ordinal);
+            if (_pip is not null)
+            {
+                foreach (var clause in _pip.Specifiers)
+                {
+                    var text = clause.ToNormalizedString();
+                    clauses.Add(clause.IsWildcard && clause.Operator == Pep440Operator.Equal ? text.Substring(2) : text);
+                }
+            }
+            else if (_conda is not null)
+            {
+                var text = _conda.ToString();
+                if (text.IndexOf('|') >= 0)
+                {
+                    clauses.Add(text);
+                }
+                else
+                {
+                    foreach (var clause in text.Split(','))
+                    {
+                        clauses.Add(clause.StartsWith("=", System.StringComparison.Ordinal) && !clause.StartsWith("==", System.StringComparison.Ordinal)
+                            ? clause.Substring(1) + ".*"
+                            : clause);
+                    }
+                }
+            }
+
+            return new List<string>(clauses);
+        }
+    }
+
+    /// <summary>
     /// The version-bearing requirements of a job that parse: <c>[PythonVersion]</c> and <c>[PySpark]</c> (the nearest of
     /// each, as the generator uses), <c>[CondaPackage]</c> and <c>[PipPackage]</c>. Invalid ones are left to SJG2002/SJG2003.
     /// </summary>
