@@ -1,0 +1,212 @@
+using System.Diagnostics;
+using System.Formats.Tar;
+using ICSharpCode.SharpZipLib.Tar;
+using ICSharpCode.SharpZipLib.Zip;
+using SparkJobGen.Packing;
+using SparkJobGen.Packing.Archives;
+
+namespace SparkJobGen.PackBench;
+
+/// <summary>One in-process pack, run in a child process so that its peak RSS is its own.</summary>
+internal static class PackRun
+{
+    /// <summary>Packs <paramref name="directory"/> and prints "elapsed_ms bytes vmhwm_kb".</summary>
+    public static async Task<int> RunAsync(string directory, string output, string format, string implementation, int level, int threads)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        var entries = EnvironmentWalk.Walk(directory);
+        var toNull = output == "/dev/null";
+        await using (var file = toNull ? null : AtomicFile.Create(output, overwrite: true))
+        {
+            var stream = file?.Stream ?? new FileStream("/dev/null", FileMode.Open, FileAccess.Write);
+            switch (implementation)
+            {
+                case "ours":
+                    await Ours(entries, stream, ArchiveFormats.Resolve(format, null), level, threads);
+                    break;
+                case "system-formats-tar":
+                    SystemFormatsTar(entries, stream);
+                    break;
+                case "sharpziplib":
+                    if (format == "zip")
+                    {
+                        SharpZipLibZip(entries, stream, level);
+                    }
+                    else
+                    {
+                        SharpZipLibTar(entries, stream);
+                    }
+
+                    break;
+                default:
+                    throw new ArgumentException($"unknown implementation {implementation}");
+            }
+
+            if (file is not null)
+            {
+                await file.CommitAsync(CancellationToken.None);
+            }
+            else
+            {
+                await stream.DisposeAsync();
+            }
+        }
+
+        stopwatch.Stop();
+        var size = toNull ? 0 : new FileInfo(output).Length;
+        Console.WriteLine($"{stopwatch.ElapsedMilliseconds} {size} {PeakRssKb()}");
+        return 0;
+    }
+
+    private static async Task Ours(List<WalkEntry> entries, Stream stream, ArchiveFormat format, int level, int threads)
+    {
+        var options = new ArchiveWriterOptions { CompressionLevel = level, Threads = threads, ZipSymlinks = true };
+        await using var writer = ArchiveWriter.Create(format, stream, options);
+        foreach (var entry in entries)
+        {
+            switch (entry.Kind)
+            {
+                case WalkKind.Directory:
+                    writer.AddDirectory(entry.RelativePath, entry.Mode);
+                    break;
+                case WalkKind.Symlink:
+                    writer.AddSymlink(entry.RelativePath, entry.LinkTarget!);
+                    break;
+                default:
+                    using (var content = Open(entry))
+                    {
+                        writer.AddFile(entry.RelativePath, entry.Mode, entry.Length, content);
+                    }
+
+                    break;
+            }
+        }
+
+        await writer.CompleteAsync(CancellationToken.None);
+    }
+
+    private static void SystemFormatsTar(List<WalkEntry> entries, Stream stream)
+    {
+        using var writer = new TarWriter(stream, TarEntryFormat.Pax, leaveOpen: true);
+        var mtime = ArchiveWriter.NormalizedModificationTime;
+        foreach (var entry in entries)
+        {
+            var type = entry.Kind switch
+            {
+                WalkKind.Directory => TarEntryType.Directory,
+                WalkKind.Symlink => TarEntryType.SymbolicLink,
+                _ => TarEntryType.RegularFile,
+            };
+            var tarEntry = new PaxTarEntry(type, entry.Kind == WalkKind.Directory ? entry.RelativePath + "/" : entry.RelativePath)
+            {
+                Mode = (UnixFileMode)entry.Mode,
+                ModificationTime = mtime,
+                Uid = 0,
+                Gid = 0,
+                UserName = string.Empty,
+                GroupName = string.Empty,
+            };
+            if (entry.Kind == WalkKind.Symlink)
+            {
+                tarEntry.LinkName = entry.LinkTarget!;
+                writer.WriteEntry(tarEntry);
+            }
+            else if (entry.Kind == WalkKind.File)
+            {
+                using var content = Open(entry);
+                tarEntry.DataStream = content;
+                writer.WriteEntry(tarEntry);
+            }
+            else
+            {
+                writer.WriteEntry(tarEntry);
+            }
+        }
+    }
+
+    private static void SharpZipLibTar(List<WalkEntry> entries, Stream stream)
+    {
+        using var tar = new TarOutputStream(stream, System.Text.Encoding.UTF8) { IsStreamOwner = false };
+        var buffer = new byte[256 * 1024];
+        foreach (var entry in entries)
+        {
+            var tarEntry = ICSharpCode.SharpZipLib.Tar.TarEntry.CreateTarEntry(entry.Kind == WalkKind.Directory ? entry.RelativePath + "/" : entry.RelativePath);
+            tarEntry.TarHeader.Mode = entry.Mode;
+            tarEntry.TarHeader.ModTime = ArchiveWriter.NormalizedModificationTime.UtcDateTime;
+            tarEntry.TarHeader.UserName = string.Empty;
+            tarEntry.TarHeader.GroupName = string.Empty;
+            tarEntry.TarHeader.TypeFlag = entry.Kind switch
+            {
+                WalkKind.Directory => TarHeader.LF_DIR,
+                WalkKind.Symlink => TarHeader.LF_SYMLINK,
+                _ => TarHeader.LF_NORMAL,
+            };
+            if (entry.Kind == WalkKind.Symlink)
+            {
+                tarEntry.TarHeader.LinkName = entry.LinkTarget!;
+            }
+
+            tarEntry.Size = entry.Kind == WalkKind.File ? entry.Length : 0;
+            tar.PutNextEntry(tarEntry);
+            if (entry.Kind == WalkKind.File)
+            {
+                using var content = Open(entry);
+                int read;
+                while ((read = content.Read(buffer, 0, buffer.Length)) > 0)
+                {
+                    tar.Write(buffer, 0, read);
+                }
+            }
+
+            tar.CloseEntry();
+        }
+    }
+
+    private static void SharpZipLibZip(List<WalkEntry> entries, Stream stream, int level)
+    {
+        using var zip = new ZipOutputStream(stream) { IsStreamOwner = false };
+        zip.SetLevel(level);
+        var buffer = new byte[256 * 1024];
+        foreach (var entry in entries)
+        {
+            var zipEntry = new ZipEntry(entry.Kind == WalkKind.Directory ? entry.RelativePath + "/" : entry.RelativePath)
+            {
+                DateTime = ArchiveWriter.NormalizedModificationTime.DateTime,
+                HostSystem = (int)HostSystemID.Unix,
+                ExternalFileAttributes = (entry.Kind switch { WalkKind.Directory => 0x4000, WalkKind.Symlink => 0xA000, _ => 0x8000 } | entry.Mode) << 16,
+            };
+            zip.PutNextEntry(zipEntry);
+            if (entry.Kind == WalkKind.Symlink)
+            {
+                zip.Write(System.Text.Encoding.UTF8.GetBytes(entry.LinkTarget!));
+            }
+            else if (entry.Kind == WalkKind.File)
+            {
+                using var content = Open(entry);
+                int read;
+                while ((read = content.Read(buffer, 0, buffer.Length)) > 0)
+                {
+                    zip.Write(buffer, 0, read);
+                }
+            }
+
+            zip.CloseEntry();
+        }
+    }
+
+    private static FileStream Open(WalkEntry entry) =>
+        new(entry.FullPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+
+    private static long PeakRssKb()
+    {
+        foreach (var line in File.ReadLines("/proc/self/status"))
+        {
+            if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+            {
+                return long.Parse(line["VmHWM:".Length..].Trim().Split(' ')[0]);
+            }
+        }
+
+        return -1;
+    }
+}

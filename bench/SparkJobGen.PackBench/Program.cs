@@ -1,0 +1,124 @@
+using System.Diagnostics;
+using System.Globalization;
+using SparkJobGen.PackBench;
+
+// Packing benchmark: our archive writers against tar | pigz, tar -czf, zstd and conda-pack (when on PATH).
+//   dotnet run -c Release --project bench/SparkJobGen.PackBench -- [--dir DIR] [--threads N] [--repeat R] [--scratch DIR]
+// Without --dir it copies this machine's Python installation (sys.base_prefix) into the scratch folder once.
+// Every contender runs as its own process under /usr/bin/time, so peak RSS is per contender (for a pipeline, the
+// largest process in it).
+if (args.Length > 0 && args[0] == "pack")
+{
+    string Option(string name, string fallback) => Array.IndexOf(args, name) is var i and >= 0 ? args[i + 1] : fallback;
+    return await PackRun.RunAsync(
+        Option("--dir", "."),
+        Option("--out", "/dev/null"),
+        Option("--format", "tar.gz"),
+        Option("--impl", "ours"),
+        int.Parse(Option("--level", "4"), CultureInfo.InvariantCulture),
+        int.Parse(Option("--threads", "-1"), CultureInfo.InvariantCulture));
+}
+
+string Arg(string name, string fallback) => Array.IndexOf(args, name) is var i and >= 0 ? args[i + 1] : fallback;
+var threads = int.Parse(Arg("--threads", Environment.ProcessorCount.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
+var repeat = int.Parse(Arg("--repeat", "1"), CultureInfo.InvariantCulture);
+var scratch = Directory.CreateDirectory(Arg("--scratch", Path.Combine(Path.GetTempPath(), "sjg-packbench"))).FullName;
+var directory = Arg("--dir", string.Empty);
+if (directory.Length == 0)
+{
+    directory = Path.Combine(scratch, "python-env");
+    if (!Directory.Exists(directory))
+    {
+        var basePrefix = Shell("python3 -c 'import sys; print(sys.base_prefix)'").Trim();
+        Console.Error.WriteLine($"copying {basePrefix} to {directory} ...");
+        Shell($"cp -a '{basePrefix}' '{directory}.partial' && mv '{directory}.partial' '{directory}'");
+    }
+}
+
+var walk = EnvironmentWalk.Walk(directory);
+var inputBytes = walk.Sum(e => e.Length);
+Console.WriteLine($"input: {directory}: {walk.Count:N0} entries ({walk.Count(e => e.Kind == WalkKind.File):N0} files), {inputBytes / 1e6:N0} MB; threads {threads}; {Environment.ProcessorCount} cores");
+
+var self = Environment.ProcessPath!;
+var selfCommand = Path.GetFileNameWithoutExtension(self) == "dotnet"
+    ? $"'{self}' '{typeof(PackRun).Assembly.Location}'"
+    : $"'{self}'";
+string Ours(string format, string impl, int level, int t, string output) =>
+    $"{selfCommand} pack --dir '{directory}' --out '{output}' --format {format} --impl {impl} --level {level} --threads {t}";
+
+var output = Path.Combine(scratch, "out.archive");
+var contenders = new List<(string Name, string Command)>
+{
+    ($"ours tar.gz -j {threads} -4", Ours("tar.gz", "ours", 4, threads, output)),
+    ($"tar -c | pigz -p {threads} -4", $"tar -c -C '{directory}' . | pigz -p {threads} -4 > '{output}'"),
+    ($"ours tar.gz -j {threads} -6", Ours("tar.gz", "ours", 6, threads, output)),
+    ($"tar -c | pigz -p {threads} -6", $"tar -c -C '{directory}' . | pigz -p {threads} -6 > '{output}'"),
+    ("ours tar.gz -j 1 -4", Ours("tar.gz", "ours", 4, 1, output)),
+    ("tar -czf (gzip -6, 1 thread)", $"tar -czf '{output}' -C '{directory}' ."),
+    ($"ours tar.zst -j {threads} -4", Ours("tar.zst", "ours", 4, threads, output)),
+    ($"tar -c | zstd -T{threads} -4", $"tar -c -C '{directory}' . | zstd -q -T{threads} -4 > '{output}'"),
+    ("ours zip -4 (System.IO.Compression)", Ours("zip", "ours", 4, 1, output)),
+    ("SharpZipLib zip -4", Ours("zip", "sharpziplib", 4, 1, output)),
+    ("ours tar writer (uncompressed)", Ours("tar", "ours", 0, 1, output)),
+    ("System.Formats.Tar writer (uncompressed)", Ours("tar", "system-formats-tar", 0, 1, output)),
+    ("SharpZipLib tar writer (uncompressed)", Ours("tar", "sharpziplib", 0, 1, output)),
+};
+if (Shell("command -v conda-pack || true").Trim().Length > 0)
+{
+    contenders.Add(($"conda-pack -j {threads} --compress-level 4", $"conda-pack -p '{directory}' -o '{output}.tar.gz' -j {threads} --compress-level 4 --force && mv '{output}.tar.gz' '{output}'"));
+}
+else
+{
+    Console.WriteLine("conda-pack: not on PATH, skipped");
+}
+
+// Warm the page cache so the first contender does not pay for cold reads.
+Shell(Ours("tar", "ours", 0, 1, "/dev/null"));
+
+Console.WriteLine();
+Console.WriteLine("| contender | time (s) | MB/s | archive (MB) | peak RSS (MB) |");
+Console.WriteLine("|---|---:|---:|---:|---:|");
+foreach (var (name, command) in contenders)
+{
+    var best = double.MaxValue;
+    long size = 0, rss = 0;
+    for (var r = 0; r < repeat; r++)
+    {
+        File.Delete(output);
+        var timeFile = Path.Combine(scratch, "time.txt");
+        var stopwatch = Stopwatch.StartNew();
+        Shell($"/usr/bin/time -f '%e %M' -o '{timeFile}' sh -c \"{command.Replace("\"", "\\\"", StringComparison.Ordinal)}\"");
+        stopwatch.Stop();
+        var seconds = stopwatch.Elapsed.TotalSeconds;
+        if (seconds < best)
+        {
+            best = seconds;
+            size = new FileInfo(output).Length;
+            rss = long.Parse(File.ReadAllText(timeFile).Trim().Split('\n')[^1].Split(' ')[1], CultureInfo.InvariantCulture);
+        }
+    }
+
+    Console.WriteLine(string.Create(
+        CultureInfo.InvariantCulture,
+        $"| {name} | {best:F1} | {inputBytes / 1e6 / best:F0} | {size / 1e6:F1} | {rss / 1024.0:F0} |"));
+}
+
+File.Delete(output);
+return 0;
+
+static string Shell(string command)
+{
+    var info = new ProcessStartInfo("/bin/sh") { RedirectStandardOutput = true, RedirectStandardError = true };
+    info.ArgumentList.Add("-c");
+    info.ArgumentList.Add(command);
+    using var process = Process.Start(info)!;
+    var stdout = process.StandardOutput.ReadToEndAsync();
+    var stderr = process.StandardError.ReadToEndAsync();
+    process.WaitForExit();
+    if (process.ExitCode != 0)
+    {
+        throw new InvalidOperationException($"'{command}' exited {process.ExitCode}: {stderr.Result}");
+    }
+
+    return stdout.Result;
+}
