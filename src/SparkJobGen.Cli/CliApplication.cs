@@ -22,6 +22,7 @@ internal static class CliApplication
         var root = new RootCommand("SparkJobGen: create, pack and verify Python environments for typed PySpark jobs and submit them (local, standalone, YARN, Kubernetes, Livy).");
         root.Subcommands.Add(RunCommand.Create(io));
         root.Subcommands.Add(SubmitCommand.Create(io));
+        root.Subcommands.Add(PackCommand.Create(io));
         root.Subcommands.Add(EnvCommand.Create(io));
         root.Subcommands.Add(JobsCommand.Create(io));
         return root;
@@ -91,13 +92,13 @@ internal static class CliApplication
         OperationCanceledException => (ExitCodes.Cancelled, "cancelled"),
         SubmissionPreflightException => (ExitCodes.Prerequisite, "prerequisite"),
         EnvironmentCreationException => (ExitCodes.EnvironmentFailed, "environment"),
+        SparkJobGen.Packing.PackingException => (ExitCodes.PackFailed, "pack"),
         InvalidDataException => (ExitCodes.EnvironmentFailed, "environment"),
         FileNotFoundException => (ExitCodes.Prerequisite, "prerequisite"),
         LivyException => (ExitCodes.LivyFailed, "livy"),
         JobDiscoveryException => (ExitCodes.JobNotFound, "job-not-found"),
         ArgumentException or NotSupportedException => (ExitCodes.Usage, "usage"),
         InvalidOperationException => (ExitCodes.Prerequisite, "prerequisite"),
-        _ when IsPackingFailure(exception) => (ExitCodes.PackFailed, "pack"),
         _ => (ExitCodes.InternalError, "internal"),
     };
 
@@ -110,10 +111,6 @@ internal static class CliApplication
     /// <param name="io">Where output goes.</param>
     /// <param name="json">Whether --json was given.</param>
     public static CliConsole Console(CliIO io, bool json) => new(io.Out, io.Error, json, io.Styled);
-
-    private static bool IsPackingFailure(Exception exception) =>
-        exception.GetType().Namespace?.StartsWith("SparkJobGen.Packing", StringComparison.Ordinal) == true ||
-        exception.StackTrace?.Split('\n').Any(static l => l.Contains("SparkJobGen.Packing.", StringComparison.Ordinal)) == true;
 }
 
 /// <summary>The standard streams of one invocation (the process's, or a test's).</summary>

@@ -169,4 +169,39 @@ internal sealed class CliConsole
             _out.WriteLine(Redactor.Redact(text));
         }
     }
+
+    /// <summary>
+    /// Runs <paramref name="body"/> with a progress bar of files and bytes on a terminal; without one (redirected, CI, --json,
+    /// or <paramref name="quiet"/>) the body gets no progress sink and nothing is drawn.
+    /// </summary>
+    /// <typeparam name="T">The body's result.</typeparam>
+    /// <param name="title">The bar's label.</param>
+    /// <param name="quiet">Suppress the bar (-q).</param>
+    /// <param name="body">The work; receives the progress sink or null.</param>
+    public async System.Threading.Tasks.Task<T> WithPackProgressAsync<T>(
+        string title, bool quiet, Func<IProgress<SparkJobGen.Packing.PackProgress>?, System.Threading.Tasks.Task<T>> body)
+    {
+        if (_ansi is null || quiet)
+        {
+            return await body(null).ConfigureAwait(false);
+        }
+
+        T result = default!;
+        await _ansi.Progress()
+            .AutoClear(true)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new DownloadedColumn(), new TransferSpeedColumn(), new RemainingTimeColumn())
+            .StartAsync(async context =>
+            {
+                var task = context.AddTask(Markup.Escape(title), autoStart: true, maxValue: 1);
+                var sink = new Progress<SparkJobGen.Packing.PackProgress>(p =>
+                {
+                    task.MaxValue = Math.Max(1, p.BytesTotal);
+                    task.Value = p.BytesDone;
+                    task.Description = Markup.Escape($"{title} {p.FilesDone:N0}/{p.FilesTotal:N0} files");
+                });
+                result = await body(sink).ConfigureAwait(false);
+                task.Value = task.MaxValue;
+            }).ConfigureAwait(false);
+        return result;
+    }
 }

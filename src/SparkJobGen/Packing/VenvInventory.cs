@@ -80,6 +80,12 @@ internal static class VenvInventory
                 continue;
             }
 
+            // The static library only serves embedding at build time; a runtime archive does not need its tens of MB.
+            if (inStdlib && relative.EndsWith(".a", StringComparison.Ordinal) && relative.Contains("/config-", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
             var fullItem = item with { RelativePath = relative };
             entries[relative] = EnvironmentInventory.Entry(basePrefix, fullItem, relative, baseText, fixShebang: false);
         }
