@@ -40,12 +40,6 @@ public sealed record VenvOptions(bool Copies = false, bool InstallDemoWheels = t
 /// </summary>
 public class VenvFixture : IDisposable
 {
-    /// <summary>The importable name of the editable project.</summary>
-    public const string EditableModule = "sjg_editable";
-
-    /// <summary>The editable project's version.</summary>
-    public const string EditableVersion = "0.1.0";
-
     /// <summary>Creates a symlinked venv (the <c>venv</c> default) with the demo wheels.</summary>
     public VenvFixture() : this(new VenvOptions())
     {
@@ -82,7 +76,7 @@ public class VenvFixture : IDisposable
 
             if (options.Editable != EditableInstall.None)
             {
-                EditableSource = WriteEditableProject(Path.Combine(Root, "editable-src"));
+                EditableSource = EditableProject.WriteSource(Path.Combine(Root, "editable-src"));
                 InstallEditable(options.Editable, EditableSource);
             }
         }
@@ -153,53 +147,24 @@ public class VenvFixture : IDisposable
         }
     }
 
-    private static string WriteEditableProject(string source)
-    {
-        Directory.CreateDirectory(Path.Combine(source, EditableModule));
-        File.WriteAllText(Path.Combine(source, EditableModule, "__init__.py"),
-            "def hello():\n    return \"editable \" + __file__\n");
-        File.WriteAllText(Path.Combine(source, "setup.py"),
-            $"from setuptools import setup\nsetup(name=\"sjg-editable\", version=\"{EditableVersion}\", packages=[\"{EditableModule}\"])\n");
-        return source;
-    }
-
     private void InstallEditable(EditableInstall style, string source)
     {
-        if (style == EditableInstall.SetupPyDevelop)
+        if (style == EditableInstall.Pep660)
         {
-            // The venv's own setuptools (bundled by ensurepip for 3.11) does the work; fail clearly if it is gone.
-            var probe = ProcessRun.Run(PythonPath, ["-c", "import setuptools"], Root);
-            if (probe.ExitCode != 0)
-            {
-                throw new InvalidOperationException(
-                    $"The venv at '{Prefix}' has no setuptools (python {PythonVersion}; ensurepip bundles it only up to 3.11). "
-                    + $"Use {nameof(EditableInstall)}.{nameof(EditableInstall.Pep660)} instead.\n{probe.StandardError}");
-            }
-
-            ProcessRun.RunChecked(PythonPath, ["setup.py", "--quiet", "develop"], source);
+            EditableProject.Write(SitePackages, EditableProject.Pep660Files(source));
             return;
         }
 
-        // What pip installs from setuptools' PEP 660 editable wheel for a flat layout: a path .pth and a dist-info.
-        var distInfo = $"{EditableModule}-{EditableVersion}.dist-info";
-        var url = new Uri(source).AbsoluteUri;
-        var files = new List<PackageFile>
+        // The venv's own setuptools (bundled by ensurepip up to 3.11) does the work; fail clearly if it is gone.
+        var probe = ProcessRun.Run(PythonPath, ["-c", "import setuptools"], Root);
+        if (probe.ExitCode != 0)
         {
-            PackageFile.Text($"__editable__.{EditableModule}-{EditableVersion}.pth", source + "\n"),
-            PackageFile.Text($"{distInfo}/METADATA", $"Metadata-Version: 2.1\nName: sjg-editable\nVersion: {EditableVersion}\n\n"),
-            PackageFile.Text($"{distInfo}/WHEEL", "Wheel-Version: 1.0\nGenerator: setuptools (65.5.0)\nRoot-Is-Purelib: true\nTag: py3-none-any\n\n"),
-            PackageFile.Text($"{distInfo}/top_level.txt", EditableModule + "\n"),
-            PackageFile.Text($"{distInfo}/INSTALLER", "pip\n"),
-            PackageFile.Text($"{distInfo}/REQUESTED", ""),
-            PackageFile.Text($"{distInfo}/direct_url.json", $"{{\"dir_info\": {{\"editable\": true}}, \"url\": \"{url}\"}}"),
-        };
-        files.Add(PackageFile.Text($"{distInfo}/RECORD", WheelBuilder.Record(files, $"{distInfo}/RECORD")));
-        foreach (var file in files)
-        {
-            var path = Path.Combine(SitePackages, file.Path);
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            File.WriteAllBytes(path, file.Content);
+            throw new InvalidOperationException(
+                $"The venv at '{Prefix}' has no setuptools (python {PythonVersion}; ensurepip bundles it only up to 3.11). "
+                + $"Use {nameof(EditableInstall)}.{nameof(EditableInstall.Pep660)} instead.\n{probe.StandardError}");
         }
+
+        ProcessRun.RunChecked(PythonPath, ["setup.py", "--quiet", "develop"], source);
     }
 }
 
