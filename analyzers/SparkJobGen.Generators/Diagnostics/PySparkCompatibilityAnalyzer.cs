@@ -25,6 +25,16 @@ public sealed class PySparkCompatibilityAnalyzer : DiagnosticAnalyzer
     /// <summary>Every x.y.z with x in 0..20, y in 0..30, z in 0..3, ascending: the releases probed for dependencies.</summary>
     private static readonly ImmutableArray<ProbeVersion> DependencyGrid = BuildGrid();
 
+    /// <summary>Per table line, its releases x.y.0 to x.y.9.</summary>
+    private static readonly ImmutableArray<ImmutableArray<ProbeVersion>> LineProbes = PySparkCompatibility.Lines
+        .Select(static line => Enumerable.Range(0, 10).Select(patch => ProbeVersion.Of(line.Name + "." + patch.ToString(CultureInfo.InvariantCulture))).ToImmutableArray())
+        .ToImmutableArray();
+
+    /// <summary>Python 3.6 to 3.14 (index = minor - 6), each with patch releases 0 to 15.</summary>
+    private static readonly ImmutableArray<ImmutableArray<ProbeVersion>> PythonProbes = Enumerable.Range(6, 9)
+        .Select(static minor => Enumerable.Range(0, 16).Select(patch => ProbeVersion.Of(string.Format(CultureInfo.InvariantCulture, "3.{0}.{1}", minor, patch))).ToImmutableArray())
+        .ToImmutableArray();
+
     /// <inheritdoc />
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
         DiagnosticDescriptors.PythonOutsidePySparkRange,
@@ -64,7 +74,15 @@ public sealed class PySparkCompatibilityAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        var lines = PySparkCompatibility.Lines.Where(line => AllowsLine(pyspark, line)).ToList();
+        var lines = new List<PySparkLine>();
+        for (var i = 0; i < PySparkCompatibility.Lines.Count; i++)
+        {
+            if (LineProbes[i].Any(probe => AllowedByAll(pyspark, probe)))
+            {
+                lines.Add(PySparkCompatibility.Lines[i]);
+            }
+        }
+
         if (lines.Count == 0)
         {
             // Unsatisfiable (SJG2001) or a release the table does not cover: nothing to compare with.
@@ -86,7 +104,7 @@ public sealed class PySparkCompatibilityAnalyzer : DiagnosticAnalyzer
             }
 
             CheckMinimum(context, once, memo, package, declared, lines, additional);
-            CheckBroken(context, once, package, declared, lines, additional);
+            CheckBroken(context, once, memo, package, declared, lines, additional);
         }
     }
 
@@ -106,7 +124,7 @@ public sealed class PySparkCompatibilityAnalyzer : DiagnosticAnalyzer
 
         for (var minor = 6; minor <= 14; minor++)
         {
-            if (!AllowsPythonMinor(python, minor))
+            if (!PythonProbes[minor - 6].Any(probe => AllowedByAll(python, probe)))
             {
                 continue;
             }
@@ -167,7 +185,7 @@ public sealed class PySparkCompatibilityAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        var key = package + "|" + minimum + "|" + string.Join("\u0001", declared.Select(static c => (c.IsPip ? "pip:" : "conda:") + c.Text));
+        var key = "below|" + package + "|" + minimum + "|" + ConstraintsKey(declared);
         var lowest = memo.GetOrAdd(key, _ => LowestAllowedBelow(declared, minimum));
         if (lowest is null)
         {
@@ -190,6 +208,7 @@ public sealed class PySparkCompatibilityAnalyzer : DiagnosticAnalyzer
     private static void CheckBroken(
         SymbolAnalysisContext context,
         ReportedOnce once,
+        ConcurrentDictionary<string, string?> memo,
         string package,
         List<DeclaredConstraint> declared,
         List<PySparkLine> lines,
@@ -197,8 +216,13 @@ public sealed class PySparkCompatibilityAnalyzer : DiagnosticAnalyzer
     {
         foreach (var combination in PySparkCompatibility.Broken)
         {
-            if (combination.Package != package || !lines.All(combination.Affects)
-                || FirstAllowedFrom(declared, combination.BrokenFrom) is not { } allowed)
+            if (combination.Package != package || !lines.All(combination.Affects))
+            {
+                continue;
+            }
+
+            var key = "from|" + package + "|" + combination.BrokenFrom + "|" + ConstraintsKey(declared);
+            if (memo.GetOrAdd(key, _ => FirstAllowedFrom(declared, combination.BrokenFrom)) is not { } allowed)
             {
                 continue;
             }
@@ -311,31 +335,8 @@ public sealed class PySparkCompatibilityAnalyzer : DiagnosticAnalyzer
         return true;
     }
 
-    private static bool AllowsLine(List<DeclaredConstraint> pyspark, PySparkLine line)
-    {
-        for (var patch = 0; patch <= 9; patch++)
-        {
-            if (AllowedByAll(pyspark, ProbeVersion.Of(line.Name + "." + patch.ToString(CultureInfo.InvariantCulture))))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    private static bool AllowsPythonMinor(List<DeclaredConstraint> python, int minor)
-    {
-        for (var patch = 0; patch <= 15; patch++)
-        {
-            if (AllowedByAll(python, ProbeVersion.Of("3." + minor.ToString(CultureInfo.InvariantCulture) + "." + patch.ToString(CultureInfo.InvariantCulture))))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    private static string ConstraintsKey(List<DeclaredConstraint> declared) =>
+        string.Join("\u0001", declared.Select(static c => (c.IsPip ? "pip:" : "conda:") + c.Text));
 
     private static bool SupportsPython(PySparkLine line, int minor)
     {

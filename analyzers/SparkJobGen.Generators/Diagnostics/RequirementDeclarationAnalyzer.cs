@@ -13,7 +13,8 @@ namespace SparkJobGen.Generators.Diagnostics;
 /// <summary>
 /// Checks each requirement attribute on its own, wherever it is applied (a job, a base class or the assembly): package and
 /// channel names (SJG1011), Spark configuration entries (SJG1010), pip specifier syntax (SJG2002) and conda version spec
-/// syntax (SJG2003), both pointing inside the string, and whether a pip name or specifier is written in normalized form (SJG2008).
+/// syntax (SJG2003), both pointing inside the string, and whether a pip name or specifier, or a conda version spec, is written
+/// in normalized form (SJG2008).
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class RequirementDeclarationAnalyzer : DiagnosticAnalyzer
@@ -179,8 +180,17 @@ public sealed class RequirementDeclarationAnalyzer : DiagnosticAnalyzer
         System.Action<Diagnostic> report,
         CancellationToken cancellationToken)
     {
-        if (DeclaredVersions.TryParseConda(version, out _, out var error))
+        if (DeclaredVersions.TryParseConda(version, out var spec, out var error))
         {
+            // conda reads a dependency line's version up to the first space; spaces around ',' and '|' only read well here.
+            var compact = version is null ? null : RemoveWhitespace(version);
+            if (spec is not null && compact is not null && compact != version
+                && DeclaredVersions.TryParseConda(compact, out var compactSpec, out _)
+                && compactSpec?.ToString() == spec.ToString())
+            {
+                ReportNotNormalized(attribute, index, parameterName, version!, compact, report, cancellationToken);
+            }
+
             return;
         }
 
@@ -189,6 +199,20 @@ public sealed class RequirementDeclarationAnalyzer : DiagnosticAnalyzer
             ? AttributeArguments.Of(attribute, cancellationToken)
             : AttributeArguments.InsideString(expression, error!.Position, error.Length);
         report(Diagnostic.Create(DiagnosticDescriptors.InvalidCondaSpec, location, version, name.Trim(), error!.Message));
+    }
+
+    private static string RemoveWhitespace(string text)
+    {
+        var builder = new System.Text.StringBuilder(text.Length);
+        foreach (var c in text)
+        {
+            if (!char.IsWhiteSpace(c))
+            {
+                builder.Append(c);
+            }
+        }
+
+        return builder.ToString();
     }
 
     private static void CheckPipSpecifier(AttributeData attribute, string name, string? specifier, System.Action<Diagnostic> report, CancellationToken cancellationToken)

@@ -22,4 +22,27 @@ public sealed class NormalizeSpecifierCodeFixTests
         [PipPackage(name: "pandas", specifier: "==2.1.0rc1")]
         public partial class ScoreCustomers { }
         """);
+
+    [Fact]
+    public Task SJG2008_fix_removes_spaces_from_conda_version_specs() => Verify.VerifyAsync("""
+        using SparkJobGen;
+
+        [assembly: PythonVersion({|SJG2008:" 3.11 "|})]
+
+        [SparkJob("jobs/score.py")]
+        [CondaPackage("numpy", {|SJG2008:">=1.26, <2"|})]
+        [CondaPackage("pandas", {|SJG2008:"1.5.* | >=2,<3"|})]
+        [CondaPackage("pyarrow", ">=14")]
+        public partial class ScoreCustomers { }
+        """, """
+        using SparkJobGen;
+
+        [assembly: PythonVersion("3.11")]
+
+        [SparkJob("jobs/score.py")]
+        [CondaPackage("numpy", ">=1.26,<2")]
+        [CondaPackage("pandas", "1.5.*|>=2,<3")]
+        [CondaPackage("pyarrow", ">=14")]
+        public partial class ScoreCustomers { }
+        """);
 }
