@@ -182,7 +182,7 @@ public sealed class RequirementDeclarationAnalyzer : DiagnosticAnalyzer
     {
         if (DeclaredVersions.TryParseConda(version, out var spec, out var error))
         {
-            // conda reads a dependency line's version up to the first space; spaces around ',' and '|' only read well here.
+            // Spaces around ',' and '|' mean nothing to conda; the compact form is how conda itself prints a spec.
             var compact = version is null ? null : RemoveWhitespace(version);
             if (spec is not null && compact is not null && compact != version
                 && DeclaredVersions.TryParseConda(compact, out var compactSpec, out _)
