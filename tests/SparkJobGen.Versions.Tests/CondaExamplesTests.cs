@@ -61,6 +61,9 @@ public sealed class CondaExamplesTests
     [InlineData("=1.2", "1.2a1", true)]
     [InlineData("=1.2", "1.20", false)]
     [InlineData(">=1.2.*", "1.2", true)]
+    [InlineData("==1.2.*", "1.2.0", true)]
+    [InlineData("==1.2.*", "1.2.1", false)]
+    [InlineData("<1.2.*", "1.1.9", true)]
     [InlineData("!=1.5", "1.5.0", false)]
     [InlineData("1.2.*", "1.3", false)]
     public void Spec_table_rows(string spec, string version, bool expected) =>
@@ -72,7 +75,7 @@ public sealed class CondaExamplesTests
     [InlineData(">= 1", 2)]
     [InlineData("1.5||1.6", 4)]
     [InlineData("(1.5", 0)]
-    [InlineData("<1.2.*", 4)]
+    [InlineData("~=1.2.*", 5)]
     [InlineData(">=1,<2x#", 7)]
     public void Spec_errors_point_at_the_problem(string text, int position)
     {

@@ -171,6 +171,14 @@ namespace SparkJobGen.Versions.Conda
                 if (open >= 0) { error = new VersionSyntaxError("Missing ']' for this '['.", open, 1); return false; }
             }
             if (start == end) { error = new VersionSyntaxError("Expected a package name before '['.", start, 0); return false; }
+            for (int k = start; k < end; k++)
+            {
+                if (text[k] == '[' || text[k] == ']')
+                {
+                    error = new VersionSyntaxError("Only one [...] section is allowed, and it must come last.", k, 1);
+                    return false;
+                }
+            }
 
             // Channel and subdir: everything before the last "::".
             string? channel = null, subdir = null;
@@ -179,13 +187,7 @@ namespace SparkJobGen.Versions.Conda
             {
                 string ch = text.Substring(start, colons - start).Trim();
                 if (ch.Length == 0) { error = new VersionSyntaxError("Expected a channel before '::'.", colons, 2); return false; }
-                int slash = ch.LastIndexOf('/');
-                if (slash >= 0 && KnownSubdirs.Contains(ch.Substring(slash + 1)))
-                {
-                    subdir = ch.Substring(slash + 1);
-                    ch = ch.Substring(0, slash);
-                }
-                channel = ch == "*" ? null : ch;
+                SplitChannel(ch, out channel, out subdir);
                 start = colons + 2;
                 Trim(text, ref start, ref end);
                 if (start == end) { error = new VersionSyntaxError("Expected a package name after '::'.", colons, 2); return false; }
@@ -195,25 +197,23 @@ namespace SparkJobGen.Versions.Conda
             int nameEnd = start;
             while (nameEnd < end && " =<>!~\t".IndexOf(text[nameEnd]) < 0) nameEnd++;
             if (nameEnd == start) { error = new VersionSyntaxError("Expected a package name at the start of the MatchSpec.", start, 1); return false; }
-            for (int k = start; k < nameEnd; k++)
-            {
-                char c = text[k];
-                if (!(c < 128 && char.IsLetterOrDigit(c)) && c != '_' && c != '-' && c != '.' && c != '*')
-                {
-                    error = new VersionSyntaxError("Invalid character '" + c + "' in package name; names use letters, digits, '_', '-', '.' (and '*' as a glob).", k, 1);
-                    return false;
-                }
-            }
+            error = CheckName(text, start, nameEnd);
+            if (error != null) return false;
             string name = text.Substring(start, nameEnd - start).ToLowerInvariant();
 
             // Version and build.
             CondaVersionSpec? version = null;
             string? build = null;
             int rest = nameEnd, restEnd = end;
+            bool bareEquals = end - nameEnd == 1 && text[nameEnd] == '='; // conda reads "numpy=" as "numpy"
             Trim(text, ref rest, ref restEnd);
-            if (rest < restEnd && !ParseVersionAndBuild(text, rest, restEnd, out version, out build, out error)) return false;
+            if (rest < restEnd && !bareEquals && !ParseVersionAndBuild(text, rest, restEnd, out version, out build, out error)) return false;
 
-            if (bChannel != null) channel = bChannel == "*" ? null : bChannel;
+            if (bChannel != null)
+            {
+                SplitChannel(bChannel, out channel, out var channelSubdir);
+                if (channelSubdir != null) subdir = channelSubdir;
+            }
             if (bSubdir != null) subdir = bSubdir;
             if (bName != null && name == "*") name = bName.ToLowerInvariant();
             if (hasBVersion) version = bVersion;
@@ -223,6 +223,56 @@ namespace SparkJobGen.Versions.Conda
             spec = new CondaMatchSpec(text, channel, subdir, name, version, build, bBuildNumber);
             return true;
         }
+
+        // A channel's last path segment is its subdir when it names a known platform; "*" is any channel.
+        private static void SplitChannel(string text, out string? channel, out string? subdir)
+        {
+            subdir = null;
+            int slash = text.LastIndexOf('/');
+            if (slash >= 0 && KnownSubdirs.Contains(text.Substring(slash + 1)))
+            {
+                subdir = text.Substring(slash + 1);
+                text = text.Substring(0, slash);
+            }
+            channel = text == "*" || text.Length == 0 ? null : text;
+        }
+
+        // CEP 26 package names, lower-cased: [a-z0-9] or a single '_' first (or "__" for virtual packages such as __glibc),
+        // then runs of [a-z0-9] joined by single '.', '-' or '_'. Globs (with '*') are not checked further.
+        private static VersionSyntaxError? CheckName(string text, int start, int end)
+        {
+            for (int k = start; k < end; k++)
+            {
+                char c = char.ToLowerInvariant(text[k]);
+                if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.' || c == '*'))
+                    return new VersionSyntaxError("Invalid character '" + text[k] + "' in package name; names use letters, digits, '_', '-', '.' (and '*' as a glob).", k, 1);
+            }
+            string name = text.Substring(start, end - start).ToLowerInvariant();
+            if (name.IndexOf('*') >= 0) return null;
+            int i;
+            if (name.StartsWith("__", StringComparison.Ordinal))
+            {
+                if (name.Length < 3 || !IsAlnum(name[2])) return BadName(start, end, name);
+                i = 3;
+            }
+            else if (IsAlnum(name[0]) || (name[0] == '_' && (name.Length == 1 || name[1] != '_'))) i = 1;
+            else return BadName(start, end, name);
+            if (i < name.Length && IsNameSeparator(name[i])) i++;
+            while (i < name.Length)
+            {
+                if (!IsAlnum(name[i])) return BadName(start, end, name);
+                while (i < name.Length && IsAlnum(name[i])) i++;
+                if (i < name.Length) i++; // a single separator
+            }
+            return null;
+        }
+
+        private static VersionSyntaxError BadName(int start, int end, string name) =>
+            new VersionSyntaxError("Invalid package name '" + name + "': it must start with a letter, a digit or one '_', and '.', '-', '_' cannot repeat.", start, end - start);
+
+        private static bool IsAlnum(char c) => (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+
+        private static bool IsNameSeparator(char c) => c == '.' || c == '-' || c == '_';
 
         private static void Trim(string s, ref int start, ref int end)
         {
@@ -277,21 +327,30 @@ namespace SparkJobGen.Versions.Conda
                 sb.Append(s[k]);
                 map.Add(k);
             }
-            string v = sb.ToString();
-            if (v.Length == 0 || v == "=") return true; // conda reads "numpy=" as "numpy"
-            int skip = 0;
+            return ParseSanitized(sb.ToString(), map, build, out version, out error);
+        }
+
+        // conda's _sanitize_version_str, then the version spec. "==1.2" (no build) is "1.2"; "=1.2" is "1.2*" without a
+        // build and "1.2" with one; anything holding '=', ',' or '|' after the leading '='s is left as written.
+        // map[k] is the position in the original text of v[k].
+        private static bool ParseSanitized(string v, List<int> map, string? build, out CondaVersionSpec? version, out VersionSyntaxError? error)
+        {
+            version = null;
+            error = null;
+            if (v.Length == 0) return true;
             string translated = v;
-            if (v[0] == '=')
+            int skip = 0;
+            if (v[0] == '=' && v != "=" && v != "==")
             {
-                string test = v.Substring(1);
-                if (v.StartsWith("==", StringComparison.Ordinal) && build == null) { translated = v.Substring(2); skip = 2; }
-                else if (test.IndexOf('=') < 0 && test.IndexOf(',') < 0 && test.IndexOf('|') < 0)
+                string w = v.TrimStart('=');
+                if (v.StartsWith("==", StringComparison.Ordinal) && build == null) { translated = w; skip = v.Length - w.Length; }
+                else if (w.IndexOf('=') < 0 && w.IndexOf(',') < 0 && w.IndexOf('|') < 0)
                 {
-                    skip = 1;
-                    translated = build == null && !test.EndsWith("*", StringComparison.Ordinal) ? test + "*" : test;
+                    skip = v.Length - w.Length;
+                    translated = build == null && !w.EndsWith("*", StringComparison.Ordinal) ? w + "*" : w;
                 }
             }
-            if (translated.Length == 0) { error = new VersionSyntaxError("Expected a version after '" + v + "'.", map[0], v.Length); return false; }
+            if (translated.Length == 0) { error = new VersionSyntaxError("Expected a version after '" + v + "'.", map[0], map[map.Count - 1] - map[0] + 1); return false; }
             if (!CondaVersionSpec.TryParse(translated, out version, out var e))
             {
                 // Map the error span back into the original text.
@@ -308,22 +367,29 @@ namespace SparkJobGen.Versions.Conda
         {
             error = null;
             int i = a;
+            var seen = new HashSet<string>(StringComparer.Ordinal);
             while (true)
             {
                 while (i < b && (s[i] == ',' || char.IsWhiteSpace(s[i]))) i++;
-                if (i >= b) return true;
+                if (i >= b)
+                {
+                    if (seen.Count == 0) { error = new VersionSyntaxError("Empty [...] section; write key=value pairs such as [build=py311*].", a - 1, b - a + 2); return false; }
+                    return true;
+                }
                 int ks = i;
                 while (i < b && ((s[i] < 128 && char.IsLetterOrDigit(s[i])) || s[i] == '_' || s[i] == '-')) i++;
                 if (i == ks) { error = new VersionSyntaxError("Expected a key such as version= or build= in the brackets.", i, 1); return false; }
                 string key = s.Substring(ks, i - ks);
-                if (i >= b || s[i] != '=')
+                if (!seen.Add(key)) { error = new VersionSyntaxError("The key '" + key + "' is given twice in the brackets.", ks, i - ks); return false; }
+                bool operatorValue = key == "version" && i < b && "<>!~".IndexOf(s[i]) >= 0; // conda's deprecated numpy[version<2]
+                if (!operatorValue && (i >= b || s[i] != '='))
                 {
                     error = new VersionSyntaxError("Expected '=' after '" + key + "' (write " + key + "='...').", i, i < b ? 1 : 0);
                     return false;
                 }
-                i++;
+                if (!operatorValue) i++;
                 int vs, ve;
-                if (i < b && (s[i] == '\'' || s[i] == '"'))
+                if (!operatorValue && i < b && (s[i] == '\'' || s[i] == '"'))
                 {
                     char q = s[i];
                     int close = s.IndexOf(q, i + 1, b - i - 1);
@@ -343,9 +409,15 @@ namespace SparkJobGen.Versions.Conda
                 switch (key)
                 {
                     case "version":
-                        if (!CondaVersionSpec.TryParse(s, vs, ve - vs, out version, out error)) return false;
+                    {
+                        int ts = vs, te = ve;
+                        Trim(s, ref ts, ref te);
+                        var map = new List<int>();
+                        for (int k = ts; k < te; k++) map.Add(k);
+                        if (!ParseSanitized(s.Substring(ts, te - ts), map, null, out version, out error)) return false;
                         hasVersion = true;
                         break;
+                    }
                     case "build":
                         if (value.IndexOf('^') >= 0 || value.IndexOf('$') >= 0)
                         {

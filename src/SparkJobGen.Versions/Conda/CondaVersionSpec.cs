@@ -197,7 +197,7 @@ namespace SparkJobGen.Versions.Conda
     /// <item><c>,</c> is "and" and binds tighter than <c>|</c> ("or"); parentheses group.</item>
     /// <item>A bare version <c>1.2</c> is exact (<c>==1.2</c>, which also matches <c>1.2.0</c>).</item>
     /// <item><c>=1.2</c>, <c>1.2*</c>, <c>1.2.*</c> and <c>=1.2.*</c> are prefix matches (<c>1.2</c>, <c>1.2.5</c>, <c>1.2a1</c>; not <c>1.20</c>).</item>
-    /// <item><c>!=1.2.*</c> is the negated prefix match; <c>&gt;=1.2.*</c> is <c>&gt;=1.2</c>; other operators reject <c>.*</c>.</item>
+    /// <item><c>!=1.2.*</c> is the negated prefix match. After <c>==</c>, <c>&lt;</c>, <c>&lt;=</c>, <c>&gt;</c> and <c>&gt;=</c> conda ignores <c>.*</c>, and so does this parser; <c>~=1.2.*</c> is an error.</item>
     /// <item><c>~=1.2.3</c> is <c>&gt;=1.2.3</c> and a prefix match on <c>1.2</c>.</item>
     /// <item><c>*</c> matches everything. A <c>*</c> before the end (<c>1.*.1</c>) is a glob over the version text.</item>
     /// <item>Regular-expression specs (<c>^...$</c>) and <c>===</c> are rejected with a positioned error.</item>
@@ -436,9 +436,13 @@ namespace SparkJobGen.Versions.Conda
                             op = CondaOperator.NotStartsWith;
                             ve -= 2;
                             break;
-                        default:
-                            error = new VersionSyntaxError("'.*' is only allowed after =, != and >=.", b - 2, 2);
+                        case CondaOperator.Compatible:
+                            error = new VersionSyntaxError("'.*' cannot follow '~='; write ~=1.2 or =1.2.", b - 2, 2);
                             return null;
+                        default:
+                            // conda ignores a '.*' after ==, <, <=, > (with a deprecation warning): "==1.2.*" is "==1.2".
+                            ve -= 2;
+                            break;
                     }
                 }
                 else if (op == CondaOperator.StartsWith && t.EndsWith("*", StringComparison.Ordinal))

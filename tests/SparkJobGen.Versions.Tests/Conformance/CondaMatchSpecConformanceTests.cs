@@ -3,7 +3,10 @@
 // test_build_number_and_filename, test_openssl_match, test_bracket_matches, test_simple, test_pip_style,
 // test_invalid_match_spec, test_matchspec_errors, test_parse_spec_str_no_brackets, test_parse_spec_str_with_brackets,
 // test_star_name, test_parse_equal_equal, test_parse_hard, test_parse_errors, test_parse_channel_subdir,
-// test_parse_build_number_brackets, test_version_with_parentheses (xfail in conda, supported here), test_build_glob_merge's matches).
+// test_parse_build_number_brackets, test_version_with_parentheses (xfail in conda, supported here), test_build_glob_merge's matches,
+// test_invalid_package_name_rejected, test_valid_package_names, test_bad_brackets, test_catch_invalid_regexes,
+// test_invalid_version_reports_spec, test_no_triple_equals_roundtrip, test_double_equals_version_consistency,
+// test_parse_spec_str_with_precompiled_regex, test_bracket_version_without_equals_v3, test_parse_ecosystem_corpus).
 // Only the vectors are taken; the assertions are our own.
 using System;
 using SparkJobGen.Versions;
@@ -272,5 +275,139 @@ public sealed class CondaMatchSpecConformanceTests
         Assert.NotNull(error);
         Assert.Equal(position, error!.Position);
         Assert.InRange(error.Position + error.Length, error.Position, spec.Length);
+    }
+
+    /// <summary>test_parse_ecosystem_corpus: specs seen in rattler, conda-libmamba-solver and conda's own tests all parse.</summary>
+    [Theory]
+    [InlineData("blas *.* mkl")]
+    [InlineData("foo=1.0=py27_0")]
+    [InlineData("foo==1.0=py27_0")]
+    [InlineData("python 3.8.* *_cpython")]
+    [InlineData("pytorch=*=cuda*")]
+    [InlineData("x264 >=1!164.3095,<1!165")]
+    [InlineData("conda-forge::foo[version=1.0.*]")]
+    [InlineData("conda-forge::foo[version=1.0.*, build_number=\">6\"]")]
+    [InlineData("python ==2.7.*.*|>=3.6")]
+    [InlineData("python=3.9")]
+    [InlineData("python=*")]
+    [InlineData("conda-forge/linux-32::python[version=3.9, subdir=linux-64]")]
+    [InlineData("conda-forge/linux-32::python ==3.9[subdir=linux-64, build_number=\"0\"]")]
+    [InlineData("python ==3.9[channel=conda-forge]")]
+    [InlineData("python ==3.9[channel=conda-forge/linux-64]")]
+    [InlineData("rust ~=1.2.3")]
+    [InlineData("numpy>=2.*.*")]
+    [InlineData("bird_tool_utils_python =0.*,>=0.4.1")]
+    [InlineData("* >=1.0")]
+    [InlineData("tensorflow 2.6.*")]
+    [InlineData("tensorflow 2.6.0.*")]
+    [InlineData("mamba[build=*py310_1]")]
+    [InlineData("mamba[build=*py310*]")]
+    [InlineData("mamba * [build=*py310*]")]
+    [InlineData("foo >=1.0 py37_0")]
+    [InlineData("foo >=1.0 py37*")]
+    [InlineData("foo 1.0.* py38*")]
+    [InlineData("foo * py37_1")]
+    [InlineData("foo ==1.0")]
+    [InlineData("foo >=2.0")]
+    [InlineData("foo >=1.0")]
+    [InlineData("activate_deactivate_package=*=*0")]
+    [InlineData("numpy=*=*py38*")]
+    [InlineData("conda-forge::libblas=*=*openblas")]
+    [InlineData("ca-certificates=*=*_0")]
+    [InlineData("python ==3.7.3")]
+    [InlineData("pandas ==1.2.5 py37h295c915_0")]
+    [InlineData("scipy ==1.7.3 py37hf2a6cf1_0")]
+    [InlineData("ca-certificates =2022.9.24")]
+    [InlineData("ca-certificates >=2022.9.24")]
+    [InlineData("ca-certificates >2022.9.24")]
+    [InlineData("ca-certificates<2022.9.24,>2020")]
+    [InlineData("ca-certificates<=2022.9.24,>2020")]
+    [InlineData("ca-certificates !=2022.9.24,>2020")]
+    [InlineData("ca-certificates[build='*_0']")]
+    [InlineData("ca-certificates[version='>=2022.9.24']")]
+    [InlineData("pytorch::pytorch=1.12")]
+    public void Ecosystem_corpus_parses(string spec)
+    {
+        Assert.True(CondaMatchSpec.TryParse(spec, out var m, out var error), spec + ": " + error);
+        // The canonical text parses again to the same text once normalized.
+        var again = CondaMatchSpec.Parse(m!.ToString());
+        Assert.Equal(again.ToString(), CondaMatchSpec.Parse(again.ToString()).ToString());
+    }
+
+    [Theory]
+    // test_invalid_package_name_rejected
+    [InlineData("'package'")]
+    [InlineData("\"package\"")]
+    [InlineData("pack@ge")]
+    [InlineData("pkg..name")]
+    [InlineData("pkg--name")]
+    [InlineData(".pkg")]
+    [InlineData("-pkg")]
+    // test_bad_brackets (including the two conda marks xfail only for their message)
+    [InlineData("package[build")]
+    [InlineData("package[build=")]
+    [InlineData("package[build=]")]
+    [InlineData("package[build=value, build=again]")]
+    [InlineData("package[build]")]
+    [InlineData("package[build=0]{something else}")]
+    [InlineData("package[build=0]{something-else}")]
+    [InlineData("package[build=0][version=2]")]
+    // test_catch_invalid_regexes
+    [InlineData("*/lin(ux-65::f/o>=>1y")]
+    [InlineData("^(aaaa$")]
+    // test_invalid_version_reports_spec
+    [InlineData("pkg 4.2.2<6.0.0")]
+    [InlineData("pkg>=0.10.0,<1.0.0<py312|>=0.13.0,<1.0.0>=py312")]
+    public void Rejects(string spec)
+    {
+        Assert.False(CondaMatchSpec.TryParse(spec, out _, out var error), spec);
+        Assert.InRange(error!.Position, 0, spec.Length);
+        Assert.InRange(error.Position + error.Length, error.Position, spec.Length);
+    }
+
+    [Theory]
+    // test_valid_package_names
+    [InlineData("numpy")]
+    [InlineData("my-package")]
+    [InlineData("my_package")]
+    [InlineData("my.package")]
+    [InlineData("r-base")]
+    [InlineData("python-dateutil")]
+    [InlineData("_openmp_mutex")]
+    [InlineData("_pkg")]
+    [InlineData("__glibc")]
+    [InlineData("__unix")]
+    public void Accepts_cep26_names(string spec) => Assert.Equal(spec, CondaMatchSpec.Parse(spec).Name);
+
+    [Theory]
+    // test_parse_spec_str_with_precompiled_regex
+    [InlineData("numpy", "numpy", null)]
+    [InlineData("numpy>=1.20", "numpy", ">=1.20")]
+    [InlineData("numpy 1.20 py39_0", "numpy", "1.20")]
+    [InlineData("conda-forge::numpy>=1.20", "numpy", ">=1.20")]
+    [InlineData("numpy[version='>=1.20']", "numpy", ">=1.20")]
+    // test_bracket_version_without_equals_v3 (deprecated spelling, still accepted)
+    [InlineData("numpy[version<2]", "numpy", "<2")]
+    public void Name_and_version(string spec, string name, string? version)
+    {
+        var m = CondaMatchSpec.Parse(spec);
+        Assert.Equal(name, m.Name);
+        Assert.Equal(version, m.Version?.ToString());
+    }
+
+    [Theory]
+    // test_no_triple_equals_roundtrip, test_double_equals_version_consistency
+    [InlineData("numpy[version=\"=2\"]", "numpy=2")]
+    [InlineData("numpy=2", "numpy=2")]
+    [InlineData("awscli==2.15.37", "awscli==2.15.37")]
+    [InlineData("awscli==2.15.37=wghq", "awscli==2.15.37=wghq")]
+    public void Canonical_equals_forms(string spec, string expected) => Assert.Equal(expected, CondaMatchSpec.Parse(spec).ToString());
+
+    [Fact]
+    public void Bracket_version_without_equals_matches()
+    {
+        // test_bracket_version_without_equals_v3: numpy 1.11.0 py34_7 matches numpy[version<2].
+        Assert.True(CondaMatchSpec.Parse("numpy[version<2]").IsSatisfiedBy("numpy", "1.11.0", "py34_7", 7));
+        Assert.True(CondaMatchSpec.Parse("numpy[version='=2']").Version!.Equals(CondaMatchSpec.Parse("numpy=2").Version));
     }
 }
