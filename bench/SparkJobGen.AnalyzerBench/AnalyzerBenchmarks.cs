@@ -18,6 +18,7 @@ public class AnalyzerBenchmarks
     private CSharpCompilation _compilation = null!;
     private ImmutableArray<DiagnosticAnalyzer> _all;
     private ImmutableArray<DiagnosticAnalyzer> _versionConflicts;
+    private ImmutableArray<DiagnosticAnalyzer> _baseline;
 
     /// <summary>Job classes in the compilation.</summary>
     [Params(500)]
@@ -55,6 +56,7 @@ public class AnalyzerBenchmarks
             .Select(t => (DiagnosticAnalyzer)Activator.CreateInstance(t)!)
             .ToImmutableArray();
         _versionConflicts = [new VersionConflictAnalyzer()];
+        _baseline = [new AttributeBindingBaseline()];
         var compileErrors = _compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
         if (compileErrors.Count > 0)
         {
@@ -71,6 +73,9 @@ public class AnalyzerBenchmarks
 
     [Benchmark(Description = "SJG2001 version conflicts only")]
     public Task<ImmutableArray<Diagnostic>> VersionConflicts() => RunAsync(_versionConflicts);
+
+    [Benchmark(Baseline = true, Description = "baseline: bind every type's attributes")]
+    public Task<ImmutableArray<Diagnostic>> AttributeBinding() => RunAsync(_baseline);
 
     private Task<ImmutableArray<Diagnostic>> RunAsync(ImmutableArray<DiagnosticAnalyzer> analyzers) =>
         _compilation.WithAnalyzers(analyzers, new CompilationWithAnalyzersOptions(

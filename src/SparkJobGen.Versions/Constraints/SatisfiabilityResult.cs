@@ -23,10 +23,11 @@ namespace SparkJobGen.Versions.Constraints
     public sealed class SatisfiabilityResult
     {
         private readonly Func<string, bool> _contains;
+        private readonly Lazy<string> _intersection;
 
         internal SatisfiabilityResult(
             SatisfiabilityStatus status,
-            string intersection,
+            Func<string> intersection,
             IReadOnlyList<VersionConstraint> conflict,
             IReadOnlyDictionary<VersionConstraint, string> relaxations,
             string? example,
@@ -34,7 +35,7 @@ namespace SparkJobGen.Versions.Constraints
         {
             Example = example;
             Status = status;
-            Intersection = intersection;
+            _intersection = new Lazy<string>(intersection);
             Conflict = conflict;
             Relaxations = relaxations;
             _contains = contains;
@@ -48,9 +49,9 @@ namespace SparkJobGen.Versions.Constraints
 
         /// <summary>
         /// The intersection as one normalized constraint with redundant clauses removed, for example <c>&gt;=2.0,&lt;2.1</c>
-        /// (empty when every version is allowed); empty as well when unsatisfiable.
+        /// (empty when every version is allowed); empty as well when unsatisfiable. Computed on first use.
         /// </summary>
-        public string Intersection { get; }
+        public string Intersection => _intersection.Value;
 
         /// <summary>A minimal set of constraints that cannot hold together (a pair when one exists); empty when satisfiable.</summary>
         public IReadOnlyList<VersionConstraint> Conflict { get; }

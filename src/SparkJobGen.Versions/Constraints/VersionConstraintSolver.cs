@@ -48,6 +48,8 @@ namespace SparkJobGen.Versions.Constraints
     /// </summary>
     public static class VersionConstraintSolver
     {
+        private static readonly int[] FirstOnly = { 0 };
+
         /// <summary>Intersects the constraints (all on one package) and explains a conflict.</summary>
         /// <param name="constraints">The constraints, most specific declaration first.</param>
         public static SatisfiabilityResult Check(IEnumerable<VersionConstraint> constraints)
@@ -175,7 +177,7 @@ namespace SparkJobGen.Versions.Constraints
         {
             var clauses = constraints.Select(toClauses).ToList();
             var all = Enumerable.Range(0, constraints.Count).ToList();
-            var total = Intersect(domain, clauses, all);
+            var total = IntersectDistinct(domain, clauses);
             var none = new Dictionary<VersionConstraint, string>();
             if (!total.IsEmpty)
             {
@@ -189,7 +191,7 @@ namespace SparkJobGen.Versions.Constraints
 
                 // With ===, the one version string that can satisfy is the text itself.
                 var arbitrary = clauses.SelectMany(static cs => cs).Select(static c => c.ArbitraryText).FirstOrDefault(static t => t != null);
-                return new SatisfiabilityResult(status, Render(domain, clauses, all), Array.Empty<VersionConstraint>(), none, arbitrary ?? example?.ToString(), contains(total));
+                return new SatisfiabilityResult(status, () => Render(domain, clauses, all), Array.Empty<VersionConstraint>(), none, arbitrary ?? example?.ToString(), contains(total));
             }
 
             var conflict = MinimalConflict(domain, clauses);
@@ -205,11 +207,27 @@ namespace SparkJobGen.Versions.Constraints
 
             return new SatisfiabilityResult(
                 SatisfiabilityStatus.Unsatisfiable,
-                string.Empty,
+                static () => string.Empty,
                 conflict.Select(i => constraints[i]).ToList(),
                 relaxations,
                 null,
                 contains(total));
+        }
+
+        // The intersection of every constraint, each distinct clause once (many jobs repeat the same constraint text).
+        private static VersionSet<TPoint> IntersectDistinct<TPoint>(IOrderDomain<TPoint> domain, List<List<ConstraintClause<TPoint>>> clauses)
+            where TPoint : class
+        {
+            var distinct = new Dictionary<string, ConstraintClause<TPoint>>(StringComparer.Ordinal);
+            foreach (var clause in clauses.SelectMany(static cs => cs))
+            {
+                if (!distinct.ContainsKey(clause.Text))
+                {
+                    distinct.Add(clause.Text, clause);
+                }
+            }
+
+            return Intersect(domain, new List<List<ConstraintClause<TPoint>>> { distinct.Values.ToList() }, FirstOnly);
         }
 
         // The intersection of the chosen constraints; two different === strings never hold together.
