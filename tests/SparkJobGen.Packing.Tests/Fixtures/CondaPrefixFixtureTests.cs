@@ -136,6 +136,59 @@ public sealed class CondaPrefixFixtureTests(CondaPrefixFixture conda) : IClassFi
     }
 }
 
+public sealed class CondaPrefixRelocationTests(CondaPrefixFixture conda) : IClassFixture<CondaPrefixFixture>
+{
+    /// <summary>
+    /// Conda's relocation done by an independent reader (Python): copy the prefix, then rewrite the current prefix
+    /// in every file whose record has a placeholder (text: replace; binary: NUL-padded in place), as conda-unpack does.
+    /// </summary>
+    private const string Relocate = """
+        import glob, json, os, re, shutil, sys
+        src, dst = sys.argv[1], sys.argv[2]
+        shutil.copytree(src, dst, symlinks=True)
+        old, new = src.encode(), dst.encode()
+        def padded(m):
+            return m.group().replace(old, new) + b"\0" * ((len(old) - len(new)) * m.group().count(old))
+        for meta in glob.glob(os.path.join(dst, "conda-meta", "*.json")):
+            for p in json.load(open(meta))["paths_data"]["paths"]:
+                if not p.get("prefix_placeholder"):
+                    continue
+                path = os.path.join(dst, p["_path"])
+                data = open(path, "rb").read()
+                if p["file_mode"] == "text":
+                    data = data.replace(old, new)
+                else:
+                    data = re.sub(re.escape(old) + b"([^\0]*?)\0", padded, data)
+                open(path, "wb").write(data)
+        """;
+
+    [Fact]
+    public void Prefix_relocated_conda_style_runs_its_interpreter_binary_and_script_from_the_new_place()
+    {
+        var scratch = Directory.CreateTempSubdirectory("sjg-reloc-").FullName;
+        try
+        {
+            var destination = Path.Combine(scratch, "env");
+            Assert.True(destination.Length < conda.Prefix.Length);
+            ProcessRun.RunChecked(HostPython.Current.Executable, ["-c", Relocate, conda.Prefix, destination]);
+
+            Assert.Equal(DemoBinaryBuild.ExpectedOutput(destination), CondaPrefixFixture.RunDemoBinary(destination).StandardOutput);
+            Assert.Equal(File.ReadAllBytes(Path.Combine(conda.Prefix, CondaPrefixFixture.DemoBinaryPath)).Length,
+                File.ReadAllBytes(Path.Combine(destination, CondaPrefixFixture.DemoBinaryPath)).Length);
+            Assert.Equal(CondaPrefixFixture.DemoConf(destination), File.ReadAllText(Path.Combine(destination, CondaPrefixFixture.DemoConfPath)));
+            Assert.Equal($"demo-tool prefix={destination}\n", ProcessRun.RunChecked(Path.Combine(destination, CondaPrefixFixture.DemoToolPath), []).StandardOutput);
+            var output = CondaPrefixFixture.RunPython(destination, "-c",
+                "import sys, sysconfig; print(sys.prefix); print(sysconfig.get_config_var('prefix')); print(sorted({l.split()[-1] for l in open('/proc/self/maps') if 'libpython' in l}))").StandardOutput;
+            var library = HostPython.Current.SharedLibrary is null ? "[]" : $"['{destination}/lib/libpython{conda.PythonVersion}.so.1.0']";
+            Assert.Equal($"{destination}\n{destination}\n{library}\n", output);
+        }
+        finally
+        {
+            Directory.Delete(scratch, recursive: true);
+        }
+    }
+}
+
 public sealed class BrokenCondaPrefixFixtureTests(BrokenCondaPrefixFixture conda) : IClassFixture<BrokenCondaPrefixFixture>
 {
     [Fact]
