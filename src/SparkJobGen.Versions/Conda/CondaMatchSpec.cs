@@ -76,7 +76,10 @@ namespace SparkJobGen.Versions.Conda
     /// <item><c>numpy=1.11</c> is fuzzy: a prefix match, as <c>1.11.*</c>.</item>
     /// <item><c>numpy=1.11=py27_0</c>: with a build string, a single <c>=</c> before the version is exact again (conda's rule).</item>
     /// <item>The version is a <see cref="CondaVersionSpec"/>: <c>pandas&gt;=2,&lt;3|1.5.*</c>, <c>numpy &gt;=1.8,(&lt;2|&gt;=1.7.1)</c>.</item>
-    /// <item>The build string and the name are globs with <c>*</c>; names compare case-insensitively.</item>
+    /// <item>The build string and the name are globs with <c>*</c>; names compare case-insensitively. Names without
+    /// <c>*</c> must follow CEP 26 (<c>pkg..name</c>, <c>-pkg</c> and <c>pack@ge</c> are errors).</item>
+    /// <item>Only one bracket section; a key given twice is an error. A bracketed version gets the same <c>=</c>/<c>==</c>
+    /// translation as an unbracketed one without a build (<c>[version='=2']</c> is <c>2*</c>).</item>
     /// <item>Not supported, each with a positioned error: package file URLs and paths, regular-expression builds,
     /// bracket keys other than name, version, build, channel, subdir and build_number, and the <c>(optional)</c> suffix.</item>
     /// </list>
@@ -289,7 +292,7 @@ namespace SparkJobGen.Versions.Conda
             build = null;
             error = null;
             int split = -1;
-            for (int p = a + 1; p < b - 0; p++)
+            for (int p = a + 1; p < b; p++)
             {
                 char c = s[p];
                 if (c != ' ' && c != '=') continue;
