@@ -182,6 +182,12 @@ public class CondaPrefixFixture : IDisposable
     /// <summary>Prefix-relative files present in the prefix that no record lists (pip and editable installs).</summary>
     public IReadOnlyList<string> UnmanagedFiles => unmanagedFiles;
 
+    /// <summary>
+    /// Prefix-relative files a conda package owns that pip overwrote (<see cref="CondaPrefixOptions.PipClobbersNoarchPackage"/>):
+    /// present, listed in pip's <c>sjg_noarch_tool-1.1.dist-info/RECORD</c>, with content differing from the package's.
+    /// </summary>
+    public IReadOnlyList<string> ClobberedFiles { get; private set; } = [];
+
     /// <summary>The editable project's source folder (outside the prefix), or null.</summary>
     public string? EditableSource { get; private set; }
 
@@ -713,21 +719,44 @@ public class CondaPrefixFixture : IDisposable
             }
 
             Directory.Delete(Path.Combine(Prefix, old));
-            // pip rewrote the module in place (a new file: conda's hard link to the package cache is broken).
-            var module = Path.Combine(sitePackages, "sjg_noarch_tool", "__init__.py");
-            File.Delete(module);
-            File.WriteAllText(module, "__version__ = \"1.1\"\n");
-            // pip byte-compiles what it installs, replacing conda's pyc (same size source: mtime alone would not invalidate it).
-            RunPython(Prefix, "-c", "import py_compile, sys; py_compile.compile(sys.argv[1], doraise=True)", module);
+
+            // pip wrote the new version's files over conda's (new files: conda's hard links to the cache are broken),
+            // byte-compiled them, regenerated the console script with its own template, and listed it all in RECORD.
+            var tag = "cpython-" + PythonVersion.Replace(".", "", StringComparison.Ordinal);
+            var written = new List<string>();
+            foreach (var (name, text) in new[]
+            {
+                ("__init__.py", "__version__ = \"1.1\"\n"),
+                ("cli.py", File.ReadAllText(Path.Combine(sitePackages, "sjg_noarch_tool", "cli.py"))),
+            })
+            {
+                var module = Path.Combine(sitePackages, "sjg_noarch_tool", name);
+                File.Delete(module);
+                File.WriteAllText(module, text);
+                written.Add(module);
+            }
+
+            RunPython(Prefix, ["-c", "import py_compile, sys\nfor f in sys.argv[1:]: py_compile.compile(f, doraise=True)", .. written]);
+            written.AddRange(written.ToList().Select(m => Path.Combine(Path.GetDirectoryName(m)!, "__pycache__", $"{Path.GetFileNameWithoutExtension(m)}.{tag}.pyc")));
+            var script = Path.Combine(Prefix, NoarchScriptPath);
+            File.Delete(script);
+            File.WriteAllText(script, $"#!{Prefix}/bin/python\n# -*- coding: utf-8 -*-\nimport re\nimport sys\nfrom sjg_noarch_tool.cli import main\n"
+                + "if __name__ == '__main__':\n    sys.argv[0] = re.sub(r'(-script\\.pyw|\\.exe)?$', '', sys.argv[0])\n    sys.exit(main())\n");
+            SetMode(script, Executable);
+            written.Add(script);
+
             var distInfo = "sjg_noarch_tool-1.1.dist-info";
             var files = new List<PackageFile>
             {
                 PackageFile.Text($"{distInfo}/METADATA", "Metadata-Version: 2.1\nName: sjg-noarch-tool\nVersion: 1.1\n\n"),
                 PackageFile.Text($"{distInfo}/INSTALLER", "pip\n"),
+                PackageFile.Text($"{distInfo}/REQUESTED", ""),
                 PackageFile.Text($"{distInfo}/entry_points.txt", "[console_scripts]\nsjg-noarch-tool = sjg_noarch_tool.cli:main\n"),
             };
-            files.Add(PackageFile.Text($"{distInfo}/RECORD", WheelBuilder.Record(files, $"{distInfo}/RECORD")));
+            var listed = written.Select(w => new PackageFile(Path.GetRelativePath(sitePackages, w).Replace('\\', '/'), File.ReadAllBytes(w))).Concat(files).ToList();
+            files.Add(PackageFile.Text($"{distInfo}/RECORD", WheelBuilder.Record(listed, $"{distInfo}/RECORD")));
             AddUnmanaged(sitePackages, files);
+            ClobberedFiles = written.Select(w => Path.GetRelativePath(Prefix, w).Replace('\\', '/')).Order(StringComparer.Ordinal).ToList();
         }
 
         if (Options.Editable != EditableInstall.None)

@@ -203,6 +203,15 @@ public sealed class BrokenCondaPrefixFixtureTests(BrokenCondaPrefixFixture conda
         Assert.Contains($"{conda.SitePackagesPath}/sjg_noarch_tool-1.1.dist-info/INSTALLER", conda.UnmanagedFiles);
         Assert.Contains($"{conda.SitePackagesPath}/sjg_pip_only/__init__.py", conda.UnmanagedFiles);
         Assert.Equal("pip\n", File.ReadAllText(Path.Combine(conda.Prefix, conda.SitePackagesPath, "sjg_pip_only-2.0.dist-info", "INSTALLER")));
+
+        // pip's RECORD names the conda-owned files it overwrote, as relative paths from site-packages (bin via ../../../).
+        var record = File.ReadAllLines(Path.Combine(conda.Prefix, conda.SitePackagesPath, "sjg_noarch_tool-1.1.dist-info", "RECORD"))
+            .Select(l => Path.GetRelativePath(conda.Prefix, Path.GetFullPath(Path.Combine(conda.Prefix, conda.SitePackagesPath, l.Split(',')[0]))))
+            .ToHashSet();
+        var owned = CondaPackageRecord.ReadAll(conda.Prefix).Single(r => r.IsNoArchPython).Files.Select(f => f.Path).ToHashSet();
+        Assert.Equal(conda.ClobberedFiles.Order(), record.Intersect(owned).Order());
+        Assert.Contains(CondaPrefixFixture.NoarchScriptPath, conda.ClobberedFiles);
+        Assert.Contains($"{conda.SitePackagesPath}/sjg_noarch_tool/__pycache__/__init__.cpython-{conda.PythonVersion.Replace(".", "")}.pyc", conda.ClobberedFiles);
     }
 
     [Fact]
@@ -211,6 +220,8 @@ public sealed class BrokenCondaPrefixFixtureTests(BrokenCondaPrefixFixture conda
         var output = CondaPrefixFixture.RunPython(conda.Prefix, "-c",
             "import sjg_noarch_tool, sjg_pip_only, sjg_editable; print(sjg_noarch_tool.__version__, sjg_pip_only.VALUE); print(sjg_editable.hello())").StandardOutput;
         Assert.Equal($"1.1 installed by pip\neditable {conda.EditableSource}/sjg_editable/__init__.py\n", output);
+        var script = Path.Combine(conda.Prefix, CondaPrefixFixture.NoarchScriptPath);
+        Assert.Equal($"sjg-noarch-tool 1.1 prefix={conda.Prefix}\n", ProcessRun.RunChecked(script, []).StandardOutput);
         Assert.Equal(conda.EditableSource, File.ReadLines(Path.Combine(conda.Prefix, conda.SitePackagesPath, "sjg-editable.egg-link")).First());
         Assert.Equal("/etc", new FileInfo(Path.Combine(conda.Prefix, CondaPrefixFixture.EscapingLinkPath)).LinkTarget);
         var record = CondaPackageRecord.ReadAll(conda.Prefix).Single(r => r.Name == "demo-text");
