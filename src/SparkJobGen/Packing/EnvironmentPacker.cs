@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
+using System.Linq;
 using System.Reflection;
 using System.Threading;
 using System.Threading.Tasks;
@@ -72,6 +73,12 @@ public static class EnvironmentPacker
             SourceDirectory = inventory.Location.Prefix,
             Overwrite = options.Force,
         };
+
+        if (format == ArchiveFormat.Zip && !options.ZipSymlinks)
+        {
+            // Zip has no standard symlinks: like conda-pack, store a copy of each link's target (whatever root it came from).
+            inventory = inventory with { Entries = ResolveSymlinks(inventory.Entries) };
+        }
 
         int records;
         if (format == ArchiveFormat.NoArchive)
@@ -189,6 +196,69 @@ public static class EnvironmentPacker
         {
             throw new PackingException($"Cannot read '{source}': {e.Message} Fix its permissions or exclude it (--exclude).", e);
         }
+    }
+
+    /// <summary>Replaces each symlink by copies of what it points to inside the environment (files, or a directory's files).</summary>
+    private static List<PackEntry> ResolveSymlinks(IReadOnlyList<PackEntry> entries)
+    {
+        var byPath = new Dictionary<string, PackEntry>(StringComparer.Ordinal);
+        foreach (var entry in entries)
+        {
+            byPath[entry.ArchivePath] = entry;
+        }
+
+        string Resolve(string path, int depth)
+        {
+            if (depth > 40 || !byPath.TryGetValue(path, out var entry) || entry.Kind != PackEntryKind.Symlink)
+            {
+                return path;
+            }
+
+            var directory = path.Contains('/', StringComparison.Ordinal) ? path[..path.LastIndexOf('/')] : "";
+            var parts = new List<string>(directory.Length == 0 ? [] : directory.Split('/'));
+            foreach (var part in entry.LinkTarget!.Split('/'))
+            {
+                if (part == "..")
+                {
+                    parts.RemoveAt(parts.Count - 1);
+                }
+                else if (part is not ("." or ""))
+                {
+                    parts.Add(part);
+                }
+            }
+
+            return Resolve(string.Join('/', parts), depth + 1);
+        }
+
+        var result = new List<PackEntry>(entries.Count);
+        foreach (var entry in entries)
+        {
+            if (entry.Kind != PackEntryKind.Symlink)
+            {
+                result.Add(entry);
+                continue;
+            }
+
+            var target = Resolve(entry.ArchivePath, 0);
+            if (byPath.TryGetValue(target, out var file) && file.Kind == PackEntryKind.File)
+            {
+                result.Add(file with { ArchivePath = entry.ArchivePath });
+                continue;
+            }
+
+            var children = entries.Where(e => e.Kind != PackEntryKind.Symlink && e.ArchivePath.StartsWith(target + "/", StringComparison.Ordinal)).ToList();
+            if (children.Count == 0)
+            {
+                throw new PackingException($"Symlink '{entry.ArchivePath}' -> '{entry.LinkTarget}' points to nothing inside the environment, so zip cannot store a copy. "
+                    + "Exclude it (--exclude) or pass --zip-symlinks.");
+            }
+
+            result.AddRange(children.Select(c => c with { ArchivePath = entry.ArchivePath + c.ArchivePath[target.Length..] }));
+        }
+
+        result.Sort(static (a, b) => string.CompareOrdinal(a.ArchivePath, b.ArchivePath));
+        return result;
     }
 
     private static void CheckOutputLocation(string output, bool force)

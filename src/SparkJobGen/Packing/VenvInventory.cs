@@ -95,7 +95,8 @@ internal static class VenvInventory
         foreach (var item in EnvironmentWalker.Walk(prefix, skipCondaTopLevel: false))
         {
             var path = item.RelativePath;
-            if (path == "pyvenv.cfg" || IsVenvBinShim(path))
+            // lib64 -> lib is a compatibility link venv makes; the standalone layout does not need it.
+            if (path is "pyvenv.cfg" or "lib64" || IsVenvBinShim(path))
             {
                 continue;
             }
