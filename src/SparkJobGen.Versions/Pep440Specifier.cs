@@ -177,16 +177,25 @@ namespace SparkJobGen.Versions
                     return candidate.Public >= v!;
                 case Pep440Operator.Less:
                     if (!(candidate < v!)) return false;
-                    if (!v!.IsPrerelease && candidate.IsPrerelease && SameBase(candidate, v)) return false;
-                    return true;
+                    // Pre-releases of V itself do not match unless V is a pre-release: everything from V.dev0 up
+                    // (so <1.0 excludes 1.0a1 and 1.0.dev0, and <1.0.post1 excludes only 1.0.post1.devN).
+                    return v!.IsPrerelease || candidate < DevZeroOfVersion();
                 default: // Greater
                     if (!(candidate > v!)) return false;
-                    if (v!.Post == null && candidate.Post != null && SameBase(candidate, v)) return false;
-                    // Only local versions of V itself are excluded (1.0a2+local is greater than 1.0a1), as packaging compares public versions here.
-                    if (candidate.Local.Count > 0 && candidate.Public == v) return false;
+                    // Local versions of V itself never match (1.0a2+local is still greater than 1.0a1).
+                    if (candidate.Public == v) return false;
+                    // Post-releases of V itself do not match unless V is a post-release or a dev release
+                    // (>1.0 excludes 1.0.post1; >1.0a1 excludes 1.0a1.post1 but not 1.0.post1).
+                    if (v!.Post == null && v.Dev == null && candidate.Post != null && SameBase(candidate, v)
+                        && candidate.PreLabel == v.PreLabel && candidate.PreNumber == v.PreNumber) return false;
                     return true;
             }
         }
+
+        private Pep440Version? _devZero;
+
+        // V.dev0: the smallest version that counts as a pre-release of V for '<V' (V is not a pre-release and has no local label).
+        private Pep440Version DevZeroOfVersion() => _devZero ??= Pep440Version.Parse(Version!.ToString() + ".dev0");
 
         private static bool SameBase(Pep440Version a, Pep440Version b)
         {

@@ -129,6 +129,16 @@ public sealed class PackagingSpecifierConformanceTests
     public void Set_arbitrary_equality(string candidate, string specifier, bool expected) =>
         Assert.Equal(expected, Pep440SpecifierSet.Parse(specifier).Contains(candidate));
 
+    [Theory]
+    [MemberData(nameof(PackagingSpecifierVectors.SetExclusionaryBridges), MemberType = typeof(PackagingSpecifierVectors))]
+    [MemberData(nameof(PackagingSpecifierVectors.SetExplicitPrereleases), MemberType = typeof(PackagingSpecifierVectors))]
+    public void Set_with_explicit_prereleases(string specifier, bool prereleases, string version, bool expected)
+    {
+        var v = Pep440Version.Parse(version);
+        Assert.Equal(expected, Pep440SpecifierSet.Parse(specifier).Contains(v, prereleases));
+        Assert.Equal(expected, Pep440SpecifierSet.Parse(specifier, prereleases).Contains(v));
+    }
+
     /// <summary>TestSpecifierSet.test_empty_specifier: with prereleases=True the empty set holds every version.</summary>
     [Fact]
     public void Empty_set_with_prereleases_holds_every_version()
