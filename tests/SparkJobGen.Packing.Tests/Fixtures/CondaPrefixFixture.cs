@@ -453,12 +453,12 @@ public class CondaPrefixFixture : IDisposable
                 case "softlink":
                     File.CreateSymbolicLink(cached, entry.LinkTarget!);
                     File.CreateSymbolicLink(destination, entry.LinkTarget!);
-                    installed.Add(new InstalledPath(target, entry, null, null));
+                    installed.Add(new InstalledPath(target, entry, null, null, null));
                     continue;
                 case "directory":
                     Directory.CreateDirectory(cached);
                     Directory.CreateDirectory(destination);
-                    installed.Add(new InstalledPath(target, entry, null, null));
+                    installed.Add(new InstalledPath(target, entry, null, null, null));
                     continue;
             }
 
@@ -477,7 +477,7 @@ public class CondaPrefixFixture : IDisposable
             {
                 // conda hard-links files it does not have to rewrite (link type 1).
                 HardLink(cached, destination);
-                installed.Add(new InstalledPath(target, entry, SHA256.HashData(packaged), packaged.LongLength));
+                installed.Add(new InstalledPath(target, entry, SHA256.HashData(packaged), null, packaged.LongLength));
                 continue;
             }
 
@@ -486,7 +486,7 @@ public class CondaPrefixFixture : IDisposable
                 : Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(packaged).Replace(entry.Placeholder, Prefix, StringComparison.Ordinal));
             File.WriteAllBytes(destination, content);
             SetMode(destination, entry.Mode);
-            installed.Add(new InstalledPath(target, entry, SHA256.HashData(packaged), packaged.LongLength) { InPrefix = SHA256.HashData(content) });
+            installed.Add(new InstalledPath(target, entry, SHA256.HashData(packaged), SHA256.HashData(content), packaged.LongLength));
         }
 
         WritePackageInfo(build, packageDirectory);
@@ -506,7 +506,7 @@ public class CondaPrefixFixture : IDisposable
             var folder = source.Path[..source.Path.LastIndexOf('/')];
             var pyc = $"{folder}/__pycache__/{Path.GetFileNameWithoutExtension(source.Path)}.{tag}.pyc";
             var bytes = File.ReadAllBytes(Path.Combine(Prefix, pyc));
-            installed.Add(new InstalledPath(pyc, PackageEntry.File(pyc, [], Regular) with { Kind = "pyc_file" }, null, null) { InPrefix = SHA256.HashData(bytes), Size = bytes.LongLength });
+            installed.Add(new InstalledPath(pyc, PackageEntry.Generated(pyc, "pyc_file"), null, SHA256.HashData(bytes), bytes.LongLength));
         }
 
         // ...and write its console_scripts entry points with the prefix's python in the shebang.
@@ -516,10 +516,7 @@ public class CondaPrefixFixture : IDisposable
         var scriptPath = Path.Combine(Prefix, NoarchScriptPath);
         File.WriteAllBytes(scriptPath, scriptBytes);
         SetMode(scriptPath, Executable);
-        installed.Add(new InstalledPath(NoarchScriptPath, PackageEntry.File(NoarchScriptPath, [], Executable) with { Kind = "unix_python_entry_point" }, null, null)
-        {
-            InPrefix = SHA256.HashData(scriptBytes), Size = scriptBytes.LongLength,
-        });
+        installed.Add(new InstalledPath(NoarchScriptPath, PackageEntry.Generated(NoarchScriptPath, "unix_python_entry_point"), null, SHA256.HashData(scriptBytes), scriptBytes.LongLength));
         return (build, installed);
     }
 
@@ -898,15 +895,13 @@ public class CondaPrefixFixture : IDisposable
         public static PackageEntry Link(string path, string target) => new(path, "softlink", null, null, 0, null, null, target);
 
         public static PackageEntry Folder(string path) => new(path, "directory", null, null, 0, null, null, null);
+
+        /// <summary>A file conda creates at install time (pyc files, noarch entry points): in the record, not in the package.</summary>
+        public static PackageEntry Generated(string path, string pathType) => new(path, pathType, null, null, 0, null, null, null);
     }
 
-    /// <summary>A path as installed, with the hashes conda records (of the package file and of the file in the prefix).</summary>
-    private sealed record InstalledPath(string Path, PackageEntry Entry, byte[]? Packaged, long? Size)
-    {
-        public byte[]? InPrefix { get; init; }
-
-        public long? Size { get; init; } = Size;
-    }
+    /// <summary>A path as installed, with what conda records: the package file's hash and size, and the installed file's hash when it differs.</summary>
+    private sealed record InstalledPath(string Path, PackageEntry Entry, byte[]? Packaged, byte[]? InPrefix, long? Size);
 }
 
 /// <summary>A conda prefix with every broken state the packer must refuse: a missing recorded file, pip files over conda, an egg-link editable install and an escaping symlink.</summary>
