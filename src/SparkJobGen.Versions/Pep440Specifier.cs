@@ -18,9 +18,9 @@ namespace SparkJobGen.Versions
         LessOrEqual,
         /// <summary><c>&gt;=</c>.</summary>
         GreaterOrEqual,
-        /// <summary><c>&lt;</c> (exclusive, excludes pre-releases of the given release).</summary>
+        /// <summary><c>&lt;</c> (exclusive: excludes pre-releases of the given version, from its <c>.dev0</c> up).</summary>
         Less,
-        /// <summary><c>&gt;</c> (exclusive, excludes post-releases and local versions of the given release).</summary>
+        /// <summary><c>&gt;</c> (exclusive: excludes the given version's own post-releases and local versions).</summary>
         Greater,
         /// <summary><c>===</c> arbitrary string equality.</summary>
         Arbitrary,
