@@ -43,7 +43,37 @@ public sealed class CondaPipConsistencyAnalyzer : DiagnosticAnalyzer
         }
 
         var cancellationToken = context.CancellationToken;
-        var constraints = DeclaredConstraint.From(JobDeclarationReader.ReadRequirements(type, symbols, cancellationToken));
+        var requirements = JobDeclarationReader.ReadRequirements(type, symbols, cancellationToken);
+
+        // Names first, parsing only packages present in both sections.
+        var pipNames = new HashSet<string>(System.StringComparer.Ordinal);
+        var condaNames = new HashSet<string>(System.StringComparer.Ordinal);
+        foreach (var requirement in requirements)
+        {
+            switch (requirement.Kind)
+            {
+                case RequirementKind.PipPackage:
+                    pipNames.Add(DeclaredConstraint.PipKey(requirement.Name));
+                    break;
+                case RequirementKind.CondaPackage:
+                    condaNames.Add(DeclaredConstraint.PipKey(DeclaredConstraint.CondaKey(requirement.Name)));
+                    break;
+                case RequirementKind.PythonVersion:
+                    condaNames.Add("python");
+                    break;
+                case RequirementKind.PySpark:
+                    condaNames.Add("pyspark");
+                    break;
+            }
+        }
+
+        pipNames.IntersectWith(condaNames);
+        if (pipNames.Count == 0)
+        {
+            return;
+        }
+
+        var constraints = DeclaredConstraint.From(requirements, key => pipNames.Contains(DeclaredConstraint.PipKey(key)));
         var pipPackages = new HashSet<string>(constraints.Where(static c => c.IsPip).Select(static c => c.Package), System.StringComparer.Ordinal);
         foreach (var package in pipPackages.OrderBy(static p => p, System.StringComparer.Ordinal))
         {

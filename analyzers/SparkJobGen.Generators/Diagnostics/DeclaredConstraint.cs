@@ -85,7 +85,8 @@ internal sealed class DeclaredConstraint
     /// each, as the generator uses), <c>[CondaPackage]</c> and <c>[PipPackage]</c>. Invalid ones are left to SJG2002/SJG2003.
     /// </summary>
     /// <param name="requirements">The job's requirements in precedence order.</param>
-    public static List<DeclaredConstraint> From(IEnumerable<DeclaredRequirement> requirements)
+    /// <param name="include">Which package keys to parse (conda keys for conda declarations, PEP 503 keys for pip); all when null.</param>
+    public static List<DeclaredConstraint> From(IEnumerable<DeclaredRequirement> requirements, System.Func<string, bool>? include = null)
     {
         var result = new List<DeclaredConstraint>();
         var sawPython = false;
@@ -96,19 +97,20 @@ internal sealed class DeclaredConstraint
             {
                 case RequirementKind.PythonVersion when !sawPython && !string.IsNullOrWhiteSpace(requirement.Value):
                     sawPython = true;
-                    AddConda(result, requirement, "python");
+                    AddConda(result, requirement, "python", include);
                     break;
                 case RequirementKind.PySpark when !sawPySpark && !string.IsNullOrWhiteSpace(requirement.Value):
                     sawPySpark = true;
-                    AddConda(result, requirement, "pyspark");
+                    AddConda(result, requirement, "pyspark", include);
                     break;
                 case RequirementKind.CondaPackage:
-                    AddConda(result, requirement, CondaKey(requirement.Name));
+                    AddConda(result, requirement, CondaKey(requirement.Name), include);
                     break;
                 case RequirementKind.PipPackage:
-                    if (DeclaredVersions.TryParsePip(requirement.Value, out var set, out _))
+                    var key = PipKey(requirement.Name);
+                    if ((include is null || include(key)) && DeclaredVersions.TryParsePip(requirement.Value, out var set, out _))
                     {
-                        result.Add(new DeclaredConstraint(requirement, PipKey(requirement.Name), true, set, null));
+                        result.Add(new DeclaredConstraint(requirement, key, true, set, null));
                     }
 
                     break;
@@ -159,9 +161,9 @@ internal sealed class DeclaredConstraint
                 ?? AttributeArguments.ConstructorLocation(attribute, 0, "name", cancellationToken);
     }
 
-    private static void AddConda(List<DeclaredConstraint> result, DeclaredRequirement requirement, string package)
+    private static void AddConda(List<DeclaredConstraint> result, DeclaredRequirement requirement, string package, System.Func<string, bool>? include)
     {
-        if (DeclaredVersions.TryParseConda(requirement.Value, out var spec, out _))
+        if ((include is null || include(package)) && DeclaredVersions.TryParseConda(requirement.Value, out var spec, out _))
         {
             result.Add(new DeclaredConstraint(requirement, package, false, null, spec));
         }

@@ -67,7 +67,7 @@ public sealed class PySparkCompatibilityAnalyzer : DiagnosticAnalyzer
         }
 
         var cancellationToken = context.CancellationToken;
-        var constraints = DeclaredConstraint.From(JobDeclarationReader.ReadRequirements(type, symbols, cancellationToken));
+        var constraints = DeclaredConstraint.From(JobDeclarationReader.ReadRequirements(type, symbols, cancellationToken), IsChecked);
         var pyspark = constraints.Where(static c => c.Package == "pyspark").ToList();
         if (pyspark.Count == 0 || pyspark.All(static c => c.IsAny))
         {
@@ -107,6 +107,8 @@ public sealed class PySparkCompatibilityAnalyzer : DiagnosticAnalyzer
             CheckBroken(context, once, memo, package, declared, lines, additional);
         }
     }
+
+    private static bool IsChecked(string package) => package is "python" or "pyspark" or "pandas" or "pyarrow" or "numpy";
 
     private static void CheckPython(
         SymbolAnalysisContext context,

@@ -59,6 +59,9 @@ public sealed class VersionConflictAnalyzer : DiagnosticAnalyzer
         private readonly ConcurrentDictionary<string, Lazy<ImmutableArray<Conflict>>> _conflicts = new(StringComparer.Ordinal);
         private readonly ReportedOnce _once = new();
 
+        // Parsed constraints by kind, name and text: jobs repeat the same declarations, each parse is done once.
+        private readonly ConcurrentDictionary<string, VersionConstraint?> _parsed = new(StringComparer.Ordinal);
+
         public CompilationState(Compilation compilation, JobAttributeSymbols symbols)
         {
             _compilation = compilation;
@@ -228,7 +231,13 @@ public sealed class VersionConflictAnalyzer : DiagnosticAnalyzer
         // Job declarations first (then base classes, then the assembly), keeping the read order inside a scope.
         private static int Specificity(Declared declared) => (int)declared.Requirement.Scope;
 
-        private static VersionConstraint? ToConstraint(DeclaredRequirement requirement)
+        private VersionConstraint? ToConstraint(DeclaredRequirement requirement)
+        {
+            var key = (requirement.Kind == RequirementKind.PipPackage ? "pip|" : "conda|") + requirement.Name + "|" + requirement.Value;
+            return _parsed.GetOrAdd(key, _ => Parse(requirement))?.WithSource(requirement);
+        }
+
+        private static VersionConstraint? Parse(DeclaredRequirement requirement)
         {
             var value = requirement.Value?.Trim() ?? string.Empty;
             switch (requirement.Kind)
@@ -245,7 +254,7 @@ public sealed class VersionConflictAnalyzer : DiagnosticAnalyzer
                         return null;
                     }
 
-                    return VersionConstraint.TryCreateConda(name, CondaSpecOf(value), requirement, out var constraint, out _) ? constraint : null;
+                    return VersionConstraint.TryCreateConda(name, CondaSpecOf(value), null, out var constraint, out _) ? constraint : null;
                 }
 
                 case RequirementKind.PipPackage:
@@ -259,7 +268,7 @@ public sealed class VersionConflictAnalyzer : DiagnosticAnalyzer
                         return null;
                     }
 
-                    return VersionConstraint.TryCreatePip(name, value, requirement, out var constraint, out _) ? constraint : null;
+                    return VersionConstraint.TryCreatePip(name, value, null, out var constraint, out _) ? constraint : null;
                 }
 
                 default:
