@@ -1,0 +1,160 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Text.Json;
+using System.Threading.Tasks;
+using SparkJobGen.Packing.Tests.Archives;
+using SparkJobGen.Packing.Tests.Fixtures;
+using Xunit;
+
+namespace SparkJobGen.Packing.Tests.Packer;
+
+/// <summary>
+/// Packs a conda-layout prefix that follows conda's real metadata (placeholders in text and binary files, symlinks, a noarch
+/// package with an install-time entry point, a copied CPython) and checks the relocated result by running it.
+/// </summary>
+public sealed class CondaPackingTests(CondaPrefixFixture conda) : IClassFixture<CondaPrefixFixture>
+{
+    private PackOptions Options(ScratchDirectory scratch, string name = "env.tar.gz") => new()
+    {
+        Prefix = conda.Prefix,
+        Output = scratch.File(name),
+        CompressionLevel = 1,
+        UseCache = false,
+    };
+
+    [Fact]
+    public async Task Relocatable_archive_carries_build_placeholders_and_conda_unpack_relocates_text_binary_and_python()
+    {
+        using var scratch = new ScratchDirectory();
+        var result = await EnvironmentPacker.PackAsync(Options(scratch));
+        Assert.Equal(EnvironmentKind.Conda, result.Kind);
+        Assert.True(result.UnpackRecords >= 2);
+
+        // Read back with Python's tarfile: the binary holds the recorded build placeholder again (conda-pack archives the
+        // package-cache bytes), the symlink is a symlink, conda-meta no longer names local paths.
+        var placeholder = conda.Packages.Single(p => p.Name == "demo-binary").Files.Single(f => f.Path == CondaPrefixFixture.DemoBinaryPath).PrefixPlaceholder!;
+        var probe = ProcessRun.RunChecked("python3", ["-c", """
+import json, sys, tarfile
+with tarfile.open(sys.argv[1]) as t:
+    binary = t.extractfile(sys.argv[2]).read()
+    link = t.getmember(sys.argv[3])
+    record = json.loads(t.extractfile([m for m in t.getnames() if m.startswith("conda-meta/demo-binary-")][0]).read())
+    print(json.dumps({"placeholder": sys.argv[4].encode() in binary, "prefix": sys.argv[5].encode() in binary,
+                      "link": link.issym(), "target": link.linkname, "source": record["link"]["source"]}))
+""", result.ArchivePath, CondaPrefixFixture.DemoBinaryPath, CondaPrefixFixture.LibraryLinkPath, placeholder, conda.Prefix]);
+        using var read = JsonDocument.Parse(probe.StandardOutput);
+        Assert.True(read.RootElement.GetProperty("placeholder").GetBoolean());
+        Assert.False(read.RootElement.GetProperty("prefix").GetBoolean());
+        Assert.True(read.RootElement.GetProperty("link").GetBoolean());
+        Assert.DoesNotContain("/", read.RootElement.GetProperty("target").GetString()!.TrimStart('.'), StringComparison.Ordinal);
+        Assert.Equal("", read.RootElement.GetProperty("source").GetString());
+
+        foreach (var place in new[] { "x/environment", "a/much/longer/path/than/the/first/one/environment" })
+        {
+            var root = Path.Combine(scratch.Path, place);
+            Directory.CreateDirectory(root);
+            ProcessRun.RunChecked("tar", ["-xzf", result.ArchivePath, "-C", root]);
+            CondaPrefixFixture.RunPython(root, Path.Combine(root, "bin", "conda-unpack"));
+
+            Assert.Equal(CondaPrefixFixture.DemoConf(root), File.ReadAllText(Path.Combine(root, CondaPrefixFixture.DemoConfPath)));
+            Assert.Equal(DemoBinaryBuild.ExpectedOutput(root), CondaPrefixFixture.RunDemoBinary(root).StandardOutput);
+            var python = CondaPrefixFixture.RunPython(root, "-c", "import json, sys; print(sys.prefix)");
+            Assert.Equal(root, python.StandardOutput.Trim());
+            var noarch = File.ReadAllText(Path.Combine(root, CondaPrefixFixture.NoarchScriptPath));
+            Assert.StartsWith("#!/usr/bin/env python", noarch, StringComparison.Ordinal);
+            Assert.DoesNotContain(conda.Prefix, noarch, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Destination_prefix_relocates_at_pack_time_without_conda_unpack()
+    {
+        using var scratch = new ScratchDirectory();
+        var destination = Path.Combine(scratch.Path, "opt", "spark-envs", "demo");
+        var result = await EnvironmentPacker.PackAsync(Options(scratch) with { DestinationPrefix = destination });
+        Assert.Equal(0, result.UnpackRecords);
+
+        Directory.CreateDirectory(destination);
+        ProcessRun.RunChecked("tar", ["-xzf", result.ArchivePath, "-C", destination]);
+        Assert.False(File.Exists(Path.Combine(destination, "bin", "conda-unpack")));
+        Assert.Equal(CondaPrefixFixture.DemoConf(destination), File.ReadAllText(Path.Combine(destination, CondaPrefixFixture.DemoConfPath)));
+        Assert.Equal(DemoBinaryBuild.ExpectedOutput(destination), CondaPrefixFixture.RunDemoBinary(destination).StandardOutput);
+    }
+
+    [Fact]
+    public async Task Destination_prefix_longer_than_the_binary_placeholder_is_refused_naming_the_file()
+    {
+        using var scratch = new ScratchDirectory();
+        var destination = "/" + new string('d', 400);
+        var error = await Assert.ThrowsAsync<PrefixTooLongException>(() => EnvironmentPacker.PackAsync(Options(scratch) with { DestinationPrefix = destination }));
+        Assert.Contains(CondaPrefixFixture.DemoBinaryPath, error.Message, StringComparison.Ordinal);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(scratch.Path));
+    }
+
+    [Fact]
+    public async Task Verify_runs_conda_unpack_and_the_packed_interpreter()
+    {
+        using var scratch = new ScratchDirectory();
+        var result = await EnvironmentPacker.PackAsync(Options(scratch));
+        var verified = await EnvironmentVerifier.VerifyAsync(result.ArchivePath, new VerifyOptions { Modules = ["json", "sqlite3"], ScratchRoot = scratch.Path });
+        Assert.True(verified.Succeeded, verified.DescribeFailures());
+        Assert.EndsWith("/environment", verified.Prefix, StringComparison.Ordinal);
+    }
+}
+
+/// <summary>Each broken state of a conda prefix is refused with a message naming what is wrong and the flag that overrides it.</summary>
+public sealed class BrokenCondaPackingTests
+{
+    private static PackOptions Options(CondaPrefixFixture conda, ScratchDirectory scratch) =>
+        new() { Prefix = conda.Prefix, Output = scratch.File("env.tar"), Format = "tar", UseCache = false };
+
+    [Fact]
+    public async Task Missing_recorded_file_names_package_and_path_and_can_be_ignored()
+    {
+        using var conda = CondaPrefixFixture.Create(new CondaPrefixOptions(IncludePython: false, DeleteRecordedFile: true));
+        using var scratch = new ScratchDirectory();
+        var error = await Assert.ThrowsAsync<MissingFilesException>(() => EnvironmentPacker.PackAsync(Options(conda, scratch)));
+        Assert.Contains(CondaPrefixFixture.DemoDataPath, error.Message, StringComparison.Ordinal);
+        Assert.Contains("demo-text", error.Message, StringComparison.Ordinal);
+        Assert.Contains("--ignore-missing-files", error.Message, StringComparison.Ordinal);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(scratch.Path));
+
+        var packed = await EnvironmentPacker.PackAsync(Options(conda, scratch) with { IgnoreMissingFiles = true });
+        Assert.Contains(packed.Warnings, w => w.Contains("missing", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Escaping_symlink_is_refused_with_the_link_named()
+    {
+        using var conda = CondaPrefixFixture.Create(new CondaPrefixOptions(IncludePython: false, EscapingSymlink: true));
+        using var scratch = new ScratchDirectory();
+        var error = await Assert.ThrowsAsync<EscapingSymlinkException>(() => EnvironmentPacker.PackAsync(Options(conda, scratch)));
+        Assert.Equal(CondaPrefixFixture.EscapingLinkPath, error.LinkPath);
+    }
+
+    [Fact]
+    public async Task Pip_over_conda_files_is_refused_as_clobbering_and_unmanaged_pip_packages_are_packed_with_a_warning()
+    {
+        using var conda = CondaPrefixFixture.Create(new CondaPrefixOptions(PipClobbersNoarchPackage: true, UnmanagedPipPackage: true));
+        using var scratch = new ScratchDirectory();
+        // pip deleted conda's dist-info of the package: first the missing files, then (ignored) the clobbering itself.
+        await Assert.ThrowsAsync<MissingFilesException>(() => EnvironmentPacker.PackAsync(Options(conda, scratch)));
+        var error = await Assert.ThrowsAsync<ClobberedFilesException>(() => EnvironmentPacker.PackAsync(Options(conda, scratch) with { IgnoreMissingFiles = true }));
+        Assert.Contains(conda.ClobberedFiles, f => error.Message.Contains(f, StringComparison.Ordinal));
+        Assert.Contains("--ignore-clobbered-files", error.Message, StringComparison.Ordinal);
+
+        var packed = await EnvironmentPacker.PackAsync(Options(conda, scratch) with { IgnoreMissingFiles = true, IgnoreClobberedFiles = true });
+        Assert.Contains(packed.Warnings, w => w.Contains("sjg_pip_only", StringComparison.Ordinal));
+        Assert.Contains("sjg_pip_only/__init__.py", ProcessRun.RunChecked("tar", ["-tf", packed.ArchivePath]).StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Editable_install_in_a_conda_prefix_is_refused()
+    {
+        using var conda = CondaPrefixFixture.Create(new CondaPrefixOptions(Editable: EditableInstall.Pep660));
+        using var scratch = new ScratchDirectory();
+        var error = await Assert.ThrowsAsync<EditablePackagesException>(() => EnvironmentPacker.PackAsync(Options(conda, scratch)));
+        Assert.NotEmpty(error.Packages);
+    }
+}
