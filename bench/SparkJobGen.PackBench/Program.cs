@@ -6,7 +6,8 @@ using SparkJobGen.PackBench;
 //   dotnet run -c Release --project bench/SparkJobGen.PackBench -- [--dir DIR] [--threads N] [--repeat R] [--scratch DIR]
 // Without --dir it copies this machine's Python installation (sys.base_prefix) into the scratch folder once.
 // Every contender runs as its own process under /usr/bin/time, so peak RSS is per contender (for a pipeline, the
-// largest process in it).
+// largest process in it) and CPU time (user+sys, all its processes) is measured beside wall time: on a shared,
+// loaded machine CPU time is the steadier measure of work done.
 if (args.Length > 0 && args[0] == "pack")
 {
     string Option(string name, string fallback) => Array.IndexOf(args, name) is var i and >= 0 ? args[i + 1] : fallback;
@@ -21,7 +22,7 @@ if (args.Length > 0 && args[0] == "pack")
 
 string Arg(string name, string fallback) => Array.IndexOf(args, name) is var i and >= 0 ? args[i + 1] : fallback;
 var threads = int.Parse(Arg("--threads", Environment.ProcessorCount.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
-var repeat = int.Parse(Arg("--repeat", "1"), CultureInfo.InvariantCulture);
+var repeat = int.Parse(Arg("--repeat", "3"), CultureInfo.InvariantCulture);
 var scratch = Directory.CreateDirectory(Arg("--scratch", Path.Combine(Path.GetTempPath(), "sjg-packbench"))).FullName;
 var directory = Arg("--dir", string.Empty);
 if (directory.Length == 0)
@@ -75,36 +76,45 @@ else
 // Warm the page cache so the first contender does not pay for cold reads.
 Shell(Ours("tar", "ours", 0, 1, "/dev/null"));
 
-Console.WriteLine();
-Console.WriteLine("| contender | time (s) | MB/s | archive (MB) | peak RSS (MB) |");
-Console.WriteLine("|---|---:|---:|---:|---:|");
-foreach (var (name, command) in contenders)
+// Contenders run round-robin, so that a change in the machine's load hits all of them alike; the table shows medians.
+var results = contenders.Select(_ => new List<(double Wall, double Cpu, long Size, long RssKb)>()).ToList();
+var timeFile = Path.Combine(scratch, "time.txt");
+Console.WriteLine($"load average before: {File.ReadAllText("/proc/loadavg").Trim()}");
+for (var round = 0; round < repeat; round++)
 {
-    var best = double.MaxValue;
-    long size = 0, rss = 0;
-    for (var r = 0; r < repeat; r++)
+    for (var c = 0; c < contenders.Count; c++)
     {
         File.Delete(output);
-        var timeFile = Path.Combine(scratch, "time.txt");
         var stopwatch = Stopwatch.StartNew();
-        Shell($"/usr/bin/time -f '%e %M' -o '{timeFile}' sh -c \"{command.Replace("\"", "\\\"", StringComparison.Ordinal)}\"");
+        Shell($"/usr/bin/time -f '%e %U %S %M' -o '{timeFile}' sh -c \"{contenders[c].Command.Replace("\"", "\\\"", StringComparison.Ordinal)}\"");
         stopwatch.Stop();
-        var seconds = stopwatch.Elapsed.TotalSeconds;
-        if (seconds < best)
-        {
-            best = seconds;
-            size = new FileInfo(output).Length;
-            rss = long.Parse(File.ReadAllText(timeFile).Trim().Split('\n')[^1].Split(' ')[1], CultureInfo.InvariantCulture);
-        }
+        var fields = File.ReadAllText(timeFile).Trim().Split('\n')[^1].Split(' ');
+        var cpu = double.Parse(fields[1], CultureInfo.InvariantCulture) + double.Parse(fields[2], CultureInfo.InvariantCulture);
+        results[c].Add((stopwatch.Elapsed.TotalSeconds, cpu, new FileInfo(output).Length, long.Parse(fields[3], CultureInfo.InvariantCulture)));
     }
+}
 
+Console.WriteLine($"load average after: {File.ReadAllText("/proc/loadavg").Trim()}");
+Console.WriteLine();
+Console.WriteLine($"| contender | wall (s, median of {repeat}) | MB/s | CPU user+sys (s) | archive (MB) | peak RSS (MB) |");
+Console.WriteLine("|---|---:|---:|---:|---:|---:|");
+for (var c = 0; c < contenders.Count; c++)
+{
+    var wall = Median(results[c].Select(r => r.Wall));
+    var cpu = Median(results[c].Select(r => r.Cpu));
     Console.WriteLine(string.Create(
         CultureInfo.InvariantCulture,
-        $"| {name} | {best:F1} | {inputBytes / 1e6 / best:F0} | {size / 1e6:F1} | {rss / 1024.0:F0} |"));
+        $"| {contenders[c].Name} | {wall:F1} | {inputBytes / 1e6 / wall:F0} | {cpu:F1} | {results[c][0].Size / 1e6:F1} | {results[c].Max(r => r.RssKb) / 1024.0:F0} |"));
 }
 
 File.Delete(output);
 return 0;
+
+static double Median(IEnumerable<double> values)
+{
+    var sorted = values.Order().ToArray();
+    return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
+}
 
 static string Shell(string command)
 {

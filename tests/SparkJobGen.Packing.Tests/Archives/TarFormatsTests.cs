@@ -127,6 +127,30 @@ public sealed class TarFormatsTests
     }
 
     [Fact]
+    public async Task Parallel_bzip2_bytes_do_not_depend_on_the_thread_count_and_hold_several_streams()
+    {
+        using var scratch = new ScratchDirectory();
+        await ArchiveFiles.WriteSampleAsync(ArchiveFormat.TarBz2, scratch.File("one.tar.bz2"), new ArchiveWriterOptions { Threads = 1, CompressionLevel = 1 });
+        await ArchiveFiles.WriteSampleAsync(ArchiveFormat.TarBz2, scratch.File("three.tar.bz2"), new ArchiveWriterOptions { Threads = 3, CompressionLevel = 1 });
+        Assert.Equal(ArchiveFiles.Sha256(scratch.File("one.tar.bz2")), ArchiveFiles.Sha256(scratch.File("three.tar.bz2")));
+
+        // 1.7 MB of tar at 100 kB chunks: many concatenated bzip2 streams, which bzip2 itself accepts as one file.
+        var bytes = await File.ReadAllBytesAsync(scratch.File("one.tar.bz2"));
+        var streams = 0;
+        for (var i = 0; i + 10 <= bytes.Length; i++)
+        {
+            // "BZh1" followed by the block magic 0x314159265359.
+            if (bytes[i] == 'B' && bytes[i + 1] == 'Z' && bytes[i + 2] == 'h' && bytes[i + 3] == '1' && bytes[i + 4] == 0x31 && bytes[i + 5] == 0x41 && bytes[i + 6] == 0x59)
+            {
+                streams++;
+            }
+        }
+
+        Assert.True(streams > 5, $"{streams} streams");
+        Tool.Ok("bzip2", "-t", scratch.File("one.tar.bz2"));
+    }
+
+    [Fact]
     public async Task A_stream_shorter_or_longer_than_announced_is_an_error_naming_the_file()
     {
         await using var writer = ArchiveWriter.Create(ArchiveFormat.Tar, new MemoryStream(), new ArchiveWriterOptions());

@@ -2,7 +2,6 @@ using System;
 using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
-using ICSharpCode.SharpZipLib.BZip2;
 using ZstdSharp;
 using ZstdSharp.Unsafe;
 
@@ -42,16 +41,8 @@ public static class ArchiveWriter
 
             case ArchiveFormat.TarBz2:
             {
-                var bzip2 = new BZip2OutputStream(output, options.CompressionLevel) { IsStreamOwner = false };
-                return new TarArchiveWriter(
-                    bzip2,
-                    async ct =>
-                    {
-                        bzip2.Close();
-                        await output.FlushAsync(ct).ConfigureAwait(false);
-                    },
-                    bzip2,
-                    options);
+                var bzip2 = new ParallelBzip2Stream(output, options.CompressionLevel, options.EffectiveThreads);
+                return new TarArchiveWriter(bzip2, bzip2.CompleteAsync, bzip2, options);
             }
 
             case ArchiveFormat.TarZst:
