@@ -120,6 +120,10 @@ namespace SparkJobGen.Versions.Constraints
         public static VersionConstraint ParsePip(string package, string specifier, object? source = null) =>
             TryCreatePip(package, specifier, source, out var c, out var e) ? c! : throw new FormatException(e!.Message);
 
+        /// <summary>The same constraint (sharing its parsed form) declared at another source.</summary>
+        /// <param name="source">Where it was declared.</param>
+        public VersionConstraint WithSource(object? source) => new VersionConstraint(Package, Ecosystem, Text, source, Pip, Conda);
+
         /// <summary>The PEP 503 normalized form of a package name.</summary>
         /// <param name="name">The name.</param>
         public static string NormalizePackageName(string name)

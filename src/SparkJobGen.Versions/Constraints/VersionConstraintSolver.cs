@@ -175,7 +175,19 @@ namespace SparkJobGen.Versions.Constraints
             int finalMask)
             where TPoint : class
         {
-            var clauses = constraints.Select(toClauses).ToList();
+            // Constraints with the same text (many jobs repeat one) share their clauses.
+            var byText = new Dictionary<string, List<ConstraintClause<TPoint>>>(StringComparer.Ordinal);
+            var clauses = constraints.Select(c =>
+            {
+                var key = (c.Ecosystem == ConstraintEcosystem.Pip ? "pip:" : "conda:") + c.Text;
+                if (!byText.TryGetValue(key, out var list))
+                {
+                    list = toClauses(c);
+                    byText.Add(key, list);
+                }
+
+                return list;
+            }).ToList();
             var all = Enumerable.Range(0, constraints.Count).ToList();
             var total = IntersectDistinct(domain, clauses);
             var none = new Dictionary<VersionConstraint, string>();
