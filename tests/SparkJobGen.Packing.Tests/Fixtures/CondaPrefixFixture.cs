@@ -296,6 +296,7 @@ public class CondaPrefixFixture : IDisposable
             + string.Concat(packages.Select(p => $"+sjg-test/{(p.NoArchPython ? "noarch" : "linux-64")}::{p.Name}-{p.Version}-{p.Build}\n"))
             + $"# update specs: [{string.Join(", ", packages.Select(p => $"'{p.Name}'"))}]\n");
         Break();
+        Directory.Delete(Path.Combine(Root, "build"), recursive: true);
         if (!Options.KeepPackageCache)
         {
             Directory.Delete(PackageCache, recursive: true);
@@ -318,14 +319,31 @@ public class CondaPrefixFixture : IDisposable
             PatchCString(interpreter, host.LibraryDirectory, "$ORIGIN/../lib");
         }
 
-        entries.Add(PackageEntry.File($"bin/python{version}", interpreter, Mode(executable)));
+        // ELF files are staged and stripped of debug info, as conda's builds ship them (and packs stay small).
+        var staging = Directory.CreateDirectory(Path.Combine(Root, "build", "python")).FullName;
+        var elf = new List<string>();
+        string Stage(string source, string target, byte[]? content = null)
+        {
+            content ??= File.ReadAllBytes(source);
+            if (!content.AsSpan().StartsWith("\u007fELF"u8))
+            {
+                return source;
+            }
+
+            var staged = Path.Combine(staging, target.Replace('/', '_'));
+            File.WriteAllBytes(staged, content);
+            elf.Add(staged);
+            return staged;
+        }
+
+        entries.Add(PackageEntry.Copy($"bin/python{version}", Stage(executable, $"bin/python{version}", interpreter), Mode(executable)));
         entries.Add(PackageEntry.Link("bin/python3", $"python{version}"));
         entries.Add(PackageEntry.Link("bin/python", $"python{version}"));
         if (host.SharedLibrary is not null)
         {
             var library = Path.Combine(host.LibraryDirectory, host.SharedLibrary);
             var real = File.ResolveLinkTarget(library, returnFinalTarget: true)?.FullName ?? library;
-            entries.Add(PackageEntry.Copy($"lib/{Path.GetFileName(real)}", real, Mode(real)));
+            entries.Add(PackageEntry.Copy($"lib/{Path.GetFileName(real)}", Stage(real, $"lib/{Path.GetFileName(real)}"), Mode(real)));
             if (Path.GetFileName(real) != host.SharedLibrary)
             {
                 entries.Add(PackageEntry.Link($"lib/{host.SharedLibrary}", Path.GetFileName(real)));
@@ -334,7 +352,7 @@ public class CondaPrefixFixture : IDisposable
             var stable = Path.Combine(host.LibraryDirectory, "libpython3.so");
             if (File.Exists(stable) && new FileInfo(stable).LinkTarget is null)
             {
-                entries.Add(PackageEntry.Copy("lib/libpython3.so", stable, Mode(stable)));
+                entries.Add(PackageEntry.Copy("lib/libpython3.so", Stage(stable, "lib/libpython3.so"), Mode(stable)));
             }
         }
 
@@ -352,11 +370,31 @@ public class CondaPrefixFixture : IDisposable
             }
             else
             {
-                entries.Add(PackageEntry.Copy($"{stdlibTarget}/{relative}", file, Mode(file)));
+                entries.Add(PackageEntry.Copy($"{stdlibTarget}/{relative}", Stage(file, $"{stdlibTarget}/{relative}", content), Mode(file)));
             }
         }
 
+        Strip(elf);
+
         return new PackageBuild("python", host.FullVersion, "hsjg0_0_cpython", NoArch: false, entries);
+    }
+
+    /// <summary>Runs <c>strip --strip-debug</c> on the files in one process; leaves them as they are when strip is not installed.</summary>
+    private static void Strip(List<string> files)
+    {
+        if (files.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            ProcessRun.RunChecked("strip", ["--strip-debug", .. files]);
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            // No binutils: the unstripped copies work the same, they are only larger.
+        }
     }
 
     private static IEnumerable<string> WalkStdlib(string folder)
