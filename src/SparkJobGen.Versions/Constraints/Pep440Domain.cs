@@ -57,8 +57,7 @@ namespace SparkJobGen.Versions.Constraints
 
     /// <summary>
     /// The PEP 440 order as a <see cref="IOrderDomain{TPoint}"/>. Version classes are three bits: pre-release (or dev), post-release,
-    /// local, so that the exclusive-ordering rules (which drop pre-releases, post-releases or local versions of one release)
-    /// are exact set operations.
+    /// local, so that rules that keep or drop one kind of version (pip's pre-release filter) are exact set operations.
     /// </summary>
     internal sealed class Pep440Domain : IOrderDomain<Pep440Point>
     {

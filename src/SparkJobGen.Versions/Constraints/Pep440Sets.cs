@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 
 namespace SparkJobGen.Versions.Constraints
 {
@@ -31,17 +32,12 @@ namespace SparkJobGen.Versions.Constraints
                 case Pep440Operator.LessOrEqual:
                     return VersionSet<Pep440Point>.Interval(Domain, null, false, Pep440Point.AboveLocals(v!), true, Domain.FullMask);
                 case Pep440Operator.Less:
-                {
-                    var below = VersionSet<Pep440Point>.Interval(Domain, null, false, Pep440Point.Exact(v!), false, Domain.FullMask);
-                    // <V drops pre-releases of V's own release unless V is one.
-                    return v!.IsPrerelease ? below : below.Intersect(Release(v, Pep440Domain.MaskWhere(static c => (c & Pep440Domain.PreBit) != 0)).Complement());
-                }
-
+                    // <V stops at V.dev0 unless V is itself a pre-release: V's pre-releases do not match.
+                    return VersionSet<Pep440Point>.Interval(Domain, null, false, Pep440Point.Exact(v!.IsPrerelease ? v : DevZero(v)), false, Domain.FullMask);
                 case Pep440Operator.Greater:
                 {
-                    // >V drops V's own local versions, and the post-releases of V's release unless V is one.
-                    var above = VersionSet<Pep440Point>.Interval(Domain, Pep440Point.AboveLocals(v!), false, null, false, Domain.FullMask);
-                    return v!.Post != null ? above : above.Intersect(Release(v, Pep440Domain.MaskWhere(static c => (c & Pep440Domain.PostBit) != 0)).Complement());
+                    var (bound, inclusive) = GreaterBound(v!);
+                    return VersionSet<Pep440Point>.Interval(Domain, bound, inclusive, null, false, Domain.FullMask);
                 }
 
                 default: // Compatible: >=V and ==prefix.*
@@ -62,14 +58,33 @@ namespace SparkJobGen.Versions.Constraints
             return result;
         }
 
+        // V.dev0 for a V that is neither a pre-release nor local.
+        private static Pep440Version DevZero(Pep440Version v) => Pep440Version.Parse(v.ToString() + ".dev0");
+
+        // The exclusive lower bound of >V: above V's own local versions, and above V's own post-releases (V.postN with V's
+        // release and pre-release segment) unless V is a post-release or a dev release.
+        private static (Pep440Point Bound, bool Inclusive) GreaterBound(Pep440Version v)
+        {
+            if (v.Post != null || v.Dev != null)
+            {
+                return (Pep440Point.AboveLocals(v), false);
+            }
+
+            if (v.PreLabel == null || v.PreNumber == int.MaxValue)
+            {
+                // A final release: its post-releases run to the end of the release.
+                return (Pep440Point.AboveRelease(v), false);
+            }
+
+            // A pre-release aN: its post-releases end where a(N+1).dev0 begins.
+            var next = Pep440Domain.ReleaseText(v.Epoch, v.Release) + v.PreLabel + (v.PreNumber + 1).ToString(CultureInfo.InvariantCulture) + ".dev0";
+            return (Pep440Point.Exact(Pep440Version.Parse(next)), true);
+        }
+
         // ==V: the public version equals V (any local), or exactly V when V has a local label.
         private static VersionSet<Pep440Point> Equal(Pep440Version v) => v.Local.Count > 0
             ? VersionSet<Pep440Point>.Point(Domain, Pep440Point.Exact(v))
             : VersionSet<Pep440Point>.Interval(Domain, Pep440Point.Exact(v), true, Pep440Point.AboveLocals(v), true, Domain.FullMask);
-
-        // Every version of V's release (same epoch, zero-padded release) whose class is in mask.
-        private static VersionSet<Pep440Point> Release(Pep440Version v, int mask) =>
-            VersionSet<Pep440Point>.Interval(Domain, Pep440Point.Exact(Pep440Domain.ReleaseStart(v.Epoch, v.Release)), true, Pep440Point.AboveRelease(v), true, mask);
 
         // Versions whose zero-padded release starts with V's first `count` components, in V's epoch: [P.dev0, P'.dev0) where
         // P' increments P's last component.
