@@ -161,6 +161,12 @@ public class CondaPrefixFixture : IDisposable
     /// <summary>The conda prefix (has <c>conda-meta/</c>); at least <see cref="CondaPrefixOptions.MinimumPrefixLength"/> characters.</summary>
     public string Prefix { get; }
 
+    /// <summary>The folder holding the environment (<c>Root/envs</c>): put it in <c>CONDA_ENVS_PATH</c> to find the prefix by <see cref="EnvironmentName"/>.</summary>
+    public string EnvironmentsDirectory => Path.GetDirectoryName(Prefix)!;
+
+    /// <summary>The environment's name (the prefix folder's name), for <c>-n/--name</c> lookups.</summary>
+    public string EnvironmentName => Path.GetFileName(Prefix);
+
     /// <summary>The package cache (<c>Root/pkgs</c>); gone when <see cref="CondaPrefixOptions.KeepPackageCache"/> is false.</summary>
     public string PackageCache { get; }
 

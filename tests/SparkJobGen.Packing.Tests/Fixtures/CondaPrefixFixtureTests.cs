@@ -80,6 +80,9 @@ public sealed class CondaPrefixFixtureTests(CondaPrefixFixture conda) : IClassFi
     public void Records_parse_with_the_packers_reader_and_list_exactly_the_files_on_disk()
     {
         Assert.Equal(EnvironmentKind.Conda, EnvironmentLocator.FromPrefix(conda.Prefix).Kind);
+        var byName = EnvironmentLocator.Resolve(null, conda.EnvironmentName,
+            v => v == "CONDA_ENVS_PATH" ? conda.EnvironmentsDirectory : null, homeDirectory: conda.Root);
+        Assert.Equal(new EnvironmentLocation(conda.Prefix, EnvironmentKind.Conda), byName);
         var records = CondaPackageRecord.ReadAll(conda.Prefix);
         Assert.Equal(["demo-binary", "demo-text", "python", "sjg-noarch-tool"], records.Select(r => r.Name));
         Assert.Equal(conda.Packages.Select(p => p.Name), records.Select(r => r.Name));
