@@ -30,9 +30,15 @@ public sealed class PySparkCompatibilityAnalyzer : DiagnosticAnalyzer
         .Select(static line => Enumerable.Range(0, 10).Select(patch => ProbeVersion.Of(line.Name + "." + patch.ToString(CultureInfo.InvariantCulture))).ToImmutableArray())
         .ToImmutableArray();
 
-    /// <summary>Python 3.6 to 3.14 (index = minor - 6), each with patch releases 0 to 15.</summary>
-    private static readonly ImmutableArray<ImmutableArray<ProbeVersion>> PythonProbes = Enumerable.Range(6, 9)
-        .Select(static minor => Enumerable.Range(0, 16).Select(patch => ProbeVersion.Of(string.Format(CultureInfo.InvariantCulture, "3.{0}.{1}", minor, patch))).ToImmutableArray())
+    /// <summary>The Python minor releases probed: 2.7 and 3.6 to 3.14.</summary>
+    private static readonly ImmutableArray<(int Major, int Minor)> PythonReleases =
+        ImmutableArray.Create((2, 7)).AddRange(Enumerable.Range(6, 9).Select(static minor => (3, minor)));
+
+    /// <summary>Per entry of <see cref="PythonReleases"/>, its patch releases 0 to 15.</summary>
+    private static readonly ImmutableArray<ImmutableArray<ProbeVersion>> PythonProbes = PythonReleases
+        .Select(static release => Enumerable.Range(0, 16)
+            .Select(patch => ProbeVersion.Of(string.Format(CultureInfo.InvariantCulture, "{0}.{1}.{2}", release.Major, release.Minor, patch)))
+            .ToImmutableArray())
         .ToImmutableArray();
 
     /// <inheritdoc />
@@ -124,17 +130,18 @@ public sealed class PySparkCompatibilityAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        for (var minor = 6; minor <= 14; minor++)
+        for (var i = 0; i < PythonReleases.Length; i++)
         {
-            if (!PythonProbes[minor - 6].Any(probe => AllowedByAll(python, probe)))
+            if (!PythonProbes[i].Any(probe => AllowedByAll(python, probe)))
             {
                 continue;
             }
 
+            var release = PythonReleases[i];
             var supported = false;
             foreach (var line in lines)
             {
-                supported |= SupportsPython(line, minor);
+                supported |= SupportsPython(line, release);
             }
 
             if (supported)
@@ -148,7 +155,7 @@ public sealed class PySparkCompatibilityAnalyzer : DiagnosticAnalyzer
                 declaration.VersionLocation(context.CancellationToken),
                 additional,
                 declaration.Text,
-                "3." + minor.ToString(CultureInfo.InvariantCulture),
+                release.Major.ToString(CultureInfo.InvariantCulture) + "." + release.Minor.ToString(CultureInfo.InvariantCulture),
                 newest.Name,
                 DescribePythonRange(newest),
                 newest.Source));
@@ -340,15 +347,19 @@ public sealed class PySparkCompatibilityAnalyzer : DiagnosticAnalyzer
     private static string ConstraintsKey(List<DeclaredConstraint> declared) =>
         string.Join("\u0001", declared.Select(static c => (c.IsPip ? "pip:" : "conda:") + c.Text));
 
-    private static bool SupportsPython(PySparkLine line, int minor)
+    private static bool SupportsPython(PySparkLine line, (int Major, int Minor) release)
     {
-        var tooOld = line.PythonMinimum is { } min && minor < MinorOf(min);
-        var tooNew = line.PythonMaximum is { } max && minor > MinorOf(max);
+        var tooOld = line.PythonMinimum is { } min && release.CompareTo(ReleaseOf(min)) < 0;
+        var tooNew = line.PythonMaximum is { } max && release.CompareTo(ReleaseOf(max)) > 0;
         return !tooOld && !tooNew;
     }
 
-    private static int MinorOf(string pythonVersion) =>
-        int.Parse(pythonVersion.Substring(pythonVersion.IndexOf('.') + 1), NumberStyles.None, CultureInfo.InvariantCulture);
+    private static (int Major, int Minor) ReleaseOf(string pythonVersion)
+    {
+        var dot = pythonVersion.IndexOf('.');
+        return (int.Parse(pythonVersion.Substring(0, dot), NumberStyles.None, CultureInfo.InvariantCulture),
+            int.Parse(pythonVersion.Substring(dot + 1), NumberStyles.None, CultureInfo.InvariantCulture));
+    }
 
     private static string DescribePythonRange(PySparkLine line) => (line.PythonMinimum, line.PythonMaximum) switch
     {

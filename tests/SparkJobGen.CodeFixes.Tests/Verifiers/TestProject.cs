@@ -19,6 +19,9 @@ public static class TestProject
     /// <summary>No reference assembly package: the runtime's own assemblies are added as references instead.</summary>
     public static ReferenceAssemblies ReferenceAssemblies { get; } = new("net10.0");
 
+    /// <summary>The runtime's assemblies and SparkJobGen.Abstractions, for compilations built by hand.</summary>
+    public static ImmutableArray<MetadataReference> References => RuntimeReferences.Value;
+
     /// <summary>Adds the runtime and SparkJobGen.Abstractions references to a test state.</summary>
     /// <param name="state">The test state.</param>
     public static void AddReferences(SolutionState state)
