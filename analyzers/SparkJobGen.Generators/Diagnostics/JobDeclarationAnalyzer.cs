@@ -106,7 +106,13 @@ public sealed class JobDeclarationAnalyzer : DiagnosticAnalyzer
         var identity = JobDeclarationReader.ReadIdentity(type, sparkJob);
         var jobName = identity?.Name ?? JobDeclarationReader.ToKebabCase(type.Name);
         CheckShape(context, type, jobName);
-        if (identity is not { } job || job.Script.Length == 0)
+        var scriptBinds = sparkJob.AttributeConstructor is not null && sparkJob.ConstructorArguments.Length == 1
+            && sparkJob.ConstructorArguments[0].Kind != TypedConstantKind.Error;
+        if (!scriptBinds)
+        {
+            // The compiler already reports the missing or mistyped argument.
+        }
+        else if (identity is not { } job || job.Script.Length == 0)
         {
             context.ReportDiagnostic(Diagnostic.Create(
                 DiagnosticDescriptors.EmptyScriptPath,

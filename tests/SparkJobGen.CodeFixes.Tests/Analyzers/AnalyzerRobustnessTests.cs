@@ -86,5 +86,8 @@ public sealed class AnalyzerRobustnessTests
         Assert.Contains(DiagnosticDescriptors.InvalidSparkConfId, ids);
         Assert.Contains(DiagnosticDescriptors.JobShapeNotSupportedId, ids);
         Assert.Contains(DiagnosticDescriptors.PythonOutsidePySparkRangeId, ids);
+
+        // A [SparkJob] the compiler rejects (missing or mistyped script) gets the compiler's error only.
+        Assert.DoesNotContain(diagnostics, d => d.Id == DiagnosticDescriptors.EmptyScriptPathId);
     }
 }
