@@ -1,5 +1,7 @@
 using CustomerScoring;
 using SparkJobGen;
+using SparkJobGen.Packing;
+using SparkJobGen.Submission;
 
 // The scoring job as a typed object: required parameters are compile errors when missing.
 var score = new ScoreCustomers
@@ -38,7 +40,29 @@ Console.WriteLine($"== {SummarizeCustomers.Definition.Name}: environment '{Summa
 Console.Write(SummarizeCustomers.Definition.EnvironmentYaml);
 Console.WriteLine("-- spark-submit (local):");
 Console.WriteLine("spark-submit " + string.Join(" ", summarize.ToSubmission().ToSparkSubmitArguments().Select(Quote)));
-return 0;
+Console.WriteLine();
+
+// Run the reporting job for real on the embedded local default: create (or reuse) its environment, pack it into one
+// relocatable archive (cached), verify the archive, then spark-submit --master local[*] when Spark is installed, or else a
+// local container run that unpacks the archive as ./environment and runs the script with the packed interpreter.
+// Pass --print-only to stop after printing the commands.
+if (args.Contains("--print-only"))
+{
+    return 0;
+}
+
+Console.WriteLine($"== running {SummarizeCustomers.Definition.Name} locally");
+using var cancel = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
+var run = await SparkJobRunner.RunAsync(summarize.ToSubmission(), new SparkJobRunOptions
+{
+    Archiver = new PackingEnvironmentArchiver(),
+    OnStep = step => Console.WriteLine($"{(step.IsDone ? "[done]" : "==>")} {step.Name}: {step.Detail}"),
+    Container = new LocalContainerOptions { OnOutput = line => Console.WriteLine("   | " + line.Text) },
+    SparkSubmit = new SparkSubmitOptions { OnOutput = line => Console.WriteLine("   | " + line.Text) },
+}, cancel.Token);
+Console.WriteLine($"-- {run.Submission.Backend}: {run.Submission.FinalState} (exit code {run.Submission.ExitCode}); archive {run.EnvironmentArchive}{(run.ArchiveReused ? " (cached)" : "")}");
+return run.Submission.FinalState == SubmissionState.Succeeded ? 0 : 1;
 
 // Shell-style quoting for display only: the argv itself is passed to processes as a list, never through a shell.
 static string Quote(string arg) =>

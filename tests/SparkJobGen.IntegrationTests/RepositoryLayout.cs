@@ -20,14 +20,26 @@ internal static class RepositoryLayout
             }
         }
 
+        // Build output outside the checkout (SJG_ARTIFACTS): fall back to where this source file was compiled from.
+        var source = SourceDirectory();
+        if (File.Exists(Path.Combine(source, "..", "..", "SparkJobGen.sln")))
+        {
+            return Path.GetFullPath(Path.Combine(source, "..", ".."));
+        }
+
         throw new InvalidOperationException("SparkJobGen.sln not found above " + AppContext.BaseDirectory);
     }
+
+    private static string SourceDirectory([System.Runtime.CompilerServices.CallerFilePath] string path = "") => Path.GetDirectoryName(path)!;
 }
 
 /// <summary>Runs the real dotnet CLI as a child process with a clean MSBuild environment.</summary>
 internal static class DotnetCli
 {
-    public static (int ExitCode, string Output) Run(string workingDirectory, params string[] arguments)
+    public static (int ExitCode, string Output) Run(string workingDirectory, params string[] arguments) =>
+        Run(workingDirectory, new Dictionary<string, string>(), arguments);
+
+    public static (int ExitCode, string Output) Run(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -51,6 +63,11 @@ internal static class DotnetCli
         start.Environment["DOTNET_CLI_USE_MSBUILD_SERVER"] = "0";
         start.Environment["DOTNET_NOLOGO"] = "1";
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
         using var process = Process.Start(start)!;
         var output = new StringBuilder();
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (output) { output.AppendLine(e.Data); } } };

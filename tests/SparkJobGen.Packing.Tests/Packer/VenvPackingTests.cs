@@ -176,7 +176,7 @@ public sealed class VenvPackingTests(VenvFixture venv) : IClassFixture<VenvFixtu
         });
         var options = Options(scratch, "cancelled.tar.gz") with { Filters = [] };
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => EnvironmentPacker.PackAsync(options, progress, cancel.Token));
-        Assert.Empty(Directory.EnumerateFileSystemEntries(scratch.Path).Where(p => Path.GetFileName(p) != "cache"));
+        Assert.DoesNotContain(Directory.EnumerateFileSystemEntries(scratch.Path), p => Path.GetFileName(p) != "cache");
     }
 
     [Fact]
