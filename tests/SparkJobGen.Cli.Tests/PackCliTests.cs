@@ -1,0 +1,78 @@
+using System.Text.Json;
+using SparkJobGen.Tests;
+
+namespace SparkJobGen.Cli.Tests;
+
+/// <summary><c>sparkjobgen pack</c> as a real process on a real <c>python -m venv</c>: conda-pack flags, --verify, --json, the cache and exit codes.</summary>
+public sealed class PackCliTests : IDisposable
+{
+    private readonly TempDirectory _work = new("sjg-pack-cli");
+
+    public void Dispose() => _work.Dispose();
+
+    [Fact]
+    public async Task Pack_verifies_reports_json_and_serves_an_unchanged_environment_from_the_cache()
+    {
+        var venv = _work.Combine("venv");
+        var created = System.Diagnostics.Process.Start("python3", ["-m", "venv", "--without-pip", venv])!;
+        await created.WaitForExitAsync();
+        Assert.Equal(0, created.ExitCode);
+        var output = _work.Combine("out", "env.tar.gz");
+        var environment = new Dictionary<string, string?> { ["SPARKJOBGEN_CACHE"] = _work.Combine("cache"), ["CI"] = "1" };
+        string[] pack =
+        [
+            "pack", "-p", venv, "-o", output, "-f", "-j", "-1", "--compress-level", "1",
+            "--exclude", "lib/python3.*/test/*", "--exclude", "lib/python3.*/idlelib/*", "--exclude", "lib/python3.*/lib2to3/*",
+            "--exclude", "lib/python3.*/ensurepip/*", "--include", "lib/python3.*/test/__init__.py",
+            "--verify", "--import", "json", "--import", "sqlite3", "--json",
+        ];
+
+        var (code, stdout, stderr) = await CliProcess.RunAsync(environment, pack);
+        Assert.True(code == 0, stderr);
+        var document = JsonDocument.Parse(stdout).RootElement;
+        Assert.Equal("venv", document.GetProperty("kind").GetString());
+        Assert.Equal("tar.gz", document.GetProperty("format").GetString());
+        Assert.False(document.GetProperty("fromCache").GetBoolean());
+        Assert.True(document.GetProperty("verify").GetProperty("succeeded").GetBoolean());
+        Assert.Equal(["json", "sqlite3"], document.GetProperty("verify").GetProperty("imports").EnumerateArray().Select(i => i.GetProperty("module").GetString()));
+        var listing = await Tar("-tzf", output);
+        Assert.Contains("lib/python3.11/test/__init__.py", listing);
+        Assert.DoesNotContain("lib/python3.11/test/test_os.py", listing);
+        Assert.Contains("bin/conda-unpack", listing);
+
+        var again = await CliProcess.RunAsync(environment, pack);
+        Assert.Equal(0, again.ExitCode);
+        Assert.True(JsonDocument.Parse(again.Stdout).RootElement.GetProperty("fromCache").GetBoolean());
+    }
+
+    [Fact]
+    public async Task Pack_errors_name_the_problem_and_exit_with_the_pack_code()
+    {
+        var missing = await CliProcess.RunAsync(null, "pack", "-p", _work.Combine("nothing-here"), "--json");
+        Assert.Equal(5, missing.ExitCode);
+        Assert.Contains("does not exist", missing.Stderr);
+        Assert.Equal("pack", JsonDocument.Parse(missing.Stdout).RootElement.GetProperty("error").GetProperty("kind").GetString());
+
+        var badFormat = await CliProcess.RunAsync(null, "pack", "-p", _work.Path, "--format", "rar");
+        Assert.Equal(2, badFormat.ExitCode);
+
+        var both = await CliProcess.RunAsync(null, "pack", "-p", _work.Path, "-n", "base");
+        Assert.Equal(2, both.ExitCode);
+        Assert.Contains("not both", both.Stderr);
+    }
+
+    private static async Task<string> Tar(params string[] arguments)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("tar") { RedirectStandardOutput = true };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var text = await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        Assert.Equal(0, process.ExitCode);
+        return text;
+    }
+}
