@@ -151,4 +151,17 @@ public sealed class VersionConflictAnalyzerTests
         Verify.Diagnostic(DiagnosticDescriptors.UnsatisfiableConstraintsId).WithLocation(0).WithLocation(1).WithLocation(2).WithArguments(
             "scipy",
             "pip '>=1.10,<1.12' on job 'ScoreCustomers' conflicts with pip '!=1.10.*' on base class 'JobBase' and pip '!=1.11.*' on the assembly; the other constraints allow '!=1.10.*,!=1.11.*'"));
+
+    [Fact]
+    public Task SJG2001_a_constraint_that_admits_no_version_on_its_own() => Verify.VerifyAsync("""
+        using SparkJobGen;
+
+        [SparkJob("jobs/score.py")]
+        [PipPackage("numpy", {|#0:">=3,<2"|})]
+        [CondaPackage("scipy", "<1.0|>=2")]
+        public partial class ScoreCustomers { }
+        """,
+        Verify.Diagnostic(DiagnosticDescriptors.UnsatisfiableConstraintsId).WithLocation(0).WithArguments(
+            "numpy",
+            "pip '>=3,<2' on job 'ScoreCustomers' admits no version"));
 }

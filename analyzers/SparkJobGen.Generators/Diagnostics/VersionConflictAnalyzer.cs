@@ -205,7 +205,8 @@ public sealed class VersionConflictAnalyzer : DiagnosticAnalyzer
                 var members = result.Conflict.Select(c => declared.First(d => ReferenceEquals(d.Constraint, c))).ToImmutableArray();
                 var primary = members[0];
                 string? narrowed = null;
-                if (result.Relaxations.TryGetValue(primary.Constraint, out var relaxed)
+                if (declared.Count > 1
+                    && result.Relaxations.TryGetValue(primary.Constraint, out var relaxed)
                     && (primary.Constraint.Ecosystem == ConstraintEcosystem.Conda || declared.All(static d => d.Constraint.Ecosystem == ConstraintEcosystem.Pip)))
                 {
                     narrowed = relaxed;
