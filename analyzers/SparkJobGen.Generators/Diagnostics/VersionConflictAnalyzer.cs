@@ -5,6 +5,7 @@ using System.Collections.Immutable;
 using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using SparkJobGen.Generators.Declarations;
 using SparkJobGen.Versions.Constraints;
@@ -78,17 +79,23 @@ public sealed class VersionConflictAnalyzer : DiagnosticAnalyzer
 
             var cancellationToken = context.CancellationToken;
             ImmutableArray<Conflict> conflicts;
-            try
+            while (true)
             {
-                conflicts = _conflicts.GetOrAdd(
+                var lazy = _conflicts.GetOrAdd(
                     identity.Environment,
-                    environment => new Lazy<ImmutableArray<Conflict>>(() => FindConflicts(environment, cancellationToken), LazyThreadSafetyMode.ExecutionAndPublication)).Value;
-            }
-            catch (OperationCanceledException)
-            {
-                // A cancelled computation must not stay cached for the other jobs of the environment.
-                _conflicts.TryRemove(identity.Environment, out _);
-                throw;
+                    environment => new Lazy<ImmutableArray<Conflict>>(() => FindConflicts(environment, cancellationToken), LazyThreadSafetyMode.ExecutionAndPublication));
+                try
+                {
+                    conflicts = lazy.Value;
+                    break;
+                }
+                catch (OperationCanceledException)
+                {
+                    // A cancelled computation must not stay cached; when it was another job's token, compute again with ours.
+                    ((ICollection<KeyValuePair<string, Lazy<ImmutableArray<Conflict>>>>)_conflicts).Remove(
+                        new KeyValuePair<string, Lazy<ImmutableArray<Conflict>>>(identity.Environment, lazy));
+                    cancellationToken.ThrowIfCancellationRequested();
+                }
             }
 
             foreach (var conflict in conflicts)
@@ -136,7 +143,7 @@ public sealed class VersionConflictAnalyzer : DiagnosticAnalyzer
                     else if (member is INamedTypeSymbol type)
                     {
                         pending.Push(type);
-                        if (type.TypeKind == TypeKind.Class && Identity(type) is { } identity)
+                        if (type.TypeKind == TypeKind.Class && HasAttributeSyntax(type) && Identity(type) is { } identity)
                         {
                             if (!index.TryGetValue(identity.Environment, out var list))
                             {
@@ -156,6 +163,20 @@ public sealed class VersionConflictAnalyzer : DiagnosticAnalyzer
             }
 
             return index;
+        }
+
+        // Only a class written with attributes can be a job: skip binding the attributes of every other type.
+        private static bool HasAttributeSyntax(INamedTypeSymbol type)
+        {
+            foreach (var reference in type.DeclaringSyntaxReferences)
+            {
+                if (reference.GetSyntax() is TypeDeclarationSyntax { AttributeLists.Count: > 0 })
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         private ImmutableArray<Conflict> FindConflicts(string environment, CancellationToken cancellationToken)
