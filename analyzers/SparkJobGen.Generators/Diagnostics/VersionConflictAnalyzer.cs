@@ -72,7 +72,7 @@ public sealed class VersionConflictAnalyzer : DiagnosticAnalyzer
 
         public void AnalyzeType(SymbolAnalysisContext context)
         {
-            if (context.Symbol is not INamedTypeSymbol { TypeKind: TypeKind.Class } type || Identity(type) is not { } identity)
+            if (context.Symbol is not INamedTypeSymbol { TypeKind: TypeKind.Class } type || !HasAttributeSyntax(type) || Identity(type) is not { } identity)
             {
                 return;
             }
