@@ -80,6 +80,11 @@ Shell(Ours("tar", "ours", 0, 1, "/dev/null"));
 var results = contenders.Select(_ => new List<(double Wall, double Cpu, long Size, long RssKb)>()).ToList();
 var timeFile = Path.Combine(scratch, "time.txt");
 Console.WriteLine($"load average before: {File.ReadAllText("/proc/loadavg").Trim()}");
+if (args.Contains("--race-only"))
+{
+    contenders.Clear();
+}
+
 for (var round = 0; round < repeat; round++)
 {
     for (var c = 0; c < contenders.Count; c++)
@@ -107,8 +112,50 @@ for (var c = 0; c < contenders.Count; c++)
         $"| {contenders[c].Name} | {wall:F1} | {inputBytes / 1e6 / wall:F0} | {cpu:F1} | {results[c][0].Size / 1e6:F1} | {results[c].Max(r => r.RssKb) / 1024.0:F0} |"));
 }
 
+// Head to head: ours and tar | pigz started together on the same input, same threads and level. Both face the same
+// load from whatever else runs on the machine at that moment, which sequential runs on a shared machine cannot promise.
+Console.WriteLine();
+Console.WriteLine($"Head to head (started together, median of {repeat}):");
+Console.WriteLine();
+Console.WriteLine("| level | ours wall (s) | ours CPU (s) | ours archive (MB) | pigz wall (s) | pigz CPU (s) | pigz archive (MB) |");
+Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|");
+foreach (var level in new[] { 4, 6 })
+{
+    var ours = new List<(double Wall, double Cpu)>();
+    var pigz = new List<(double Wall, double Cpu)>();
+    long oursSize = 0, pigzSize = 0;
+    for (var round = 0; round < repeat; round++)
+    {
+        var oursOutput = Path.Combine(scratch, "race-ours.tar.gz");
+        var pigzOutput = Path.Combine(scratch, "race-pigz.tar.gz");
+        File.Delete(oursOutput);
+        File.Delete(pigzOutput);
+        var oursRun = Task.Run(() => Timed(Ours("tar.gz", "ours", level, threads, oursOutput), Path.Combine(scratch, "race-ours.time")));
+        var pigzRun = Task.Run(() => Timed($"tar -c -C '{directory}' . | pigz -p {threads} -{level} > '{pigzOutput}'", Path.Combine(scratch, "race-pigz.time")));
+        ours.Add(await oursRun);
+        pigz.Add(await pigzRun);
+        oursSize = new FileInfo(oursOutput).Length;
+        pigzSize = new FileInfo(pigzOutput).Length;
+        File.Delete(oursOutput);
+        File.Delete(pigzOutput);
+    }
+
+    Console.WriteLine(string.Create(
+        CultureInfo.InvariantCulture,
+        $"| {level} | {Median(ours.Select(r => r.Wall)):F1} | {Median(ours.Select(r => r.Cpu)):F1} | {oursSize / 1e6:F1} | {Median(pigz.Select(r => r.Wall)):F1} | {Median(pigz.Select(r => r.Cpu)):F1} | {pigzSize / 1e6:F1} |"));
+}
+
 File.Delete(output);
 return 0;
+
+static (double Wall, double Cpu) Timed(string command, string timeFile)
+{
+    var stopwatch = Stopwatch.StartNew();
+    Shell($"/usr/bin/time -f '%e %U %S %M' -o '{timeFile}' sh -c \"{command.Replace("\"", "\\\"", StringComparison.Ordinal)}\"");
+    stopwatch.Stop();
+    var fields = File.ReadAllText(timeFile).Trim().Split('\n')[^1].Split(' ');
+    return (stopwatch.Elapsed.TotalSeconds, double.Parse(fields[1], CultureInfo.InvariantCulture) + double.Parse(fields[2], CultureInfo.InvariantCulture));
+}
 
 static double Median(IEnumerable<double> values)
 {
