@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using SparkJobGen.Versions.Conda;
 
 namespace SparkJobGen.Versions.Constraints
@@ -15,6 +16,12 @@ namespace SparkJobGen.Versions.Constraints
 
         /// <summary>The cut just above every version that starts with the prefix.</summary>
         AbovePrefix,
+
+        /// <summary>The cut just below a version without a local label and all its local versions (conda sorts <c>1.0+cpu</c> below <c>1.0</c>).</summary>
+        BelowLocals,
+
+        /// <summary>The cut just above a version without a local label and all its local versions.</summary>
+        AboveLocals,
     }
 
     /// <summary>A boundary in conda's order.</summary>
@@ -41,9 +48,22 @@ namespace SparkJobGen.Versions.Constraints
         /// <summary>Just above the versions starting with <paramref name="prefix"/>.</summary>
         public static CondaPoint Above(CondaVersion prefix) => new CondaPoint(CondaPointKind.AbovePrefix, prefix);
 
+        /// <summary>Just above <paramref name="version"/> (which has no local label) and all its local versions.</summary>
+        public static CondaPoint AboveLocals(CondaVersion version) => new CondaPoint(CondaPointKind.AboveLocals, version);
+
+        /// <summary>Just below <paramref name="version"/> (which has no local label) and all its local versions.</summary>
+        public static CondaPoint BelowLocals(CondaVersion version) => new CondaPoint(CondaPointKind.BelowLocals, version);
+
+        /// <summary>The version without its local label (the version itself when it has none).</summary>
+        public CondaVersion Public => _public ??= Version.HasLocal ? CondaVersion.Parse(Version.ToString().Substring(0, Version.ToString().IndexOf('+'))) : Version;
+
+        private CondaVersion? _public;
+
         /// <inheritdoc />
         public override string ToString() => Kind switch
         {
+            CondaPointKind.AboveLocals => "above " + Version + "+*",
+            CondaPointKind.BelowLocals => "below " + Version + "+*",
             CondaPointKind.Exact => Version.ToString(),
             CondaPointKind.BelowPrefix => "below " + Version + ".*",
             _ => "above " + Version + ".*",
@@ -81,6 +101,11 @@ namespace SparkJobGen.Versions.Constraints
         /// <inheritdoc />
         public int Compare(CondaPoint left, CondaPoint right)
         {
+            if (IsLocalsCut(left) || IsLocalsCut(right))
+            {
+                return CompareWithLocalsCut(left, right);
+            }
+
             if (left.Kind == CondaPointKind.Exact && right.Kind == CondaPointKind.Exact)
             {
                 return left.Version.CompareTo(right.Version);
@@ -137,6 +162,44 @@ namespace SparkJobGen.Versions.Constraints
 
             var last = prefix.Components[prefix.Components.Count - 1];
             return last.Count > 0 && last[last.Count - 1].Kind == CondaVersionPartKind.Number;
+        }
+
+        private static bool IsLocalsCut(CondaPoint point) => point.Kind is CondaPointKind.BelowLocals or CondaPointKind.AboveLocals;
+
+        // A cut below or above the group of V and its local versions (the versions whose public version is V).
+        private static int CompareWithLocalsCut(CondaPoint left, CondaPoint right)
+        {
+            if (!IsLocalsCut(left))
+            {
+                return -CompareWithLocalsCut(right, left);
+            }
+
+            var v = left.Version;
+            bool above = left.Kind == CondaPointKind.AboveLocals;
+            switch (right.Kind)
+            {
+                case CondaPointKind.BelowLocals:
+                case CondaPointKind.AboveLocals:
+                {
+                    int c = Math.Sign(v.CompareTo(right.Version));
+                    return c != 0 ? c : (above ? 1 : 0) - (right.Kind == CondaPointKind.AboveLocals ? 1 : 0);
+                }
+
+                case CondaPointKind.Exact:
+                {
+                    int c = right.Public.CompareTo(v);
+                    return c < 0 ? 1 : c > 0 ? -1 : above ? 1 : -1;
+                }
+
+                default:
+                    // V and its locals lie inside the prefix set, or all on one side of it.
+                    if (v.StartsWith(right.Version))
+                    {
+                        return right.Kind == CondaPointKind.BelowPrefix ? 1 : -1;
+                    }
+
+                    return v.CompareTo(right.Version) < 0 ? -1 : 1;
+            }
         }
 
         private static (int Components, int Parts) Depth(CondaVersion prefix) =>
@@ -226,14 +289,19 @@ namespace SparkJobGen.Versions.Constraints
         }
 
         /// <summary>
-        /// A pip clause in conda's order, for packages constrained in both sections. The comparison operators keep their
-        /// plain meaning (PEP 440's exclusive-ordering rules only widen the set here), wildcards become prefix matches and
-        /// <c>===</c> is unconstrained.
+        /// A pip clause in conda's order, for packages constrained in both sections, read so that it never admits fewer
+        /// versions than pip would: <c>&lt;V</c> and <c>&gt;V</c> keep their plain meaning (PEP 440's exclusive-ordering rules only
+        /// narrow them), <c>==V</c>, <c>!=V</c>, <c>&lt;=V</c>, <c>&gt;=V</c>, <c>~=V</c> take V's local versions with V (conda sorts
+        /// <c>1.0+cpu</c> below <c>1.0</c>), wildcards become prefix matches on the release without trailing zeros, and
+        /// <c>===</c> or a clause naming a pre-, dev or post-release is unconstrained. Versions whose pre-, dev or post-release
+        /// part sits on a differently padded release (<c>1.post1</c> against <c>1.0.1</c>) follow conda's order.
         /// </summary>
         /// <returns>The set and the conda term it was read as (null when unconstrained).</returns>
         public static (VersionSet<CondaPoint> Set, CondaSpecTerm? Term) FromPip(Pep440Specifier specifier)
         {
-            if (specifier.Version is null || specifier.Operator == Pep440Operator.Arbitrary
+            // PEP 440 and conda order pre-, dev and post-releases differently (1.0.dev0 against 1.0a1; 1.post1 against
+            // 1.0.post1), so a clause that names one constrains nothing here rather than risk a false conflict.
+            if (specifier.Version is null || specifier.Operator == Pep440Operator.Arbitrary || specifier.Version.IsPrerelease || specifier.Version.Post != null
                 || !CondaVersion.TryParse(specifier.Version.ToString(), out var version, out _))
             {
                 return (VersionSet<CondaPoint>.All(Domain), null);
@@ -249,7 +317,35 @@ namespace SparkJobGen.Versions.Constraints
                 Pep440Operator.GreaterOrEqual => CondaOperator.GreaterOrEqual,
                 _ => CondaOperator.Compatible,
             };
+            if (op == CondaOperator.StartsWith)
+            {
+                // PEP 440 pads releases with zeros (1.1a1 is in ==1.1.0.*), conda's prefix match on 1.1.0 does not: match on
+                // the release without trailing zeros, a superset, rather than risk a false conflict.
+                int count = specifier.Version.Release.Count;
+                while (count > 1 && specifier.Version.Release[count - 1] == 0)
+                {
+                    count--;
+                }
+
+                version = CondaVersion.Parse(Pep440Domain.ReleaseText(specifier.Version.Epoch, specifier.Version.Release.Take(count).ToList()));
+            }
+
             var term = new CondaSpecTerm(op, version!);
+            if (!specifier.IsWildcard && !version!.HasLocal && op is not CondaOperator.Less and not CondaOperator.Greater)
+            {
+                // pip compares public versions here: V's local versions (which conda may sort below V) go with V.
+                var from = CondaPoint.BelowLocals(version);
+                var upTo = CondaPoint.AboveLocals(version);
+                var set = op switch
+                {
+                    CondaOperator.LessOrEqual => VersionSet<CondaPoint>.Interval(Domain, null, false, upTo, true, 1),
+                    CondaOperator.GreaterOrEqual => VersionSet<CondaPoint>.Interval(Domain, from, true, null, false, 1),
+                    CondaOperator.Compatible => VersionSet<CondaPoint>.Interval(Domain, from, true, null, false, 1).Intersect(Prefix(term.CompatiblePrefix!)),
+                    _ => VersionSet<CondaPoint>.Interval(Domain, from, true, upTo, true, 1),
+                };
+                return (op == CondaOperator.NotEqual ? set.Complement() : set, term);
+            }
+
             return (FromTerm(op, version!, term.CompatiblePrefix), term);
         }
 

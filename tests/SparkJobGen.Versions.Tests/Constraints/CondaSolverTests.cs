@@ -138,4 +138,52 @@ public sealed class CondaSolverTests
         CondaSpecTerm term => new[] { term.Version.ToString(), term.Version + ".0", term.Version + ".1", term.Version + "a1", term.Version + "dev0", term.Version + ".post1", term.Version + "+1" },
         _ => Array.Empty<string>(),
     };
+
+    // --- property: pip and conda constraints on one package never give a false conflict ---
+
+    private static readonly Gen<string> PepVersion =
+        Gen.Select(Release, Gen.Int[0, 5], Gen.Int[0, 7]).Select(static (release, pre, suffix) => release
+            + pre switch { 4 => "a1", 5 => "rc1", _ => string.Empty }
+            + suffix switch { 4 => ".post1", 5 => ".dev0", 6 => "+1", 7 => "+cpu", _ => string.Empty });
+
+    private static readonly string[] PipOperators = ["~=", "==", "!=", "<=", ">=", "<", ">", "==", "!="];
+
+    private static readonly Gen<string> PipSpecifier = Gen.Select(Gen.Int[0, 8], PepVersion, Release, static (op, version, release) => op switch
+    {
+        7 => "==" + release + ".*",
+        8 => "!=" + release + ".*",
+        0 => "~=" + release + ".1",
+        _ => PipOperators[op] + version,
+    }).Where(static s => Pep440Specifier.TryParse(s, 0, s.Length, null, out _, out _));
+
+    [Fact]
+    public void Mixed_pip_and_conda_constraints_never_conflict_when_a_version_satisfies_both()
+    {
+        Gen.Select(PipSpecifier.Array[1, 3], Spec.Array[1, 2], PepVersion.Array[10, 30]).Sample(static (pip, conda, generated) =>
+        {
+            var pipSet = Pep440SpecifierSet.Parse(string.Join(",", pip));
+            var condaSpecs = conda.Select(static s => CondaVersionSpec.Parse(s)).ToList();
+            var constraints = conda.Select(static s => VersionConstraint.ParseConda("pkg", s)).Append(VersionConstraint.ParsePip("pkg", string.Join(",", pip))).ToList();
+            var result = VersionConstraintSolver.Check(constraints);
+            var candidates = generated
+                .Concat(pipSet.Specifiers.SelectMany(static c => new[] { c.Version!.ToString(), c.Version + "+1", c.Version + ".1", c.Version + ".post1" }))
+                .Concat(condaSpecs.SelectMany(static p => Versions(p.Root)));
+            foreach (var text in candidates)
+            {
+                // Post- and dev releases on differently padded releases are ordered by conda's rules (documented in CondaSets.FromPip).
+                if (!Pep440Version.TryParse(text, out var pep, out _) || pep!.Post != null || pep.Dev != null
+                    || !CondaVersion.TryParse(pep.ToString(), out var cv, out _))
+                {
+                    continue;
+                }
+
+                bool both = pipSet.Specifiers.All(c => c.Matches(pep)) && condaSpecs.All(c => c.IsSatisfiedBy(cv!));
+                if (both)
+                {
+                    Assert.True(result.IsSatisfiable, $"{pep} satisfies pip '{string.Join(",", pip)}' and conda '{string.Join(" ; ", conda)}' but the solver said {result}");
+                    Assert.True(result.Contains(pep.ToString()), $"{pep} is not in {result.Intersection}");
+                }
+            }
+        }, iter: 3_000);
+    }
 }
