@@ -1,12 +1,6 @@
-using System.Collections.Immutable;
 using System.Composition;
-using System.Threading;
-using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
-using Microsoft.CodeAnalysis.CSharp;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
 using SparkJobGen.Generators.Diagnostics;
 
 namespace SparkJobGen.CodeFixes;
@@ -19,41 +13,11 @@ namespace SparkJobGen.CodeFixes;
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(NarrowConstraintCodeFix))]
 [Shared]
-public sealed class NarrowConstraintCodeFix : CodeFixProvider
+public sealed class NarrowConstraintCodeFix : ReplaceStringLiteralCodeFix
 {
-    /// <inheritdoc />
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticDescriptors.UnsatisfiableConstraintsId);
+    /// <summary>Creates the fix.</summary>
+    public NarrowConstraintCodeFix() : base(DiagnosticDescriptors.UnsatisfiableConstraintsId, VersionConflictAnalyzer.NarrowedProperty) { }
 
     /// <inheritdoc />
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-    /// <inheritdoc />
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
-    {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        foreach (var diagnostic in context.Diagnostics)
-        {
-            if (!diagnostic.Properties.TryGetValue(VersionConflictAnalyzer.NarrowedProperty, out var narrowed) || narrowed is null || narrowed.Length == 0
-                || root?.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is not LiteralExpressionSyntax literal
-                || !literal.IsKind(SyntaxKind.StringLiteralExpression))
-            {
-                continue;
-            }
-
-            context.RegisterCodeFix(
-                CodeAction.Create(
-                    "Narrow to \"" + narrowed + "\"",
-                    cancellationToken => ReplaceAsync(context.Document, literal, narrowed, cancellationToken),
-                    equivalenceKey: nameof(NarrowConstraintCodeFix)),
-                diagnostic);
-        }
-    }
-
-    private static async Task<Document> ReplaceAsync(Document document, LiteralExpressionSyntax literal, string narrowed, CancellationToken cancellationToken)
-    {
-        var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
-        var replacement = SyntaxFactory.LiteralExpression(SyntaxKind.StringLiteralExpression, SyntaxFactory.Literal(narrowed))
-            .WithTriviaFrom(literal);
-        return document.WithSyntaxRoot(root!.ReplaceNode(literal, replacement));
-    }
+    protected override string Title(string replacement) => "Narrow to \"" + replacement + "\"";
 }
