@@ -37,6 +37,12 @@ public sealed record EnvironmentInventory(
             entries = entries.Where(e => selected.Contains(e.ArchivePath)).ToList();
         }
 
+        // Checked after filtering, so excluding an escaping link is a way out, as the error message says.
+        if (entries.Find(static e => e.EscapingTarget is not null) is { } escaping)
+        {
+            throw new EscapingSymlinkException(escaping.ArchivePath, escaping.EscapingTarget!);
+        }
+
         entries.Sort(static (a, b) => string.CompareOrdinal(a.ArchivePath, b.ArchivePath));
         return new EnvironmentInventory(location, entries, warnings, hasConda);
     }
@@ -48,8 +54,15 @@ public sealed record EnvironmentInventory(
         {
             case PackEntryKind.Symlink:
                 var target = new FileInfo(item.FullPath).LinkTarget ?? throw new PackingException($"Cannot read the symlink '{item.FullPath}'.");
-                var relative = SymlinkContainment.RelativeTarget(prefix, item.RelativePath, target);
-                return new PackEntry(archivePath, PackEntryKind.Symlink, item.FullPath, 0b111_111_111, 0, item.LastWriteTicks, relative);
+                try
+                {
+                    var relative = SymlinkContainment.RelativeTarget(prefix, item.RelativePath, target);
+                    return new PackEntry(archivePath, PackEntryKind.Symlink, item.FullPath, 0b111_111_111, 0, item.LastWriteTicks, relative);
+                }
+                catch (EscapingSymlinkException)
+                {
+                    return new PackEntry(archivePath, PackEntryKind.Symlink, item.FullPath, 0b111_111_111, 0, item.LastWriteTicks, EscapingTarget: target);
+                }
             case PackEntryKind.Directory:
                 return new PackEntry(archivePath, PackEntryKind.Directory, item.FullPath, Mode(item.FullPath), 0, 0);
             default:

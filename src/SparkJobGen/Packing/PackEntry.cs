@@ -42,6 +42,9 @@ public enum PrefixMode
 /// <param name="FixShebang">Whether a <c>#!</c> line into the environment is made relocatable.</param>
 /// <param name="Generated">Content produced by the packer (unpack scripts, cleaned records), or null.</param>
 /// <param name="RunPath">An absolute ELF library search path embedded in the file, made <c>$ORIGIN</c>-relative when packed.</param>
+/// <param name="EscapingTarget">
+/// For a symlink that leaves the environment, its target as read: the packer refuses it unless an <c>--exclude</c> removes it.
+/// </param>
 public sealed record PackEntry(
     string ArchivePath,
     PackEntryKind Kind,
@@ -53,7 +56,8 @@ public sealed record PackEntry(
     IReadOnlyList<PrefixOnDisk>? Prefixes = null,
     bool FixShebang = false,
     byte[]? Generated = null,
-    string? RunPath = null);
+    string? RunPath = null,
+    string? EscapingTarget = null);
 
 /// <summary>A prefix string that occurs in a file on disk and what it stands for.</summary>
 /// <param name="OnDisk">The string as it is in the file now (the environment's current prefix).</param>

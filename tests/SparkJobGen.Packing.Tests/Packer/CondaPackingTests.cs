@@ -131,6 +131,12 @@ public sealed class BrokenCondaPackingTests
         using var scratch = new ScratchDirectory();
         var error = await Assert.ThrowsAsync<EscapingSymlinkException>(() => EnvironmentPacker.PackAsync(Options(conda, scratch)));
         Assert.Equal(CondaPrefixFixture.EscapingLinkPath, error.LinkPath);
+        Assert.Contains("--exclude", error.Message, StringComparison.Ordinal);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(scratch.Path));
+
+        // The way out the message names: exclude the link.
+        var packed = await EnvironmentPacker.PackAsync(Options(conda, scratch) with { Filters = [new PathFilterRule(false, CondaPrefixFixture.EscapingLinkPath)] });
+        Assert.DoesNotContain(CondaPrefixFixture.EscapingLinkPath, ProcessRun.RunChecked("tar", ["-tf", packed.ArchivePath]).StandardOutput, StringComparison.Ordinal);
     }
 
     [Fact]
