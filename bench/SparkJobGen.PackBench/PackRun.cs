@@ -10,11 +10,12 @@ namespace SparkJobGen.PackBench;
 /// <summary>One in-process pack, run in a child process so that its peak RSS is its own.</summary>
 internal static class PackRun
 {
-    /// <summary>Packs <paramref name="directory"/> and prints "elapsed_ms bytes vmhwm_kb".</summary>
+    /// <summary>Packs <paramref name="directory"/> and prints "elapsed_ms bytes vmhwm_kb walk=walk_ms".</summary>
     public static async Task<int> RunAsync(string directory, string output, string format, string implementation, int level, int threads)
     {
         var stopwatch = Stopwatch.StartNew();
         var entries = EnvironmentWalk.Walk(directory);
+        var walkMilliseconds = stopwatch.ElapsedMilliseconds;
         var toNull = output == "/dev/null";
         await using (var file = toNull ? null : AtomicFile.Create(output, overwrite: true))
         {
@@ -54,7 +55,7 @@ internal static class PackRun
 
         stopwatch.Stop();
         var size = toNull ? 0 : new FileInfo(output).Length;
-        Console.WriteLine($"{stopwatch.ElapsedMilliseconds} {size} {PeakRssKb()}");
+        Console.WriteLine($"{stopwatch.ElapsedMilliseconds} {size} {PeakRssKb()} walk={walkMilliseconds}");
         return 0;
     }
 

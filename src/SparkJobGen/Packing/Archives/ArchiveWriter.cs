@@ -18,6 +18,12 @@ public static class ArchiveWriter
     /// </summary>
     public static readonly DateTimeOffset NormalizedModificationTime = new(1980, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
+    /// <summary>The most Zstandard workers used, whatever <see cref="ArchiveWriterOptions.Threads"/> says.</summary>
+    private const int MaxZstdWorkers = 4;
+
+    /// <summary>The input each Zstandard worker compresses at a time.</summary>
+    private const int ZstdJobSize = 2 << 20;
+
     /// <summary>Creates a writer that writes a <paramref name="format"/> archive to <paramref name="output"/>.</summary>
     /// <param name="format">Any format but <see cref="ArchiveFormat.NoArchive"/> (see <see cref="CreateDirectory"/>).</param>
     /// <param name="output">Receives the archive; not closed by the writer. Zip needs a seekable stream for large entries.</param>
@@ -48,10 +54,13 @@ public static class ArchiveWriter
             case ArchiveFormat.TarZst:
             {
                 var zstd = new CompressionStream(output, options.CompressionLevel, leaveOpen: true);
-                var threads = options.EffectiveThreads;
+                var threads = Math.Min(options.EffectiveThreads, MaxZstdWorkers);
                 if (threads > 1)
                 {
+                    // Each zstd worker buffers a job of input and output; 2 MiB jobs and at most 4 workers keep memory
+                    // bounded (the default job size at level 4 is 8 MiB, about 45 MB per worker measured).
                     zstd.SetParameter(ZSTD_cParameter.ZSTD_c_nbWorkers, threads);
+                    zstd.SetParameter(ZSTD_cParameter.ZSTD_c_jobSize, ZstdJobSize);
                 }
 
                 return new TarArchiveWriter(

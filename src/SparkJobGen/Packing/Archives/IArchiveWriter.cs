@@ -10,6 +10,7 @@ namespace SparkJobGen.Packing.Archives;
 /// environment root; the writer adds <see cref="ArchiveWriterOptions.ArcRoot"/>. Nothing is final until
 /// <see cref="CompleteAsync"/> returns; disposing an incomplete writer stops its workers and leaves the output incomplete
 /// (wrap files in <see cref="AtomicFile"/> so that an incomplete archive never appears under its name).
+/// A writer is not thread-safe: add entries from one thread; compression runs on the writer's own workers.
 /// </summary>
 public interface IArchiveWriter : IAsyncDisposable
 {
