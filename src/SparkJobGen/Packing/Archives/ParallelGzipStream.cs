@@ -126,6 +126,32 @@ internal sealed class ParallelGzipStream : Stream
         }
     }
 
+    /// <summary>
+    /// Reads up to <paramref name="maxCount"/> bytes from <paramref name="source"/> straight into the current block,
+    /// saving the copy through an intermediate buffer.
+    /// </summary>
+    /// <param name="source">The stream to read.</param>
+    /// <param name="maxCount">The most bytes to read; at least 1.</param>
+    /// <returns>The bytes read; 0 at the end of <paramref name="source"/>.</returns>
+    public int WriteFrom(Stream source, int maxCount)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_completed)
+        {
+            throw new InvalidOperationException("The gzip stream is complete.");
+        }
+
+        if (_current.Length == BlockSize)
+        {
+            Submit(last: false);
+        }
+
+        var read = source.Read(_current.Input, _current.Length, Math.Min(maxCount, BlockSize - _current.Length));
+        _current.Length += read;
+        _length += read;
+        return read;
+    }
+
     /// <inheritdoc />
     public override void WriteByte(byte value) => Write([value]);
 

@@ -61,14 +61,24 @@ internal sealed class TarArchiveWriter : IArchiveWriter
         var left = length;
         while (left > 0)
         {
-            var read = content.Read(_copyBuffer, 0, (int)Math.Min(_copyBuffer.Length, left));
+            // The gzip writer reads straight into its block; other bodies go through the copy buffer.
+            int read;
+            if (_body is ParallelGzipStream gzip)
+            {
+                read = gzip.WriteFrom(content, (int)Math.Min(int.MaxValue, left));
+            }
+            else
+            {
+                read = content.Read(_copyBuffer, 0, (int)Math.Min(_copyBuffer.Length, left));
+                _body.Write(_copyBuffer, 0, read);
+            }
+
             if (read == 0)
             {
                 throw new IOException(
                     $"'{archivePath}' ended after {length - left} of its {length} bytes; was it changed while being packed?");
             }
 
-            _body.Write(_copyBuffer, 0, read);
             left -= read;
         }
 
