@@ -1,4 +1,5 @@
 using System;
+using System.Buffers;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
@@ -180,8 +181,33 @@ public static class EnvironmentPacker
         {
             if (PackedFileContent.NeedsInspection(entry) && entry.Length <= InspectionLimit)
             {
-                var content = File.ReadAllBytes(source);
-                writer.AddFile(entry.ArchivePath, entry.UnixMode, PackedFileContent.Transform(entry, content, destinationPrefix, records));
+                // Most files contain no prefix: read into a pooled buffer, scan, and hand the bytes over as they are (the
+                // writer copies synchronously); only files that change get their own array.
+                using var handle = File.OpenHandle(source, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.SequentialScan);
+                var length = (int)RandomAccess.GetLength(handle);
+                var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(1, length));
+                try
+                {
+                    var read = 0;
+                    while (read < length && RandomAccess.Read(handle, buffer.AsSpan(read, length - read), read) is var n and > 0)
+                    {
+                        read += n;
+                    }
+
+                    var content = buffer.AsSpan(0, read);
+                    if (!PackedFileContent.MayChange(entry, content))
+                    {
+                        writer.AddFile(entry.ArchivePath, entry.UnixMode, buffer.AsMemory(0, read));
+                        return;
+                    }
+
+                    writer.AddFile(entry.ArchivePath, entry.UnixMode, PackedFileContent.Transform(entry, content.ToArray(), destinationPrefix, records));
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                }
+
                 return;
             }
 

@@ -24,6 +24,28 @@ internal static class PackedFileContent
     /// <summary>Whether a file must be read into memory to decide its archived bytes (else it is streamed as it is).</summary>
     public static bool NeedsInspection(PackEntry entry) => entry.Prefixes is { Count: > 0 } || entry.FixShebang || entry.RunPath is not null;
 
+    /// <summary>
+    /// Whether <see cref="Transform"/> could change <paramref name="content"/>: a recorded prefix occurs in it, it is an
+    /// ELF whose runpath may be relativized, or it is a script whose shebang may be fixed. False means "store as it is".
+    /// </summary>
+    public static bool MayChange(PackEntry entry, ReadOnlySpan<byte> content)
+    {
+        if (entry.RunPath is not null || (entry.FixShebang && content.StartsWith("#!"u8)))
+        {
+            return true;
+        }
+
+        foreach (var prefix in entry.Prefixes ?? [])
+        {
+            if (content.IndexOf(Encoding.UTF8.GetBytes(prefix.OnDisk)) >= 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Transforms <paramref name="content"/>; returns the bytes to archive (possibly the same array).</summary>
     /// <param name="entry">The entry.</param>
     /// <param name="content">Its bytes on disk.</param>
