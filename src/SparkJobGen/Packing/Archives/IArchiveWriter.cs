@@ -29,7 +29,7 @@ public interface IArchiveWriter : IAsyncDisposable
     /// <summary>Adds a regular file whose content is already in memory (a rewritten file).</summary>
     /// <param name="archivePath">The file's path.</param>
     /// <param name="unixMode">Permission bits.</param>
-    /// <param name="content">The content.</param>
+    /// <param name="content">The content; consumed before the call returns, so the caller may reuse a pooled buffer.</param>
     void AddFile(string archivePath, int unixMode, ReadOnlyMemory<byte> content);
 
     /// <summary>Adds a symbolic link.</summary>
