@@ -44,7 +44,48 @@ public sealed record EnvironmentInventory(
         }
 
         entries.Sort(static (a, b) => string.CompareOrdinal(a.ArchivePath, b.ArchivePath));
+        LinkPycsToSources(entries);
         return new EnvironmentInventory(location, entries, warnings, hasConda);
+    }
+
+    /// <summary>Marks each <c>__pycache__/*.pyc</c> whose <c>.py</c> source is packed too (see <see cref="PackedFileContent.RestampPyc"/>).</summary>
+    private static void LinkPycsToSources(List<PackEntry> entries)
+    {
+        var files = new Dictionary<string, PackEntry>(StringComparer.Ordinal);
+        foreach (var entry in entries)
+        {
+            if (entry.Kind == PackEntryKind.File && entry.ArchivePath.EndsWith(".py", StringComparison.Ordinal))
+            {
+                files[entry.ArchivePath] = entry;
+            }
+        }
+
+        for (var i = 0; i < entries.Count; i++)
+        {
+            var entry = entries[i];
+            var path = entry.ArchivePath;
+            if (entry.Kind != PackEntryKind.File || entry.Generated is not null || !path.EndsWith(".pyc", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            // dir/__pycache__/name.cpython-311[.opt-1].pyc -> dir/name.py
+            var slash = path.LastIndexOf('/');
+            var directory = slash < 0 ? "" : path[..slash];
+            if (!directory.EndsWith("__pycache__", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var parent = directory.Length > "__pycache__".Length ? directory[..^("__pycache__".Length + 1)] + "/" : "";
+            var module = path[(slash + 1)..];
+            var dot = module.IndexOf('.', StringComparison.Ordinal);
+            if (dot > 0 && files.TryGetValue(parent + module[..dot] + ".py", out var source))
+            {
+                var seconds = (source.LastWriteTicks - DateTime.UnixEpoch.Ticks) / TimeSpan.TicksPerSecond;
+                entries[i] = entry with { PycSource = new PycSource(source.Length, seconds) };
+            }
+        }
     }
 
     /// <summary>Turns a disk item into an entry; symlinks are checked and made relative.</summary>

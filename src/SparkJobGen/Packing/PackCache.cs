@@ -17,7 +17,7 @@ namespace SparkJobGen.Packing;
 /// </summary>
 public sealed class PackCache
 {
-    private const string KeyVersion = "sparkjobgen-pack/1";
+    private const string KeyVersion = "sparkjobgen-pack/2";
     private readonly string _directory;
 
     /// <summary>Creates a cache over <paramref name="directory"/> (created on first write).</summary>

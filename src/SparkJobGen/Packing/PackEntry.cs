@@ -42,6 +42,10 @@ public enum PrefixMode
 /// <param name="FixShebang">Whether a <c>#!</c> line into the environment is made relocatable.</param>
 /// <param name="Generated">Content produced by the packer (unpack scripts, cleaned records), or null.</param>
 /// <param name="RunPath">An absolute ELF library search path embedded in the file, made <c>$ORIGIN</c>-relative when packed.</param>
+/// <param name="PycSource">
+/// For a timestamp-validated <c>.pyc</c> whose source is packed too: the source's size and modification time (whole seconds),
+/// so the header can be re-stamped to the archive's normalized time and the cache stays valid after unpacking.
+/// </param>
 /// <param name="EscapingTarget">
 /// For a symlink that leaves the environment, its target as read: the packer refuses it unless an <c>--exclude</c> removes it.
 /// </param>
@@ -57,7 +61,13 @@ public sealed record PackEntry(
     bool FixShebang = false,
     byte[]? Generated = null,
     string? RunPath = null,
-    string? EscapingTarget = null);
+    string? EscapingTarget = null,
+    PycSource? PycSource = null);
+
+/// <summary>The source file a <c>.pyc</c> was compiled from, as the pyc header records it.</summary>
+/// <param name="Length">The source's size in bytes.</param>
+/// <param name="ModifiedSeconds">The source's modification time in whole seconds since the Unix epoch.</param>
+public sealed record PycSource(long Length, long ModifiedSeconds);
 
 /// <summary>A prefix string that occurs in a file on disk and what it stands for.</summary>
 /// <param name="OnDisk">The string as it is in the file now (the environment's current prefix).</param>

@@ -30,7 +30,7 @@ internal static class PackedFileContent
     /// </summary>
     public static bool MayChange(PackEntry entry, ReadOnlySpan<byte> content)
     {
-        if (entry.RunPath is not null || (entry.FixShebang && content.StartsWith("#!"u8)))
+        if (entry.RunPath is not null || entry.PycSource is not null || (entry.FixShebang && content.StartsWith("#!"u8)))
         {
             return true;
         }
@@ -56,6 +56,11 @@ internal static class PackedFileContent
         if (entry.RunPath is { } runPath)
         {
             content = RelativizeRunPath(content, runPath, entry.ArchivePath);
+        }
+
+        if (entry.PycSource is { } source)
+        {
+            content = RestampPyc(content, source);
         }
 
         foreach (var prefix in entry.Prefixes ?? [])
@@ -197,6 +202,33 @@ internal static class PackedFileContent
         var span = result.AsSpan(at + 1, runPath.Length);
         span.Clear();
         Encoding.UTF8.GetBytes(replacement).CopyTo(span);
+        return result;
+    }
+
+    /// <summary>
+    /// Archives store every file with one normalized modification time (deterministic bytes), but CPython validates a
+    /// timestamp-based <c>.pyc</c> against its source's mtime and size; left alone, every cached module would look stale
+    /// after unpacking and be recompiled on each executor. A pyc that was valid for its source (same mtime and size in the
+    /// header) is re-stamped with the normalized time, so it stays valid; stale or hash-based pycs are left as they are.
+    /// </summary>
+    internal static byte[] RestampPyc(byte[] content, PycSource source)
+    {
+        // Header (PEP 552): magic (4), flags (4), then for flags == 0: source mtime (4, LE, mod 2^32), source size (4, LE).
+        if (content.Length < 16 || content[2] != '\r' || content[3] != '\n'
+            || System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(content.AsSpan(4)) != 0)
+        {
+            return content;
+        }
+
+        var mtime = System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(content.AsSpan(8));
+        var size = System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(content.AsSpan(12));
+        if (mtime != (uint)source.ModifiedSeconds || size != (uint)source.Length)
+        {
+            return content;
+        }
+
+        var result = (byte[])content.Clone();
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(result.AsSpan(8), (uint)Archives.ArchiveWriter.NormalizedModificationTime.ToUnixTimeSeconds());
         return result;
     }
 

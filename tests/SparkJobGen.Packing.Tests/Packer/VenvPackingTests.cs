@@ -79,6 +79,21 @@ public sealed class VenvPackingTests(VenvFixture venv) : IClassFixture<VenvFixtu
     }
 
     [Fact]
+    public async Task Bytecode_caches_stay_valid_after_unpacking_with_normalized_times()
+    {
+        using var scratch = new ScratchDirectory();
+        var result = await EnvironmentPacker.PackAsync(Options(scratch));
+        var root = Path.Combine(scratch.Path, "environment");
+        Directory.CreateDirectory(root);
+        ProcessRun.RunChecked("tar", ["-xzf", result.ArchivePath, "-C", root]);
+        // python -v says, per module, whether its cached bytecode was used ("matches") or found stale (recompiled).
+        var imports = ProcessRun.RunChecked(Path.Combine(root, "bin", "python"), ["-v", "-c", "import json, json.decoder, " + DemoWheels.PackageModule], root).StandardError;
+        Assert.DoesNotContain("# bytecode is stale for", imports, StringComparison.Ordinal);
+        Assert.Matches(@"# .*json/__pycache__/decoder\.cpython-311\.pyc matches .*json/decoder\.py", imports);
+        Assert.Matches(@"# .*" + DemoWheels.PackageModule + @"/__pycache__/__init__\.cpython-311\.pyc matches", imports);
+    }
+
+    [Fact]
     public async Task Verify_imports_each_distribution_with_the_packed_interpreter_in_a_folder_named_environment()
     {
         using var scratch = new ScratchDirectory();
