@@ -25,6 +25,15 @@ internal static class PackRun
                 case "ours":
                     await Ours(entries, stream, ArchiveFormats.Resolve(format, null), level, threads);
                     break;
+                case "packer":
+                    // The whole `sparkjobgen pack` pipeline: inventory, checks, prefix scan and relocation, then the writer.
+                    await stream.DisposeAsync();
+                    var result = await EnvironmentPacker.PackAsync(new PackOptions
+                    {
+                        Prefix = directory, Output = output, Format = format, CompressionLevel = level, Threads = threads, UseCache = false, Force = true,
+                    });
+                    Console.WriteLine($"{stopwatch.ElapsedMilliseconds} {result.ArchiveBytes} {PeakRssKb()} content={result.ContentBytes} files={result.Files}");
+                    return 0;
                 case "system-formats-tar":
                     SystemFormatsTar(entries, stream);
                     break;

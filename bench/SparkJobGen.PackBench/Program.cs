@@ -80,7 +80,7 @@ Shell(Ours("tar", "ours", 0, 1, "/dev/null"));
 var results = contenders.Select(_ => new List<(double Wall, double Cpu, long Size, long RssKb)>()).ToList();
 var timeFile = Path.Combine(scratch, "time.txt");
 Console.WriteLine($"load average before: {File.ReadAllText("/proc/loadavg").Trim()}");
-if (args.Contains("--race-only"))
+if (args.Contains("--race-only") || args.Contains("--pipeline-only"))
 {
     contenders.Clear();
 }
@@ -119,7 +119,7 @@ Console.WriteLine($"Head to head (started together, median of {repeat}):");
 Console.WriteLine();
 Console.WriteLine("| level | ours wall (s) | ours CPU (s) | ours archive (MB) | pigz wall (s) | pigz CPU (s) | pigz archive (MB) |");
 Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|");
-foreach (var level in new[] { 4, 6 })
+foreach (var level in args.Contains("--pipeline-only") ? Array.Empty<int>() : [4, 6])
 {
     var ours = new List<(double Wall, double Cpu)>();
     var pigz = new List<(double Wall, double Cpu)>();
@@ -143,6 +143,43 @@ foreach (var level in new[] { 4, 6 })
     Console.WriteLine(string.Create(
         CultureInfo.InvariantCulture,
         $"| {level} | {Median(ours.Select(r => r.Wall)):F1} | {Median(ours.Select(r => r.Cpu)):F1} | {oursSize / 1e6:F1} | {Median(pigz.Select(r => r.Wall)):F1} | {Median(pigz.Select(r => r.Cpu)):F1} | {pigzSize / 1e6:F1} |"));
+}
+
+// The whole `sparkjobgen pack` pipeline (EnvironmentPacker: inventory, checks, prefix scan, relocation, writer) on a
+// --system-site-packages venv over the same installation, against tar | pigz of the same files (lib/ without the static
+// library, which the packer leaves out, plus the interpreter).
+if (!args.Contains("--race-only"))
+{
+    var venv = Path.Combine(scratch, "venv-system");
+    if (!Directory.Exists(venv))
+    {
+        Shell($"'{directory}/bin/python3' -m venv --system-site-packages --without-pip '{venv}'");
+    }
+
+    var packerOutput = Path.Combine(scratch, "pipeline.tar.gz");
+    var pigzOutput = Path.Combine(scratch, "pipeline-pigz.tar.gz");
+    var packer = new List<(double Wall, double Cpu)>();
+    var pipelinePigz = new List<(double Wall, double Cpu)>();
+    for (var round = 0; round < repeat; round++)
+    {
+        File.Delete(packerOutput);
+        packer.Add(Timed($"{selfCommand} pack --dir '{venv}' --out '{packerOutput}' --format tar.gz --impl packer --level 4 --threads {threads}", timeFile));
+        File.Delete(pigzOutput);
+        pipelinePigz.Add(Timed($"tar -c --exclude='*.a' -C '{directory}' lib bin/python3.11 | pigz -p {threads} -4 > '{pigzOutput}'", timeFile));
+    }
+
+    var contentBytes = long.Parse(Shell($"tar -c --exclude='*.a' -C '{directory}' lib bin/python3.11 | wc -c").Trim(), CultureInfo.InvariantCulture);
+    Console.WriteLine();
+    Console.WriteLine($"Full pipeline, level 4, {threads} threads (median of {repeat}); tar stream of the same files: {contentBytes / 1e6:F0} MB");
+    Console.WriteLine();
+    Console.WriteLine("| contender | wall (s) | MB/s | CPU (s) | archive (MB) |");
+    Console.WriteLine("|---|---:|---:|---:|---:|");
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"| sparkjobgen pack (EnvironmentPacker) | {Median(packer.Select(r => r.Wall)):F1} | {contentBytes / 1e6 / Median(packer.Select(r => r.Wall)):F0} | {Median(packer.Select(r => r.Cpu)):F1} | {new FileInfo(packerOutput).Length / 1e6:F1} |"));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"| tar -c lib bin/python3.11 \\| pigz -p {threads} -4 | {Median(pipelinePigz.Select(r => r.Wall)):F1} | {contentBytes / 1e6 / Median(pipelinePigz.Select(r => r.Wall)):F0} | {Median(pipelinePigz.Select(r => r.Cpu)):F1} | {new FileInfo(pigzOutput).Length / 1e6:F1} |"));
+    File.Delete(packerOutput);
+    File.Delete(pigzOutput);
 }
 
 File.Delete(output);

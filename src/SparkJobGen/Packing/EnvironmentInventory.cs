@@ -105,15 +105,15 @@ public sealed record EnvironmentInventory(
                     return new PackEntry(archivePath, PackEntryKind.Symlink, item.FullPath, 0b111_111_111, 0, item.LastWriteTicks, EscapingTarget: target);
                 }
             case PackEntryKind.Directory:
-                return new PackEntry(archivePath, PackEntryKind.Directory, item.FullPath, Mode(item.FullPath), 0, 0);
+                return new PackEntry(archivePath, PackEntryKind.Directory, item.FullPath, item.Mode, 0, 0);
             default:
-                return new PackEntry(archivePath, PackEntryKind.File, item.FullPath, Mode(item.FullPath), item.Length, item.LastWriteTicks,
+                return new PackEntry(archivePath, PackEntryKind.File, item.FullPath, item.Mode, item.Length, item.LastWriteTicks,
                     Prefixes: prefixes, FixShebang: fixShebang);
         }
     }
 
     /// <summary>The permission bits of a file (0644 where the platform has none).</summary>
-    internal static int Mode(string path) => OperatingSystem.IsWindows() ? 0b110_100_100 : (int)File.GetUnixFileMode(path);
+    internal static int Mode(string path) => EnvironmentWalker.Mode(path);
 
     /// <summary>Finds editable installs in a site-packages folder: pip &gt;= 21.3 <c>direct_url.json</c>, <c>.egg-link</c>, <c>__editable__</c> .pth files.</summary>
     internal static List<string> FindEditable(string sitePackages)

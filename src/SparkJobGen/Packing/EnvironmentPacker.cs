@@ -50,7 +50,8 @@ public static class EnvironmentPacker
         var stopwatch = Stopwatch.StartNew();
         var format = options.ResolveFormat();
         var output = Path.GetFullPath(options.Output ?? DefaultOutputName(inventory.Location, options, format));
-        var key = PackCache.ContentKey(inventory, options, format);
+        // The key costs a hash over every entry; without the cache it is only reported, so it is computed alongside packing.
+        var keyTask = Task.Run(() => PackCache.ContentKey(inventory, options, format), cancellationToken);
         var cache = new PackCache(options.CacheDirectory);
         var contentBytes = 0L;
         foreach (var entry in inventory.Entries)
@@ -58,8 +59,9 @@ public static class EnvironmentPacker
             contentBytes += entry.Length;
         }
 
-        if (options.UseCache && cache.IsCurrent(output, key))
+        if (options.UseCache && cache.IsCurrent(output, await keyTask.ConfigureAwait(false)))
         {
+            var key = await keyTask.ConfigureAwait(false);
             return Result(output, format, inventory, key, fromCache: true, stopwatch.Elapsed, unpackRecords: 0, contentBytes);
         }
 
@@ -98,12 +100,13 @@ public static class EnvironmentPacker
             await file.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
 
+        var contentKey = await keyTask.ConfigureAwait(false);
         if (options.UseCache)
         {
-            cache.Remember(output, key);
+            cache.Remember(output, contentKey);
         }
 
-        return Result(output, format, inventory, key, fromCache: false, stopwatch.Elapsed, records, contentBytes);
+        return Result(output, format, inventory, contentKey, fromCache: false, stopwatch.Elapsed, records, contentBytes);
     }
 
     /// <summary>conda-pack's default name: the destination prefix's or the environment's folder name plus the format's extension.</summary>
