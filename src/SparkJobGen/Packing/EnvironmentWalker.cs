@@ -85,10 +85,12 @@ internal static class EnvironmentWalker
         var subdirectories = new List<string>();
         var empty = true;
         var isTop = directory.Length < rootLength;
-        var entries = new FileSystemEnumerable<(string Name, string Full, bool IsDirectory, bool IsLink, long Length, long Ticks)>(
+        // One stat per entry: the FileSystemInfo made from the entry reuses the enumerator's status (mode included).
+        var entries = new FileSystemEnumerable<(string Name, string Full, bool IsDirectory, bool IsLink, long Length, long Ticks, int Mode)>(
             directory,
             static (ref FileSystemEntry e) => (e.FileName.ToString(), e.ToFullPath(), e.IsDirectory,
-                (e.Attributes & FileAttributes.ReparsePoint) != 0, e.IsDirectory ? 0 : e.Length, e.LastWriteTimeUtc.UtcTicks),
+                (e.Attributes & FileAttributes.ReparsePoint) != 0, e.IsDirectory ? 0 : e.Length, e.LastWriteTimeUtc.UtcTicks,
+                OperatingSystem.IsWindows() ? 0b110_100_100 : (int)e.ToFileSystemInfo().UnixFileMode),
             new EnumerationOptions { RecurseSubdirectories = false, AttributesToSkip = 0, IgnoreInaccessible = false, ReturnSpecialDirectories = false });
         foreach (var entry in entries)
         {
@@ -109,7 +111,7 @@ internal static class EnvironmentWalker
             }
             else
             {
-                items.Add(new DiskItem(relative, entry.Full, PackEntryKind.File, entry.Length, entry.Ticks, Mode(entry.Full)));
+                items.Add(new DiskItem(relative, entry.Full, PackEntryKind.File, entry.Length, entry.Ticks, entry.Mode));
             }
         }
 
