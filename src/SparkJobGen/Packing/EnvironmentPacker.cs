@@ -33,8 +33,22 @@ public static class EnvironmentPacker
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         var location = EnvironmentLocator.Resolve(options.Prefix, options.Name);
+        string? metadataKey = null;
+        if (options.UseCache)
+        {
+            // The cheap check first: a metadata walk, no inventory, no checks, no content key.
+            var stopwatch = Stopwatch.StartNew();
+            var format = options.ResolveFormat();
+            var output = Path.GetFullPath(options.Output ?? DefaultOutputName(location, options, format));
+            metadataKey = PackCache.MetadataKey(location, options, format);
+            if (new PackCache(options.CacheDirectory).FindByMetadata(output, metadataKey) is { } cached)
+            {
+                return Task.FromResult(cached with { Duration = stopwatch.Elapsed });
+            }
+        }
+
         var inventory = EnvironmentInventory.Read(location, options);
-        return PackAsync(inventory, options, progress, cancellationToken);
+        return PackCoreAsync(inventory, options, progress, metadataKey, cancellationToken);
     }
 
     /// <summary>Packs an inventory already read (see <see cref="EnvironmentInventory.Read"/>).</summary>
@@ -43,7 +57,10 @@ public static class EnvironmentPacker
     /// <param name="progress">Receives file and byte counts; may be null.</param>
     /// <param name="cancellationToken">Stops packing; nothing is left behind.</param>
     /// <returns>What was produced.</returns>
-    public static async Task<PackResult> PackAsync(EnvironmentInventory inventory, PackOptions options, IProgress<PackProgress>? progress = null, CancellationToken cancellationToken = default)
+    public static Task<PackResult> PackAsync(EnvironmentInventory inventory, PackOptions options, IProgress<PackProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        PackCoreAsync(inventory, options, progress, metadataKey: null, cancellationToken);
+
+    private static async Task<PackResult> PackCoreAsync(EnvironmentInventory inventory, PackOptions options, IProgress<PackProgress>? progress, string? metadataKey, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(inventory);
         ArgumentNullException.ThrowIfNull(options);
@@ -101,12 +118,13 @@ public static class EnvironmentPacker
         }
 
         var contentKey = await keyTask.ConfigureAwait(false);
+        var result = Result(output, format, inventory, contentKey, fromCache: false, stopwatch.Elapsed, records, contentBytes);
         if (options.UseCache)
         {
-            cache.Remember(output, contentKey);
+            cache.Remember(output, contentKey, metadataKey, result);
         }
 
-        return Result(output, format, inventory, contentKey, fromCache: false, stopwatch.Elapsed, records, contentBytes);
+        return result;
     }
 
     /// <summary>conda-pack's default name: the destination prefix's or the environment's folder name plus the format's extension.</summary>

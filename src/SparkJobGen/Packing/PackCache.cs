@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Linq;
@@ -78,6 +79,69 @@ public sealed class PackCache
         return Convert.ToHexString(hash.GetHashAndReset()).ToLowerInvariant();
     }
 
+    /// <summary>
+    /// A key from metadata alone, for the cache check before any inventory is built: every path under the folders the archive
+    /// is read from, with kind, size, modification time and mode, combined order-independently (128-bit sums of XxHash128),
+    /// plus every option that changes the output. Any change the full content key sees changes this key too (file contents
+    /// change sizes or times; added, removed and re-linked entries change the set), so a match is as good as a content-key match.
+    /// </summary>
+    /// <param name="location">The environment.</param>
+    /// <param name="options">The options.</param>
+    /// <param name="format">The resolved format.</param>
+    /// <returns>A lowercase hex key.</returns>
+    public static string MetadataKey(EnvironmentLocation location, PackOptions options, ArchiveFormat format)
+    {
+        ArgumentNullException.ThrowIfNull(location);
+        ArgumentNullException.ThrowIfNull(options);
+        var roots = new List<(string Path, bool SkipCondaTopLevel)> { (location.Prefix, location.Kind == EnvironmentKind.Conda) };
+        if (location.Kind == EnvironmentKind.Venv && VenvInventory.BasePrefix(location.Prefix) is { } basePrefix)
+        {
+            roots.Add((Path.Combine(basePrefix, "lib"), false));
+            roots.Add((Path.Combine(basePrefix, "bin"), false));
+        }
+
+        ulong low = 0, high = 0, count = 0;
+        var line = new StringBuilder();
+        foreach (var (root, skip) in roots)
+        {
+            if (!Directory.Exists(root))
+            {
+                continue;
+            }
+
+            foreach (var item in EnvironmentWalker.Walk(root, skip))
+            {
+                line.Clear().Append(root).Append('|').Append(item.RelativePath).Append('|').Append((int)item.Kind).Append('|')
+                    .Append(item.Length).Append('|').Append(item.LastWriteTicks).Append('|').Append(item.Mode);
+                var hash = System.IO.Hashing.XxHash128.HashToUInt128(Encoding.UTF8.GetBytes(line.ToString()));
+                var before = low;
+                low += (ulong)hash;
+                high += (ulong)(hash >> 64) + (low < before ? 1UL : 0UL);
+                count++;
+            }
+        }
+
+        var summary = string.Join('|', KeyVersion, ArchiveFormats.Name(format), options.CompressionLevel?.ToString(CultureInfo.InvariantCulture) ?? "default",
+            options.ArcRoot ?? "", options.DestinationPrefix ?? "", options.ZipSymlinks, options.IgnoreMissingFiles, options.IgnoreEditablePackages,
+            options.IgnoreClobberedFiles, string.Join(',', options.Filters.Select(f => (f.Include ? "+" : "-") + f.Pattern)),
+            count, low, high);
+        return "m" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(summary))).ToLowerInvariant();
+    }
+
+    /// <summary>
+    /// The result recorded for <paramref name="output"/> when it exists unchanged and was packed from content with
+    /// <paramref name="metadataKey"/>; otherwise null.
+    /// </summary>
+    /// <param name="output">The archive.</param>
+    /// <param name="metadataKey">See <see cref="MetadataKey"/>.</param>
+    public PackResult? FindByMetadata(string output, string metadataKey)
+    {
+        var stored = Read(output);
+        return stored is { Result: { } result } && stored.MetadataKey == metadataKey && Stamp(output) is { } stamp && stamp == (stored.Length, stored.LastWriteTicks)
+            ? result with { FromCache = true }
+            : null;
+    }
+
     /// <summary>Whether <paramref name="output"/> exists unchanged since it was packed with <paramref name="key"/>.</summary>
     /// <param name="output">The archive (or no-archive directory).</param>
     /// <param name="key">The content key.</param>
@@ -89,21 +153,34 @@ public sealed class PackCache
             return false;
         }
 
+        var stored = Read(output);
+        return stored is not null && stored.Key == key && Stamp(output) is { } stamp && stamp == (stored.Length, stored.LastWriteTicks);
+    }
+
+    private Entry? Read(string output)
+    {
+        var record = RecordPath(output);
+        if (!File.Exists(record))
+        {
+            return null;
+        }
+
         try
         {
-            var stored = JsonSerializer.Deserialize<Entry>(File.ReadAllText(record));
-            return stored is not null && stored.Key == key && Stamp(output) is { } stamp && stamp == (stored.Length, stored.LastWriteTicks);
+            return JsonSerializer.Deserialize<Entry>(File.ReadAllText(record));
         }
         catch (JsonException)
         {
-            return false;
+            return null;
         }
     }
 
     /// <summary>Records that <paramref name="output"/> now holds the content named <paramref name="key"/>.</summary>
     /// <param name="output">The archive written.</param>
     /// <param name="key">Its content key.</param>
-    public void Remember(string output, string key)
+    /// <param name="metadataKey">Its metadata key (see <see cref="MetadataKey"/>), or null.</param>
+    /// <param name="result">What packing it produced, returned again on a metadata-key hit.</param>
+    public void Remember(string output, string key, string? metadataKey = null, PackResult? result = null)
     {
         if (Stamp(output) is not { } stamp)
         {
@@ -113,7 +190,7 @@ public sealed class PackCache
         var record = RecordPath(output);
         Directory.CreateDirectory(Path.GetDirectoryName(record)!);
         var temporary = record + "." + Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + ".tmp";
-        File.WriteAllText(temporary, JsonSerializer.Serialize(new Entry(key, stamp.Length, stamp.Ticks, output)));
+        File.WriteAllText(temporary, JsonSerializer.Serialize(new Entry(key, stamp.Length, stamp.Ticks, output, metadataKey, result)));
         File.Move(temporary, record, overwrite: true);
     }
 
@@ -142,5 +219,5 @@ public sealed class PackCache
         return Directory.Exists(output) ? (0, Directory.GetLastWriteTimeUtc(output).Ticks) : null;
     }
 
-    private sealed record Entry(string Key, long Length, long LastWriteTicks, string Output);
+    private sealed record Entry(string Key, long Length, long LastWriteTicks, string Output, string? MetadataKey = null, PackResult? Result = null);
 }

@@ -124,6 +124,12 @@ internal static class VenvInventory
             || name.StartsWith("activate", StringComparison.Ordinal) || name.StartsWith("Activate", StringComparison.Ordinal);
     }
 
+    /// <summary>The folders a venv's archive is read from: the venv, and its base installation's <c>bin</c> and <c>lib</c> (null when pyvenv.cfg names none).</summary>
+    internal static string? BasePrefix(string prefix) =>
+        ReadConfig(Path.Combine(prefix, "pyvenv.cfg")).TryGetValue("home", out var home) && home.Length > 0
+            ? Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(home))
+            : null;
+
     private static Dictionary<string, string> ReadConfig(string path)
     {
         var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);

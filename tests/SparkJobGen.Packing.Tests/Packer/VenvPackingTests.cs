@@ -126,6 +126,26 @@ public sealed class VenvPackingTests(VenvFixture venv) : IClassFixture<VenvFixtu
         var again = await EnvironmentPacker.PackAsync(Options(scratch, "three.tar.gz"));
         Assert.True(again.FromCache);
         Assert.Equal(written, File.GetLastWriteTimeUtc(again.ArchivePath));
+        Assert.Equal(cached.ContentKey, again.ContentKey);
+        Assert.Equal(cached.Files, again.Files);
+
+        // A file rewritten in place (same size, new time) is a change: packed again.
+        var module = Directory.GetFiles(Path.Combine(venv.SitePackages, DemoWheels.PackageModule), "*.py").First();
+        var originalTime = File.GetLastWriteTimeUtc(module);
+        File.SetLastWriteTimeUtc(module, originalTime.AddMinutes(1));
+        try
+        {
+            var touched = await EnvironmentPacker.PackAsync(Options(scratch, "touched.tar.gz"));
+            Assert.False(touched.FromCache);
+            var touchedAgain = await EnvironmentPacker.PackAsync(Options(scratch, "touched.tar.gz"));
+            Assert.True(touchedAgain.FromCache);
+        }
+        finally
+        {
+            File.SetLastWriteTimeUtc(module, originalTime);
+        }
+
+        Assert.True((await EnvironmentPacker.PackAsync(Options(scratch, "three.tar.gz"))).FromCache);
 
         // Any change to the environment (here a new file) changes the key and forces a real pack, which needs --force to replace.
         var marker = Path.Combine(venv.SitePackages, "sjg_cache_probe.txt");
