@@ -22,7 +22,7 @@ internal static class CondaInventory
         Directory.EnumerateFiles(Path.Combine(prefix, "conda-meta"), "conda-*.json")
             .Any(f => Path.GetFileName(f).Split('-').Length == 3);
 
-    public static List<PackEntry> Read(string prefix, PackOptions options, List<string> warnings)
+    public static List<PackEntry> Read(string prefix, PackOptions options, List<string> warnings, WalkCache walks)
     {
         var records = CondaPackageRecord.ReadAll(prefix);
         var python = records.FirstOrDefault(r => r.Name == "python");
@@ -36,7 +36,7 @@ internal static class CondaInventory
             }
         }
 
-        var disk = EnvironmentWalker.Walk(prefix, skipCondaTopLevel: true).ToDictionary(i => i.RelativePath, StringComparer.Ordinal);
+        var disk = walks.Walk(prefix, skipCondaTopLevel: true).ToDictionary(i => i.RelativePath, StringComparer.Ordinal);
         var entries = new List<PackEntry>(disk.Count);
         var owner = new Dictionary<string, string>(StringComparer.Ordinal);
         var missing = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);

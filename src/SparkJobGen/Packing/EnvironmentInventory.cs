@@ -24,12 +24,15 @@ public sealed record EnvironmentInventory(
     /// <param name="options">The pack options (checks to skip, include/exclude rules).</param>
     /// <returns>The inventory.</returns>
     /// <exception cref="PackingException">A check failed (missing, clobbered or editable files, an escaping symlink).</exception>
-    public static EnvironmentInventory Read(EnvironmentLocation location, PackOptions options)
+    public static EnvironmentInventory Read(EnvironmentLocation location, PackOptions options) => Read(location, options, new WalkCache());
+
+    /// <summary>Reads the environment reusing walks already made in this pack.</summary>
+    internal static EnvironmentInventory Read(EnvironmentLocation location, PackOptions options, WalkCache walks)
     {
         var warnings = new List<string>();
         var (entries, hasConda) = location.Kind == EnvironmentKind.Conda
-            ? (CondaInventory.Read(location.Prefix, options, warnings), CondaInventory.HasCondaPackage(location.Prefix))
-            : (VenvInventory.Read(location.Prefix, options, warnings), false);
+            ? (CondaInventory.Read(location.Prefix, options, warnings, walks), CondaInventory.HasCondaPackage(location.Prefix))
+            : (VenvInventory.Read(location.Prefix, options, warnings, walks), false);
 
         if (options.Filters.Count > 0)
         {

@@ -34,24 +34,25 @@ public static class EnvironmentPacker
         options.Validate();
         var location = EnvironmentLocator.Resolve(options.Prefix, options.Name);
         string? metadataKey = null;
+        var walks = new WalkCache();
         if (options.UseCache)
         {
             // The cheap check first: a metadata walk, no inventory, no checks, no content key.
             var stopwatch = Stopwatch.StartNew();
             var format = options.ResolveFormat();
             var output = Path.GetFullPath(options.Output ?? DefaultOutputName(location, options, format));
-            metadataKey = PackCache.MetadataKey(location, options, format);
+            metadataKey = PackCache.MetadataKey(location, options, format, walks);
             if (new PackCache(options.CacheDirectory).FindByMetadata(output, metadataKey) is { } cached)
             {
                 return Task.FromResult(cached with { Duration = stopwatch.Elapsed });
             }
         }
 
-        var inventory = EnvironmentInventory.Read(location, options);
+        var inventory = EnvironmentInventory.Read(location, options, walks);
         return PackCoreAsync(inventory, options, progress, metadataKey, cancellationToken);
     }
 
-    /// <summary>Packs an inventory already read (see <see cref="EnvironmentInventory.Read"/>).</summary>
+    /// <summary>Packs an inventory already read (see <see cref="EnvironmentInventory.Read(EnvironmentLocation, PackOptions)"/>).</summary>
     /// <param name="inventory">The entries.</param>
     /// <param name="options">How to pack.</param>
     /// <param name="progress">Receives file and byte counts; may be null.</param>

@@ -126,3 +126,24 @@ internal static class EnvironmentWalker
     /// <summary>The permission bits of a path (0644 where the platform has none).</summary>
     internal static int Mode(string path) => OperatingSystem.IsWindows() ? 0b110_100_100 : (int)File.GetUnixFileMode(path);
 }
+
+/// <summary>
+/// Remembers walks within one pack, so the cache check's metadata walk is not repeated by the inventory on a cache miss.
+/// Only for the duration of one call: the disk may change afterwards.
+/// </summary>
+internal sealed class WalkCache
+{
+    private readonly Dictionary<(string Root, bool Skip), List<DiskItem>> _walks = new();
+
+    /// <summary>Walks <paramref name="root"/> once (see <see cref="EnvironmentWalker.Walk"/>).</summary>
+    public List<DiskItem> Walk(string root, bool skipCondaTopLevel)
+    {
+        if (!_walks.TryGetValue((root, skipCondaTopLevel), out var items))
+        {
+            items = EnvironmentWalker.Walk(root, skipCondaTopLevel);
+            _walks[(root, skipCondaTopLevel)] = items;
+        }
+
+        return items;
+    }
+}

@@ -89,7 +89,11 @@ public sealed class PackCache
     /// <param name="options">The options.</param>
     /// <param name="format">The resolved format.</param>
     /// <returns>A lowercase hex key.</returns>
-    public static string MetadataKey(EnvironmentLocation location, PackOptions options, ArchiveFormat format)
+    public static string MetadataKey(EnvironmentLocation location, PackOptions options, ArchiveFormat format) =>
+        MetadataKey(location, options, format, new WalkCache());
+
+    /// <summary>The metadata key, keeping the walks for the inventory that follows a miss.</summary>
+    internal static string MetadataKey(EnvironmentLocation location, PackOptions options, ArchiveFormat format, WalkCache walks)
     {
         ArgumentNullException.ThrowIfNull(location);
         ArgumentNullException.ThrowIfNull(options);
@@ -109,7 +113,7 @@ public sealed class PackCache
                 continue;
             }
 
-            foreach (var item in EnvironmentWalker.Walk(root, skip))
+            foreach (var item in walks.Walk(root, skip))
             {
                 line.Clear().Append(root).Append('|').Append(item.RelativePath).Append('|').Append((int)item.Kind).Append('|')
                     .Append(item.Length).Append('|').Append(item.LastWriteTicks).Append('|').Append(item.Mode);
@@ -133,7 +137,7 @@ public sealed class PackCache
     /// <paramref name="metadataKey"/>; otherwise null.
     /// </summary>
     /// <param name="output">The archive.</param>
-    /// <param name="metadataKey">See <see cref="MetadataKey"/>.</param>
+    /// <param name="metadataKey">See <see cref="MetadataKey(EnvironmentLocation, PackOptions, ArchiveFormat)"/>.</param>
     public PackResult? FindByMetadata(string output, string metadataKey)
     {
         var stored = Read(output);
@@ -178,7 +182,7 @@ public sealed class PackCache
     /// <summary>Records that <paramref name="output"/> now holds the content named <paramref name="key"/>.</summary>
     /// <param name="output">The archive written.</param>
     /// <param name="key">Its content key.</param>
-    /// <param name="metadataKey">Its metadata key (see <see cref="MetadataKey"/>), or null.</param>
+    /// <param name="metadataKey">Its metadata key (see <see cref="MetadataKey(EnvironmentLocation, PackOptions, ArchiveFormat)"/>), or null.</param>
     /// <param name="result">What packing it produced, returned again on a metadata-key hit.</param>
     public void Remember(string output, string key, string? metadataKey = null, PackResult? result = null)
     {

@@ -14,7 +14,7 @@ namespace SparkJobGen.Packing;
 /// </summary>
 internal static class VenvInventory
 {
-    public static List<PackEntry> Read(string prefix, PackOptions options, List<string> warnings)
+    public static List<PackEntry> Read(string prefix, PackOptions options, List<string> warnings, WalkCache walks)
     {
         var config = ReadConfig(Path.Combine(prefix, "pyvenv.cfg"));
         if (!config.TryGetValue("home", out var home) || home.Length == 0)
@@ -70,7 +70,7 @@ internal static class VenvInventory
         }
 
         // The shared library and the standard library of the base installation.
-        foreach (var item in EnvironmentWalker.Walk(Path.Combine(basePrefix, "lib"), skipCondaTopLevel: false))
+        foreach (var item in walks.Walk(Path.Combine(basePrefix, "lib"), skipCondaTopLevel: false))
         {
             var relative = "lib/" + item.RelativePath;
             var inStdlib = relative.StartsWith(stdlib + "/", StringComparison.Ordinal);
@@ -92,7 +92,7 @@ internal static class VenvInventory
 
         // The venv's own files win over the base's; its python links, activate scripts and pyvenv.cfg are replaced.
         IReadOnlyList<PrefixOnDisk> venvText = [new PrefixOnDisk(prefix, prefix, PrefixMode.None)];
-        foreach (var item in EnvironmentWalker.Walk(prefix, skipCondaTopLevel: false))
+        foreach (var item in walks.Walk(prefix, skipCondaTopLevel: false))
         {
             var path = item.RelativePath;
             // lib64 -> lib is a compatibility link venv makes; the standalone layout does not need it.
