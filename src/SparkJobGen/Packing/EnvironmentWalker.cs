@@ -30,8 +30,9 @@ internal static class EnvironmentWalker
     /// <summary>Walks <paramref name="root"/>, several directories at a time (metadata calls dominate; they overlap well).</summary>
     /// <param name="root">An absolute directory.</param>
     /// <param name="skipCondaTopLevel">Whether to skip conda-installation folders at the top level.</param>
+    /// <param name="prune">Directories (relative paths) not to descend into; null descends everywhere.</param>
     /// <returns>Every item, in no particular order.</returns>
-    public static List<DiskItem> Walk(string root, bool skipCondaTopLevel)
+    public static List<DiskItem> Walk(string root, bool skipCondaTopLevel, Func<string, bool>? prune = null)
     {
         var rootLength = root.TrimEnd('/').Length + 1;
 
@@ -41,7 +42,7 @@ internal static class EnvironmentWalker
         frontier.Enqueue(root);
         while (frontier.Count is > 0 and < 64)
         {
-            foreach (var directory in ReadDirectory(frontier.Dequeue(), rootLength, skipCondaTopLevel, items))
+            foreach (var directory in ReadDirectory(frontier.Dequeue(), rootLength, skipCondaTopLevel, prune, items))
             {
                 frontier.Enqueue(directory);
             }
@@ -62,7 +63,7 @@ internal static class EnvironmentWalker
                 pending.Push(directory);
                 while (pending.Count > 0)
                 {
-                    foreach (var child in ReadDirectory(pending.Pop(), rootLength, skipCondaTopLevel, local))
+                    foreach (var child in ReadDirectory(pending.Pop(), rootLength, skipCondaTopLevel, prune, local))
                     {
                         pending.Push(child);
                     }
@@ -80,7 +81,7 @@ internal static class EnvironmentWalker
     }
 
     /// <summary>Lists one directory into <paramref name="items"/> and returns its subdirectories (symlinked ones are items, never followed).</summary>
-    private static List<string> ReadDirectory(string directory, int rootLength, bool skipCondaTopLevel, List<DiskItem> items)
+    private static List<string> ReadDirectory(string directory, int rootLength, bool skipCondaTopLevel, Func<string, bool>? prune, List<DiskItem> items)
     {
         var subdirectories = new List<string>();
         var empty = true;
@@ -107,7 +108,10 @@ internal static class EnvironmentWalker
             }
             else if (entry.IsDirectory)
             {
-                subdirectories.Add(entry.Full);
+                if (prune is null || !prune(relative))
+                {
+                    subdirectories.Add(entry.Full);
+                }
             }
             else
             {
@@ -133,15 +137,19 @@ internal static class EnvironmentWalker
 /// </summary>
 internal sealed class WalkCache
 {
-    private readonly Dictionary<(string Root, bool Skip), List<DiskItem>> _walks = new();
+    private readonly Dictionary<(string Root, bool Skip, string? PruneId), List<DiskItem>> _walks = new();
 
     /// <summary>Walks <paramref name="root"/> once (see <see cref="EnvironmentWalker.Walk"/>).</summary>
-    public List<DiskItem> Walk(string root, bool skipCondaTopLevel)
+    /// <param name="root">The folder.</param>
+    /// <param name="skipCondaTopLevel">Whether to skip conda-installation folders at the top level.</param>
+    /// <param name="prune">Directories not to descend into, or null.</param>
+    /// <param name="pruneId">Names <paramref name="prune"/> for reuse: equal ids mean equal predicates.</param>
+    public List<DiskItem> Walk(string root, bool skipCondaTopLevel, Func<string, bool>? prune = null, string? pruneId = null)
     {
-        if (!_walks.TryGetValue((root, skipCondaTopLevel), out var items))
+        if (!_walks.TryGetValue((root, skipCondaTopLevel, pruneId), out var items))
         {
-            items = EnvironmentWalker.Walk(root, skipCondaTopLevel);
-            _walks[(root, skipCondaTopLevel)] = items;
+            items = EnvironmentWalker.Walk(root, skipCondaTopLevel, prune);
+            _walks[(root, skipCondaTopLevel, pruneId)] = items;
         }
 
         return items;

@@ -97,23 +97,20 @@ public sealed class PackCache
     {
         ArgumentNullException.ThrowIfNull(location);
         ArgumentNullException.ThrowIfNull(options);
-        var roots = new List<(string Path, bool SkipCondaTopLevel)> { (location.Prefix, location.Kind == EnvironmentKind.Conda) };
-        if (location.Kind == EnvironmentKind.Venv && VenvInventory.BasePrefix(location.Prefix) is { } basePrefix)
-        {
-            roots.Add((Path.Combine(basePrefix, "lib"), false));
-            roots.Add((Path.Combine(basePrefix, "bin"), false));
-        }
+        var roots = location.Kind == EnvironmentKind.Venv
+            ? VenvInventory.MetadataWalks(location.Prefix).Select(w => (w.Root, Skip: false, w.Prune, w.PruneId)).ToList()
+            : [(location.Prefix, Skip: true, Prune: (Func<string, bool>?)null, PruneId: (string?)null)];
 
         ulong low = 0, high = 0, count = 0;
         var line = new StringBuilder();
-        foreach (var (root, skip) in roots)
+        foreach (var (root, skip, prune, pruneId) in roots)
         {
             if (!Directory.Exists(root))
             {
                 continue;
             }
 
-            foreach (var item in walks.Walk(root, skip))
+            foreach (var item in walks.Walk(root, skip, prune, pruneId))
             {
                 line.Clear().Append(root).Append('|').Append(item.RelativePath).Append('|').Append((int)item.Kind).Append('|')
                     .Append(item.Length).Append('|').Append(item.LastWriteTicks).Append('|').Append(item.Mode);
@@ -161,7 +158,7 @@ public sealed class PackCache
         return stored is not null && stored.Key == key && Stamp(output) is { } stamp && stamp == (stored.Length, stored.LastWriteTicks);
     }
 
-    private Entry? Read(string output)
+    private PackCacheEntry? Read(string output)
     {
         var record = RecordPath(output);
         if (!File.Exists(record))
@@ -171,7 +168,7 @@ public sealed class PackCache
 
         try
         {
-            return JsonSerializer.Deserialize<Entry>(File.ReadAllText(record));
+            return JsonSerializer.Deserialize(File.ReadAllText(record), PackCacheJson.Default.PackCacheEntry);
         }
         catch (JsonException)
         {
@@ -194,7 +191,7 @@ public sealed class PackCache
         var record = RecordPath(output);
         Directory.CreateDirectory(Path.GetDirectoryName(record)!);
         var temporary = record + "." + Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + ".tmp";
-        File.WriteAllText(temporary, JsonSerializer.Serialize(new Entry(key, stamp.Length, stamp.Ticks, output, metadataKey, result)));
+        File.WriteAllText(temporary, JsonSerializer.Serialize(new PackCacheEntry(key, stamp.Length, stamp.Ticks, output, metadataKey, result), PackCacheJson.Default.PackCacheEntry));
         File.Move(temporary, record, overwrite: true);
     }
 
@@ -223,5 +220,17 @@ public sealed class PackCache
         return Directory.Exists(output) ? (0, Directory.GetLastWriteTimeUtc(output).Ticks) : null;
     }
 
-    private sealed record Entry(string Key, long Length, long LastWriteTicks, string Output, string? MetadataKey = null, PackResult? Result = null);
 }
+
+/// <summary>One cache record: the archive's stamp, its keys and the result of packing it.</summary>
+/// <param name="Key">The content key.</param>
+/// <param name="Length">The archive's size when recorded.</param>
+/// <param name="LastWriteTicks">The archive's modification time when recorded.</param>
+/// <param name="Output">The archive path.</param>
+/// <param name="MetadataKey">The metadata key, or null.</param>
+/// <param name="Result">The pack result, or null.</param>
+internal sealed record PackCacheEntry(string Key, long Length, long LastWriteTicks, string Output, string? MetadataKey = null, PackResult? Result = null);
+
+/// <summary>Source-generated serialization of cache records (no reflection on the cache-hit path, which must be fast).</summary>
+[System.Text.Json.Serialization.JsonSerializable(typeof(PackCacheEntry))]
+internal sealed partial class PackCacheJson : System.Text.Json.Serialization.JsonSerializerContext;

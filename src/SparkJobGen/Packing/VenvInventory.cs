@@ -70,7 +70,8 @@ internal static class VenvInventory
         }
 
         // The shared library and the standard library of the base installation.
-        foreach (var item in walks.Walk(Path.Combine(basePrefix, "lib"), skipCondaTopLevel: false))
+        var (baseLib, prune, pruneId) = BaseLibraryWalk(basePrefix, shortVersion, includeSystem);
+        foreach (var item in walks.Walk(baseLib, skipCondaTopLevel: false, prune, pruneId))
         {
             var relative = "lib/" + item.RelativePath;
             var inStdlib = relative.StartsWith(stdlib + "/", StringComparison.Ordinal);
@@ -124,11 +125,41 @@ internal static class VenvInventory
             || name.StartsWith("activate", StringComparison.Ordinal) || name.StartsWith("Activate", StringComparison.Ordinal);
     }
 
-    /// <summary>The folders a venv's archive is read from: the venv, and its base installation's <c>bin</c> and <c>lib</c> (null when pyvenv.cfg names none).</summary>
-    internal static string? BasePrefix(string prefix) =>
-        ReadConfig(Path.Combine(prefix, "pyvenv.cfg")).TryGetValue("home", out var home) && home.Length > 0
-            ? Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(home))
-            : null;
+    /// <summary>
+    /// The walk of the base installation's <c>lib</c>: only <c>pythonX.Y</c> is descended into, and not its
+    /// <c>site-packages</c> unless the venv includes system site-packages (a base Python often holds far more there than the venv).
+    /// </summary>
+    internal static (string Root, Func<string, bool> Prune, string PruneId) BaseLibraryWalk(string basePrefix, string shortVersion, bool includeSystem)
+    {
+        var stdlib = "python" + shortVersion;
+        var sitePackages = stdlib + "/site-packages";
+        return (Path.Combine(basePrefix, "lib"),
+            relative => relative.IndexOf('/') < 0 ? relative != stdlib : !includeSystem && relative == sitePackages,
+            $"venv-base:{shortVersion}:{includeSystem}");
+    }
+
+    /// <summary>The walks a venv's archive is read from, for the cache's metadata key: the venv, the base <c>lib</c> as packed, the base <c>bin</c>.</summary>
+    internal static List<(string Root, Func<string, bool>? Prune, string? PruneId)> MetadataWalks(string prefix)
+    {
+        var walks = new List<(string Root, Func<string, bool>? Prune, string? PruneId)> { (prefix, null, null) };
+        var config = ReadConfig(Path.Combine(prefix, "pyvenv.cfg"));
+        if (config.TryGetValue("home", out var home) && home.Length > 0)
+        {
+            var basePrefix = Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(home))!;
+            var version = config.TryGetValue("version_info", out var info) ? info : config.GetValueOrDefault("version", "");
+            var parts = version.Split('.');
+            var includeSystem = config.TryGetValue("include-system-site-packages", out var system) && system.Equals("true", StringComparison.OrdinalIgnoreCase);
+            if (parts.Length >= 2)
+            {
+                var (root, prune, pruneId) = BaseLibraryWalk(basePrefix, parts[0] + "." + parts[1], includeSystem);
+                walks.Add((root, prune, pruneId));
+            }
+
+            walks.Add((Path.Combine(basePrefix, "bin"), null, null));
+        }
+
+        return walks;
+    }
 
     private static Dictionary<string, string> ReadConfig(string path)
     {
