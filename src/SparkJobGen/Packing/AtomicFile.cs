@@ -47,7 +47,8 @@ public sealed class AtomicFile : IAsyncDisposable, IDisposable
         ThrowIfBlocked(target, overwrite);
         var directory = Path.GetDirectoryName(target) ?? throw new ArgumentException($"'{targetPath}' has no directory.", nameof(targetPath));
         Directory.CreateDirectory(directory);
-        var temporary = Path.Combine(directory, $".{Path.GetFileName(target)}.{Guid.NewGuid():N}.partial");
+        RemoveAbandoned(directory, Path.GetFileName(target));
+        var temporary = Path.Combine(directory, $".{Path.GetFileName(target)}.{Environment.ProcessId}-{Guid.NewGuid():N}.partial");
         var stream = new FileStream(temporary, new FileStreamOptions
         {
             Mode = FileMode.CreateNew,
@@ -56,6 +57,56 @@ public sealed class AtomicFile : IAsyncDisposable, IDisposable
             BufferSize = 64 * 1024,
         });
         return new AtomicFile(target, temporary, stream, overwrite);
+    }
+
+    /// <summary>
+    /// Deletes temporary files of this target left by a process that was killed (SIGKILL, power loss) before it could clean
+    /// up: their names carry the writer's process id, and only files whose process no longer exists are removed.
+    /// </summary>
+    /// <param name="directory">The target's folder.</param>
+    /// <param name="name">The target's file name.</param>
+    internal static void RemoveAbandoned(string directory, string name)
+    {
+        foreach (var candidate in Directory.EnumerateFiles(directory, $".{name}.*.partial"))
+        {
+            var middle = Path.GetFileName(candidate)[(name.Length + 2)..^".partial".Length];
+            var dash = middle.IndexOf('-', StringComparison.Ordinal);
+            if (dash <= 0 || !int.TryParse(middle.AsSpan(0, dash), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var pid)
+                || pid == Environment.ProcessId || IsRunning(pid))
+            {
+                continue;
+            }
+
+            try
+            {
+                File.Delete(candidate);
+            }
+            catch (IOException)
+            {
+                // Another packer removed it first, or it is still held: leave it.
+            }
+            catch (UnauthorizedAccessException)
+            {
+                // Someone else's file: not ours to remove.
+            }
+        }
+    }
+
+    private static bool IsRunning(int pid)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Flushes and fsyncs the content, then renames the temporary file onto the target.</summary>

@@ -65,6 +65,38 @@ public sealed class AtomicOutputTests
     }
 
     [Fact]
+    public async Task Temporaries_of_killed_writers_are_removed_and_live_ones_kept()
+    {
+        using var scratch = new ScratchDirectory();
+        var target = scratch.File("env.tar.gz");
+
+        // A real writer killed with SIGKILL mid-write leaves its temporary behind.
+        using var killed = System.Diagnostics.Process.Start("sleep", "60")!;
+        var abandoned = scratch.File($".env.tar.gz.{killed.Id}-0123456789abcdef0123456789abcdef.partial");
+        await File.WriteAllTextAsync(abandoned, "half an archive");
+        killed.Kill();
+        await killed.WaitForExitAsync();
+
+        // One of a writer that is still running (this process) and an unrelated hidden file stay.
+        var live = scratch.File($".env.tar.gz.{Environment.ProcessId}-fedcba9876543210fedcba9876543210.partial");
+        await File.WriteAllTextAsync(live, "in progress");
+        var unrelated = scratch.File(".env.tar.gz.notes.partial");
+        await File.WriteAllTextAsync(unrelated, "not ours");
+
+        await using (var file = AtomicFile.Create(target))
+        {
+            Assert.Contains($".env.tar.gz.{Environment.ProcessId}-", Path.GetFileName(file.TemporaryPath), StringComparison.Ordinal);
+            file.Stream.Write("content"u8);
+            await file.CommitAsync(CancellationToken.None);
+        }
+
+        Assert.False(File.Exists(abandoned));
+        Assert.True(File.Exists(live));
+        Assert.True(File.Exists(unrelated));
+        Assert.Equal("content", await File.ReadAllTextAsync(target));
+    }
+
+    [Fact]
     public async Task An_existing_target_is_refused_unless_forced()
     {
         using var scratch = new ScratchDirectory();
