@@ -15,7 +15,7 @@ namespace SparkJobGen.Packing.Archives;
 /// The bytes depend only on the input and level, not on the thread count. At most 2 workers and 6 chunks in flight
 /// bound the memory.
 /// </summary>
-internal sealed class ParallelBzip2Stream : Stream
+internal sealed class ParallelBzip2Stream : ParallelCompressionStream
 {
     private readonly Stream _output;
     private readonly int _level;
@@ -25,16 +25,14 @@ internal sealed class ParallelBzip2Stream : Stream
     private readonly BlockingCollection<Chunk>? _work;
     private readonly Thread[] _workers;
     private Chunk _current;
-    private long _length;
     private bool _wroteAny;
-    private bool _completed;
-    private bool _disposed;
 
     /// <summary>Starts the workers.</summary>
     /// <param name="output">Receives the bzip2 streams; not closed.</param>
     /// <param name="level">1-9: the bzip2 block size in 100 kB.</param>
     /// <param name="threads">Workers; 1 compresses on the writing thread.</param>
     public ParallelBzip2Stream(Stream output, int level, int threads)
+        : base("bzip2")
     {
         _output = output;
         _level = level;
@@ -63,68 +61,21 @@ internal sealed class ParallelBzip2Stream : Stream
     }
 
     /// <inheritdoc />
-    public override bool CanRead => false;
+    protected override int BlockCapacity => _chunkSize;
 
     /// <inheritdoc />
-    public override bool CanSeek => false;
+    protected override byte[] CurrentBlock => _current.Input;
 
     /// <inheritdoc />
-    public override bool CanWrite => !_disposed && !_completed;
-
-    /// <inheritdoc />
-    public override long Length => throw new NotSupportedException();
-
-    /// <inheritdoc />
-    public override long Position { get => _length; set => throw new NotSupportedException(); }
-
-    /// <inheritdoc />
-    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
-
-    /// <inheritdoc />
-    public override void Write(ReadOnlySpan<byte> buffer)
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        if (_completed)
-        {
-            throw new InvalidOperationException("The bzip2 stream is complete.");
-        }
-
-        while (!buffer.IsEmpty)
-        {
-            if (_current.Length == _chunkSize)
-            {
-                Submit();
-            }
-
-            var n = Math.Min(buffer.Length, _chunkSize - _current.Length);
-            buffer[..n].CopyTo(_current.Input.AsSpan(_current.Length));
-            _current.Length += n;
-            _length += n;
-            buffer = buffer[n..];
-        }
-    }
-
-    /// <summary>Nothing to flush before completion.</summary>
-    public override void Flush()
-    {
-    }
-
-    /// <inheritdoc />
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    /// <inheritdoc />
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    /// <inheritdoc />
-    public override void SetLength(long value) => throw new NotSupportedException();
+    protected override int CurrentLength { get => _current.Length; set => _current.Length = value; }
 
     /// <summary>Compresses the last chunk and writes everything in order.</summary>
     /// <param name="cancellationToken">Cancels waiting for the workers.</param>
     /// <returns>A task that completes when the output is flushed.</returns>
-    public async Task CompleteAsync(CancellationToken cancellationToken)
+    public override async Task CompleteAsync(CancellationToken cancellationToken)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        if (_completed)
+        ObjectDisposedException.ThrowIf(IsDisposed, this);
+        if (IsCompleted)
         {
             return;
         }
@@ -132,7 +83,7 @@ internal sealed class ParallelBzip2Stream : Stream
         // An empty input still needs one (empty) bzip2 stream.
         if (_current.Length > 0 || !_wroteAny)
         {
-            Submit();
+            Submit(last: true);
         }
 
         while (_inFlight.Count > 0)
@@ -140,16 +91,16 @@ internal sealed class ParallelBzip2Stream : Stream
             WriteHead(cancellationToken);
         }
 
-        _completed = true;
+        IsCompleted = true;
         await _output.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
     protected override void Dispose(bool disposing)
     {
-        if (!_disposed && disposing)
+        if (!IsDisposed && disposing)
         {
-            _disposed = true;
+            IsDisposed = true;
             _work?.CompleteAdding();
             foreach (var worker in _workers)
             {
@@ -162,7 +113,8 @@ internal sealed class ParallelBzip2Stream : Stream
         base.Dispose(disposing);
     }
 
-    private void Submit()
+    /// <inheritdoc />
+    protected override void Submit(bool last)
     {
         var chunk = _current;
         _wroteAny = true;
@@ -181,7 +133,10 @@ internal sealed class ParallelBzip2Stream : Stream
             WriteHead(CancellationToken.None);
         }
 
-        _current = new Chunk(_chunkSize);
+        if (!last)
+        {
+            _current = new Chunk(_chunkSize);
+        }
     }
 
     private void WriteHead(CancellationToken cancellationToken)

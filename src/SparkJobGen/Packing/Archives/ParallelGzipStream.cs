@@ -19,7 +19,7 @@ namespace SparkJobGen.Packing.Archives;
 /// inline. Call <see cref="CompleteAsync"/> to write the final block and trailer; disposing without it stops the
 /// workers and leaves the member unfinished.
 /// </summary>
-internal sealed class ParallelGzipStream : Stream
+internal sealed class ParallelGzipStream : ParallelCompressionStream
 {
     /// <summary>The block size, pigz's default.</summary>
     public const int BlockSize = 128 * 1024;
@@ -40,15 +40,13 @@ internal sealed class ParallelGzipStream : Stream
     private GzipBlock _current;
     private GzipBlock? _previous;
     private uint _crc;
-    private long _length;
-    private bool _completed;
-    private bool _disposed;
 
     /// <summary>Starts the gzip member: writes the header and starts the workers.</summary>
     /// <param name="output">Receives the gzip bytes; not closed by this stream.</param>
     /// <param name="level">zlib level 0-9.</param>
     /// <param name="threads">Workers; 1 compresses on the writing thread.</param>
     public ParallelGzipStream(Stream output, int level, int threads)
+        : base("gzip")
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(level, 0);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(level, 9);
@@ -84,98 +82,21 @@ internal sealed class ParallelGzipStream : Stream
     public bool UsesDictionary => _native;
 
     /// <inheritdoc />
-    public override bool CanRead => false;
+    protected override int BlockCapacity => BlockSize;
 
     /// <inheritdoc />
-    public override bool CanSeek => false;
+    protected override byte[] CurrentBlock => _current.Input;
 
     /// <inheritdoc />
-    public override bool CanWrite => !_disposed && !_completed;
-
-    /// <inheritdoc />
-    public override long Length => throw new NotSupportedException();
-
-    /// <inheritdoc />
-    public override long Position { get => _length; set => throw new NotSupportedException(); }
-
-    /// <inheritdoc />
-    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
-
-    /// <inheritdoc />
-    public override void Write(ReadOnlySpan<byte> buffer)
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        if (_completed)
-        {
-            throw new InvalidOperationException("The gzip stream is complete.");
-        }
-
-        while (!buffer.IsEmpty)
-        {
-            if (_current.Length == BlockSize)
-            {
-                // The full block is not the last one: more input follows.
-                Submit(last: false);
-            }
-
-            var n = Math.Min(buffer.Length, BlockSize - _current.Length);
-            buffer[..n].CopyTo(_current.Input.AsSpan(_current.Length));
-            _current.Length += n;
-            _length += n;
-            buffer = buffer[n..];
-        }
-    }
-
-    /// <summary>
-    /// Reads up to <paramref name="maxCount"/> bytes from <paramref name="source"/> straight into the current block,
-    /// saving the copy through an intermediate buffer.
-    /// </summary>
-    /// <param name="source">The stream to read.</param>
-    /// <param name="maxCount">The most bytes to read; at least 1.</param>
-    /// <returns>The bytes read; 0 at the end of <paramref name="source"/>.</returns>
-    public int WriteFrom(Stream source, int maxCount)
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        if (_completed)
-        {
-            throw new InvalidOperationException("The gzip stream is complete.");
-        }
-
-        if (_current.Length == BlockSize)
-        {
-            Submit(last: false);
-        }
-
-        var read = source.Read(_current.Input, _current.Length, Math.Min(maxCount, BlockSize - _current.Length));
-        _current.Length += read;
-        _length += read;
-        return read;
-    }
-
-    /// <inheritdoc />
-    public override void WriteByte(byte value) => Write([value]);
-
-    /// <summary>Nothing to flush before completion: blocks are written as they finish.</summary>
-    public override void Flush()
-    {
-    }
-
-    /// <inheritdoc />
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    /// <inheritdoc />
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    /// <inheritdoc />
-    public override void SetLength(long value) => throw new NotSupportedException();
+    protected override int CurrentLength { get => _current.Length; set => _current.Length = value; }
 
     /// <summary>Compresses the last block, writes every pending block and the trailer (CRC-32, length mod 2^32).</summary>
     /// <param name="cancellationToken">Cancels waiting for the workers.</param>
     /// <returns>A task that completes when the member is written and the output flushed.</returns>
-    public async Task CompleteAsync(CancellationToken cancellationToken)
+    public override async Task CompleteAsync(CancellationToken cancellationToken)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        if (_completed)
+        ObjectDisposedException.ThrowIf(IsDisposed, this);
+        if (IsCompleted)
         {
             return;
         }
@@ -186,10 +107,10 @@ internal sealed class ParallelGzipStream : Stream
             WriteHead(cancellationToken);
         }
 
-        _completed = true;
+        IsCompleted = true;
         var trailer = new byte[8];
         System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(trailer, _crc);
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(trailer.AsSpan(4), unchecked((uint)_length));
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(trailer.AsSpan(4), unchecked((uint)InputLength));
         await _output.WriteAsync(trailer, cancellationToken).ConfigureAwait(false);
         await _output.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
@@ -197,9 +118,9 @@ internal sealed class ParallelGzipStream : Stream
     /// <inheritdoc />
     protected override void Dispose(bool disposing)
     {
-        if (!_disposed && disposing)
+        if (!IsDisposed && disposing)
         {
-            _disposed = true;
+            IsDisposed = true;
             _work?.CompleteAdding();
             foreach (var worker in _workers)
             {
@@ -230,7 +151,8 @@ internal sealed class ParallelGzipStream : Stream
         return block;
     }
 
-    private void Submit(bool last)
+    /// <inheritdoc />
+    protected override void Submit(bool last)
     {
         var block = _current;
         block.Last = last;

@@ -61,11 +61,11 @@ internal sealed class TarArchiveWriter : IArchiveWriter
         var left = length;
         while (left > 0)
         {
-            // The gzip writer reads straight into its block; other bodies go through the copy buffer.
+            // The parallel compressors read straight into their block; other bodies go through the copy buffer.
             int read;
-            if (_body is ParallelGzipStream gzip)
+            if (_body is ParallelCompressionStream parallel)
             {
-                read = gzip.WriteFrom(content, (int)Math.Min(int.MaxValue, left));
+                read = parallel.WriteFrom(content, (int)Math.Min(int.MaxValue, left));
             }
             else
             {
