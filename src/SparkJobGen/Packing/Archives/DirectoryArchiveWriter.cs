@@ -57,25 +57,7 @@ internal sealed class DirectoryArchiveWriter : IArchiveWriter
         var path = Resolve(archivePath);
         using (var file = Create(path, length))
         {
-            var buffer = new byte[Math.Clamp(length, 1, 256 * 1024)];
-            var left = length;
-            while (left > 0)
-            {
-                var read = content.Read(buffer, 0, (int)Math.Min(buffer.Length, left));
-                if (read == 0)
-                {
-                    throw new IOException(
-                        $"'{archivePath}' ended after {length - left} of its {length} bytes; was it changed while being packed?");
-                }
-
-                file.Write(buffer, 0, read);
-                left -= read;
-            }
-
-            if (content.Read(buffer, 0, 1) != 0)
-            {
-                throw new IOException($"'{archivePath}' is longer than the {length} bytes announced; was it changed while being packed?");
-            }
+            EntryContent.CopyExactly(archivePath, content, length, file, new byte[Math.Clamp(length, 1, 256 * 1024)]);
         }
 
         SetMode(path, unixMode);

@@ -60,24 +60,7 @@ internal sealed class ZipArchiveWriter : IArchiveWriter
         try
         {
             using var target = entry.Open();
-            var left = length;
-            while (left > 0)
-            {
-                var read = content.Read(buffer, 0, (int)Math.Min(buffer.Length, left));
-                if (read == 0)
-                {
-                    throw new IOException(
-                        $"'{archivePath}' ended after {length - left} of its {length} bytes; was it changed while being packed?");
-                }
-
-                target.Write(buffer, 0, read);
-                left -= read;
-            }
-
-            if (content.Read(buffer, 0, 1) != 0)
-            {
-                throw new IOException($"'{archivePath}' is longer than the {length} bytes announced; was it changed while being packed?");
-            }
+            EntryContent.CopyExactly(archivePath, content, length, target, buffer);
         }
         finally
         {
