@@ -16,21 +16,7 @@ internal static class VenvInventory
 {
     public static List<PackEntry> Read(string prefix, PackOptions options, List<string> warnings, WalkCache walks)
     {
-        var config = ReadConfig(Path.Combine(prefix, "pyvenv.cfg"));
-        if (!config.TryGetValue("home", out var home) || home.Length == 0)
-        {
-            throw new PackingException($"'{prefix}/pyvenv.cfg' has no 'home' entry, so the base Python of this virtual environment is unknown. Recreate it with `python -m venv`.");
-        }
-
-        var version = config.TryGetValue("version_info", out var info) ? info : config.GetValueOrDefault("version", "");
-        var parts = version.Split('.');
-        if (parts.Length < 2)
-        {
-            throw new PackingException($"'{prefix}/pyvenv.cfg' has no usable 'version' entry ('{version}'). Recreate it with `python -m venv`.");
-        }
-
-        var shortVersion = parts[0] + "." + parts[1];
-        var basePrefix = Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(home))!;
+        var (home, basePrefix, shortVersion, includeSystem) = VenvConfig.Read(prefix);
         var stdlib = $"lib/python{shortVersion}";
         var sitePackages = stdlib + "/site-packages";
         if (!File.Exists(Path.Combine(basePrefix, stdlib, "os.py")))
@@ -49,7 +35,6 @@ internal static class VenvInventory
         }
 
         var entries = new Dictionary<string, PackEntry>(StringComparer.Ordinal);
-        var includeSystem = config.TryGetValue("include-system-site-packages", out var system) && system.Equals("true", StringComparison.OrdinalIgnoreCase);
         IReadOnlyList<PrefixOnDisk> baseText = [new PrefixOnDisk(basePrefix, basePrefix, PrefixMode.None)];
 
         // The interpreter: the real file behind home/pythonX.Y, its runpath made relative; python and pythonX as links to it.
@@ -64,7 +49,7 @@ internal static class VenvInventory
 
         entries["bin/" + interpreterName] = new PackEntry("bin/" + interpreterName, PackEntryKind.File, real.FullName, EnvironmentInventory.Mode(real.FullName),
             real.Length, real.LastWriteTimeUtc.Ticks, RunPath: Path.Combine(basePrefix, "lib"));
-        foreach (var alias in new[] { "python", "python" + parts[0] })
+        foreach (var alias in new[] { "python", "python" + shortVersion.Split('.')[0] })
         {
             entries["bin/" + alias] = new PackEntry("bin/" + alias, PackEntryKind.Symlink, null, 0b111_111_111, 0, 0, interpreterName);
         }
@@ -142,29 +127,35 @@ internal static class VenvInventory
     internal static List<(string Root, Func<string, bool>? Prune, string? PruneId)> MetadataWalks(string prefix)
     {
         var walks = new List<(string Root, Func<string, bool>? Prune, string? PruneId)> { (prefix, null, null) };
-        var config = ReadConfig(Path.Combine(prefix, "pyvenv.cfg"));
-        if (config.TryGetValue("home", out var home) && home.Length > 0)
+        if (VenvConfig.TryRead(prefix) is { } config)
         {
-            var basePrefix = Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(home))!;
-            var version = config.TryGetValue("version_info", out var info) ? info : config.GetValueOrDefault("version", "");
-            var parts = version.Split('.');
-            var includeSystem = config.TryGetValue("include-system-site-packages", out var system) && system.Equals("true", StringComparison.OrdinalIgnoreCase);
-            if (parts.Length >= 2)
-            {
-                var (root, prune, pruneId) = BaseLibraryWalk(basePrefix, parts[0] + "." + parts[1], includeSystem);
-                walks.Add((root, prune, pruneId));
-            }
-
-            walks.Add((Path.Combine(basePrefix, "bin"), null, null));
+            var (root, prune, pruneId) = BaseLibraryWalk(config.BasePrefix, config.ShortVersion, config.IncludeSystemSitePackages);
+            walks.Add((root, prune, pruneId));
+            walks.Add((Path.Combine(config.BasePrefix, "bin"), null, null));
         }
 
         return walks;
     }
+}
 
-    private static Dictionary<string, string> ReadConfig(string path)
+/// <summary>What a venv's <c>pyvenv.cfg</c> says about its base installation.</summary>
+/// <param name="Home">The base interpreter's folder (<c>home</c>).</param>
+/// <param name="BasePrefix">The base installation (the parent of <c>home</c>).</param>
+/// <param name="ShortVersion">The Python version as <c>X.Y</c>.</param>
+/// <param name="IncludeSystemSitePackages">Whether the base site-packages are visible in the venv.</param>
+internal sealed record VenvConfig(string Home, string BasePrefix, string ShortVersion, bool IncludeSystemSitePackages)
+{
+    /// <summary>Reads <c>pyvenv.cfg</c>.</summary>
+    /// <exception cref="PackingException">It lacks <c>home</c> or a usable version.</exception>
+    public static VenvConfig Read(string prefix) => Parse(prefix, out var problem) ?? throw new PackingException(problem!);
+
+    /// <summary>Reads <c>pyvenv.cfg</c>, or returns null when it is unusable.</summary>
+    public static VenvConfig? TryRead(string prefix) => Parse(prefix, out _);
+
+    private static VenvConfig? Parse(string prefix, out string? problem)
     {
         var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var line in File.ReadLines(path))
+        foreach (var line in File.ReadLines(Path.Combine(prefix, "pyvenv.cfg")))
         {
             var equals = line.IndexOf('=');
             if (equals > 0)
@@ -173,6 +164,22 @@ internal static class VenvInventory
             }
         }
 
-        return values;
+        if (!values.TryGetValue("home", out var home) || home.Length == 0)
+        {
+            problem = $"'{prefix}/pyvenv.cfg' has no 'home' entry, so the base Python of this virtual environment is unknown. Recreate it with `python -m venv`.";
+            return null;
+        }
+
+        var version = values.TryGetValue("version_info", out var info) ? info : values.GetValueOrDefault("version", "");
+        var parts = version.Split('.');
+        if (parts.Length < 2)
+        {
+            problem = $"'{prefix}/pyvenv.cfg' has no usable 'version' entry ('{version}'). Recreate it with `python -m venv`.";
+            return null;
+        }
+
+        problem = null;
+        var includeSystem = values.TryGetValue("include-system-site-packages", out var system) && system.Equals("true", StringComparison.OrdinalIgnoreCase);
+        return new VenvConfig(home, Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(home))!, parts[0] + "." + parts[1], includeSystem);
     }
 }
