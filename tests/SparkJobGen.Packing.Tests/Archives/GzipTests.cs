@@ -3,8 +3,8 @@ using SparkJobGen.Packing.Archives;
 namespace SparkJobGen.Packing.Tests.Archives;
 
 /// <summary>
-/// The parallel gzip writer. One class, so its tests run one after another: one of them switches the process to the
-/// managed deflate fallback through an environment variable.
+/// The parallel gzip writer. One class, so its tests run one after another: one of them switches the process off the system
+/// zlib through an environment variable.
 /// </summary>
 public sealed class GzipTests
 {
@@ -70,16 +70,19 @@ public sealed class GzipTests
     }
 
     [Theory]
-    [InlineData(1)]
-    [InlineData(2)]
-    [InlineData(3)]
-    [InlineData(8)]
-    public async Task Output_is_one_gzip_member_whose_trailer_matches_the_tar(int threads)
+    [InlineData(1, nameof(GzipBackend.Runtime))]
+    [InlineData(2, nameof(GzipBackend.Runtime))]
+    [InlineData(3, nameof(GzipBackend.Runtime))]
+    [InlineData(8, nameof(GzipBackend.Runtime))]
+    [InlineData(1, nameof(GzipBackend.SystemZlib))]
+    [InlineData(2, nameof(GzipBackend.SystemZlib))]
+    [InlineData(8, nameof(GzipBackend.SystemZlib))]
+    public async Task Output_is_one_gzip_member_whose_trailer_matches_the_tar(int threads, string backend)
     {
         using var scratch = new ScratchDirectory();
         var gz = scratch.File("env.tar.gz");
         var tar = scratch.File("env.tar");
-        await ArchiveFiles.WriteSampleAsync(ArchiveFormat.TarGz, gz, new ArchiveWriterOptions { Threads = threads }, ManyBlocks);
+        await ArchiveFiles.WriteSampleAsync(ArchiveFormat.TarGz, gz, new ArchiveWriterOptions { Threads = threads, GzipBackend = Enum.Parse<GzipBackend>(backend) }, ManyBlocks);
         await ArchiveFiles.WriteSampleAsync(ArchiveFormat.Tar, tar, new ArchiveWriterOptions(), ManyBlocks);
         var result = Tool.Python(SingleMember, gz);
         Assert.True(result.GetProperty("eof").GetBoolean());
@@ -90,15 +93,17 @@ public sealed class GzipTests
         Tool.Ok("gzip", "-t", gz);
     }
 
-    [Fact]
-    public async Task Bytes_do_not_depend_on_the_thread_count()
+    [Theory]
+    [InlineData(nameof(GzipBackend.Runtime))]
+    [InlineData(nameof(GzipBackend.SystemZlib))]
+    public async Task Bytes_do_not_depend_on_the_thread_count(string backend)
     {
         using var scratch = new ScratchDirectory();
         var hashes = new List<string>();
         foreach (var threads in new[] { 1, 2, 4 })
         {
             var path = scratch.File($"env{threads}.tar.gz");
-            await ArchiveFiles.WriteSampleAsync(ArchiveFormat.TarGz, path, new ArchiveWriterOptions { Threads = threads }, ManyBlocks);
+            await ArchiveFiles.WriteSampleAsync(ArchiveFormat.TarGz, path, new ArchiveWriterOptions { Threads = threads, GzipBackend = Enum.Parse<GzipBackend>(backend) }, ManyBlocks);
             hashes.Add(ArchiveFiles.Sha256(path));
         }
 
@@ -139,14 +144,16 @@ public sealed class GzipTests
     }
 
     [Theory]
+    [InlineData(1)]
     [InlineData(4)]
     [InlineData(6)]
-    public async Task Not_larger_than_pigz_on_the_same_tar_at_the_same_level(int level)
+    public async Task With_the_system_zlib_not_larger_than_pigz_on_the_same_tar_at_the_same_level(int level)
     {
         using var scratch = new ScratchDirectory();
         var gz = scratch.File("env.tar.gz");
         var tar = scratch.File("env.tar");
-        await ArchiveFiles.WriteSampleAsync(ArchiveFormat.TarGz, gz, new ArchiveWriterOptions { Threads = 2, CompressionLevel = level }, ManyBlocks);
+        var options = new ArchiveWriterOptions { Threads = 2, CompressionLevel = level, GzipBackend = GzipBackend.SystemZlib };
+        await ArchiveFiles.WriteSampleAsync(ArchiveFormat.TarGz, gz, options, ManyBlocks);
         await ArchiveFiles.WriteSampleAsync(ArchiveFormat.Tar, tar, new ArchiveWriterOptions(), ManyBlocks);
         var pigz = scratch.File("pigz.tar.gz");
         Tool.Ok("sh", "-c", $"pigz -n -p 2 -{level} -c '{tar}' > '{pigz}'");
@@ -155,32 +162,78 @@ public sealed class GzipTests
             $"ours {new FileInfo(gz).Length} bytes, pigz {new FileInfo(pigz).Length} bytes");
     }
 
+    /// <summary>
+    /// What a user compares: this machine's real Python files (sources and bytecode caches), written in the packer's
+    /// sorted order with the back end chosen for the level, against <c>tar -c | pigz</c> of the same folders.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(4)]
+    [InlineData(6)]
+    [InlineData(9)]
+    public async Task Real_python_files_are_not_larger_than_tar_piped_to_pigz_at_the_same_level(int level)
+    {
+        using var scratch = new ScratchDirectory();
+        var stdlib = Fixtures.HostPython.Current.StandardLibrary;
+        string[] folders = ["email", "json", "asyncio", "xml", "unittest", "importlib", "collections", "encodings", "http", "logging"];
+        var entries = folders
+            .SelectMany(folder => Directory.EnumerateFiles(Path.Combine(stdlib, folder), "*", SearchOption.AllDirectories))
+            .Select(file => Path.GetRelativePath(stdlib, file).Replace('\\', '/'))
+            .Order(StringComparer.Ordinal)
+            .Select(relative => new SampleEntry(SampleKind.StreamedFile, relative, 0x1A4, File.ReadAllBytes(Path.Combine(stdlib, relative)), ""))
+            .ToList();
+        var gz = scratch.File("ours.tar.gz");
+        await ArchiveFiles.WriteSampleAsync(ArchiveFormat.TarGz, gz, new ArchiveWriterOptions { Threads = 2, CompressionLevel = level }, entries);
+        var pigz = scratch.File("pigz.tar.gz");
+        Tool.Ok("sh", "-c", $"tar -c -C '{stdlib}' {string.Join(' ', folders)} | pigz -p 2 -{level} > '{pigz}'");
+        Assert.True(
+            new FileInfo(gz).Length <= new FileInfo(pigz).Length,
+            $"level {level}, {ParallelGzipStream.ChooseBackend(level)}: ours {new FileInfo(gz).Length} bytes, tar | pigz {new FileInfo(pigz).Length} bytes");
+    }
+
     [Fact]
-    public async Task The_managed_fallback_without_system_zlib_is_valid_too()
+    public void The_back_end_is_zlib_ng_except_at_level_1_where_the_system_zlib_compresses_better()
+    {
+        Assert.Equal(GzipBackend.Runtime, ParallelGzipStream.ChooseBackend(4));
+        Assert.Equal(GzipBackend.Runtime, ParallelGzipStream.ChooseBackend(9));
+        Assert.Equal(GzipBackend.Runtime, ParallelGzipStream.ChooseBackend(0));
+        Assert.Equal(GzipBackend.SystemZlib, ParallelGzipStream.ChooseBackend(1));
+    }
+
+    [Fact]
+    public async Task Both_back_ends_write_one_valid_member_and_without_system_zlib_the_runtime_is_used()
     {
         using var scratch = new ScratchDirectory();
         var tar = scratch.File("env.tar");
         await ArchiveFiles.WriteSampleAsync(ArchiveFormat.Tar, tar, new ArchiveWriterOptions(), ManyBlocks);
-        var native = scratch.File("native.tar.gz");
-        var managed = scratch.File("managed.tar.gz");
-        await ArchiveFiles.WriteSampleAsync(ArchiveFormat.TarGz, native, new ArchiveWriterOptions { Threads = 2 }, ManyBlocks);
+        var system = scratch.File("system.tar.gz");
+        var runtime = scratch.File("runtime.tar.gz");
+        var fallback = scratch.File("fallback.tar.gz");
+        await ArchiveFiles.WriteSampleAsync(ArchiveFormat.TarGz, system, new ArchiveWriterOptions { Threads = 2, CompressionLevel = 1, GzipBackend = GzipBackend.SystemZlib }, ManyBlocks);
+        await ArchiveFiles.WriteSampleAsync(ArchiveFormat.TarGz, runtime, new ArchiveWriterOptions { Threads = 2, CompressionLevel = 1, GzipBackend = GzipBackend.Runtime }, ManyBlocks);
         Environment.SetEnvironmentVariable("SPARKJOBGEN_DISABLE_NATIVE_ZLIB", "1");
         try
         {
-            await ArchiveFiles.WriteSampleAsync(ArchiveFormat.TarGz, managed, new ArchiveWriterOptions { Threads = 2 }, ManyBlocks);
+            Assert.Equal(GzipBackend.Runtime, ParallelGzipStream.ChooseBackend(1));
+            await ArchiveFiles.WriteSampleAsync(ArchiveFormat.TarGz, fallback, new ArchiveWriterOptions { Threads = 2, CompressionLevel = 1 }, ManyBlocks);
         }
         finally
         {
             Environment.SetEnvironmentVariable("SPARKJOBGEN_DISABLE_NATIVE_ZLIB", null);
         }
 
-        // Different deflate bytes (no dictionary priming), same single member and content.
-        Assert.NotEqual(ArchiveFiles.Sha256(native), ArchiveFiles.Sha256(managed));
-        var result = Tool.Python(SingleMember, managed);
-        Assert.True(result.GetProperty("eof").GetBoolean());
-        Assert.Equal(0, result.GetProperty("unused").GetInt32());
-        Assert.Equal(result.GetProperty("crc").GetUInt32(), result.GetProperty("trailer_crc").GetUInt32());
-        Assert.Equal(new FileInfo(tar).Length, result.GetProperty("length").GetInt64());
+        // Different deflate bytes (block sizes, dictionary priming, implementation), the same single member and content.
+        Assert.NotEqual(ArchiveFiles.Sha256(system), ArchiveFiles.Sha256(runtime));
+        Assert.Equal(ArchiveFiles.Sha256(runtime), ArchiveFiles.Sha256(fallback));
+        foreach (var gz in new[] { system, runtime })
+        {
+            var result = Tool.Python(SingleMember, gz);
+            Assert.True(result.GetProperty("eof").GetBoolean());
+            Assert.Equal(0, result.GetProperty("unused").GetInt32());
+            Assert.Equal(result.GetProperty("crc").GetUInt32(), result.GetProperty("trailer_crc").GetUInt32());
+            Assert.Equal(new FileInfo(tar).Length, result.GetProperty("length").GetInt64());
+        }
     }
 
     [Fact]

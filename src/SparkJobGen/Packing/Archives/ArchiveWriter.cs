@@ -41,7 +41,7 @@ public static class ArchiveWriter
                 return new TarArchiveWriter(output, ct => output.FlushAsync(ct), null, options);
             case ArchiveFormat.TarGz:
             {
-                var gzip = new ParallelGzipStream(output, options.CompressionLevel, options.EffectiveThreads);
+                var gzip = new ParallelGzipStream(output, options.CompressionLevel, options.EffectiveThreads, options.GzipBackend);
                 return new TarArchiveWriter(gzip, gzip.CompleteAsync, gzip, options);
             }
 

@@ -31,6 +31,9 @@ public sealed record ArchiveWriterOptions
     /// <summary>No-archive only: replace an existing output directory (conda-pack's <c>--force</c>).</summary>
     public bool Overwrite { get; init; }
 
+    /// <summary>The gzip deflate back end; null (the default) chooses by level (<see cref="ParallelGzipStream.ChooseBackend"/>).</summary>
+    internal GzipBackend? GzipBackend { get; init; }
+
     /// <summary>The number of threads <see cref="Threads"/> stands for on this machine.</summary>
     public int EffectiveThreads => Threads <= 0 ? System.Environment.ProcessorCount : Threads;
 }

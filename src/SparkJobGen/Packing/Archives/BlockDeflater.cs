@@ -52,7 +52,7 @@ internal sealed class NativeDeflater : IBlockDeflater
             throw new InvalidOperationException($"zlib deflateInit2 failed with code {rc}.");
         }
 
-        _output = new byte[(int)Zlib.DeflateBound(_stream, ParallelGzipStream.BlockSize) + 1024];
+        _output = new byte[(int)Zlib.DeflateBound(_stream, ParallelGzipStream.DictionaryBlockSize) + 1024];
         _outputHandle = GCHandle.Alloc(_output, GCHandleType.Pinned);
     }
 
@@ -170,27 +170,29 @@ internal sealed class NativeDeflater : IBlockDeflater
 }
 
 /// <summary>
-/// Block deflate through System.IO.Compression, for machines without a usable system zlib: no dictionary priming
-/// (each block starts with an empty window, so output is a little larger), blocks end with a sync flush.
+/// Block deflate through System.IO.Compression. On .NET 9 and later that is zlib-ng, bundled with the runtime, at the
+/// exact zlib level asked for: about 1.5 times faster than zlib 1.2/1.3 at levels 2-9 for output within 1-2% of the same
+/// size, which is why the gzip writer prefers it there (see <see cref="ParallelGzipStream"/>). The runtime does not
+/// expose a preset dictionary, so each block starts with an empty window (blocks are larger to make up for it) and ends
+/// with a sync flush. On .NET 8 the level is mapped to the nearest <see cref="CompressionLevel"/>.
 /// </summary>
 internal sealed class ManagedDeflater : IBlockDeflater
 {
     private static readonly byte[] EmptyFinalBlock = [0x03, 0x00];
     private readonly MemoryStream _buffer = new();
-    private readonly CompressionLevel _level;
+    private readonly int _level;
 
     /// <summary>Creates the deflater.</summary>
-    /// <param name="level">A zlib level, mapped to the nearest <see cref="CompressionLevel"/>.</param>
-    public ManagedDeflater(int level)
-    {
-        _level = level switch
-        {
-            0 => CompressionLevel.NoCompression,
-            <= 3 => CompressionLevel.Fastest,
-            <= 7 => CompressionLevel.Optimal,
-            _ => CompressionLevel.SmallestSize,
-        };
-    }
+    /// <param name="level">A zlib level, 0-9.</param>
+    public ManagedDeflater(int level) => _level = level;
+
+    /// <summary>Whether the runtime compresses at exact zlib levels (zlib-ng, .NET 9 and later) rather than three coarse ones.</summary>
+    public static bool HasExactLevels =>
+#if NET9_0_OR_GREATER
+        true;
+#else
+        false;
+#endif
 
     /// <inheritdoc />
     public bool UsesDictionary => false;
@@ -200,7 +202,7 @@ internal sealed class ManagedDeflater : IBlockDeflater
     {
         _buffer.SetLength(0);
         var flushed = 0L;
-        using (var deflate = new DeflateStream(_buffer, _level, leaveOpen: true))
+        using (var deflate = Open())
         {
             deflate.Write(input, inputOffset, inputLength);
             if (!last)
@@ -228,4 +230,17 @@ internal sealed class ManagedDeflater : IBlockDeflater
 
     /// <inheritdoc />
     public void Dispose() => _buffer.Dispose();
+
+    private DeflateStream Open() =>
+#if NET9_0_OR_GREATER
+        new(_buffer, new ZLibCompressionOptions { CompressionLevel = _level, CompressionStrategy = ZLibCompressionStrategy.Default }, leaveOpen: true);
+#else
+        new(_buffer, _level switch
+        {
+            0 => CompressionLevel.NoCompression,
+            <= 3 => CompressionLevel.Fastest,
+            <= 7 => CompressionLevel.Optimal,
+            _ => CompressionLevel.SmallestSize,
+        }, leaveOpen: true);
+#endif
 }
