@@ -2,17 +2,23 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.IO.Enumeration;
+using System.Linq;
 
 namespace SparkJobGen.Packing;
 
-/// <summary>One item found on disk under a prefix.</summary>
-/// <param name="RelativePath">Path relative to the walked root, '/'-separated.</param>
-/// <param name="FullPath">Absolute path.</param>
+/// <summary>One item found on disk under a prefix (a value: a walk makes tens of thousands).</summary>
+/// <param name="RelativePath">Path relative to the walked root, '/'-separated (callers may re-base it with <c>with</c>).</param>
 /// <param name="Kind">File, (empty) directory or symlink.</param>
 /// <param name="Length">File size in bytes (0 otherwise).</param>
 /// <param name="LastWriteTicks">Last write time, UTC ticks.</param>
 /// <param name="Mode">Permission bits (files and directories; 0777 for symlinks).</param>
-internal sealed record DiskItem(string RelativePath, string FullPath, PackEntryKind Kind, long Length, long LastWriteTicks, int Mode);
+/// <param name="Root">The walked root.</param>
+/// <param name="WalkPath">Path relative to <paramref name="Root"/> as found.</param>
+internal readonly record struct DiskItem(string RelativePath, PackEntryKind Kind, long Length, long LastWriteTicks, int Mode, string Root, string WalkPath)
+{
+    /// <summary>The absolute path (made on each call).</summary>
+    public string FullPath => string.Concat(Root, "/", WalkPath);
+}
 
 /// <summary>
 /// Lists what is under a directory the way conda-pack's <c>load_files</c> does: regular files, symlinks (to files or
@@ -31,100 +37,157 @@ internal static class EnvironmentWalker
     /// <param name="root">An absolute directory.</param>
     /// <param name="skipCondaTopLevel">Whether to skip conda-installation folders at the top level.</param>
     /// <param name="prune">Directories (relative paths) not to descend into; null descends everywhere.</param>
+    /// <param name="native">Whether to list with <see cref="LinuxDirectory"/>; null uses it where it is available.</param>
     /// <returns>Every item, in no particular order.</returns>
-    public static List<DiskItem> Walk(string root, bool skipCondaTopLevel, Func<string, bool>? prune = null)
+    public static List<DiskItem> Walk(string root, bool skipCondaTopLevel, Func<string, bool>? prune = null, bool? native = null)
     {
-        var rootLength = root.TrimEnd('/').Length + 1;
+        root = root.Length > 1 ? root.TrimEnd('/') : root;
+        var useNative = native ?? LinuxDirectory.IsAvailable;
 
-        // Breadth-first on this thread until there is enough independent work, then the subtrees in parallel.
-        var items = new List<DiskItem>();
-        var frontier = new Queue<string>();
-        frontier.Enqueue(root);
-        while (frontier.Count is > 0 and < 64)
+        // Every directory is a unit of work on a shared stack, so the workers stay balanced however lopsided the tree is
+        // (one package folder often holds most of an environment's files).
+        var pending = new Stack<(string Path, string Prefix, int Mode)>();
+        pending.Push((root, "", -1));
+        var busy = 0;
+        Exception? failure = null;
+        var parts = new List<DiskItem>[Math.Clamp(Environment.ProcessorCount, 1, 8)];
+        void Work(int worker)
         {
-            foreach (var directory in ReadDirectory(frontier.Dequeue(), rootLength, skipCondaTopLevel, prune, items))
+            var items = parts[worker] = new List<DiskItem>();
+            var entries = new List<DirectoryEntry>();
+            while (true)
             {
-                frontier.Enqueue(directory);
-            }
-        }
-
-        if (frontier.Count == 0)
-        {
-            return items;
-        }
-
-        var parts = new System.Collections.Concurrent.ConcurrentBag<List<DiskItem>>();
-        System.Threading.Tasks.Parallel.ForEach(
-            frontier,
-            () => new List<DiskItem>(),
-            (directory, _, local) =>
-            {
-                var pending = new Stack<string>();
-                pending.Push(directory);
-                while (pending.Count > 0)
+                (string Path, string Prefix, int Mode) directory;
+                lock (pending)
                 {
-                    foreach (var child in ReadDirectory(pending.Pop(), rootLength, skipCondaTopLevel, prune, local))
+                    while (pending.Count == 0 && busy > 0 && failure is null)
                     {
-                        pending.Push(child);
+                        System.Threading.Monitor.Wait(pending);
+                    }
+
+                    if (pending.Count == 0 || failure is not null)
+                    {
+                        System.Threading.Monitor.PulseAll(pending);
+                        return;
+                    }
+
+                    directory = pending.Pop();
+                    busy++;
+                }
+
+                List<(string Path, string Prefix, int Mode)>? children = null;
+                try
+                {
+                    children = ReadDirectory(directory, root, skipCondaTopLevel, prune, useNative, entries, items);
+                }
+#pragma warning disable CA1031 // The first failure is rethrown on the calling thread once every worker stopped.
+                catch (Exception e)
+#pragma warning restore CA1031
+                {
+                    lock (pending)
+                    {
+                        failure ??= e;
                     }
                 }
 
-                return local;
-            },
-            parts.Add);
-        foreach (var part in parts)
-        {
-            items.AddRange(part);
+                lock (pending)
+                {
+                    busy--;
+                    foreach (var child in children ?? [])
+                    {
+                        pending.Push(child);
+                    }
+
+                    System.Threading.Monitor.PulseAll(pending);
+                }
+            }
         }
 
-        return items;
+        var threads = new System.Threading.Tasks.Task[parts.Length - 1];
+        for (var i = 0; i < threads.Length; i++)
+        {
+            var worker = i + 1;
+            threads[i] = System.Threading.Tasks.Task.Factory.StartNew(() => Work(worker), System.Threading.CancellationToken.None,
+                System.Threading.Tasks.TaskCreationOptions.LongRunning, System.Threading.Tasks.TaskScheduler.Default);
+        }
+
+        Work(0);
+        System.Threading.Tasks.Task.WaitAll(threads);
+        if (failure is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+        }
+
+        var all = new List<DiskItem>(parts.Sum(p => p?.Count ?? 0));
+        foreach (var part in parts)
+        {
+            all.AddRange(part ?? []);
+        }
+
+        return all;
     }
 
     /// <summary>Lists one directory into <paramref name="items"/> and returns its subdirectories (symlinked ones are items, never followed).</summary>
-    private static List<string> ReadDirectory(string directory, int rootLength, bool skipCondaTopLevel, Func<string, bool>? prune, List<DiskItem> items)
+    private static List<(string Path, string Prefix, int Mode)> ReadDirectory(
+        (string Path, string Prefix, int Mode) directory, string root, bool skipCondaTopLevel, Func<string, bool>? prune, bool native,
+        List<DirectoryEntry> entries, List<DiskItem> items)
     {
-        var subdirectories = new List<string>();
-        var empty = true;
-        var isTop = directory.Length < rootLength;
-        // One stat per entry: the FileSystemInfo made from the entry reuses the enumerator's status (mode included).
-        var entries = new FileSystemEnumerable<(string Name, string Full, bool IsDirectory, bool IsLink, long Length, long Ticks, int Mode)>(
-            directory,
-            static (ref FileSystemEntry e) => (e.FileName.ToString(), e.ToFullPath(), e.IsDirectory,
-                (e.Attributes & FileAttributes.ReparsePoint) != 0, e.IsDirectory ? 0 : e.Length, e.LastWriteTimeUtc.UtcTicks,
-                OperatingSystem.IsWindows() ? 0b110_100_100 : (int)e.ToFileSystemInfo().UnixFileMode),
-            new EnumerationOptions { RecurseSubdirectories = false, AttributesToSkip = 0, IgnoreInaccessible = false, ReturnSpecialDirectories = false });
+        var subdirectories = new List<(string, string, int)>();
+        var isTop = directory.Prefix.Length == 0;
+        if (native)
+        {
+            LinuxDirectory.List(directory.Path, directory.Prefix, entries);
+        }
+        else
+        {
+            ListPortably(directory.Path, directory.Prefix, entries);
+        }
+
         foreach (var entry in entries)
         {
-            empty = false;
-            if (isTop && skipCondaTopLevel && (s_ignoredTopLevel.Contains(entry.Name) || entry.Name.EndsWith('~') || entry.Name.EndsWith(".DS_STORE", StringComparison.Ordinal)))
+            var relative = entry.RelativePath;
+            if (isTop && skipCondaTopLevel && (s_ignoredTopLevel.Contains(relative) || relative.EndsWith('~') || relative.EndsWith(".DS_STORE", StringComparison.Ordinal)))
             {
                 continue;
             }
 
-            var relative = entry.Full[rootLength..];
             if (entry.IsLink)
             {
-                items.Add(new DiskItem(relative, entry.Full, PackEntryKind.Symlink, 0, entry.Ticks, 0b111_111_111));
+                items.Add(new DiskItem(relative, PackEntryKind.Symlink, 0, entry.Ticks, 0b111_111_111, root, relative));
             }
             else if (entry.IsDirectory)
             {
                 if (prune is null || !prune(relative))
                 {
-                    subdirectories.Add(entry.Full);
+                    subdirectories.Add((string.Concat(root, "/", relative), relative + "/", entry.Mode));
                 }
             }
             else
             {
-                items.Add(new DiskItem(relative, entry.Full, PackEntryKind.File, entry.Length, entry.Ticks, entry.Mode));
+                items.Add(new DiskItem(relative, PackEntryKind.File, entry.Length, entry.Ticks, entry.Mode, root, relative));
             }
         }
 
-        if (empty && !isTop)
+        if (entries.Count == 0 && !isTop)
         {
-            items.Add(new DiskItem(directory[rootLength..], directory, PackEntryKind.Directory, 0, 0, Mode(directory)));
+            var relative = directory.Prefix[..^1];
+            items.Add(new DiskItem(relative, PackEntryKind.Directory, 0, 0, directory.Mode >= 0 ? directory.Mode : Mode(directory.Path), root, relative));
         }
 
         return subdirectories;
+    }
+
+    /// <summary>The portable listing: one stat per entry, the mode from the entry's own status.</summary>
+    private static void ListPortably(string directory, string relativePrefix, List<DirectoryEntry> entries)
+    {
+        entries.Clear();
+        var enumerable = new FileSystemEnumerable<DirectoryEntry>(
+            directory,
+            (ref FileSystemEntry e) => new DirectoryEntry(string.Concat(relativePrefix.AsSpan(), e.FileName), e.IsDirectory && (e.Attributes & FileAttributes.ReparsePoint) == 0,
+                (e.Attributes & FileAttributes.ReparsePoint) != 0, e.IsDirectory ? 0 : e.Length, e.LastWriteTimeUtc.UtcTicks,
+                OperatingSystem.IsWindows() ? 0b110_100_100 : (int)e.ToFileSystemInfo().UnixFileMode),
+            new EnumerationOptions { RecurseSubdirectories = false, AttributesToSkip = 0, IgnoreInaccessible = false, ReturnSpecialDirectories = false });
+        entries.AddRange(enumerable);
     }
 
     /// <summary>The permission bits of a path (0644 where the platform has none).</summary>

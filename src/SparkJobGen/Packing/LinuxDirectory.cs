@@ -1,0 +1,190 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace SparkJobGen.Packing;
+
+/// <summary>One entry of a directory listing with the metadata a pack needs.</summary>
+/// <param name="RelativePath">The entry's path relative to the walked root ('/'-separated): the listing's prefix plus its name.</param>
+/// <param name="IsDirectory">A real directory (not a symlink to one).</param>
+/// <param name="IsLink">A symbolic link (never followed).</param>
+/// <param name="Length">The size in bytes (files; 0 for directories).</param>
+/// <param name="Ticks">The last write time, UTC ticks, as <see cref="FileSystemInfo.LastWriteTimeUtc"/> gives it.</param>
+/// <param name="Mode">The permission bits (<see cref="UnixFileMode"/> values, set-id and sticky bits included); -1 when not read (directories listed natively).</param>
+internal readonly record struct DirectoryEntry(string RelativePath, bool IsDirectory, bool IsLink, long Length, long Ticks, int Mode);
+
+/// <summary>
+/// Lists a directory on Linux with <c>readdir</c> and one <c>statx</c> per entry relative to the directory's descriptor.
+/// The portable enumeration stats every entry by its full path (the kernel resolves every component again) and builds a
+/// <see cref="FileSystemInfo"/> for its mode; this reader does neither, which makes the metadata walk a cache hit costs
+/// about twice as fast. Used only where it works (glibc with <c>statx</c>, not blocked by a seccomp profile); the walker
+/// falls back to the portable enumeration otherwise or when <c>SPARKJOBGEN_DISABLE_NATIVE_WALK=1</c>.
+/// </summary>
+internal static unsafe class LinuxDirectory
+{
+    /// <summary>Set to <c>1</c> to use the portable enumeration (diagnostics and tests).</summary>
+    internal const string DisableVariable = "SPARKJOBGEN_DISABLE_NATIVE_WALK";
+
+    private const string Libc = "libc.so.6";
+    private const int AtFdCwd = -100, AtSymlinkNoFollow = 0x100;
+    private const uint StatxType = 0x1, StatxMode = 0x2, StatxMtime = 0x40, StatxSize = 0x200;
+    private const uint Mask = StatxType | StatxMode | StatxMtime | StatxSize;
+    private const int TypeMask = 0xF000, TypeDirectory = 0x4000, TypeLink = 0xA000;
+    private const int Enoent = 2, Eacces = 13, Enotdir = 20, Eperm = 1;
+
+    /// <summary>Offsets in <c>struct statx</c> (the same on every Linux architecture) and in glibc's 64-bit <c>struct dirent</c>.</summary>
+    private const int StatxModeOffset = 28, StatxSizeOffset = 40, StatxMtimeSecondsOffset = 112, StatxMtimeNanosecondsOffset = 120, StatxBufferSize = 256;
+    private const int DirentTypeOffset = 18, DirentNameOffset = 19;
+    private const byte DtDirectory = 4;
+
+    private static readonly Lazy<bool> Probe = new(ProbeStatx);
+
+    /// <summary>Whether this reader works here (and is not switched off).</summary>
+    public static bool IsAvailable => Environment.GetEnvironmentVariable(DisableVariable) != "1" && Probe.Value;
+
+    /// <summary>Lists <paramref name="directory"/> into <paramref name="entries"/> (cleared first); entries that vanish meanwhile are left out.</summary>
+    /// <param name="directory">An absolute directory path.</param>
+    /// <param name="relativePrefix">Put before each name to make <see cref="DirectoryEntry.RelativePath"/> ("" or ending with '/').</param>
+    /// <param name="entries">Receives the entries, in directory order.</param>
+    /// <exception cref="UnauthorizedAccessException">The directory or an entry cannot be read.</exception>
+    /// <exception cref="DirectoryNotFoundException">The directory does not exist.</exception>
+    /// <exception cref="IOException">Another error.</exception>
+    public static void List(string directory, string relativePrefix, List<DirectoryEntry> entries)
+    {
+        entries.Clear();
+        var pathBytes = Utf8(directory);
+        IntPtr handle;
+        fixed (byte* path = pathBytes)
+        {
+            Marshal.SetLastPInvokeError(0);
+            handle = OpenDirectory(path);
+        }
+
+        if (handle == IntPtr.Zero)
+        {
+            throw Error(Marshal.GetLastPInvokeError(), directory);
+        }
+
+        try
+        {
+            var descriptor = DirectoryDescriptor(handle);
+            var stat = stackalloc byte[StatxBufferSize];
+            Span<char> chars = stackalloc char[512];
+            while (true)
+            {
+                Marshal.SetLastPInvokeError(0);
+                var dirent = (byte*)ReadDirectory(handle);
+                if (dirent == null)
+                {
+                    var errno = Marshal.GetLastPInvokeError();
+                    if (errno != 0)
+                    {
+                        throw Error(errno, directory);
+                    }
+
+                    return;
+                }
+
+                var name = dirent + DirentNameOffset;
+                var length = 0;
+                while (name[length] != 0)
+                {
+                    length++;
+                }
+
+                if ((length == 1 && name[0] == '.') || (length == 2 && name[0] == '.' && name[1] == '.'))
+                {
+                    continue;
+                }
+
+                // One string per entry: the prefix and the decoded name together.
+                var relative = string.Concat(relativePrefix.AsSpan(), chars[..Encoding.UTF8.GetChars(new ReadOnlySpan<byte>(name, length), chars)]);
+
+                // A directory needs no status: the walk only descends into it (its mode is read if it turns out empty).
+                if (dirent[DirentTypeOffset] == DtDirectory)
+                {
+                    entries.Add(new DirectoryEntry(relative, IsDirectory: true, IsLink: false, 0, 0, Mode: -1));
+                    continue;
+                }
+
+                if (Statx(descriptor, name, AtSymlinkNoFollow, Mask, stat) != 0)
+                {
+                    var errno = Marshal.GetLastPInvokeError();
+                    if (errno == Enoent)
+                    {
+                        continue;
+                    }
+
+                    throw Error(errno, Path.Join(directory, Encoding.UTF8.GetString(name, length)));
+                }
+
+                var mode = *(ushort*)(stat + StatxModeOffset);
+                var type = mode & TypeMask;
+                var seconds = *(long*)(stat + StatxMtimeSecondsOffset);
+                var nanoseconds = *(uint*)(stat + StatxMtimeNanosecondsOffset);
+                entries.Add(new DirectoryEntry(
+                    relative,
+                    type == TypeDirectory,
+                    type == TypeLink,
+                    type == TypeDirectory ? 0 : (long)*(ulong*)(stat + StatxSizeOffset),
+                    DateTime.UnixEpoch.Ticks + (seconds * TimeSpan.TicksPerSecond) + (nanoseconds / 100),
+                    mode & 0xFFF));
+            }
+        }
+        finally
+        {
+            _ = CloseDirectory(handle);
+        }
+    }
+
+    private static byte[] Utf8(string path)
+    {
+        var bytes = new byte[Encoding.UTF8.GetByteCount(path) + 1];
+        Encoding.UTF8.GetBytes(path, bytes);
+        return bytes;
+    }
+
+    private static Exception Error(int errno, string path) => errno switch
+    {
+        Eacces or Eperm => new UnauthorizedAccessException($"Access to the path '{path}' is denied."),
+        Enoent or Enotdir => new DirectoryNotFoundException($"Could not find a part of the path '{path}'."),
+        _ => new IOException($"Cannot list '{path}': {Marshal.GetPInvokeErrorMessage(errno)} (errno {errno}).", errno),
+    };
+
+    /// <summary>statx on "/" must work: missing in old glibc, ENOSYS on old kernels, EPERM under some container seccomp profiles.</summary>
+    private static bool ProbeStatx()
+    {
+        if (!OperatingSystem.IsLinux() || !Environment.Is64BitProcess)
+        {
+            return false;
+        }
+
+        try
+        {
+            var stat = stackalloc byte[StatxBufferSize];
+            var root = stackalloc byte[] { (byte)'/', 0 };
+            return Statx(AtFdCwd, root, AtSymlinkNoFollow, Mask, stat) == 0 && (*(ushort*)(stat + StatxModeOffset) & TypeMask) == TypeDirectory;
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException or BadImageFormatException)
+        {
+            return false;
+        }
+    }
+
+    [DllImport(Libc, EntryPoint = "opendir", SetLastError = true)]
+    private static extern IntPtr OpenDirectory(byte* path);
+
+    [DllImport(Libc, EntryPoint = "readdir", SetLastError = true)]
+    private static extern IntPtr ReadDirectory(IntPtr directory);
+
+    [DllImport(Libc, EntryPoint = "dirfd")]
+    private static extern int DirectoryDescriptor(IntPtr directory);
+
+    [DllImport(Libc, EntryPoint = "closedir")]
+    private static extern int CloseDirectory(IntPtr directory);
+
+    [DllImport(Libc, EntryPoint = "statx", SetLastError = true)]
+    private static extern int Statx(int directoryDescriptor, byte* path, int flags, uint mask, byte* buffer);
+}
