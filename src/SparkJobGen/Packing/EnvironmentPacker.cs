@@ -32,13 +32,13 @@ public static class EnvironmentPacker
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
+        var stopwatch = Stopwatch.StartNew();
         var location = EnvironmentLocator.Resolve(options.Prefix, options.Name);
         string? metadataKey = null;
         var walks = new WalkCache();
         if (options.UseCache)
         {
             // The cheap check first: a metadata walk, no inventory, no checks, no content key.
-            var stopwatch = Stopwatch.StartNew();
             var format = options.ResolveFormat();
             var output = Path.GetFullPath(options.Output ?? DefaultOutputName(location, options, format));
             metadataKey = PackCache.MetadataKey(location, options, format, walks);
@@ -49,7 +49,7 @@ public static class EnvironmentPacker
         }
 
         var inventory = EnvironmentInventory.Read(location, options, walks);
-        return PackCoreAsync(inventory, options, progress, metadataKey, cancellationToken);
+        return PackCoreAsync(inventory, options, progress, metadataKey, stopwatch, cancellationToken);
     }
 
     /// <summary>Packs an inventory already read (see <see cref="EnvironmentInventory.Read(EnvironmentLocation, PackOptions)"/>).</summary>
@@ -59,13 +59,13 @@ public static class EnvironmentPacker
     /// <param name="cancellationToken">Stops packing; nothing is left behind.</param>
     /// <returns>What was produced.</returns>
     public static Task<PackResult> PackAsync(EnvironmentInventory inventory, PackOptions options, IProgress<PackProgress>? progress = null, CancellationToken cancellationToken = default) =>
-        PackCoreAsync(inventory, options, progress, metadataKey: null, cancellationToken);
+        PackCoreAsync(inventory, options, progress, metadataKey: null, Stopwatch.StartNew(), cancellationToken);
 
-    private static async Task<PackResult> PackCoreAsync(EnvironmentInventory inventory, PackOptions options, IProgress<PackProgress>? progress, string? metadataKey, CancellationToken cancellationToken)
+    private static async Task<PackResult> PackCoreAsync(
+        EnvironmentInventory inventory, PackOptions options, IProgress<PackProgress>? progress, string? metadataKey, Stopwatch stopwatch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(inventory);
         ArgumentNullException.ThrowIfNull(options);
-        var stopwatch = Stopwatch.StartNew();
         var format = options.ResolveFormat();
         var output = Path.GetFullPath(options.Output ?? DefaultOutputName(inventory.Location, options, format));
         // The key costs a hash over every entry; without the cache it is only reported, so it is computed alongside packing.
@@ -79,8 +79,17 @@ public static class EnvironmentPacker
 
         if (options.UseCache && cache.IsCurrent(output, await keyTask.ConfigureAwait(false)))
         {
+            // Same content, new metadata (files touched, the record from an older version): remember the metadata key too,
+            // so the next pack of this unchanged environment is the cheap hit again.
             var key = await keyTask.ConfigureAwait(false);
-            return Result(output, format, inventory, key, fromCache: true, stopwatch.Elapsed, unpackRecords: 0, contentBytes);
+            var reused = cache.FindByContent(output, key) ?? Result(output, format, inventory, key, fromCache: true, stopwatch.Elapsed, unpackRecords: 0, contentBytes);
+            reused = reused with { FromCache = true, Duration = stopwatch.Elapsed };
+            if (metadataKey is not null)
+            {
+                cache.Remember(output, key, metadataKey, reused);
+            }
+
+            return reused;
         }
 
         CheckOutputLocation(output, options.Force);
@@ -119,11 +128,9 @@ public static class EnvironmentPacker
         }
 
         var contentKey = await keyTask.ConfigureAwait(false);
+        // Remembered even when the lookup was skipped (--no-cache), so the next pack of this content can reuse it.
         var result = Result(output, format, inventory, contentKey, fromCache: false, stopwatch.Elapsed, records, contentBytes);
-        if (options.UseCache)
-        {
-            cache.Remember(output, contentKey, metadataKey, result);
-        }
+        cache.Remember(output, contentKey, metadataKey, result);
 
         return result;
     }

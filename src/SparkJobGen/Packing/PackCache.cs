@@ -1,4 +1,5 @@
 using System;
+using System.Buffers.Binary;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
@@ -19,6 +20,7 @@ namespace SparkJobGen.Packing;
 public sealed class PackCache
 {
     private const string KeyVersion = "sparkjobgen-pack/2";
+    private const string MetadataKeyVersion = "sparkjobgen-pack-metadata/3";
     private readonly string _directory;
 
     /// <summary>Creates a cache over <paramref name="directory"/> (created on first write).</summary>
@@ -53,7 +55,7 @@ public sealed class PackCache
         }
 
         Add(KeyVersion);
-        Add(string.Join('|', ArchiveFormats.Name(format), options.CompressionLevel?.ToString(CultureInfo.InvariantCulture) ?? "default",
+        Add(string.Join('|', ArchiveFormats.Name(format), (options.CompressionLevel ?? ArchiveFormats.CompressionLevels(format).Default).ToString(CultureInfo.InvariantCulture),
             options.ArcRoot ?? "", options.DestinationPrefix ?? "", options.ZipSymlinks, options.IgnoreMissingFiles,
             options.IgnoreEditablePackages, options.IgnoreClobberedFiles, inventory.Location.Prefix));
         Add(string.Join('|', options.Filters.Select(f => (f.Include ? "+" : "-") + f.Pattern)));
@@ -102,7 +104,7 @@ public sealed class PackCache
             : [(location.Prefix, Skip: true, Prune: (Func<string, bool>?)null, PruneId: (string?)null)];
 
         ulong low = 0, high = 0, count = 0;
-        var line = new StringBuilder();
+        var buffer = new byte[4096];
         foreach (var (root, skip, prune, pruneId) in roots)
         {
             if (!Directory.Exists(root))
@@ -110,11 +112,24 @@ public sealed class PackCache
                 continue;
             }
 
+            var rootBytes = Encoding.UTF8.GetBytes(root + "|");
             foreach (var item in walks.Walk(root, skip, prune, pruneId))
             {
-                line.Clear().Append(root).Append('|').Append(item.RelativePath).Append('|').Append((int)item.Kind).Append('|')
-                    .Append(item.Length).Append('|').Append(item.LastWriteTicks).Append('|').Append(item.Mode);
-                var hash = System.IO.Hashing.XxHash128.HashToUInt128(Encoding.UTF8.GetBytes(line.ToString()));
+                // root|path, then kind, length, time and mode as fixed-width binary: no strings on the cache-hit path.
+                var needed = rootBytes.Length + Encoding.UTF8.GetMaxByteCount(item.RelativePath.Length) + 24;
+                if (buffer.Length < needed)
+                {
+                    buffer = new byte[needed * 2];
+                }
+
+                rootBytes.CopyTo(buffer, 0);
+                var length = rootBytes.Length + Encoding.UTF8.GetBytes(item.RelativePath, buffer.AsSpan(rootBytes.Length));
+                var fields = buffer.AsSpan(length, 24);
+                BinaryPrimitives.WriteInt32LittleEndian(fields, (int)item.Kind);
+                BinaryPrimitives.WriteInt64LittleEndian(fields[4..], item.Length);
+                BinaryPrimitives.WriteInt64LittleEndian(fields[12..], item.LastWriteTicks);
+                BinaryPrimitives.WriteInt32LittleEndian(fields[20..], item.Mode);
+                var hash = System.IO.Hashing.XxHash128.HashToUInt128(buffer.AsSpan(0, length + 24));
                 var before = low;
                 low += (ulong)hash;
                 high += (ulong)(hash >> 64) + (low < before ? 1UL : 0UL);
@@ -122,7 +137,7 @@ public sealed class PackCache
             }
         }
 
-        var summary = string.Join('|', KeyVersion, ArchiveFormats.Name(format), options.CompressionLevel?.ToString(CultureInfo.InvariantCulture) ?? "default",
+        var summary = string.Join('|', MetadataKeyVersion, ArchiveFormats.Name(format), (options.CompressionLevel ?? ArchiveFormats.CompressionLevels(format).Default).ToString(CultureInfo.InvariantCulture),
             options.ArcRoot ?? "", options.DestinationPrefix ?? "", options.ZipSymlinks, options.IgnoreMissingFiles, options.IgnoreEditablePackages,
             options.IgnoreClobberedFiles, string.Join(',', options.Filters.Select(f => (f.Include ? "+" : "-") + f.Pattern)),
             count, low, high);
@@ -139,6 +154,17 @@ public sealed class PackCache
     {
         var stored = Read(output);
         return stored is { Result: { } result } && stored.MetadataKey == metadataKey && Stamp(output) is { } stamp && stamp == (stored.Length, stored.LastWriteTicks)
+            ? result with { FromCache = true }
+            : null;
+    }
+
+    /// <summary>The result recorded for <paramref name="output"/> when it exists unchanged and was packed from content <paramref name="key"/>.</summary>
+    /// <param name="output">The archive.</param>
+    /// <param name="key">The content key.</param>
+    public PackResult? FindByContent(string output, string key)
+    {
+        var stored = Read(output);
+        return stored is { Result: { } result } && stored.Key == key && Stamp(output) is { } stamp && stamp == (stored.Length, stored.LastWriteTicks)
             ? result with { FromCache = true }
             : null;
     }
@@ -168,9 +194,9 @@ public sealed class PackCache
 
         try
         {
-            return JsonSerializer.Deserialize(File.ReadAllText(record), PackCacheJson.Default.PackCacheEntry);
+            return PackCacheRecord.Read(File.ReadAllBytes(record));
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or FormatException or OverflowException or InvalidOperationException)
         {
             return null;
         }
@@ -191,7 +217,7 @@ public sealed class PackCache
         var record = RecordPath(output);
         Directory.CreateDirectory(Path.GetDirectoryName(record)!);
         var temporary = record + "." + Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + ".tmp";
-        File.WriteAllText(temporary, JsonSerializer.Serialize(new PackCacheEntry(key, stamp.Length, stamp.Ticks, output, metadataKey, result), PackCacheJson.Default.PackCacheEntry));
+        File.WriteAllBytes(temporary, PackCacheRecord.Write(new PackCacheEntry(key, stamp.Length, stamp.Ticks, output, metadataKey, result)));
         File.Move(temporary, record, overwrite: true);
     }
 
@@ -219,18 +245,4 @@ public sealed class PackCache
 
         return Directory.Exists(output) ? (0, Directory.GetLastWriteTimeUtc(output).Ticks) : null;
     }
-
 }
-
-/// <summary>One cache record: the archive's stamp, its keys and the result of packing it.</summary>
-/// <param name="Key">The content key.</param>
-/// <param name="Length">The archive's size when recorded.</param>
-/// <param name="LastWriteTicks">The archive's modification time when recorded.</param>
-/// <param name="Output">The archive path.</param>
-/// <param name="MetadataKey">The metadata key, or null.</param>
-/// <param name="Result">The pack result, or null.</param>
-internal sealed record PackCacheEntry(string Key, long Length, long LastWriteTicks, string Output, string? MetadataKey = null, PackResult? Result = null);
-
-/// <summary>Source-generated serialization of cache records (no reflection on the cache-hit path, which must be fast).</summary>
-[System.Text.Json.Serialization.JsonSerializable(typeof(PackCacheEntry))]
-internal sealed partial class PackCacheJson : System.Text.Json.Serialization.JsonSerializerContext;

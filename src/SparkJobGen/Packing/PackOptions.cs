@@ -54,7 +54,7 @@ public sealed record PackOptions
 
     /// <summary>
     /// Reuse the output when it was packed from exactly this content (same files, sizes, times, modes and options). On by default;
-    /// <c>--no-cache</c> turns it off.
+    /// <c>--no-cache</c> turns it off for this pack (which still records what it wrote, for the next one).
     /// </summary>
     public bool UseCache { get; init; } = true;
 

@@ -166,6 +166,53 @@ public sealed class VenvPackingTests(VenvFixture venv) : IClassFixture<VenvFixtu
     }
 
     [Fact]
+    public async Task A_no_cache_pack_records_its_archive_and_the_next_pack_with_the_default_level_reuses_it()
+    {
+        using var scratch = new ScratchDirectory();
+        var fresh = await EnvironmentPacker.PackAsync(Options(scratch) with { UseCache = false, CompressionLevel = 4 });
+        Assert.False(fresh.FromCache);
+        var written = File.GetLastWriteTimeUtc(fresh.ArchivePath);
+
+        // No metadata key was recorded (the lookup was skipped): the content key matches, and the metadata key is recorded now.
+        var reused = await EnvironmentPacker.PackAsync(Options(scratch) with { CompressionLevel = null });
+        Assert.True(reused.FromCache);
+        Assert.Equal(fresh.ContentKey, reused.ContentKey);
+        Assert.Equal(fresh.ArchiveBytes, reused.ArchiveBytes);
+        var record = Assert.Single(Directory.GetFiles(Path.Combine(scratch.File("cache"), "index"), "*.json"));
+        using (var json = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(record)))
+        {
+            Assert.StartsWith("m", json.RootElement.GetProperty("MetadataKey").GetString(), StringComparison.Ordinal);
+            Assert.Equal(fresh.ContentKey, json.RootElement.GetProperty("Result").GetProperty("ContentKey").GetString());
+        }
+
+        // A file the filters leave out changes the metadata key only: still the same archive, and the new metadata key is recorded.
+        var filtered = Options(scratch, "filtered.tar.gz") with { Filters = [.. Slim, new PathFilterRule(Include: false, "include/sjg_excluded_probe.h")] };
+        var first = await EnvironmentPacker.PackAsync(filtered);
+        Assert.False(first.FromCache);
+        var excluded = Path.Combine(venv.Prefix, "include", "sjg_excluded_probe.h");
+        Directory.CreateDirectory(Path.GetDirectoryName(excluded)!);
+        File.WriteAllText(excluded, "/* not packed */");
+        try
+        {
+            var again = await EnvironmentPacker.PackAsync(filtered);
+            Assert.True(again.FromCache);
+            Assert.Equal(first.ContentKey, again.ContentKey);
+            Assert.True((await EnvironmentPacker.PackAsync(filtered)).FromCache);
+        }
+        finally
+        {
+            File.Delete(excluded);
+        }
+
+        Assert.Equal(written, File.GetLastWriteTimeUtc(fresh.ArchivePath));
+
+        // A damaged record is no hit and no crash: the existing archive is protected until --force.
+        File.WriteAllText(record, "{ not json");
+        var refused = await Assert.ThrowsAsync<PackingException>(() => EnvironmentPacker.PackAsync(Options(scratch) with { CompressionLevel = 4 }));
+        Assert.Contains("--force", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Destination_prefix_rewrites_now_and_adds_no_conda_unpack()
     {
         using var scratch = new ScratchDirectory();
