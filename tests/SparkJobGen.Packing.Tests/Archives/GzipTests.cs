@@ -69,7 +69,7 @@ public sealed class GzipTests
         return entries;
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData(1, nameof(GzipBackend.Runtime))]
     [InlineData(2, nameof(GzipBackend.Runtime))]
     [InlineData(3, nameof(GzipBackend.Runtime))]
@@ -93,7 +93,7 @@ public sealed class GzipTests
         Tool.Ok("gzip", "-t", gz);
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData(nameof(GzipBackend.Runtime))]
     [InlineData(nameof(GzipBackend.SystemZlib))]
     public async Task Bytes_do_not_depend_on_the_thread_count(string backend)
@@ -110,7 +110,7 @@ public sealed class GzipTests
         Assert.Single(hashes.Distinct());
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Java_GZIPInputStream_reads_the_whole_stream()
     {
         using var scratch = new ScratchDirectory();
@@ -126,7 +126,7 @@ public sealed class GzipTests
         Assert.Equal(crc.ToString(), output[1]);
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData(0)]
     [InlineData(1)]
     [InlineData(4)]
@@ -143,7 +143,7 @@ public sealed class GzipTests
         Assert.Equal(ArchiveFiles.Sha256(tar), ArchiveFiles.Sha256(scratch.File("out.tar")));
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData(1)]
     [InlineData(4)]
     [InlineData(6)]
@@ -166,7 +166,7 @@ public sealed class GzipTests
     /// What a user compares: this machine's real Python files (sources and bytecode caches), written in the packer's
     /// sorted order with the back end chosen for the level, against <c>tar -c | pigz</c> of the same folders.
     /// </summary>
-    [Theory]
+    [SkippableTheory]
     [InlineData(1)]
     [InlineData(2)]
     [InlineData(4)]
@@ -192,7 +192,7 @@ public sealed class GzipTests
             $"level {level}, {ParallelGzipStream.ChooseBackend(level)}: ours {new FileInfo(gz).Length} bytes, tar | pigz {new FileInfo(pigz).Length} bytes");
     }
 
-    [Fact]
+    [SkippableFact]
     public void The_back_end_is_zlib_ng_except_at_level_1_where_the_system_zlib_compresses_better()
     {
         Assert.Equal(GzipBackend.Runtime, ParallelGzipStream.ChooseBackend(4));
@@ -201,7 +201,7 @@ public sealed class GzipTests
         Assert.Equal(GzipBackend.SystemZlib, ParallelGzipStream.ChooseBackend(1));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Both_back_ends_write_one_valid_member_and_without_system_zlib_the_runtime_is_used()
     {
         using var scratch = new ScratchDirectory();
@@ -236,7 +236,7 @@ public sealed class GzipTests
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task An_empty_archive_is_a_valid_gzip_of_an_empty_tar()
     {
         using var scratch = new ScratchDirectory();

@@ -12,7 +12,7 @@ public sealed class LargeFileTests
     /// 28 s alone, 48 s beside the other archive tests (8 GiB of zeros through a pipe); it stays in the normal run,
     /// and <c>--filter Category!=Large</c> skips it.
     /// </summary>
-    [Fact]
+    [SkippableFact]
     [Trait("Category", "Large")]
     public async Task A_file_over_8_GiB_streams_into_gnu_tar_with_a_pax_size()
     {
@@ -56,7 +56,7 @@ public sealed class LargeFileTests
     /// blocks; <c>gzip -t</c> checks both. Zeros from a sparse file compress to a few MB, piped into gzip's stdin.
     /// 21 s measured here; it stays in the normal run (<c>--filter Category!=Large</c> skips it).
     /// </summary>
-    [Fact]
+    [SkippableFact]
     [Trait("Category", "Large")]
     public async Task A_gzip_member_over_4_GiB_has_a_wrapped_isize_and_a_correct_crc()
     {
@@ -96,7 +96,7 @@ public sealed class LargeFileTests
     /// A zip entry over 4 GiB needs Zip64 sizes. Zeros from a sparse file deflate to a few MB on disk; Python's zipfile
     /// reads the Zip64 size and <c>unzip -t</c> inflates the whole entry and checks its CRC. About 20 s here.
     /// </summary>
-    [Fact]
+    [SkippableFact]
     [Trait("Category", "Large")]
     public async Task A_zip_entry_over_4_GiB_uses_zip64()
     {
