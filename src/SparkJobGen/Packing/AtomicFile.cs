@@ -48,7 +48,7 @@ public sealed class AtomicFile : IAsyncDisposable, IDisposable
         var directory = Path.GetDirectoryName(target) ?? throw new ArgumentException($"'{targetPath}' has no directory.", nameof(targetPath));
         Directory.CreateDirectory(directory);
         RemoveAbandoned(directory, Path.GetFileName(target));
-        var temporary = Path.Combine(directory, $".{Path.GetFileName(target)}.{Environment.ProcessId}-{Guid.NewGuid():N}.partial");
+        var temporary = TemporaryName(directory, Path.GetFileName(target));
         var stream = new FileStream(temporary, new FileStreamOptions
         {
             Mode = FileMode.CreateNew,
@@ -59,15 +59,22 @@ public sealed class AtomicFile : IAsyncDisposable, IDisposable
         return new AtomicFile(target, temporary, stream, overwrite);
     }
 
+    /// <summary>The hidden temporary name for <paramref name="name"/> in <paramref name="directory"/>, carrying this process's id.</summary>
+    /// <param name="directory">The target's folder.</param>
+    /// <param name="name">The target's name.</param>
+    internal static string TemporaryName(string directory, string name) =>
+        Path.Combine(directory, $".{name}.{Environment.ProcessId}-{Guid.NewGuid():N}.partial");
+
     /// <summary>
-    /// Deletes temporary files of this target left by a process that was killed (SIGKILL, power loss) before it could clean
-    /// up: their names carry the writer's process id, and only files whose process no longer exists are removed.
+    /// Deletes temporary files (and no-archive folders) of this target left by a process that was killed (SIGKILL, power
+    /// loss) before it could clean up: their names carry the writer's process id, and only those whose process no longer
+    /// exists are removed.
     /// </summary>
     /// <param name="directory">The target's folder.</param>
     /// <param name="name">The target's file name.</param>
     internal static void RemoveAbandoned(string directory, string name)
     {
-        foreach (var candidate in Directory.EnumerateFiles(directory, $".{name}.*.partial"))
+        foreach (var candidate in Directory.EnumerateFileSystemEntries(directory, $".{name}.*.partial"))
         {
             var middle = Path.GetFileName(candidate)[(name.Length + 2)..^".partial".Length];
             var dash = middle.IndexOf('-', StringComparison.Ordinal);
@@ -79,7 +86,14 @@ public sealed class AtomicFile : IAsyncDisposable, IDisposable
 
             try
             {
-                File.Delete(candidate);
+                if (Directory.Exists(candidate) && new DirectoryInfo(candidate).LinkTarget is null)
+                {
+                    Archives.DirectoryArchiveWriter.DeleteTree(candidate);
+                }
+                else
+                {
+                    File.Delete(candidate);
+                }
             }
             catch (IOException)
             {

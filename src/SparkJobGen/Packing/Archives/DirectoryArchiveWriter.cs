@@ -35,7 +35,8 @@ internal sealed class DirectoryArchiveWriter : IArchiveWriter
 
         var parent = Path.GetDirectoryName(_target) ?? throw new ArgumentException($"'{path}' has no parent directory.", nameof(path));
         System.IO.Directory.CreateDirectory(parent);
-        _temporary = Path.Combine(parent, $".{Path.GetFileName(_target)}.{Guid.NewGuid():N}.partial");
+        AtomicFile.RemoveAbandoned(parent, Path.GetFileName(_target));
+        _temporary = AtomicFile.TemporaryName(parent, Path.GetFileName(_target));
         System.IO.Directory.CreateDirectory(_temporary);
         var root = ArchivePaths.Root(options.ArcRoot);
         _root = root.Length == 0 ? _temporary : Path.Combine(_temporary, root.TrimEnd('/'));
@@ -107,7 +108,7 @@ internal sealed class DirectoryArchiveWriter : IArchiveWriter
             }
 
             // Move the old tree aside first so the target name is never missing a complete tree for long.
-            var old = _temporary + ".old";
+            var old = AtomicFile.TemporaryName(Path.GetDirectoryName(_target)!, Path.GetFileName(_target));
             System.IO.Directory.Move(_target, old);
             System.IO.Directory.Move(_temporary, _target);
             DeleteTree(old);
@@ -156,7 +157,9 @@ internal sealed class DirectoryArchiveWriter : IArchiveWriter
         }
     }
 
-    private static void DeleteTree(string path)
+    /// <summary>Deletes a folder tree, making read-only folders writable first.</summary>
+    /// <param name="path">The folder.</param>
+    internal static void DeleteTree(string path)
     {
         if (!System.IO.Directory.Exists(path))
         {
