@@ -34,6 +34,16 @@ internal static class PackRun
                     });
                     Console.WriteLine($"{stopwatch.ElapsedMilliseconds} {result.ArchiveBytes} {PeakRssKb()} content={result.ContentBytes} files={result.Files}");
                     return 0;
+                case "packer-cached":
+                    // What a user's second `sparkjobgen pack` does: the cache check first (a miss packs and records).
+                    await stream.DisposeAsync();
+                    var cached = await EnvironmentPacker.PackAsync(new PackOptions
+                    {
+                        Prefix = directory, Output = output, Format = format, CompressionLevel = level, Threads = threads,
+                        CacheDirectory = Path.Combine(Path.GetDirectoryName(output)!, "pack-cache"),
+                    });
+                    Console.WriteLine($"{cached.Duration.TotalMilliseconds:F1} {(cached.FromCache ? "hit" : "miss")}");
+                    return 0;
                 case "system-formats-tar":
                     SystemFormatsTar(entries, stream);
                     break;

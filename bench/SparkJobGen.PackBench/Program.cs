@@ -4,6 +4,7 @@ using SparkJobGen.PackBench;
 
 // Packing benchmark: our archive writers against tar | pigz, tar -czf, zstd and conda-pack (when on PATH).
 //   dotnet run -c Release --project bench/SparkJobGen.PackBench -- [--dir DIR] [--threads N] [--repeat R] [--scratch DIR]
+//     [--race-only | --pipeline-only | --cache-only]   (one section only)
 // Without --dir it copies this machine's Python installation (sys.base_prefix) into the scratch folder once.
 // Every contender runs as its own process under /usr/bin/time, so peak RSS is per contender (for a pipeline, the
 // largest process in it) and CPU time (user+sys, all its processes) is measured beside wall time: on a shared,
@@ -80,7 +81,7 @@ Shell(Ours("tar", "ours", 0, 1, "/dev/null"));
 var results = contenders.Select(_ => new List<(double Wall, double Cpu, long Size, long RssKb)>()).ToList();
 var timeFile = Path.Combine(scratch, "time.txt");
 Console.WriteLine($"load average before: {File.ReadAllText("/proc/loadavg").Trim()}");
-if (args.Contains("--race-only") || args.Contains("--pipeline-only"))
+if (args.Contains("--race-only") || args.Contains("--pipeline-only") || args.Contains("--cache-only"))
 {
     contenders.Clear();
 }
@@ -114,12 +115,17 @@ for (var c = 0; c < contenders.Count; c++)
 
 // Head to head: ours and tar | pigz started together on the same input, same threads and level. Both face the same
 // load from whatever else runs on the machine at that moment, which sequential runs on a shared machine cannot promise.
-Console.WriteLine();
-Console.WriteLine($"Head to head (started together, median of {repeat}):");
-Console.WriteLine();
-Console.WriteLine("| level | ours wall (s) | ours CPU (s) | ours archive (MB) | pigz wall (s) | pigz CPU (s) | pigz archive (MB) |");
-Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|");
-foreach (var level in args.Contains("--pipeline-only") ? Array.Empty<int>() : [4, 6])
+var race = !args.Contains("--pipeline-only") && !args.Contains("--cache-only");
+if (race)
+{
+    Console.WriteLine();
+    Console.WriteLine($"Head to head (started together, median of {repeat}):");
+    Console.WriteLine();
+    Console.WriteLine("| level | ours wall (s) | ours CPU (s) | ours archive (MB) | pigz wall (s) | pigz CPU (s) | pigz archive (MB) |");
+    Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|");
+}
+
+foreach (var level in race ? new[] { 4, 6 } : [])
 {
     var ours = new List<(double Wall, double Cpu)>();
     var pigz = new List<(double Wall, double Cpu)>();
@@ -148,7 +154,7 @@ foreach (var level in args.Contains("--pipeline-only") ? Array.Empty<int>() : [4
 // The whole `sparkjobgen pack` pipeline (EnvironmentPacker: inventory, checks, prefix scan, relocation, writer) on a
 // --system-site-packages venv over the same installation, against tar | pigz of the same files (lib/ without the static
 // library, which the packer leaves out, plus the interpreter).
-if (!args.Contains("--race-only"))
+if (!args.Contains("--race-only") && !args.Contains("--cache-only"))
 {
     var venv = Path.Combine(scratch, "venv-system");
     if (!Directory.Exists(venv))
@@ -180,6 +186,55 @@ if (!args.Contains("--race-only"))
         $"| tar -c lib bin/python3.11 \\| pigz -p {threads} -4 | {Median(pipelinePigz.Select(r => r.Wall)):F1} | {contentBytes / 1e6 / Median(pipelinePigz.Select(r => r.Wall)):F0} | {Median(pipelinePigz.Select(r => r.Cpu)):F1} | {new FileInfo(pigzOutput).Length / 1e6:F1} |"));
     File.Delete(packerOutput);
     File.Delete(pigzOutput);
+}
+
+// Cache hits: a full pack with the cache on (the miss records the archive), then the same pack again, each in its own
+// process; "in-process" is PackResult.Duration (the library call a `run` makes), "process" adds .NET start-up.
+if (args.Contains("--cache-only") || (!args.Contains("--race-only") && !args.Contains("--pipeline-only")))
+{
+    var standalone = Path.Combine(scratch, "venv-standalone");
+    if (!Directory.Exists(standalone))
+    {
+        Shell($"'{directory}/bin/python3' -m venv --without-pip '{standalone}'");
+    }
+
+    Console.WriteLine();
+    Console.WriteLine($"Cache hits, level 4, {threads} threads: {repeat} full packs (cache emptied before each), then {repeat + 2} packs of the unchanged environment (medians)");
+    Console.WriteLine();
+    Console.WriteLine("| environment | entries | full pack in-process (s) | hit in-process (s) | ratio | full pack process (s) | hit process (s) | ratio |");
+    Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|");
+    foreach (var (name, venv) in new[] { ("standalone venv (the tests' kind)", standalone), ("--system-site-packages venv over the whole installation", Path.Combine(scratch, "venv-system")) })
+    {
+        var cacheScratch = Directory.CreateDirectory(Path.Combine(scratch, "cache-run")).FullName;
+        var archive = Path.Combine(cacheScratch, "env.tar.gz");
+        (double InProcess, double Process, string Outcome) Run()
+        {
+            var stopwatch = Stopwatch.StartNew();
+            var fields = Shell($"{selfCommand} pack --dir '{venv}' --out '{archive}' --format tar.gz --impl packer-cached --level 4 --threads {threads}").Trim().Split('\n')[^1].Split(' ');
+            return (double.Parse(fields[0], CultureInfo.InvariantCulture) / 1000, stopwatch.Elapsed.TotalSeconds, fields[1]);
+        }
+
+        var full = new List<(double InProcess, double Process, string Outcome)>();
+        for (var round = 0; round < repeat; round++)
+        {
+            Directory.Delete(cacheScratch, recursive: true);
+            Directory.CreateDirectory(cacheScratch);
+            full.Add(Run());
+        }
+
+        var hits = Enumerable.Range(0, repeat + 2).Select(_ => Run()).ToList();
+        if (full.Any(r => r.Outcome != "miss") || hits.Any(r => r.Outcome != "hit"))
+        {
+            throw new InvalidOperationException($"expected {repeat} misses then hits, got {string.Join(' ', full.Concat(hits).Select(r => r.Outcome))}");
+        }
+
+        var entries = int.Parse(Shell($"{selfCommand} pack --dir '{venv}' --out '{archive}' --format tar.gz --impl packer --level 4 --threads {threads}").Trim().Split("files=")[^1], CultureInfo.InvariantCulture);
+        double fullIn = Median(full.Select(r => r.InProcess)), hitIn = Median(hits.Select(r => r.InProcess));
+        double fullProcess = Median(full.Select(r => r.Process)), hitProcess = Median(hits.Select(r => r.Process));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"| {name} | {entries:N0} | {fullIn:F2} | {hitIn:F3} | {hitIn / fullIn:P1} | {fullProcess:F2} | {hitProcess:F3} | {hitProcess / fullProcess:P1} |"));
+        Directory.Delete(cacheScratch, recursive: true);
+    }
 }
 
 File.Delete(output);
