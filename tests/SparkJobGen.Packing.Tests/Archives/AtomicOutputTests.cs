@@ -71,11 +71,8 @@ public sealed class AtomicOutputTests
         var target = scratch.File("env.tar.gz");
 
         // A real writer killed with SIGKILL mid-write leaves its temporary behind.
-        using var killed = System.Diagnostics.Process.Start("sleep", "60")!;
-        var abandoned = scratch.File($".env.tar.gz.{killed.Id}-0123456789abcdef0123456789abcdef.partial");
+        var abandoned = scratch.File($".env.tar.gz.{await KilledProcessIdAsync()}-0123456789abcdef0123456789abcdef.partial");
         await File.WriteAllTextAsync(abandoned, "half an archive");
-        killed.Kill();
-        await killed.WaitForExitAsync();
 
         // One of a writer that is still running (this process) and an unrelated hidden file stay.
         var live = scratch.File($".env.tar.gz.{Environment.ProcessId}-fedcba9876543210fedcba9876543210.partial");
@@ -103,16 +100,14 @@ public sealed class AtomicOutputTests
         var target = scratch.File("env");
 
         // A killed no-archive writer leaves its hidden folder, with a read-only subfolder as packed modes can make.
-        using var killed = System.Diagnostics.Process.Start("sleep", "60")!;
-        var abandoned = scratch.File($".env.{killed.Id}-0123456789abcdef0123456789abcdef.partial");
+        var abandoned = scratch.File($".env.{await KilledProcessIdAsync()}-0123456789abcdef0123456789abcdef.partial");
         Directory.CreateDirectory(Path.Combine(abandoned, "lib", "locked"));
         await File.WriteAllTextAsync(Path.Combine(abandoned, "lib", "locked", "half.py"), "x = ");
         if (!OperatingSystem.IsWindows())
         {
             File.SetUnixFileMode(Path.Combine(abandoned, "lib", "locked"), UnixFileMode.UserRead | UnixFileMode.UserExecute);
         }
-        killed.Kill();
-        await killed.WaitForExitAsync();
+
         var live = scratch.File($".env.{Environment.ProcessId}-fedcba9876543210fedcba9876543210.partial");
         Directory.CreateDirectory(live);
 
@@ -251,5 +246,14 @@ public sealed class AtomicOutputTests
             writer.AddFile("lib/big.bin", 0x1A4, 10_000_000, new FailingStream(1_000_000, new IOException("No space left on device")));
         });
         Assert.Empty(Directory.GetFileSystemEntries(scratch.Path));
+    }
+
+    /// <summary>The id of a real process that has been killed with SIGKILL (what a killed writer leaves in its names).</summary>
+    private static async Task<int> KilledProcessIdAsync()
+    {
+        using var killed = System.Diagnostics.Process.Start("sleep", "60")!;
+        killed.Kill();
+        await killed.WaitForExitAsync();
+        return killed.Id;
     }
 }
