@@ -1,5 +1,4 @@
 using System;
-using System.Buffers;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
@@ -20,6 +19,9 @@ public static class EnvironmentPacker
 {
     /// <summary>Files larger than this are streamed without prefix inspection (keeps memory bounded).</summary>
     private const long InspectionLimit = 64L * 1024 * 1024;
+
+    /// <summary>Inspected files up to this size are read into one reused buffer; larger ones are scanned in chunks first.</summary>
+    private const int InMemoryLimit = 4 * 1024 * 1024;
 
     /// <summary>Locates the environment, reads it, and packs it (or returns the cached archive).</summary>
     /// <param name="options">What to pack and how.</param>
@@ -151,6 +153,7 @@ public static class EnvironmentPacker
         IArchiveWriter writer, EnvironmentInventory inventory, PackOptions options, IProgress<PackProgress>? progress, long bytesTotal, CancellationToken cancellationToken)
     {
         var records = new List<UnpackRecord>();
+        var buffer = new byte[64 * 1024];
         var total = inventory.Entries.Count;
         long bytesDone = 0;
         var done = 0;
@@ -167,7 +170,7 @@ public static class EnvironmentPacker
                     writer.AddSymlink(entry.ArchivePath, entry.LinkTarget!);
                     break;
                 default:
-                    AddFile(writer, entry, options.DestinationPrefix, records);
+                    AddFile(writer, entry, options.DestinationPrefix, records, ref buffer);
                     break;
             }
 
@@ -197,7 +200,7 @@ public static class EnvironmentPacker
         return records.Count;
     }
 
-    private static void AddFile(IArchiveWriter writer, PackEntry entry, string? destinationPrefix, List<UnpackRecord> records)
+    private static void AddFile(IArchiveWriter writer, PackEntry entry, string? destinationPrefix, List<UnpackRecord> records, ref byte[] buffer)
     {
         if (entry.Generated is { } generated)
         {
@@ -210,34 +213,44 @@ public static class EnvironmentPacker
         {
             if (PackedFileContent.NeedsInspection(entry) && entry.Length <= InspectionLimit)
             {
-                // Most files contain no prefix: read into a pooled buffer, scan, and hand the bytes over as they are (the
-                // writer copies synchronously); only files that change get their own array.
                 using var handle = File.OpenHandle(source, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.SequentialScan);
-                var length = (int)RandomAccess.GetLength(handle);
-                var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(1, length));
-                try
+                var length = RandomAccess.GetLength(handle);
+                if (length <= InMemoryLimit)
                 {
-                    var read = 0;
-                    while (read < length && RandomAccess.Read(handle, buffer.AsSpan(read, length - read), read) is var n and > 0)
+                    // Most files contain no prefix: read into the reused buffer, scan, and hand the bytes over as they are (the
+                    // writer copies synchronously); a valid .pyc is re-stamped in place; only files that change otherwise get
+                    // their own array.
+                    if (buffer.Length < length)
                     {
-                        read += n;
+                        buffer = new byte[Math.Max(length, Math.Min(2L * buffer.Length, InMemoryLimit))];
                     }
 
-                    var content = buffer.AsSpan(0, read);
+                    var content = buffer.AsSpan(0, ReadFully(handle, buffer.AsSpan(0, (int)length)));
                     if (!PackedFileContent.MayChange(entry, content))
                     {
-                        writer.AddFile(entry.ArchivePath, entry.UnixMode, buffer.AsMemory(0, read));
+                        writer.AddFile(entry.ArchivePath, entry.UnixMode, buffer.AsMemory(0, content.Length));
+                        return;
+                    }
+
+                    if (entry.RunPath is null && entry.PycSource is { } pyc && !PackedFileContent.ContainsPrefix(entry, content))
+                    {
+                        PackedFileContent.TryRestampPycInPlace(content, pyc);
+                        writer.AddFile(entry.ArchivePath, entry.UnixMode, buffer.AsMemory(0, content.Length));
                         return;
                     }
 
                     writer.AddFile(entry.ArchivePath, entry.UnixMode, PackedFileContent.Transform(entry, content.ToArray(), destinationPrefix, records));
-                }
-                finally
-                {
-                    ArrayPool<byte>.Shared.Return(buffer);
+                    return;
                 }
 
-                return;
+                // A large file is scanned in chunks first; only one that may change is read whole (and let go after).
+                if (MayChangeStreamed(entry, handle, length, buffer))
+                {
+                    var whole = new byte[length];
+                    var read = ReadFully(handle, whole);
+                    writer.AddFile(entry.ArchivePath, entry.UnixMode, PackedFileContent.Transform(entry, read == whole.Length ? whole : whole[..read], destinationPrefix, records));
+                    return;
+                }
             }
 
             using var stream = new FileStream(source, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
@@ -251,6 +264,70 @@ public static class EnvironmentPacker
         {
             throw new PackingException($"Cannot read '{source}': {e.Message} Fix its permissions or exclude it (--exclude).", e);
         }
+    }
+
+    /// <summary>Reads from the start of <paramref name="handle"/> until <paramref name="destination"/> is full or the file ends.</summary>
+    private static int ReadFully(Microsoft.Win32.SafeHandles.SafeFileHandle handle, Span<byte> destination)
+    {
+        var read = 0;
+        while (read < destination.Length && RandomAccess.Read(handle, destination[read..], read) is var n and > 0)
+        {
+            read += n;
+        }
+
+        return read;
+    }
+
+    /// <summary>
+    /// <see cref="PackedFileContent.MayChange"/> for a file too large to hold: a runpath, a .pyc or a shebang decide from the
+    /// start; prefixes are searched chunk by chunk, each chunk overlapping the previous by the longest prefix.
+    /// </summary>
+    /// <param name="entry">The entry.</param>
+    /// <param name="handle">The open file.</param>
+    /// <param name="length">Its length.</param>
+    /// <param name="buffer">A scratch buffer (a chunk is at least its size).</param>
+    internal static bool MayChangeStreamed(PackEntry entry, Microsoft.Win32.SafeHandles.SafeFileHandle handle, long length, byte[] buffer)
+    {
+        var start = buffer.AsSpan(0, (int)Math.Min(buffer.Length, Math.Min(length, 2)));
+        if (entry.RunPath is not null || entry.PycSource is not null || (entry.FixShebang && RandomAccess.Read(handle, start, 0) == 2 && start.StartsWith("#!"u8)))
+        {
+            return true;
+        }
+
+        var needles = (entry.Prefixes ?? []).Select(p => System.Text.Encoding.UTF8.GetBytes(p.OnDisk)).ToList();
+        var overlap = needles.Count == 0 ? 0 : needles.Max(n => n.Length) - 1;
+        var chunk = Math.Max(buffer.Length, overlap + (64 * 1024));
+        var window = buffer.Length >= chunk ? buffer : new byte[chunk];
+        for (long offset = 0; offset < length;)
+        {
+            var filled = 0;
+            while (filled < window.Length && RandomAccess.Read(handle, window.AsSpan(filled), offset + filled) is var n and > 0)
+            {
+                filled += n;
+            }
+
+            if (filled == 0)
+            {
+                break;
+            }
+
+            foreach (var needle in needles)
+            {
+                if (window.AsSpan(0, filled).IndexOf(needle) >= 0)
+                {
+                    return true;
+                }
+            }
+
+            if (filled < window.Length)
+            {
+                break;
+            }
+
+            offset += filled - overlap;
+        }
+
+        return false;
     }
 
     /// <summary>Replaces each symlink by copies of what it points to inside the environment (files, or a directory's files).</summary>

@@ -35,15 +35,7 @@ internal static class PackedFileContent
             return true;
         }
 
-        foreach (var prefix in entry.Prefixes ?? [])
-        {
-            if (content.IndexOf(Encoding.UTF8.GetBytes(prefix.OnDisk)) >= 0)
-            {
-                return true;
-            }
-        }
-
-        return false;
+        return ContainsPrefix(entry, content);
     }
 
     /// <summary>Transforms <paramref name="content"/>; returns the bytes to archive (possibly the same array).</summary>
@@ -213,24 +205,60 @@ internal static class PackedFileContent
     /// </summary>
     internal static byte[] RestampPyc(byte[] content, PycSource source)
     {
-        // Header (PEP 552): magic (4), flags (4), then for flags == 0: source mtime (4, LE, mod 2^32), source size (4, LE).
-        if (content.Length < 16 || content[2] != '\r' || content[3] != '\n'
-            || System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(content.AsSpan(4)) != 0)
-        {
-            return content;
-        }
-
-        var mtime = System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(content.AsSpan(8));
-        var size = System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(content.AsSpan(12));
-        if (mtime != (uint)source.ModifiedSeconds || size != (uint)source.Length)
+        if (!IsValidPyc(content, source))
         {
             return content;
         }
 
         var result = (byte[])content.Clone();
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(result.AsSpan(8), (uint)Archives.ArchiveWriter.NormalizedModificationTime.ToUnixTimeSeconds());
+        Restamp(result);
         return result;
     }
+
+    /// <summary>Re-stamps a valid <c>.pyc</c> in place (see <see cref="RestampPyc"/>); returns whether it did.</summary>
+    /// <param name="content">The file's bytes, changed in place.</param>
+    /// <param name="source">The source it was compiled from.</param>
+    internal static bool TryRestampPycInPlace(Span<byte> content, PycSource source)
+    {
+        if (!IsValidPyc(content, source))
+        {
+            return false;
+        }
+
+        Restamp(content);
+        return true;
+    }
+
+    /// <summary>Whether some recorded prefix occurs in <paramref name="content"/>.</summary>
+    internal static bool ContainsPrefix(PackEntry entry, ReadOnlySpan<byte> content)
+    {
+        foreach (var prefix in entry.Prefixes ?? [])
+        {
+            if (content.IndexOf(Encoding.UTF8.GetBytes(prefix.OnDisk)) >= 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsValidPyc(ReadOnlySpan<byte> content, PycSource source)
+    {
+        // Header (PEP 552): magic (4), flags (4), then for flags == 0: source mtime (4, LE, mod 2^32), source size (4, LE).
+        if (content.Length < 16 || content[2] != '\r' || content[3] != '\n'
+            || System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(content[4..]) != 0)
+        {
+            return false;
+        }
+
+        var mtime = System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(content[8..]);
+        var size = System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(content[12..]);
+        return mtime == (uint)source.ModifiedSeconds && size == (uint)source.Length;
+    }
+
+    private static void Restamp(Span<byte> content) =>
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(content[8..], (uint)Archives.ArchiveWriter.NormalizedModificationTime.ToUnixTimeSeconds());
 
     private static int Count(ReadOnlySpan<byte> haystack, ReadOnlySpan<byte> needle)
     {

@@ -79,6 +79,58 @@ public sealed class VenvPackingTests(VenvFixture venv) : IClassFixture<VenvFixtu
     }
 
     [Fact]
+    public async Task Files_larger_than_the_read_buffer_are_scanned_in_chunks_and_still_relocated()
+    {
+        using var scratch = new ScratchDirectory();
+        var folder = Path.Combine(venv.SitePackages, "sjg_large_probe");
+        Directory.CreateDirectory(folder);
+        var filler = new string('x', 5 * 1024 * 1024);
+        var withPrefix = Path.Combine(folder, "with_prefix.txt");
+        var without = Path.Combine(folder, "without_prefix.txt");
+        File.WriteAllText(withPrefix, filler + "\nhome=" + venv.Prefix + "/share\n");
+        File.WriteAllText(without, filler + "\nno prefix here\n");
+        try
+        {
+            var result = await EnvironmentPacker.PackAsync(Options(scratch) with { Format = "tar", Output = scratch.File("env.tar") });
+            var root = Path.Combine(scratch.Path, "moved", "environment");
+            Directory.CreateDirectory(root);
+            ProcessRun.RunChecked("tar", ["-xf", result.ArchivePath, "-C", root]);
+            ProcessRun.RunChecked(Path.Combine(root, "bin", "python"), [Path.Combine(root, "bin", "conda-unpack")]);
+            var unpacked = Path.Combine(root, "lib", "python3.11", "site-packages", "sjg_large_probe");
+            Assert.EndsWith("\nhome=" + root + "/share\n", File.ReadAllText(Path.Combine(unpacked, "with_prefix.txt")), StringComparison.Ordinal);
+            Assert.Equal(File.ReadAllBytes(without), File.ReadAllBytes(Path.Combine(unpacked, "without_prefix.txt")));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(65_550)] // across the end of the first chunk (65,536 + 31 bytes: the buffer plus the overlap)
+    [InlineData(131_090)] // across the end of the second
+    [InlineData(299_968)] // the very end
+    public void The_chunked_scan_finds_a_prefix_wherever_it_lies_including_across_chunk_boundaries(int offset)
+    {
+        using var scratch = new ScratchDirectory();
+        var prefix = "/opt/conda/envs/some-environment";
+        var content = new byte[300_000];
+        content.AsSpan().Fill((byte)'.');
+        System.Text.Encoding.UTF8.GetBytes(prefix).CopyTo(content, offset);
+        var path = scratch.File("big.bin");
+        File.WriteAllBytes(path, content);
+        var entry = new PackEntry("lib/big.bin", PackEntryKind.File, path, 0x1A4, content.Length, 0, Prefixes: [new PrefixOnDisk(prefix, prefix, PrefixMode.Binary)]);
+        using var handle = File.OpenHandle(path);
+        Assert.True(EnvironmentPacker.MayChangeStreamed(entry, handle, content.Length, new byte[65_536]));
+
+        content.AsSpan().Fill((byte)'.');
+        File.WriteAllBytes(path, content);
+        using var clean = File.OpenHandle(path);
+        Assert.False(EnvironmentPacker.MayChangeStreamed(entry, clean, content.Length, new byte[65_536]));
+    }
+
+    [Fact]
     public async Task Bytecode_caches_stay_valid_after_unpacking_with_normalized_times()
     {
         using var scratch = new ScratchDirectory();
