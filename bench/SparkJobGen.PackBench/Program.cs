@@ -127,8 +127,8 @@ if (race)
 
 foreach (var level in race ? new[] { 4, 6 } : [])
 {
-    var ours = new List<(double Wall, double Cpu)>();
-    var pigz = new List<(double Wall, double Cpu)>();
+    var ours = new List<(double Wall, double Cpu, double RssMb)>();
+    var pigz = new List<(double Wall, double Cpu, double RssMb)>();
     long oursSize = 0, pigzSize = 0;
     for (var round = 0; round < repeat; round++)
     {
@@ -164,8 +164,8 @@ if (!args.Contains("--race-only") && !args.Contains("--cache-only"))
 
     var packerOutput = Path.Combine(scratch, "pipeline.tar.gz");
     var pigzOutput = Path.Combine(scratch, "pipeline-pigz.tar.gz");
-    var packer = new List<(double Wall, double Cpu)>();
-    var pipelinePigz = new List<(double Wall, double Cpu)>();
+    var packer = new List<(double Wall, double Cpu, double RssMb)>();
+    var pipelinePigz = new List<(double Wall, double Cpu, double RssMb)>();
     for (var round = 0; round < repeat; round++)
     {
         File.Delete(packerOutput);
@@ -178,12 +178,12 @@ if (!args.Contains("--race-only") && !args.Contains("--cache-only"))
     Console.WriteLine();
     Console.WriteLine($"Full pipeline, level 4, {threads} threads (median of {repeat}); tar stream of the same files: {contentBytes / 1e6:F0} MB");
     Console.WriteLine();
-    Console.WriteLine("| contender | wall (s) | MB/s | CPU (s) | archive (MB) |");
-    Console.WriteLine("|---|---:|---:|---:|---:|");
+    Console.WriteLine("| contender | wall (s) | MB/s | CPU (s) | archive (MB) | peak RSS (MB) |");
+    Console.WriteLine("|---|---:|---:|---:|---:|---:|");
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"| sparkjobgen pack (EnvironmentPacker) | {Median(packer.Select(r => r.Wall)):F1} | {contentBytes / 1e6 / Median(packer.Select(r => r.Wall)):F0} | {Median(packer.Select(r => r.Cpu)):F1} | {new FileInfo(packerOutput).Length / 1e6:F1} |"));
+        $"| sparkjobgen pack (EnvironmentPacker) | {Median(packer.Select(r => r.Wall)):F1} | {contentBytes / 1e6 / Median(packer.Select(r => r.Wall)):F0} | {Median(packer.Select(r => r.Cpu)):F1} | {new FileInfo(packerOutput).Length / 1e6:F1} | {packer.Max(r => r.RssMb):F0} |"));
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"| tar -c lib bin/python3.11 \\| pigz -p {threads} -4 | {Median(pipelinePigz.Select(r => r.Wall)):F1} | {contentBytes / 1e6 / Median(pipelinePigz.Select(r => r.Wall)):F0} | {Median(pipelinePigz.Select(r => r.Cpu)):F1} | {new FileInfo(pigzOutput).Length / 1e6:F1} |"));
+        $"| tar -c lib bin/python3.11 \\| pigz -p {threads} -4 | {Median(pipelinePigz.Select(r => r.Wall)):F1} | {contentBytes / 1e6 / Median(pipelinePigz.Select(r => r.Wall)):F0} | {Median(pipelinePigz.Select(r => r.Cpu)):F1} | {new FileInfo(pigzOutput).Length / 1e6:F1} | {pipelinePigz.Max(r => r.RssMb):F0} |"));
     File.Delete(packerOutput);
     File.Delete(pigzOutput);
 }
@@ -240,13 +240,14 @@ if (args.Contains("--cache-only") || (!args.Contains("--race-only") && !args.Con
 File.Delete(output);
 return 0;
 
-static (double Wall, double Cpu) Timed(string command, string timeFile)
+static (double Wall, double Cpu, double RssMb) Timed(string command, string timeFile)
 {
     var stopwatch = Stopwatch.StartNew();
     Shell($"/usr/bin/time -f '%e %U %S %M' -o '{timeFile}' sh -c \"{command.Replace("\"", "\\\"", StringComparison.Ordinal)}\"");
     stopwatch.Stop();
     var fields = File.ReadAllText(timeFile).Trim().Split('\n')[^1].Split(' ');
-    return (stopwatch.Elapsed.TotalSeconds, double.Parse(fields[1], CultureInfo.InvariantCulture) + double.Parse(fields[2], CultureInfo.InvariantCulture));
+    return (stopwatch.Elapsed.TotalSeconds, double.Parse(fields[1], CultureInfo.InvariantCulture) + double.Parse(fields[2], CultureInfo.InvariantCulture),
+        double.Parse(fields[3], CultureInfo.InvariantCulture) / 1024);
 }
 
 static double Median(IEnumerable<double> values)
