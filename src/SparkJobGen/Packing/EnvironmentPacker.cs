@@ -79,13 +79,13 @@ public static class EnvironmentPacker
             contentBytes += entry.Length;
         }
 
-        if (options.UseCache && cache.IsCurrent(output, await keyTask.ConfigureAwait(false)))
+        if (options.UseCache && cache.FindCurrent(output, await keyTask.ConfigureAwait(false)) is { } stored)
         {
             // Same content, new metadata (files touched, the record from an older version): remember the metadata key too,
             // so the next pack of this unchanged environment is the cheap hit again.
-            var key = await keyTask.ConfigureAwait(false);
-            var reused = cache.FindByContent(output, key) ?? Result(output, format, inventory, key, fromCache: true, stopwatch.Elapsed, unpackRecords: 0, contentBytes);
-            reused = reused with { FromCache = true, Duration = stopwatch.Elapsed };
+            var key = stored.Key;
+            var reused = (stored.Result ?? Result(output, format, inventory, key, fromCache: true, stopwatch.Elapsed, unpackRecords: 0, contentBytes))
+                with { FromCache = true, Duration = stopwatch.Elapsed };
             if (metadataKey is not null)
             {
                 cache.Remember(output, key, metadataKey, reused);

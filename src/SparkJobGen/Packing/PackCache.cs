@@ -150,39 +150,22 @@ public sealed class PackCache
     /// </summary>
     /// <param name="output">The archive.</param>
     /// <param name="metadataKey">See <see cref="MetadataKey(EnvironmentLocation, PackOptions, ArchiveFormat)"/>.</param>
-    public PackResult? FindByMetadata(string output, string metadataKey)
-    {
-        var stored = Read(output);
-        return stored is { Result: { } result } && stored.MetadataKey == metadataKey && Stamp(output) is { } stamp && stamp == (stored.Length, stored.LastWriteTicks)
-            ? result with { FromCache = true }
-            : null;
-    }
-
-    /// <summary>The result recorded for <paramref name="output"/> when it exists unchanged and was packed from content <paramref name="key"/>.</summary>
-    /// <param name="output">The archive.</param>
-    /// <param name="key">The content key.</param>
-    public PackResult? FindByContent(string output, string key)
-    {
-        var stored = Read(output);
-        return stored is { Result: { } result } && stored.Key == key && Stamp(output) is { } stamp && stamp == (stored.Length, stored.LastWriteTicks)
-            ? result with { FromCache = true }
-            : null;
-    }
+    public PackResult? FindByMetadata(string output, string metadataKey) =>
+        Current(output, stored => stored.MetadataKey == metadataKey)?.Result is { } result ? result with { FromCache = true } : null;
 
     /// <summary>Whether <paramref name="output"/> exists unchanged since it was packed with <paramref name="key"/>.</summary>
     /// <param name="output">The archive (or no-archive directory).</param>
     /// <param name="key">The content key.</param>
-    public bool IsCurrent(string output, string key)
-    {
-        var record = RecordPath(output);
-        if (!File.Exists(record))
-        {
-            return false;
-        }
+    public bool IsCurrent(string output, string key) => FindCurrent(output, key) is not null;
 
-        var stored = Read(output);
-        return stored is not null && stored.Key == key && Stamp(output) is { } stamp && stamp == (stored.Length, stored.LastWriteTicks);
-    }
+    /// <summary>The record of <paramref name="output"/> when it exists unchanged and was packed from content <paramref name="key"/>.</summary>
+    /// <param name="output">The archive (or no-archive directory).</param>
+    /// <param name="key">The content key.</param>
+    internal PackCacheEntry? FindCurrent(string output, string key) => Current(output, stored => stored.Key == key);
+
+    /// <summary>The record of <paramref name="output"/> when it matches and the output is unchanged (same size and time) since.</summary>
+    private PackCacheEntry? Current(string output, Func<PackCacheEntry, bool> matches) =>
+        Read(output) is { } stored && matches(stored) && Stamp(output) is { } stamp && stamp == (stored.Length, stored.LastWriteTicks) ? stored : null;
 
     private PackCacheEntry? Read(string output)
     {
