@@ -22,7 +22,7 @@ internal static class CondaInventory
         Directory.EnumerateFiles(Path.Combine(prefix, "conda-meta"), "conda-*.json")
             .Any(f => Path.GetFileName(f).Split('-').Length == 3);
 
-    public static List<PackEntry> Read(string prefix, PackOptions options, List<string> warnings, WalkCache walks)
+    public static EntryTable Read(string prefix, PackOptions options, List<string> warnings, WalkCache walks)
     {
         var records = CondaPackageRecord.ReadAll(prefix);
         var python = records.FirstOrDefault(r => r.Name == "python");
@@ -37,7 +37,8 @@ internal static class CondaInventory
         }
 
         var disk = walks.Walk(prefix, skipCondaTopLevel: true).ToDictionary(i => i.RelativePath, StringComparer.Ordinal);
-        var entries = new List<PackEntry>(disk.Count);
+        var entries = new EntryTable();
+        var source = EnvironmentInventory.SourceRoot(prefix, "");
         var owner = new Dictionary<string, string>(StringComparer.Ordinal);
         var missing = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
         foreach (var record in records)
@@ -68,7 +69,7 @@ internal static class CondaInventory
                     prefixes = [new PrefixOnDisk(prefix, prefix, PrefixMode.None)];
                 }
 
-                entries.Add(EnvironmentInventory.Entry(prefix, item, file.Path, prefixes, fixShebang: file.Path.StartsWith("bin/", StringComparison.Ordinal)));
+                EnvironmentInventory.Add(entries, prefix, item, "", source, prefixes, fixShebang: file.Path.StartsWith("bin/", StringComparison.Ordinal));
             }
 
             if (absent.Count > 0)
@@ -104,11 +105,12 @@ internal static class CondaInventory
             }
             else
             {
-                entries.Add(EnvironmentInventory.Entry(prefix, item, item.RelativePath, null, false));
+                EnvironmentInventory.Add(entries, prefix, item, "", source, null, false);
             }
         }
 
         var unmanaged = 0;
+        IReadOnlyList<PrefixOnDisk> unmanagedText = [new PrefixOnDisk(prefix, prefix, PrefixMode.None)];
         var unmanagedTop = new SortedSet<string>(StringComparer.Ordinal);
         foreach (var item in disk.Values)
         {
@@ -120,7 +122,7 @@ internal static class CondaInventory
             unmanaged++;
             unmanagedTop.Add(TopFolder(item.RelativePath, sitePackages));
             var isBin = item.RelativePath.StartsWith("bin/", StringComparison.Ordinal);
-            entries.Add(EnvironmentInventory.Entry(prefix, item, item.RelativePath, [new PrefixOnDisk(prefix, prefix, PrefixMode.None)], isBin));
+            EnvironmentInventory.Add(entries, prefix, item, "", source, unmanagedText, isBin);
         }
 
         if (unmanaged > 0)

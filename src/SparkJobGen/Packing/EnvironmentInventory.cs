@@ -34,85 +34,64 @@ public sealed record EnvironmentInventory(
             ? (CondaInventory.Read(location.Prefix, options, warnings, walks), CondaInventory.HasCondaPackage(location.Prefix))
             : (VenvInventory.Read(location.Prefix, options, warnings, walks), false);
 
-        if (options.Filters.Count > 0)
-        {
-            var selected = new HashSet<string>(PathFilter.Apply(entries.Select(e => e.ArchivePath).ToList(), options.Filters), StringComparer.Ordinal);
-            entries = entries.Where(e => selected.Contains(e.ArchivePath)).ToList();
-        }
+        entries.SortAndDeduplicate(options.Filters.Count > 0 ? PathFilter.Compile(options.Filters) : null);
 
         // Checked after filtering, so excluding an escaping link is a way out, as the error message says.
-        if (entries.Find(static e => e.EscapingTarget is not null) is { } escaping)
+        if (entries.FindEscapingLink() is { } escaping)
         {
-            throw new EscapingSymlinkException(escaping.ArchivePath, escaping.EscapingTarget!);
+            throw new EscapingSymlinkException(escaping.Path, escaping.Target);
         }
 
-        entries.Sort(static (a, b) => string.CompareOrdinal(a.ArchivePath, b.ArchivePath));
-        LinkPycsToSources(entries);
+        entries.LinkPycsToSources();
         return new EnvironmentInventory(location, entries, warnings, hasConda);
     }
 
-    /// <summary>Marks each <c>__pycache__/*.pyc</c> whose <c>.py</c> source is packed too (see <see cref="PackedFileContent.RestampPyc"/>).</summary>
-    private static void LinkPycsToSources(List<PackEntry> entries)
-    {
-        var files = new Dictionary<string, PackEntry>(StringComparer.Ordinal);
-        foreach (var entry in entries)
-        {
-            if (entry.Kind == PackEntryKind.File && entry.ArchivePath.EndsWith(".py", StringComparison.Ordinal))
-            {
-                files[entry.ArchivePath] = entry;
-            }
-        }
-
-        for (var i = 0; i < entries.Count; i++)
-        {
-            var entry = entries[i];
-            var path = entry.ArchivePath;
-            if (entry.Kind != PackEntryKind.File || entry.Generated is not null || !path.EndsWith(".pyc", StringComparison.Ordinal))
-            {
-                continue;
-            }
-
-            // dir/__pycache__/name.cpython-311[.opt-1].pyc -> dir/name.py
-            var slash = path.LastIndexOf('/');
-            var directory = slash < 0 ? "" : path[..slash];
-            if (!directory.EndsWith("__pycache__", StringComparison.Ordinal))
-            {
-                continue;
-            }
-
-            var parent = directory.Length > "__pycache__".Length ? directory[..^("__pycache__".Length + 1)] + "/" : "";
-            var module = path[(slash + 1)..];
-            var dot = module.IndexOf('.', StringComparison.Ordinal);
-            if (dot > 0 && files.TryGetValue(parent + module[..dot] + ".py", out var source))
-            {
-                var seconds = (source.LastWriteTicks - DateTime.UnixEpoch.Ticks) / TimeSpan.TicksPerSecond;
-                entries[i] = entry with { PycSource = new PycSource(source.Length, seconds) };
-            }
-        }
-    }
-
-    /// <summary>Turns a disk item into an entry; symlinks are checked and made relative.</summary>
-    internal static PackEntry Entry(string prefix, DiskItem item, string archivePath, IReadOnlyList<PrefixOnDisk>? prefixes, bool fixShebang)
+    /// <summary>
+    /// Appends a disk item as an entry whose archive path is <paramref name="head"/> plus the item's relative path; symlinks
+    /// are checked and made relative.
+    /// </summary>
+    /// <param name="entries">The table.</param>
+    /// <param name="prefix">The folder symlinks must stay inside.</param>
+    /// <param name="item">The item.</param>
+    /// <param name="head">What comes before the item's relative path in the archive ("" or a folder with its slash).</param>
+    /// <param name="sourceRoot">The item's absolute path minus its archive path (see <see cref="SourceRoot"/>).</param>
+    /// <param name="prefixes">Prefixes the file may contain.</param>
+    /// <param name="fixShebang">Whether a <c>#!</c> line into the environment is made relocatable.</param>
+    internal static void Add(EntryTable entries, string prefix, in DiskItem item, string head, string sourceRoot, IReadOnlyList<PrefixOnDisk>? prefixes, bool fixShebang)
     {
         switch (item.Kind)
         {
             case PackEntryKind.Symlink:
                 var target = new FileInfo(item.FullPath).LinkTarget ?? throw new PackingException($"Cannot read the symlink '{item.FullPath}'.");
+                var index = entries.Append(head, item.RelativePath, PackEntryKind.Symlink, sourceRoot, 0b111_111_111, 0, item.LastWriteTicks, null, false);
                 try
                 {
-                    var relative = SymlinkContainment.RelativeTarget(prefix, item.RelativePath, target);
-                    return new PackEntry(archivePath, PackEntryKind.Symlink, item.FullPath, 0b111_111_111, 0, item.LastWriteTicks, relative);
+                    entries.SetLink(index, SymlinkContainment.RelativeTarget(prefix, head + item.RelativePath, target), null);
                 }
                 catch (EscapingSymlinkException)
                 {
-                    return new PackEntry(archivePath, PackEntryKind.Symlink, item.FullPath, 0b111_111_111, 0, item.LastWriteTicks, EscapingTarget: target);
+                    entries.SetLink(index, null, target);
                 }
+
+                break;
             case PackEntryKind.Directory:
-                return new PackEntry(archivePath, PackEntryKind.Directory, item.FullPath, item.Mode, 0, 0);
+                entries.Append(head, item.RelativePath, PackEntryKind.Directory, sourceRoot, item.Mode, 0, 0, null, false);
+                break;
             default:
-                return new PackEntry(archivePath, PackEntryKind.File, item.FullPath, item.Mode, item.Length, item.LastWriteTicks,
-                    Prefixes: prefixes, FixShebang: fixShebang);
+                entries.Append(head, item.RelativePath, PackEntryKind.File, sourceRoot, item.Mode, item.Length, item.LastWriteTicks, prefixes, fixShebang);
+                break;
         }
+    }
+
+    /// <summary>
+    /// The absolute path of the items walked from <paramref name="walkRoot"/> minus their archive paths, when those are
+    /// <paramref name="head"/> plus the walk's relative paths: <c>/base/lib</c> walked into <c>lib/</c> gives <c>/base/</c>.
+    /// </summary>
+    internal static string SourceRoot(string walkRoot, string head)
+    {
+        var root = walkRoot.EndsWith('/') ? walkRoot : walkRoot + "/";
+        return root.EndsWith("/" + head, StringComparison.Ordinal) ? root[..^head.Length]
+            : throw new ArgumentException($"'{walkRoot}' does not end with '{head}'.", nameof(head));
     }
 
     /// <summary>The permission bits of a file (0644 where the platform has none).</summary>

@@ -35,6 +35,25 @@ public static class EnvironmentPacker
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         var stopwatch = Stopwatch.StartNew();
+        var (cached, inventory, metadataKey) = FindCachedOrRead(options);
+        if (inventory?.Entries.Count >= 20_000)
+        {
+            System.GC.Collect(2, System.GCCollectionMode.Forced, blocking: true, compacting: true);
+        }
+
+        return cached is not null
+            ? Task.FromResult(cached with { Duration = stopwatch.Elapsed })
+            : PackCoreAsync(inventory!, options, progress, metadataKey, stopwatch, cancellationToken);
+    }
+
+    /// <summary>
+    /// The cache hit, or the inventory. Its own frame, so the walks (one item and one path string per file, as large as the
+    /// inventory itself) are garbage once it returns: a caller's frame would keep them alive for the whole pack wherever the
+    /// method runs unoptimized, as a once-called method does before tiering up.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static (PackResult? Cached, EnvironmentInventory? Inventory, string? MetadataKey) FindCachedOrRead(PackOptions options)
+    {
         var location = EnvironmentLocator.Resolve(options.Prefix, options.Name);
         string? metadataKey = null;
         var walks = new WalkCache();
@@ -46,12 +65,11 @@ public static class EnvironmentPacker
             metadataKey = PackCache.MetadataKey(location, options, format, walks);
             if (new PackCache(options.CacheDirectory).FindByMetadata(output, metadataKey) is { } cached)
             {
-                return Task.FromResult(cached with { Duration = stopwatch.Elapsed });
+                return (cached, null, metadataKey);
             }
         }
 
-        var inventory = EnvironmentInventory.Read(location, options, walks);
-        return PackCoreAsync(inventory, options, progress, metadataKey, stopwatch, cancellationToken);
+        return (null, EnvironmentInventory.Read(location, options, walks), metadataKey);
     }
 
     /// <summary>Packs an inventory already read (see <see cref="EnvironmentInventory.Read(EnvironmentLocation, PackOptions)"/>).</summary>
@@ -73,11 +91,7 @@ public static class EnvironmentPacker
         // The key costs a hash over every entry; without the cache it is only reported, so it is computed alongside packing.
         var keyTask = Task.Run(() => PackCache.ContentKey(inventory, options, format), cancellationToken);
         var cache = new PackCache(options.CacheDirectory);
-        var contentBytes = 0L;
-        foreach (var entry in inventory.Entries)
-        {
-            contentBytes += entry.Length;
-        }
+        var contentBytes = inventory.Entries is EntryTable table ? table.ContentBytes : inventory.Entries.Sum(static e => e.Length);
 
         if (options.UseCache && cache.FindCurrent(output, await keyTask.ConfigureAwait(false)) is { } stored)
         {

@@ -1,4 +1,3 @@
-using System;
 using System.Collections.Generic;
 
 namespace SparkJobGen.Packing;
@@ -63,49 +62,9 @@ public sealed record PackEntry(
     byte[]? Generated = null,
     string? RunPath = null,
     string? EscapingTarget = null,
-    PycSource? PycSource = null)
-{
-    // An environment has tens or hundreds of thousands of entries, and almost every source path is a folder plus the archive
-    // path: it is held as that folder (shared by all entries under it) and a reference to the archive path string, which
-    // halves an entry's memory. SourcePath still reads as the full path.
-    private (string? Root, string? Tail) _source = Split(SourcePath, ArchivePath);
+    PycSource? PycSource = null);
 
-    /// <summary>The absolute path read from disk; null for generated content.</summary>
-    public string? SourcePath
-    {
-        get => _source.Root is null ? _source.Tail : string.Concat(_source.Root, _source.Tail);
-        init => _source = Split(value, ArchivePath);
-    }
-
-    [ThreadStatic]
-    private static string[]? t_roots;
-
-    private static (string? Root, string? Tail) Split(string? path, string archivePath)
-    {
-        if (path is null || archivePath is null || path.Length <= archivePath.Length || !path.EndsWith(archivePath, StringComparison.Ordinal)
-            || path[path.Length - archivePath.Length - 1] != '/')
-        {
-            return (null, path);
-        }
-
-        // The few distinct roots of one pack, kept per thread so entries share one string per root.
-        var root = path.AsSpan(0, path.Length - archivePath.Length);
-        var roots = t_roots ??= new string[4];
-        for (var i = 0; i < roots.Length; i++)
-        {
-            if (roots[i] is { } known && root.SequenceEqual(known))
-            {
-                return (known, archivePath);
-            }
-        }
-
-        Array.Copy(roots, 0, roots, 1, roots.Length - 1);
-        roots[0] = root.ToString();
-        return (roots[0], archivePath);
-    }
-}
-
-/// <summary>The source file a <c>.pyc</c> was compiled from, as the pyc header records it.</summary>
+/// <summary>The source file a <c>.pyc</c> was compiled from, as the pyc header records it (each value modulo 2^32).</summary>
 /// <param name="Length">The source's size in bytes.</param>
 /// <param name="ModifiedSeconds">The source's modification time in whole seconds since the Unix epoch.</param>
 public sealed record PycSource(long Length, long ModifiedSeconds);

@@ -14,7 +14,7 @@ namespace SparkJobGen.Packing;
 /// </summary>
 internal static class VenvInventory
 {
-    public static List<PackEntry> Read(string prefix, PackOptions options, List<string> warnings, WalkCache walks)
+    public static EntryTable Read(string prefix, PackOptions options, List<string> warnings, WalkCache walks)
     {
         var (home, basePrefix, shortVersion, includeSystem) = VenvConfig.Read(prefix);
         var stdlib = $"lib/python{shortVersion}";
@@ -34,7 +34,8 @@ internal static class VenvInventory
             }
         }
 
-        var entries = new Dictionary<string, PackEntry>(StringComparer.Ordinal);
+        // Appended in order of precedence: a later entry with the same path wins (see EntryTable.SortAndDeduplicate).
+        var entries = new EntryTable();
         IReadOnlyList<PrefixOnDisk> baseText = [new PrefixOnDisk(basePrefix, basePrefix, PrefixMode.None)];
 
         // The interpreter: the real file behind home/pythonX.Y, its runpath made relative; python and pythonX as links to it.
@@ -47,37 +48,41 @@ internal static class VenvInventory
             throw new PackingException($"The base interpreter '{interpreter.FullName}' of '{prefix}' does not exist. Recreate the virtual environment.");
         }
 
-        entries["bin/" + interpreterName] = new PackEntry("bin/" + interpreterName, PackEntryKind.File, real.FullName, EnvironmentInventory.Mode(real.FullName),
-            real.Length, real.LastWriteTimeUtc.Ticks, RunPath: Path.Combine(basePrefix, "lib"));
+        entries.Add(new PackEntry("bin/" + interpreterName, PackEntryKind.File, real.FullName, EnvironmentInventory.Mode(real.FullName),
+            real.Length, real.LastWriteTimeUtc.Ticks, RunPath: Path.Combine(basePrefix, "lib")));
         foreach (var alias in new[] { "python", "python" + shortVersion.Split('.')[0] })
         {
-            entries["bin/" + alias] = new PackEntry("bin/" + alias, PackEntryKind.Symlink, null, 0b111_111_111, 0, 0, interpreterName);
+            entries.Add(new PackEntry("bin/" + alias, PackEntryKind.Symlink, null, 0b111_111_111, 0, 0, interpreterName));
         }
 
         // The shared library and the standard library of the base installation.
         var (baseLib, prune, pruneId) = BaseLibraryWalk(basePrefix, shortVersion, includeSystem);
+        // Walked relative to lib/, without making the archive path of each item: "pythonX.Y/..." is "lib/pythonX.Y/...".
+        var stdlibInLib = $"python{shortVersion}/";
+        var sitePackagesInLib = stdlibInLib + "site-packages/";
+        var baseSource = EnvironmentInventory.SourceRoot(baseLib, "lib/");
         foreach (var item in walks.Walk(baseLib, skipCondaTopLevel: false, prune, pruneId))
         {
-            var relative = "lib/" + item.RelativePath;
-            var inStdlib = relative.StartsWith(stdlib + "/", StringComparison.Ordinal);
-            var isLibPython = item.RelativePath.IndexOf('/') < 0 && item.RelativePath.StartsWith("libpython", StringComparison.Ordinal);
-            if ((!inStdlib && !isLibPython) || (!includeSystem && relative.StartsWith(sitePackages + "/", StringComparison.Ordinal)))
+            var path = item.RelativePath;
+            var inStdlib = path.StartsWith(stdlibInLib, StringComparison.Ordinal);
+            var isLibPython = path.IndexOf('/') < 0 && path.StartsWith("libpython", StringComparison.Ordinal);
+            if ((!inStdlib && !isLibPython) || (!includeSystem && path.StartsWith(sitePackagesInLib, StringComparison.Ordinal)))
             {
                 continue;
             }
 
             // The static library only serves embedding at build time; a runtime archive does not need its tens of MB.
-            if (inStdlib && relative.EndsWith(".a", StringComparison.Ordinal) && relative.Contains("/config-", StringComparison.Ordinal))
+            if (inStdlib && path.EndsWith(".a", StringComparison.Ordinal) && path.Contains("/config-", StringComparison.Ordinal))
             {
                 continue;
             }
 
-            var fullItem = item with { RelativePath = relative };
-            entries[relative] = EnvironmentInventory.Entry(basePrefix, fullItem, relative, baseText, fixShebang: false);
+            EnvironmentInventory.Add(entries, basePrefix, item, "lib/", baseSource, baseText, fixShebang: false);
         }
 
         // The venv's own files win over the base's; its python links, activate scripts and pyvenv.cfg are replaced.
         IReadOnlyList<PrefixOnDisk> venvText = [new PrefixOnDisk(prefix, prefix, PrefixMode.None)];
+        var venvSource = EnvironmentInventory.SourceRoot(prefix, "");
         foreach (var item in walks.Walk(prefix, skipCondaTopLevel: false))
         {
             var path = item.RelativePath;
@@ -87,7 +92,7 @@ internal static class VenvInventory
                 continue;
             }
 
-            entries[path] = EnvironmentInventory.Entry(prefix, item, path, venvText, fixShebang: path.StartsWith("bin/", StringComparison.Ordinal));
+            EnvironmentInventory.Add(entries, prefix, item, "", venvSource, venvText, fixShebang: path.StartsWith("bin/", StringComparison.Ordinal));
         }
 
         if (includeSystem)
@@ -95,7 +100,7 @@ internal static class VenvInventory
             warnings.Add("include-system-site-packages = true: the base Python's site-packages were packed too.");
         }
 
-        return entries.Values.ToList();
+        return entries;
     }
 
     private static bool IsVenvBinShim(string path)

@@ -1,0 +1,395 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Text;
+
+namespace SparkJobGen.Packing;
+
+/// <summary>
+/// The entries of an inventory, stored compactly: an environment has tens or hundreds of thousands of files, and one
+/// <see cref="PackEntry"/> object plus its path strings per file cost about 300 bytes each, which made memory grow past
+/// 200 MB for large environments. Here an entry is a 48-byte row in fixed-size chunks, its archive path UTF-8 bytes in a
+/// chunked arena, its source path a shared root plus the archive path, and what few entries carry (link targets, generated
+/// content, explicit source paths) a side object. <see cref="PackEntry"/> values are made on demand when the list is read.
+/// </summary>
+/// <remarks>
+/// Appends happen on one thread; once built, any number of threads may read. Paths sort by their UTF-8 bytes, which is
+/// Unicode code point order.
+/// </remarks>
+internal sealed class EntryTable : IReadOnlyList<PackEntry>
+{
+    private const int RowChunkBits = 10;
+    private const int RowChunkSize = 1 << RowChunkBits;
+    private const int ArenaChunkBits = 16;
+    private const int ArenaChunkSize = 1 << ArenaChunkBits;
+
+    private const byte FixShebangFlag = 1;
+    private const byte PycFlag = 2;
+
+    private readonly List<Row[]> _rows = [];
+    private readonly List<byte[]> _arena = [];
+    private readonly List<string> _roots = [];
+    private readonly Dictionary<string, short> _rootIndex = new(StringComparer.Ordinal);
+    private readonly List<IReadOnlyList<PrefixOnDisk>> _prefixes = [];
+    private readonly Dictionary<IReadOnlyList<PrefixOnDisk>, short> _prefixIndex = new(PrefixListComparer.Instance);
+    private readonly List<Extra> _extras = [];
+    private int _arenaUsed = ArenaChunkSize;
+
+    /// <summary>The number of entries.</summary>
+    public int Count { get; private set; }
+
+    /// <summary>The total size of the files on disk (<see cref="PackEntry.Length"/> summed).</summary>
+    public long ContentBytes { get; private set; }
+
+    /// <summary>Makes the entry at <paramref name="index"/> (a new object on each call).</summary>
+    public PackEntry this[int index]
+    {
+        get
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(index);
+            ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Count);
+            ref readonly var row = ref RowAt(index);
+            var path = Encoding.UTF8.GetString(PathBytes(row));
+            var extra = row.Extra >= 0 ? _extras[row.Extra] : null;
+            var source = row.Root >= 0 ? string.Concat(_roots[row.Root], path) : extra?.SourcePath;
+            return new PackEntry(path, (PackEntryKind)row.Kind, source, row.Mode, row.Length, row.LastWriteTicks,
+                extra?.LinkTarget, row.Prefixes >= 0 ? _prefixes[row.Prefixes] : null, (row.Flags & FixShebangFlag) != 0,
+                extra?.Generated, extra?.RunPath, extra?.EscapingTarget,
+                (row.Flags & PycFlag) != 0 ? new PycSource(row.PycLength, row.PycSeconds) : null);
+        }
+    }
+
+    /// <summary>Appends an entry given as an object (generated content, the interpreter, links made up by the packer).</summary>
+    /// <param name="entry">The entry.</param>
+    public void Add(PackEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        var path = entry.ArchivePath;
+        var source = entry.SourcePath;
+        string? root = null;
+        if (source is not null && source.Length > path.Length && source.EndsWith(path, StringComparison.Ordinal) && source[^(path.Length + 1)] == '/')
+        {
+            root = source[..^path.Length];
+            source = null;
+        }
+
+        var index = Append(path, [], entry.Kind, root, entry.UnixMode, entry.Length, entry.LastWriteTicks, entry.Prefixes, entry.FixShebang);
+        if (entry.PycSource is { } pyc)
+        {
+            ref var row = ref RowAt(index);
+            row.Flags |= PycFlag;
+            row.PycLength = (uint)pyc.Length;
+            row.PycSeconds = (uint)pyc.ModifiedSeconds;
+        }
+
+        if (source is not null || entry.LinkTarget is not null || entry.Generated is not null || entry.RunPath is not null || entry.EscapingTarget is not null)
+        {
+            SetExtra(index, new Extra(source, entry.LinkTarget, entry.Generated, entry.RunPath, entry.EscapingTarget));
+        }
+    }
+
+    /// <summary>
+    /// Appends an entry whose archive path is <paramref name="head"/> followed by <paramref name="tail"/> and whose source
+    /// (when <paramref name="sourceRoot"/> is not null) is <paramref name="sourceRoot"/> followed by the archive path.
+    /// No string is made for either path.
+    /// </summary>
+    /// <returns>The entry's index, for <see cref="SetLink"/>.</returns>
+    public int Append(
+        ReadOnlySpan<char> head, ReadOnlySpan<char> tail, PackEntryKind kind, string? sourceRoot, int mode, long length, long lastWriteTicks,
+        IReadOnlyList<PrefixOnDisk>? prefixes, bool fixShebang)
+    {
+        var byteCount = Encoding.UTF8.GetByteCount(head) + Encoding.UTF8.GetByteCount(tail);
+        if (byteCount > ushort.MaxValue)
+        {
+            throw new PackingException($"The path '{string.Concat(head, tail)}' is longer than {ushort.MaxValue} bytes; no file system or archive reader supports it. Exclude it (--exclude).");
+        }
+
+        if (_arenaUsed + byteCount > ArenaChunkSize)
+        {
+            _arena.Add(new byte[ArenaChunkSize]);
+            _arenaUsed = 0;
+        }
+
+        var chunk = _arena[^1].AsSpan(_arenaUsed);
+        var written = Encoding.UTF8.GetBytes(head, chunk);
+        written += Encoding.UTF8.GetBytes(tail, chunk[written..]);
+        var start = ((_arena.Count - 1) << ArenaChunkBits) | _arenaUsed;
+        _arenaUsed += written;
+
+        if ((Count & (RowChunkSize - 1)) == 0 && Count >> RowChunkBits == _rows.Count)
+        {
+            _rows.Add(new Row[RowChunkSize]);
+        }
+
+        var index = Count++;
+        RowAt(index) = new Row
+        {
+            PathStart = start,
+            PathLength = (ushort)written,
+            Kind = (byte)kind,
+            Flags = fixShebang ? FixShebangFlag : (byte)0,
+            Mode = mode,
+            Root = sourceRoot is null ? (short)-1 : Intern(_roots, _rootIndex, sourceRoot),
+            Prefixes = prefixes is null ? (short)-1 : Intern(_prefixes, _prefixIndex, prefixes),
+            Extra = -1,
+            Length = length,
+            LastWriteTicks = lastWriteTicks,
+        };
+        ContentBytes += length;
+        return index;
+    }
+
+    /// <summary>Gives a symlink entry its relative target, or marks it as escaping the environment.</summary>
+    public void SetLink(int index, string? relativeTarget, string? escapingTarget) =>
+        SetExtra(index, new Extra(null, relativeTarget, null, null, escapingTarget));
+
+    /// <summary>The path of the first entry (in the current order) whose symlink leaves the environment, and its target; or null.</summary>
+    public (string Path, string Target)? FindEscapingLink()
+    {
+        for (var i = 0; i < Count; i++)
+        {
+            ref readonly var row = ref RowAt(i);
+            if (row.Extra >= 0 && _extras[row.Extra].EscapingTarget is { } target)
+            {
+                return (Encoding.UTF8.GetString(PathBytes(row)), target);
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Sorts by archive path and keeps only the last appended of entries with the same path (a venv's own file wins over
+    /// the base installation's; a file two conda packages record is stored once), then drops those
+    /// <paramref name="keep"/> rejects.
+    /// </summary>
+    /// <param name="keep">Decides by archive path; null keeps all.</param>
+    public void SortAndDeduplicate(Func<string, bool>? keep = null)
+    {
+        var order = new int[Count];
+        for (var i = 0; i < order.Length; i++)
+        {
+            order[i] = i;
+        }
+
+        // Ties (the same path) by append order, so "last appended" is well defined.
+        Array.Sort(order, (a, b) => PathBytes(RowAt(a)).SequenceCompareTo(PathBytes(RowAt(b))) is var c and not 0 ? c : a.CompareTo(b));
+
+        var sorted = new List<Row[]>(_rows.Count);
+        var count = 0;
+        long contentBytes = 0;
+        for (var i = 0; i < order.Length; i++)
+        {
+            ref readonly var row = ref RowAt(order[i]);
+            if (i + 1 < order.Length && PathBytes(RowAt(order[i + 1])).SequenceEqual(PathBytes(row)))
+            {
+                continue;
+            }
+
+            if (keep is not null && !keep(Encoding.UTF8.GetString(PathBytes(row))))
+            {
+                continue;
+            }
+
+            if ((count & (RowChunkSize - 1)) == 0)
+            {
+                sorted.Add(new Row[RowChunkSize]);
+            }
+
+            sorted[count >> RowChunkBits][count & (RowChunkSize - 1)] = row;
+            count++;
+            contentBytes += row.Length;
+        }
+
+        _rows.Clear();
+        _rows.AddRange(sorted);
+        Count = count;
+        ContentBytes = contentBytes;
+    }
+
+    /// <summary>
+    /// Marks each <c>__pycache__/*.pyc</c> whose <c>.py</c> source is packed too (see <see cref="PackedFileContent.RestampPyc"/>).
+    /// The table must be sorted: sources are found by binary search.
+    /// </summary>
+    public void LinkPycsToSources()
+    {
+        Span<byte> candidate = stackalloc byte[1024];
+        for (var i = 0; i < Count; i++)
+        {
+            ref var row = ref RowAt(i);
+            var path = PathBytes(row);
+            if (row.Kind != (byte)PackEntryKind.File || (row.Extra >= 0 && _extras[row.Extra].Generated is not null) || !path.EndsWith(".pyc"u8))
+            {
+                continue;
+            }
+
+            // dir/__pycache__/name.cpython-311[.opt-1].pyc -> dir/name.py
+            var slash = path.LastIndexOf((byte)'/');
+            var directory = slash < 0 ? [] : path[..slash];
+            if (!directory.EndsWith("__pycache__"u8) || (directory.Length > "__pycache__".Length && directory[^("__pycache__".Length + 1)] != (byte)'/'))
+            {
+                continue;
+            }
+
+            var parent = directory.Length > "__pycache__".Length ? directory[..^("__pycache__".Length)] : [];
+            var module = path[(slash + 1)..];
+            var dot = module.IndexOf((byte)'.');
+            if (dot <= 0 || parent.Length + dot + 3 > candidate.Length)
+            {
+                continue;
+            }
+
+            parent.CopyTo(candidate);
+            module[..dot].CopyTo(candidate[parent.Length..]);
+            ".py"u8.CopyTo(candidate[(parent.Length + dot)..]);
+            var found = IndexOf(candidate[..(parent.Length + dot + 3)]);
+            if (found >= 0 && RowAt(found) is { Kind: (byte)PackEntryKind.File } source)
+            {
+                row.Flags |= PycFlag;
+                row.PycLength = (uint)source.Length;
+                row.PycSeconds = (uint)((source.LastWriteTicks - DateTime.UnixEpoch.Ticks) / TimeSpan.TicksPerSecond);
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public IEnumerator<PackEntry> GetEnumerator()
+    {
+        for (var i = 0; i < Count; i++)
+        {
+            yield return this[i];
+        }
+    }
+
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    /// <summary>The index of <paramref name="path"/> in the sorted table, or -1.</summary>
+    private int IndexOf(ReadOnlySpan<byte> path)
+    {
+        int low = 0, high = Count - 1;
+        while (low <= high)
+        {
+            var middle = low + ((high - low) >> 1);
+            var comparison = PathBytes(RowAt(middle)).SequenceCompareTo(path);
+            if (comparison == 0)
+            {
+                return middle;
+            }
+
+            if (comparison < 0)
+            {
+                low = middle + 1;
+            }
+            else
+            {
+                high = middle - 1;
+            }
+        }
+
+        return -1;
+    }
+
+    private void SetExtra(int index, Extra extra)
+    {
+        ref var row = ref RowAt(index);
+        if (row.Extra >= 0)
+        {
+            var old = _extras[row.Extra];
+            _extras[row.Extra] = new Extra(extra.SourcePath ?? old.SourcePath, extra.LinkTarget ?? old.LinkTarget, extra.Generated ?? old.Generated,
+                extra.RunPath ?? old.RunPath, extra.EscapingTarget ?? old.EscapingTarget);
+            return;
+        }
+
+        row.Extra = _extras.Count;
+        _extras.Add(extra);
+    }
+
+    private ref Row RowAt(int index) => ref _rows[index >> RowChunkBits][index & (RowChunkSize - 1)];
+
+    private ReadOnlySpan<byte> PathBytes(in Row row) =>
+        _arena[row.PathStart >> ArenaChunkBits].AsSpan(row.PathStart & (ArenaChunkSize - 1), row.PathLength);
+
+    /// <summary>The index of a value in a table of distinct values (roots, prefix lists: a handful to a few hundred per pack).</summary>
+    private static short Intern<T>(List<T> values, Dictionary<T, short> index, T value)
+        where T : class
+    {
+        if (values.Count > 0 && ReferenceEquals(values[^1], value))
+        {
+            return (short)(values.Count - 1);
+        }
+
+        if (!index.TryGetValue(value, out var found))
+        {
+            if (values.Count == short.MaxValue)
+            {
+                throw new InvalidOperationException($"More than {short.MaxValue} distinct {typeof(T).Name} values in one inventory.");
+            }
+
+            found = (short)values.Count;
+            values.Add(value);
+            index.Add(value, found);
+        }
+
+        return found;
+    }
+
+    /// <summary>Prefix lists are equal when they hold equal prefixes in the same order.</summary>
+    private sealed class PrefixListComparer : IEqualityComparer<IReadOnlyList<PrefixOnDisk>>
+    {
+        public static readonly PrefixListComparer Instance = new();
+
+        public bool Equals(IReadOnlyList<PrefixOnDisk>? x, IReadOnlyList<PrefixOnDisk>? y)
+        {
+            if (ReferenceEquals(x, y))
+            {
+                return true;
+            }
+
+            if (x is null || y is null || x.Count != y.Count)
+            {
+                return false;
+            }
+
+            for (var i = 0; i < x.Count; i++)
+            {
+                if (!x[i].Equals(y[i]))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        public int GetHashCode(IReadOnlyList<PrefixOnDisk> obj)
+        {
+            var hash = new HashCode();
+            foreach (var prefix in obj)
+            {
+                hash.Add(prefix);
+            }
+
+            return hash.ToHashCode();
+        }
+    }
+
+    /// <summary>One entry, 48 bytes.</summary>
+    private struct Row
+    {
+        public long Length;
+        public long LastWriteTicks;
+        public int PathStart;
+        public int Mode;
+        public int Extra;
+        public uint PycLength;
+        public uint PycSeconds;
+        public ushort PathLength;
+        public short Root;
+        public short Prefixes;
+        public byte Kind;
+        public byte Flags;
+    }
+
+    /// <summary>What few entries carry.</summary>
+    private sealed record Extra(string? SourcePath, string? LinkTarget, byte[]? Generated, string? RunPath, string? EscapingTarget);
+}
