@@ -34,6 +34,7 @@ internal sealed class EntryTable : IReadOnlyList<PackEntry>
     private readonly Dictionary<IReadOnlyList<PrefixOnDisk>, short> _prefixIndex = new(PrefixListComparer.Instance);
     private readonly List<Extra> _extras = [];
     private int _arenaUsed = ArenaChunkSize;
+    private byte[] _scratch = new byte[1024];
 
     /// <summary>The number of entries.</summary>
     public int Count { get; private set; }
@@ -101,7 +102,31 @@ internal sealed class EntryTable : IReadOnlyList<PackEntry>
         var byteCount = Encoding.UTF8.GetByteCount(head) + Encoding.UTF8.GetByteCount(tail);
         if (byteCount > ushort.MaxValue)
         {
-            throw new PackingException($"The path '{string.Concat(head, tail)}' is longer than {ushort.MaxValue} bytes; no file system or archive reader supports it. Exclude it (--exclude).");
+            throw TooLong(string.Concat(head, tail));
+        }
+
+        if (_scratch.Length < byteCount)
+        {
+            _scratch = new byte[byteCount];
+        }
+
+        var written = Encoding.UTF8.GetBytes(head, _scratch);
+        written += Encoding.UTF8.GetBytes(tail, _scratch.AsSpan(written));
+        return Append(_scratch.AsSpan(0, written), [], kind, sourceRoot, mode, length, lastWriteTicks, prefixes, fixShebang);
+    }
+
+    /// <summary>
+    /// <see cref="Append(ReadOnlySpan{char}, ReadOnlySpan{char}, PackEntryKind, string?, int, long, long, IReadOnlyList{PrefixOnDisk}?, bool)"/>
+    /// with the path parts in UTF-8, as a walk finds them.
+    /// </summary>
+    public int Append(
+        ReadOnlySpan<byte> head, ReadOnlySpan<byte> tail, PackEntryKind kind, string? sourceRoot, int mode, long length, long lastWriteTicks,
+        IReadOnlyList<PrefixOnDisk>? prefixes, bool fixShebang)
+    {
+        var byteCount = head.Length + tail.Length;
+        if (byteCount > ushort.MaxValue)
+        {
+            throw TooLong(Encoding.UTF8.GetString(head) + Encoding.UTF8.GetString(tail));
         }
 
         if (_arenaUsed + byteCount > ArenaChunkSize)
@@ -111,10 +136,10 @@ internal sealed class EntryTable : IReadOnlyList<PackEntry>
         }
 
         var chunk = _arena[^1].AsSpan(_arenaUsed);
-        var written = Encoding.UTF8.GetBytes(head, chunk);
-        written += Encoding.UTF8.GetBytes(tail, chunk[written..]);
+        head.CopyTo(chunk);
+        tail.CopyTo(chunk[head.Length..]);
         var start = ((_arena.Count - 1) << ArenaChunkBits) | _arenaUsed;
-        _arenaUsed += written;
+        _arenaUsed += byteCount;
 
         if ((Count & (RowChunkSize - 1)) == 0 && Count >> RowChunkBits == _rows.Count)
         {
@@ -125,7 +150,7 @@ internal sealed class EntryTable : IReadOnlyList<PackEntry>
         RowAt(index) = new Row
         {
             PathStart = start,
-            PathLength = (ushort)written,
+            PathLength = (ushort)byteCount,
             Kind = (byte)kind,
             Flags = fixShebang ? FixShebangFlag : (byte)0,
             Mode = mode,
@@ -138,6 +163,9 @@ internal sealed class EntryTable : IReadOnlyList<PackEntry>
         ContentBytes += length;
         return index;
     }
+
+    private static PackingException TooLong(string path) =>
+        new($"The path '{path}' is longer than {ushort.MaxValue} bytes; no file system or archive reader supports it. Exclude it (--exclude).");
 
     /// <summary>Gives a symlink entry its relative target, or marks it as escaping the environment.</summary>
     public void SetLink(int index, string? relativeTarget, string? escapingTarget) =>

@@ -59,11 +59,13 @@ public sealed record EnvironmentInventory(
     /// <param name="fixShebang">Whether a <c>#!</c> line into the environment is made relocatable.</param>
     internal static void Add(EntryTable entries, string prefix, in DiskItem item, string head, string sourceRoot, IReadOnlyList<PrefixOnDisk>? prefixes, bool fixShebang)
     {
+        Span<byte> headUtf8 = stackalloc byte[Encoding.UTF8.GetMaxByteCount(head.Length)];
+        headUtf8 = headUtf8[..Encoding.UTF8.GetBytes(head, headUtf8)];
         switch (item.Kind)
         {
             case PackEntryKind.Symlink:
                 var target = new FileInfo(item.FullPath).LinkTarget ?? throw new PackingException($"Cannot read the symlink '{item.FullPath}'.");
-                var index = entries.Append(head, item.RelativePath, PackEntryKind.Symlink, sourceRoot, 0b111_111_111, 0, item.LastWriteTicks, null, false);
+                var index = entries.Append(headUtf8, item.PathUtf8, PackEntryKind.Symlink, sourceRoot, 0b111_111_111, 0, item.LastWriteTicks, null, false);
                 try
                 {
                     entries.SetLink(index, SymlinkContainment.RelativeTarget(prefix, head + item.RelativePath, target), null);
@@ -75,10 +77,10 @@ public sealed record EnvironmentInventory(
 
                 break;
             case PackEntryKind.Directory:
-                entries.Append(head, item.RelativePath, PackEntryKind.Directory, sourceRoot, item.Mode, 0, 0, null, false);
+                entries.Append(headUtf8, item.PathUtf8, PackEntryKind.Directory, sourceRoot, item.Mode, 0, 0, null, false);
                 break;
             default:
-                entries.Append(head, item.RelativePath, PackEntryKind.File, sourceRoot, item.Mode, item.Length, item.LastWriteTicks, prefixes, fixShebang);
+                entries.Append(headUtf8, item.PathUtf8, PackEntryKind.File, sourceRoot, item.Mode, item.Length, item.LastWriteTicks, prefixes, fixShebang);
                 break;
         }
     }

@@ -3,21 +3,57 @@ using System.Collections.Generic;
 using System.IO;
 using System.IO.Enumeration;
 using System.Linq;
+using System.Text;
 
 namespace SparkJobGen.Packing;
 
-/// <summary>One item found on disk under a prefix (a value: a walk makes tens of thousands).</summary>
-/// <param name="RelativePath">Path relative to the walked root, '/'-separated (callers may re-base it with <c>with</c>).</param>
-/// <param name="Kind">File, (empty) directory or symlink.</param>
-/// <param name="Length">File size in bytes (0 otherwise).</param>
-/// <param name="LastWriteTicks">Last write time, UTC ticks.</param>
-/// <param name="Mode">Permission bits (files and directories; 0777 for symlinks).</param>
-/// <param name="Root">The walked root.</param>
-/// <param name="WalkPath">Path relative to <paramref name="Root"/> as found.</param>
-internal readonly record struct DiskItem(string RelativePath, PackEntryKind Kind, long Length, long LastWriteTicks, int Mode, string Root, string WalkPath)
+/// <summary>
+/// One item found on disk under a prefix (a value: a walk makes tens or hundreds of thousands). Its path is UTF-8 bytes in
+/// a chunk shared with other items, not a string: the cache key hashes those bytes and the inventory copies them, so most
+/// items never need a string at all.
+/// </summary>
+internal readonly struct DiskItem
 {
+    private readonly byte[] _chunk;
+    private readonly int _start;
+    private readonly int _pathLength;
+
+    /// <summary>An item whose relative path is <paramref name="pathLength"/> bytes of <paramref name="chunk"/> from <paramref name="start"/>.</summary>
+    public DiskItem(byte[] chunk, int start, int pathLength, PackEntryKind kind, long length, long lastWriteTicks, int mode, string root)
+    {
+        _chunk = chunk;
+        _start = start;
+        _pathLength = pathLength;
+        Kind = kind;
+        Length = length;
+        LastWriteTicks = lastWriteTicks;
+        Mode = mode;
+        Root = root;
+    }
+
+    /// <summary>Path relative to the walked root, '/'-separated, UTF-8.</summary>
+    public ReadOnlySpan<byte> PathUtf8 => _chunk.AsSpan(_start, _pathLength);
+
+    /// <summary>Path relative to the walked root, '/'-separated (made on each call).</summary>
+    public string RelativePath => Encoding.UTF8.GetString(PathUtf8);
+
+    /// <summary>File, (empty) directory or symlink.</summary>
+    public PackEntryKind Kind { get; }
+
+    /// <summary>File size in bytes (0 otherwise).</summary>
+    public long Length { get; }
+
+    /// <summary>Last write time, UTC ticks.</summary>
+    public long LastWriteTicks { get; }
+
+    /// <summary>Permission bits (files and directories; 0777 for symlinks).</summary>
+    public int Mode { get; }
+
+    /// <summary>The walked root.</summary>
+    public string Root { get; }
+
     /// <summary>The absolute path (made on each call).</summary>
-    public string FullPath => string.Concat(Root, "/", WalkPath);
+    public string FullPath => string.Concat(Root, "/", RelativePath);
 }
 
 /// <summary>
@@ -43,21 +79,23 @@ internal static class EnvironmentWalker
     {
         root = root.Length > 1 ? root.TrimEnd('/') : root;
         var useNative = native ?? LinuxDirectory.IsAvailable;
+        var rootUtf8 = Encoding.UTF8.GetBytes(root == "/" ? "" : root);
 
         // Every directory is a unit of work on a shared stack, so the workers stay balanced however lopsided the tree is
-        // (one package folder often holds most of an environment's files).
-        var pending = new Stack<(string Path, string Prefix, int Mode)>();
-        pending.Push((root, "", -1));
+        // (one package folder often holds most of an environment's files). A directory is its relative path in UTF-8
+        // ("" for the root) and its mode when known.
+        var pending = new Stack<(byte[] Relative, int Mode)>();
+        pending.Push(([], -1));
         var busy = 0;
         Exception? failure = null;
         var parts = new List<DiskItem>[Math.Clamp(Environment.ProcessorCount, 1, 8)];
         void Work(int worker)
         {
             var items = parts[worker] = new List<DiskItem>();
-            var entries = new List<DirectoryEntry>();
+            var state = new WalkState(root, rootUtf8, skipCondaTopLevel, prune, useNative, items);
             while (true)
             {
-                (string Path, string Prefix, int Mode) directory;
+                (byte[] Relative, int Mode) directory;
                 lock (pending)
                 {
                     while (pending.Count == 0 && busy > 0 && failure is null)
@@ -75,10 +113,10 @@ internal static class EnvironmentWalker
                     busy++;
                 }
 
-                List<(string Path, string Prefix, int Mode)>? children = null;
+                List<(byte[] Relative, int Mode)>? children = null;
                 try
                 {
-                    children = ReadDirectory(directory, root, skipCondaTopLevel, prune, useNative, entries, items);
+                    children = state.ReadDirectory(directory.Relative, directory.Mode);
                 }
 #pragma warning disable CA1031 // The first failure is rethrown on the calling thread once every worker stopped.
                 catch (Exception e)
@@ -127,67 +165,130 @@ internal static class EnvironmentWalker
         return all;
     }
 
-    /// <summary>Lists one directory into <paramref name="items"/> and returns its subdirectories (symlinked ones are items, never followed).</summary>
-    private static List<(string Path, string Prefix, int Mode)> ReadDirectory(
-        (string Path, string Prefix, int Mode) directory, string root, bool skipCondaTopLevel, Func<string, bool>? prune, bool native,
-        List<DirectoryEntry> entries, List<DiskItem> items)
+    /// <summary>One worker's reusable buffers and the chunk its items' paths are stored in.</summary>
+    private sealed class WalkState(string root, byte[] rootUtf8, bool skipCondaTopLevel, Func<string, bool>? prune, bool native, List<DiskItem> items)
     {
-        var subdirectories = new List<(string, string, int)>();
-        var isTop = directory.Prefix.Length == 0;
-        if (native)
-        {
-            LinuxDirectory.List(directory.Path, directory.Prefix, entries);
-        }
-        else
-        {
-            ListPortably(directory.Path, directory.Prefix, entries);
-        }
+        private const int ChunkSize = 64 * 1024;
+        private readonly DirectoryListing _listing = new();
+        private byte[] _path = new byte[4096];
+        private byte[] _chunk = new byte[ChunkSize];
+        private int _chunkUsed;
 
-        foreach (var entry in entries)
+        /// <summary>Lists one directory into the items and returns its subdirectories (symlinked ones are items, never followed).</summary>
+        public List<(byte[] Relative, int Mode)> ReadDirectory(byte[] relative, int directoryMode)
         {
-            var relative = entry.RelativePath;
-            if (isTop && skipCondaTopLevel && (s_ignoredTopLevel.Contains(relative) || relative.EndsWith('~') || relative.EndsWith(".DS_STORE", StringComparison.Ordinal)))
+            var subdirectories = new List<(byte[], int)>();
+            var isTop = relative.Length == 0;
+
+            // The absolute path: root, '/', relative path; NUL-terminated for the native listing.
+            var pathLength = rootUtf8.Length + 1 + relative.Length;
+            if (_path.Length < pathLength + 1)
             {
-                continue;
+                _path = new byte[(pathLength + 1) * 2];
             }
 
-            if (entry.IsLink)
+            rootUtf8.CopyTo(_path, 0);
+            _path[rootUtf8.Length] = (byte)'/';
+            relative.CopyTo(_path, rootUtf8.Length + 1);
+            _path[pathLength] = 0;
+            var absolute = _path.AsSpan(0, isTop ? Math.Max(rootUtf8.Length, 1) : pathLength);
+            if (native)
             {
-                items.Add(new DiskItem(relative, PackEntryKind.Symlink, 0, entry.Ticks, 0b111_111_111, root, relative));
-            }
-            else if (entry.IsDirectory)
-            {
-                if (prune is null || !prune(relative))
+                if (isTop)
                 {
-                    subdirectories.Add((string.Concat(root, "/", relative), relative + "/", entry.Mode));
+                    _path[absolute.Length] = 0;
                 }
+
+                LinuxDirectory.List(_path.AsSpan(0, absolute.Length + 1), _listing);
             }
             else
             {
-                items.Add(new DiskItem(relative, PackEntryKind.File, entry.Length, entry.Ticks, entry.Mode, root, relative));
+                ListPortably(isTop ? root : Encoding.UTF8.GetString(absolute), _listing);
             }
+
+            foreach (var entry in _listing.Entries)
+            {
+                var name = _listing.Name(entry);
+                if (isTop && skipCondaTopLevel && IsIgnoredTopLevel(name))
+                {
+                    continue;
+                }
+
+                if (entry.IsDirectory)
+                {
+                    var child = new byte[(isTop ? 0 : relative.Length + 1) + name.Length];
+                    if (!isTop)
+                    {
+                        relative.CopyTo(child, 0);
+                        child[relative.Length] = (byte)'/';
+                    }
+
+                    name.CopyTo(child.AsSpan(child.Length - name.Length));
+                    if (prune is null || !prune(Encoding.UTF8.GetString(child)))
+                    {
+                        subdirectories.Add((child, entry.Mode));
+                    }
+
+                    continue;
+                }
+
+                var (chunk, start, length) = Store(isTop ? [] : relative, name);
+                items.Add(entry.IsLink
+                    ? new DiskItem(chunk, start, length, PackEntryKind.Symlink, 0, entry.Ticks, 0b111_111_111, root)
+                    : new DiskItem(chunk, start, length, PackEntryKind.File, entry.Length, entry.Ticks, entry.Mode, root));
+            }
+
+            if (_listing.Entries.Count == 0 && !isTop)
+            {
+                var (chunk, start, length) = Store(relative, []);
+                items.Add(new DiskItem(chunk, start, length, PackEntryKind.Directory, 0, 0,
+                    directoryMode >= 0 ? directoryMode : Mode(Encoding.UTF8.GetString(absolute)), root));
+            }
+
+            return subdirectories;
         }
 
-        if (entries.Count == 0 && !isTop)
+        /// <summary>Stores <paramref name="directory"/>/<paramref name="name"/> (or the directory alone) in the current chunk.</summary>
+        private (byte[] Chunk, int Start, int Length) Store(ReadOnlySpan<byte> directory, ReadOnlySpan<byte> name)
         {
-            var relative = directory.Prefix[..^1];
-            items.Add(new DiskItem(relative, PackEntryKind.Directory, 0, 0, directory.Mode >= 0 ? directory.Mode : Mode(directory.Path), root, relative));
+            var length = directory.Length + (directory.Length > 0 && name.Length > 0 ? 1 : 0) + name.Length;
+            if (_chunkUsed + length > _chunk.Length)
+            {
+                _chunk = new byte[Math.Max(ChunkSize, length)];
+                _chunkUsed = 0;
+            }
+
+            var target = _chunk.AsSpan(_chunkUsed, length);
+            directory.CopyTo(target);
+            if (directory.Length > 0 && name.Length > 0)
+            {
+                target[directory.Length] = (byte)'/';
+            }
+
+            name.CopyTo(target[^name.Length..]);
+            var start = _chunkUsed;
+            _chunkUsed += length;
+            return (_chunk, start, length);
         }
 
-        return subdirectories;
+        private static bool IsIgnoredTopLevel(ReadOnlySpan<byte> name) =>
+            name.EndsWith("~"u8) || name.EndsWith(".DS_STORE"u8) || s_ignoredTopLevel.Contains(Encoding.UTF8.GetString(name));
     }
 
     /// <summary>The portable listing: one stat per entry, the mode from the entry's own status.</summary>
-    private static void ListPortably(string directory, string relativePrefix, List<DirectoryEntry> entries)
+    private static void ListPortably(string directory, DirectoryListing listing)
     {
-        entries.Clear();
-        var enumerable = new FileSystemEnumerable<DirectoryEntry>(
+        listing.Clear();
+        var enumerable = new FileSystemEnumerable<(string Name, bool IsDirectory, bool IsLink, long Length, long Ticks, int Mode)>(
             directory,
-            (ref FileSystemEntry e) => new DirectoryEntry(string.Concat(relativePrefix.AsSpan(), e.FileName), e.IsDirectory && (e.Attributes & FileAttributes.ReparsePoint) == 0,
+            (ref FileSystemEntry e) => (e.FileName.ToString(), e.IsDirectory && (e.Attributes & FileAttributes.ReparsePoint) == 0,
                 (e.Attributes & FileAttributes.ReparsePoint) != 0, e.IsDirectory ? 0 : e.Length, e.LastWriteTimeUtc.UtcTicks,
                 OperatingSystem.IsWindows() ? 0b110_100_100 : (int)e.ToFileSystemInfo().UnixFileMode),
             new EnumerationOptions { RecurseSubdirectories = false, AttributesToSkip = 0, IgnoreInaccessible = false, ReturnSpecialDirectories = false });
-        entries.AddRange(enumerable);
+        foreach (var (name, isDirectory, isLink, length, ticks, mode) in enumerable)
+        {
+            listing.Add(Encoding.UTF8.GetBytes(name), isDirectory, isLink, length, ticks, mode);
+        }
     }
 
     /// <summary>The permission bits of a path (0644 where the platform has none).</summary>

@@ -6,14 +6,52 @@ using System.Text;
 
 namespace SparkJobGen.Packing;
 
-/// <summary>One entry of a directory listing with the metadata a pack needs.</summary>
-/// <param name="RelativePath">The entry's path relative to the walked root ('/'-separated): the listing's prefix plus its name.</param>
+/// <summary>One entry of a directory listing with the metadata a pack needs; its name is in the listing's buffer.</summary>
+/// <param name="NameStart">Where the UTF-8 name starts in <see cref="DirectoryListing.Names"/>.</param>
+/// <param name="NameLength">The name's length in bytes.</param>
 /// <param name="IsDirectory">A real directory (not a symlink to one).</param>
 /// <param name="IsLink">A symbolic link (never followed).</param>
 /// <param name="Length">The size in bytes (files; 0 for directories).</param>
 /// <param name="Ticks">The last write time, UTC ticks, as <see cref="FileSystemInfo.LastWriteTimeUtc"/> gives it.</param>
 /// <param name="Mode">The permission bits (<see cref="UnixFileMode"/> values, set-id and sticky bits included); -1 when not read (directories listed natively).</param>
-internal readonly record struct DirectoryEntry(string RelativePath, bool IsDirectory, bool IsLink, long Length, long Ticks, int Mode);
+internal readonly record struct DirectoryEntry(int NameStart, int NameLength, bool IsDirectory, bool IsLink, long Length, long Ticks, int Mode);
+
+/// <summary>The entries of one directory and their UTF-8 names, reused from one directory to the next.</summary>
+internal sealed class DirectoryListing
+{
+    /// <summary>The entries, in directory order.</summary>
+    public List<DirectoryEntry> Entries { get; } = [];
+
+    /// <summary>The names, one after the other.</summary>
+    public byte[] Names { get; private set; } = new byte[16 * 1024];
+
+    private int _used;
+
+    /// <summary>Empties the listing.</summary>
+    public void Clear()
+    {
+        Entries.Clear();
+        _used = 0;
+    }
+
+    /// <summary>Adds an entry.</summary>
+    public void Add(ReadOnlySpan<byte> name, bool isDirectory, bool isLink, long length, long ticks, int mode)
+    {
+        if (_used + name.Length > Names.Length)
+        {
+            var grown = new byte[Math.Max(Names.Length * 2, _used + name.Length)];
+            Names.AsSpan(0, _used).CopyTo(grown);
+            Names = grown;
+        }
+
+        name.CopyTo(Names.AsSpan(_used));
+        Entries.Add(new DirectoryEntry(_used, name.Length, isDirectory, isLink, length, ticks, mode));
+        _used += name.Length;
+    }
+
+    /// <summary>The name of <paramref name="entry"/>.</summary>
+    public ReadOnlySpan<byte> Name(in DirectoryEntry entry) => Names.AsSpan(entry.NameStart, entry.NameLength);
+}
 
 /// <summary>
 /// Lists a directory on Linux with <c>readdir</c> and one <c>statx</c> per entry relative to the directory's descriptor.
@@ -44,19 +82,17 @@ internal static unsafe class LinuxDirectory
     /// <summary>Whether this reader works here (and is not switched off).</summary>
     public static bool IsAvailable => Environment.GetEnvironmentVariable(DisableVariable) != "1" && Probe.Value;
 
-    /// <summary>Lists <paramref name="directory"/> into <paramref name="entries"/> (cleared first); entries that vanish meanwhile are left out.</summary>
-    /// <param name="directory">An absolute directory path.</param>
-    /// <param name="relativePrefix">Put before each name to make <see cref="DirectoryEntry.RelativePath"/> ("" or ending with '/').</param>
-    /// <param name="entries">Receives the entries, in directory order.</param>
+    /// <summary>Lists a directory into <paramref name="listing"/> (cleared first); entries that vanish meanwhile are left out.</summary>
+    /// <param name="directory">The absolute directory path in UTF-8, followed by a NUL byte.</param>
+    /// <param name="listing">Receives the entries, in directory order.</param>
     /// <exception cref="UnauthorizedAccessException">The directory or an entry cannot be read.</exception>
     /// <exception cref="DirectoryNotFoundException">The directory does not exist.</exception>
     /// <exception cref="IOException">Another error.</exception>
-    public static void List(string directory, string relativePrefix, List<DirectoryEntry> entries)
+    public static void List(ReadOnlySpan<byte> directory, DirectoryListing listing)
     {
-        entries.Clear();
-        var pathBytes = Utf8(directory);
+        listing.Clear();
         IntPtr handle;
-        fixed (byte* path = pathBytes)
+        fixed (byte* path = directory)
         {
             Marshal.SetLastPInvokeError(0);
             handle = OpenDirectory(path);
@@ -64,14 +100,13 @@ internal static unsafe class LinuxDirectory
 
         if (handle == IntPtr.Zero)
         {
-            throw Error(Marshal.GetLastPInvokeError(), directory);
+            throw Error(Marshal.GetLastPInvokeError(), directory[..^1]);
         }
 
         try
         {
             var descriptor = DirectoryDescriptor(handle);
             var stat = stackalloc byte[StatxBufferSize];
-            Span<char> chars = stackalloc char[512];
             while (true)
             {
                 Marshal.SetLastPInvokeError(0);
@@ -81,7 +116,7 @@ internal static unsafe class LinuxDirectory
                     var errno = Marshal.GetLastPInvokeError();
                     if (errno != 0)
                     {
-                        throw Error(errno, directory);
+                        throw Error(errno, directory[..^1]);
                     }
 
                     return;
@@ -99,13 +134,13 @@ internal static unsafe class LinuxDirectory
                     continue;
                 }
 
-                // One string per entry: the prefix and the decoded name together.
-                var relative = string.Concat(relativePrefix.AsSpan(), chars[..Encoding.UTF8.GetChars(new ReadOnlySpan<byte>(name, length), chars)]);
+                // Names stay UTF-8 bytes: the walk keeps them so, and the cache key hashes them so.
+                var nameBytes = new ReadOnlySpan<byte>(name, length);
 
                 // A directory needs no status: the walk only descends into it (its mode is read if it turns out empty).
                 if (dirent[DirentTypeOffset] == DtDirectory)
                 {
-                    entries.Add(new DirectoryEntry(relative, IsDirectory: true, IsLink: false, 0, 0, Mode: -1));
+                    listing.Add(nameBytes, isDirectory: true, isLink: false, 0, 0, mode: -1);
                     continue;
                 }
 
@@ -117,20 +152,20 @@ internal static unsafe class LinuxDirectory
                         continue;
                     }
 
-                    throw Error(errno, Path.Join(directory, Encoding.UTF8.GetString(name, length)));
+                    throw Error(errno, Path.Join(Encoding.UTF8.GetString(directory[..^1]), Encoding.UTF8.GetString(nameBytes)));
                 }
 
                 var mode = *(ushort*)(stat + StatxModeOffset);
                 var type = mode & TypeMask;
                 var seconds = *(long*)(stat + StatxMtimeSecondsOffset);
                 var nanoseconds = *(uint*)(stat + StatxMtimeNanosecondsOffset);
-                entries.Add(new DirectoryEntry(
-                    relative,
+                listing.Add(
+                    nameBytes,
                     type == TypeDirectory,
                     type == TypeLink,
                     type == TypeDirectory ? 0 : (long)*(ulong*)(stat + StatxSizeOffset),
                     DateTime.UnixEpoch.Ticks + (seconds * TimeSpan.TicksPerSecond) + (nanoseconds / 100),
-                    mode & 0xFFF));
+                    mode & 0xFFF);
             }
         }
         finally
@@ -139,12 +174,7 @@ internal static unsafe class LinuxDirectory
         }
     }
 
-    private static byte[] Utf8(string path)
-    {
-        var bytes = new byte[Encoding.UTF8.GetByteCount(path) + 1];
-        Encoding.UTF8.GetBytes(path, bytes);
-        return bytes;
-    }
+    private static Exception Error(int errno, ReadOnlySpan<byte> path) => Error(errno, Encoding.UTF8.GetString(path));
 
     private static Exception Error(int errno, string path) => errno switch
     {

@@ -116,14 +116,16 @@ public sealed class PackCache
             foreach (var item in walks.Walk(root, skip, prune, pruneId))
             {
                 // root|path, then kind, length, time and mode as fixed-width binary: no strings on the cache-hit path.
-                var needed = rootBytes.Length + Encoding.UTF8.GetMaxByteCount(item.RelativePath.Length) + 24;
+                var path = item.PathUtf8;
+                var needed = rootBytes.Length + path.Length + 24;
                 if (buffer.Length < needed)
                 {
                     buffer = new byte[needed * 2];
                 }
 
                 rootBytes.CopyTo(buffer, 0);
-                var length = rootBytes.Length + Encoding.UTF8.GetBytes(item.RelativePath, buffer.AsSpan(rootBytes.Length));
+                path.CopyTo(buffer.AsSpan(rootBytes.Length));
+                var length = rootBytes.Length + path.Length;
                 var fields = buffer.AsSpan(length, 24);
                 BinaryPrimitives.WriteInt32LittleEndian(fields, (int)item.Kind);
                 BinaryPrimitives.WriteInt64LittleEndian(fields[4..], item.Length);

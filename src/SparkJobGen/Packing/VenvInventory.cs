@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using System.Text;
 
 namespace SparkJobGen.Packing;
 
@@ -57,22 +58,22 @@ internal static class VenvInventory
 
         // The shared library and the standard library of the base installation.
         var (baseLib, prune, pruneId) = BaseLibraryWalk(basePrefix, shortVersion, includeSystem);
-        // Walked relative to lib/, without making the archive path of each item: "pythonX.Y/..." is "lib/pythonX.Y/...".
-        var stdlibInLib = $"python{shortVersion}/";
-        var sitePackagesInLib = stdlibInLib + "site-packages/";
+        // Walked relative to lib/, without making a string of any item's path: "pythonX.Y/..." is "lib/pythonX.Y/...".
+        var stdlibInLib = Encoding.UTF8.GetBytes($"python{shortVersion}/");
+        var sitePackagesInLib = Encoding.UTF8.GetBytes($"python{shortVersion}/site-packages/");
         var baseSource = EnvironmentInventory.SourceRoot(baseLib, "lib/");
         foreach (var item in walks.Walk(baseLib, skipCondaTopLevel: false, prune, pruneId))
         {
-            var path = item.RelativePath;
-            var inStdlib = path.StartsWith(stdlibInLib, StringComparison.Ordinal);
-            var isLibPython = path.IndexOf('/') < 0 && path.StartsWith("libpython", StringComparison.Ordinal);
-            if ((!inStdlib && !isLibPython) || (!includeSystem && path.StartsWith(sitePackagesInLib, StringComparison.Ordinal)))
+            var path = item.PathUtf8;
+            var inStdlib = path.StartsWith(stdlibInLib);
+            var isLibPython = path.IndexOf((byte)'/') < 0 && path.StartsWith("libpython"u8);
+            if ((!inStdlib && !isLibPython) || (!includeSystem && path.StartsWith(sitePackagesInLib)))
             {
                 continue;
             }
 
             // The static library only serves embedding at build time; a runtime archive does not need its tens of MB.
-            if (inStdlib && path.EndsWith(".a", StringComparison.Ordinal) && path.Contains("/config-", StringComparison.Ordinal))
+            if (inStdlib && path.EndsWith(".a"u8) && path.IndexOf("/config-"u8) >= 0)
             {
                 continue;
             }
@@ -85,14 +86,15 @@ internal static class VenvInventory
         var venvSource = EnvironmentInventory.SourceRoot(prefix, "");
         foreach (var item in walks.Walk(prefix, skipCondaTopLevel: false))
         {
-            var path = item.RelativePath;
+            var path = item.PathUtf8;
+            var inBin = path.StartsWith("bin/"u8);
             // lib64 -> lib is a compatibility link venv makes; the standalone layout does not need it.
-            if (path is "pyvenv.cfg" or "lib64" || IsVenvBinShim(path))
+            if (path.SequenceEqual("pyvenv.cfg"u8) || path.SequenceEqual("lib64"u8) || (inBin && IsVenvBinShim(item.RelativePath)))
             {
                 continue;
             }
 
-            EnvironmentInventory.Add(entries, prefix, item, "", venvSource, venvText, fixShebang: path.StartsWith("bin/", StringComparison.Ordinal));
+            EnvironmentInventory.Add(entries, prefix, item, "", venvSource, venvText, fixShebang: inBin);
         }
 
         if (includeSystem)

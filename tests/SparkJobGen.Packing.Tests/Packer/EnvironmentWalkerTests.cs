@@ -72,6 +72,33 @@ public sealed class EnvironmentWalkerTests
     }
 
     [Fact]
+    public void A_folder_whose_names_outgrow_the_listing_buffer_and_paths_that_span_storage_chunks_read_back_whole()
+    {
+        // 700 names of about 100 bytes (multi-byte characters included) exceed the 16 KiB listing buffer, and 1,400 items
+        // of 120-byte paths span several 64 KiB chunks of the walk's path storage.
+        using var scratch = new ScratchDirectory();
+        var expected = new List<string>();
+        foreach (var folder in new[] { "a", "b\u00e9" })
+        {
+            Directory.CreateDirectory(Path.Combine(scratch.Path, "lib", folder));
+            for (var i = 0; i < 700; i++)
+            {
+                var name = $"module_{i:D4}_{new string('\u00e9', 20)}_{new string('x', i % 50)}.py";
+                File.WriteAllText(Path.Combine(scratch.Path, "lib", folder, name), folder + i);
+                expected.Add($"lib/{folder}/{name}");
+            }
+        }
+
+        foreach (var native in new[] { true, false })
+        {
+            var items = EnvironmentWalker.Walk(scratch.Path, skipCondaTopLevel: false, native: native);
+            Assert.Equal(expected.Order(StringComparer.Ordinal), items.Select(i => i.RelativePath).Order(StringComparer.Ordinal));
+            Assert.All(items, i => Assert.Equal(File.ReadAllBytes(i.FullPath).Length, i.Length));
+            Assert.All(items, i => Assert.Equal(System.Text.Encoding.UTF8.GetBytes(i.RelativePath), i.PathUtf8.ToArray()));
+        }
+    }
+
+    [Fact]
     public void A_missing_root_is_a_clear_error_either_way()
     {
         using var scratch = new ScratchDirectory();
