@@ -57,6 +57,88 @@ internal readonly struct DiskItem
 }
 
 /// <summary>
+/// The items of a walk in fixed-size chunks: a growing list would copy hundreds of thousands of items on each doubling
+/// and again to join the workers' lists, holding two or three times the final size at its peak.
+/// </summary>
+internal sealed class DiskItems : IEnumerable<DiskItem>
+{
+    private const int ChunkSize = 1024;
+    private readonly List<(DiskItem[] Items, int Count)> _chunks = [];
+
+    /// <summary>The number of items.</summary>
+    public int Count { get; private set; }
+
+    /// <summary>Appends an item.</summary>
+    public void Add(in DiskItem item)
+    {
+        if (_chunks.Count == 0 || _chunks[^1].Count == ChunkSize)
+        {
+            _chunks.Add((new DiskItem[ChunkSize], 0));
+        }
+
+        var (items, count) = _chunks[^1];
+        items[count] = item;
+        _chunks[^1] = (items, count + 1);
+        Count++;
+    }
+
+    /// <summary>Moves the chunks of <paramref name="other"/> (which must not be used afterwards) to the end of this list.</summary>
+    public void Take(DiskItems? other)
+    {
+        if (other is not null)
+        {
+            _chunks.AddRange(other._chunks);
+            Count += other.Count;
+            other._chunks.Clear();
+            other.Count = 0;
+        }
+    }
+
+    /// <summary>Enumerates without allocating.</summary>
+    public Enumerator GetEnumerator() => new(_chunks);
+
+    IEnumerator<DiskItem> IEnumerable<DiskItem>.GetEnumerator()
+    {
+        foreach (var (items, count) in _chunks)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                yield return items[i];
+            }
+        }
+    }
+
+    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => ((IEnumerable<DiskItem>)this).GetEnumerator();
+
+    /// <summary>The items in order.</summary>
+    public struct Enumerator(List<(DiskItem[] Items, int Count)> chunks)
+    {
+        private int _chunk;
+        private int _index = -1;
+
+        /// <summary>The current item.</summary>
+        public readonly ref readonly DiskItem Current => ref chunks[_chunk].Items[_index];
+
+        /// <summary>Moves to the next item.</summary>
+        public bool MoveNext()
+        {
+            while (_chunk < chunks.Count)
+            {
+                if (++_index < chunks[_chunk].Count)
+                {
+                    return true;
+                }
+
+                _chunk++;
+                _index = -1;
+            }
+
+            return false;
+        }
+    }
+}
+
+/// <summary>
 /// Lists what is under a directory the way conda-pack's <c>load_files</c> does: regular files, symlinks (to files or
 /// directories, never followed) and empty directories, skipping the top-level folders that belong to a conda installation
 /// rather than an environment (<c>pkgs</c>, <c>envs</c>, <c>conda-bld</c>, ...).
@@ -75,7 +157,7 @@ internal static class EnvironmentWalker
     /// <param name="prune">Directories (relative paths) not to descend into; null descends everywhere.</param>
     /// <param name="native">Whether to list with <see cref="LinuxDirectory"/>; null uses it where it is available.</param>
     /// <returns>Every item, in no particular order.</returns>
-    public static List<DiskItem> Walk(string root, bool skipCondaTopLevel, Func<string, bool>? prune = null, bool? native = null)
+    public static DiskItems Walk(string root, bool skipCondaTopLevel, Func<string, bool>? prune = null, bool? native = null)
     {
         root = root.Length > 1 ? root.TrimEnd('/') : root;
         var useNative = native ?? LinuxDirectory.IsAvailable;
@@ -88,10 +170,10 @@ internal static class EnvironmentWalker
         pending.Push(([], -1));
         var busy = 0;
         Exception? failure = null;
-        var parts = new List<DiskItem>[Math.Clamp(Environment.ProcessorCount, 1, 8)];
+        var parts = new DiskItems[Math.Clamp(Environment.ProcessorCount, 1, 8)];
         void Work(int worker)
         {
-            var items = parts[worker] = new List<DiskItem>();
+            var items = parts[worker] = new DiskItems();
             var state = new WalkState(root, rootUtf8, skipCondaTopLevel, prune, useNative, items);
             while (true)
             {
@@ -156,17 +238,17 @@ internal static class EnvironmentWalker
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
         }
 
-        var all = new List<DiskItem>(parts.Sum(p => p?.Count ?? 0));
+        var all = new DiskItems();
         foreach (var part in parts)
         {
-            all.AddRange(part ?? []);
+            all.Take(part);
         }
 
         return all;
     }
 
     /// <summary>One worker's reusable buffers and the chunk its items' paths are stored in.</summary>
-    private sealed class WalkState(string root, byte[] rootUtf8, bool skipCondaTopLevel, Func<string, bool>? prune, bool native, List<DiskItem> items)
+    private sealed class WalkState(string root, byte[] rootUtf8, bool skipCondaTopLevel, Func<string, bool>? prune, bool native, DiskItems items)
     {
         private const int ChunkSize = 64 * 1024;
         private readonly DirectoryListing _listing = new();
@@ -301,14 +383,14 @@ internal static class EnvironmentWalker
 /// </summary>
 internal sealed class WalkCache
 {
-    private readonly Dictionary<(string Root, bool Skip, string? PruneId), List<DiskItem>> _walks = new();
+    private readonly Dictionary<(string Root, bool Skip, string? PruneId), DiskItems> _walks = new();
 
     /// <summary>Walks <paramref name="root"/> once (see <see cref="EnvironmentWalker.Walk"/>).</summary>
     /// <param name="root">The folder.</param>
     /// <param name="skipCondaTopLevel">Whether to skip conda-installation folders at the top level.</param>
     /// <param name="prune">Directories not to descend into, or null.</param>
     /// <param name="pruneId">Names <paramref name="prune"/> for reuse: equal ids mean equal predicates.</param>
-    public List<DiskItem> Walk(string root, bool skipCondaTopLevel, Func<string, bool>? prune = null, string? pruneId = null)
+    public DiskItems Walk(string root, bool skipCondaTopLevel, Func<string, bool>? prune = null, string? pruneId = null)
     {
         if (!_walks.TryGetValue((root, skipCondaTopLevel, pruneId), out var items))
         {
