@@ -69,7 +69,7 @@ internal static class CondaInventory
                     prefixes = [new PrefixOnDisk(prefix, prefix, PrefixMode.None)];
                 }
 
-                EnvironmentInventory.Add(entries, prefix, item, "", source, prefixes, fixShebang: file.Path.StartsWith("bin/", StringComparison.Ordinal));
+                EnvironmentInventory.Add(entries, prefix, item, [], source, prefixes, fixShebang: file.Path.StartsWith("bin/", StringComparison.Ordinal));
             }
 
             if (absent.Count > 0)
@@ -105,7 +105,7 @@ internal static class CondaInventory
             }
             else
             {
-                EnvironmentInventory.Add(entries, prefix, item, "", source, null, false);
+                EnvironmentInventory.Add(entries, prefix, item, [], source, null, false);
             }
         }
 
@@ -122,7 +122,7 @@ internal static class CondaInventory
             unmanaged++;
             unmanagedTop.Add(TopFolder(item.RelativePath, sitePackages));
             var isBin = item.RelativePath.StartsWith("bin/", StringComparison.Ordinal);
-            EnvironmentInventory.Add(entries, prefix, item, "", source, unmanagedText, isBin);
+            EnvironmentInventory.Add(entries, prefix, item, [], source, unmanagedText, isBin);
         }
 
         if (unmanaged > 0)

@@ -241,7 +241,7 @@ internal sealed class EntryTable : IReadOnlyList<PackEntry>
     /// </summary>
     public void LinkPycsToSources()
     {
-        Span<byte> candidate = stackalloc byte[1024];
+        var candidate = new byte[1024];
         for (var i = 0; i < Count; i++)
         {
             ref var row = ref RowAt(i);
@@ -262,15 +262,20 @@ internal sealed class EntryTable : IReadOnlyList<PackEntry>
             var parent = directory.Length > "__pycache__".Length ? directory[..^("__pycache__".Length)] : [];
             var module = path[(slash + 1)..];
             var dot = module.IndexOf((byte)'.');
-            if (dot <= 0 || parent.Length + dot + 3 > candidate.Length)
+            if (dot <= 0)
             {
                 continue;
             }
 
+            if (parent.Length + dot + 3 > candidate.Length)
+            {
+                candidate = new byte[parent.Length + dot + 3];
+            }
+
             parent.CopyTo(candidate);
-            module[..dot].CopyTo(candidate[parent.Length..]);
-            ".py"u8.CopyTo(candidate[(parent.Length + dot)..]);
-            var found = IndexOf(candidate[..(parent.Length + dot + 3)]);
+            module[..dot].CopyTo(candidate.AsSpan(parent.Length));
+            ".py"u8.CopyTo(candidate.AsSpan(parent.Length + dot));
+            var found = IndexOf(candidate.AsSpan(0, parent.Length + dot + 3));
             if (found >= 0 && RowAt(found) is { Kind: (byte)PackEntryKind.File } source)
             {
                 row.Flags |= PycFlag;

@@ -53,22 +53,20 @@ public sealed record EnvironmentInventory(
     /// <param name="entries">The table.</param>
     /// <param name="prefix">The folder symlinks must stay inside.</param>
     /// <param name="item">The item.</param>
-    /// <param name="head">What comes before the item's relative path in the archive ("" or a folder with its slash).</param>
+    /// <param name="head">What comes before the item's relative path in the archive, UTF-8 (empty or a folder with its slash).</param>
     /// <param name="sourceRoot">The item's absolute path minus its archive path (see <see cref="SourceRoot"/>).</param>
     /// <param name="prefixes">Prefixes the file may contain.</param>
     /// <param name="fixShebang">Whether a <c>#!</c> line into the environment is made relocatable.</param>
-    internal static void Add(EntryTable entries, string prefix, in DiskItem item, string head, string sourceRoot, IReadOnlyList<PrefixOnDisk>? prefixes, bool fixShebang)
+    internal static void Add(EntryTable entries, string prefix, in DiskItem item, ReadOnlySpan<byte> head, string sourceRoot, IReadOnlyList<PrefixOnDisk>? prefixes, bool fixShebang)
     {
-        Span<byte> headUtf8 = stackalloc byte[Encoding.UTF8.GetMaxByteCount(head.Length)];
-        headUtf8 = headUtf8[..Encoding.UTF8.GetBytes(head, headUtf8)];
         switch (item.Kind)
         {
             case PackEntryKind.Symlink:
                 var target = new FileInfo(item.FullPath).LinkTarget ?? throw new PackingException($"Cannot read the symlink '{item.FullPath}'.");
-                var index = entries.Append(headUtf8, item.PathUtf8, PackEntryKind.Symlink, sourceRoot, 0b111_111_111, 0, item.LastWriteTicks, null, false);
+                var index = entries.Append(head, item.PathUtf8, PackEntryKind.Symlink, sourceRoot, 0b111_111_111, 0, item.LastWriteTicks, null, false);
                 try
                 {
-                    entries.SetLink(index, SymlinkContainment.RelativeTarget(prefix, head + item.RelativePath, target), null);
+                    entries.SetLink(index, SymlinkContainment.RelativeTarget(prefix, Encoding.UTF8.GetString(head) + item.RelativePath, target), null);
                 }
                 catch (EscapingSymlinkException)
                 {
@@ -77,10 +75,10 @@ public sealed record EnvironmentInventory(
 
                 break;
             case PackEntryKind.Directory:
-                entries.Append(headUtf8, item.PathUtf8, PackEntryKind.Directory, sourceRoot, item.Mode, 0, 0, null, false);
+                entries.Append(head, item.PathUtf8, PackEntryKind.Directory, sourceRoot, item.Mode, 0, 0, null, false);
                 break;
             default:
-                entries.Append(headUtf8, item.PathUtf8, PackEntryKind.File, sourceRoot, item.Mode, item.Length, item.LastWriteTicks, prefixes, fixShebang);
+                entries.Append(head, item.PathUtf8, PackEntryKind.File, sourceRoot, item.Mode, item.Length, item.LastWriteTicks, prefixes, fixShebang);
                 break;
         }
     }

@@ -23,6 +23,9 @@ public static class EnvironmentPacker
     /// <summary>Inspected files up to this size are read into one reused buffer; larger ones are scanned in chunks first.</summary>
     private const int InMemoryLimit = 4 * 1024 * 1024;
 
+    /// <summary>From this many entries, a full collection after the inventory is read is worth its few milliseconds.</summary>
+    private const int CollectAfterReadingEntries = 20_000;
+
     /// <summary>Locates the environment, reads it, and packs it (or returns the cached archive).</summary>
     /// <param name="options">What to pack and how.</param>
     /// <param name="progress">Receives file and byte counts while packing; may be null.</param>
@@ -36,8 +39,10 @@ public static class EnvironmentPacker
         options.Validate();
         var stopwatch = Stopwatch.StartNew();
         var (cached, inventory, metadataKey) = FindCachedOrRead(options);
-        if (inventory?.Entries.Count >= 20_000)
+        if (inventory?.Entries.Count >= CollectAfterReadingEntries)
         {
+            // The walks just died with as much memory as the inventory itself, promoted to the oldest generation, which the
+            // writing phase rarely collects: release them now so the writer reuses that memory instead of growing the process.
             System.GC.Collect(2, System.GCCollectionMode.Forced, blocking: true, compacting: true);
         }
 

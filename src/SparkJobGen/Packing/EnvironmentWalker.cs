@@ -262,26 +262,26 @@ internal static class EnvironmentWalker
             var subdirectories = new List<(byte[], int)>();
             var isTop = relative.Length == 0;
 
-            // The absolute path: root, '/', relative path; NUL-terminated for the native listing.
-            var pathLength = rootUtf8.Length + 1 + relative.Length;
-            if (_path.Length < pathLength + 1)
+            // The absolute path (the root, or root/relative; "/" for the file system root), NUL-terminated for the native listing.
+            if (_path.Length < rootUtf8.Length + relative.Length + 2)
             {
-                _path = new byte[(pathLength + 1) * 2];
+                _path = new byte[(rootUtf8.Length + relative.Length + 2) * 2];
             }
 
             rootUtf8.CopyTo(_path, 0);
-            _path[rootUtf8.Length] = (byte)'/';
-            relative.CopyTo(_path, rootUtf8.Length + 1);
+            var pathLength = rootUtf8.Length;
+            if (!isTop || pathLength == 0)
+            {
+                _path[pathLength++] = (byte)'/';
+                relative.CopyTo(_path, pathLength);
+                pathLength += relative.Length;
+            }
+
             _path[pathLength] = 0;
-            var absolute = _path.AsSpan(0, isTop ? Math.Max(rootUtf8.Length, 1) : pathLength);
+            var absolute = _path.AsSpan(0, pathLength);
             if (native)
             {
-                if (isTop)
-                {
-                    _path[absolute.Length] = 0;
-                }
-
-                LinuxDirectory.List(_path.AsSpan(0, absolute.Length + 1), _listing);
+                LinuxDirectory.List(_path.AsSpan(0, pathLength + 1), _listing);
             }
             else
             {

@@ -78,7 +78,7 @@ internal static class VenvInventory
                 continue;
             }
 
-            EnvironmentInventory.Add(entries, basePrefix, item, "lib/", baseSource, baseText, fixShebang: false);
+            EnvironmentInventory.Add(entries, basePrefix, item, "lib/"u8, baseSource, baseText, fixShebang: false);
         }
 
         // The venv's own files win over the base's; its python links, activate scripts and pyvenv.cfg are replaced.
@@ -94,7 +94,7 @@ internal static class VenvInventory
                 continue;
             }
 
-            EnvironmentInventory.Add(entries, prefix, item, "", venvSource, venvText, fixShebang: inBin);
+            EnvironmentInventory.Add(entries, prefix, item, [], venvSource, venvText, fixShebang: inBin);
         }
 
         if (includeSystem)

@@ -106,6 +106,9 @@ public sealed class EntryTableTests
         File("pkg/generated.py");
         table.Append("", "pkg/linked.py", PackEntryKind.Symlink, "/env/", 0x1FF, 0, 0, null, false);
         File("pkg/__pycache__/linked.cpython-311.pyc");
+        var deep = string.Join('/', Enumerable.Repeat(new string('d', 200), 6));
+        File(deep + "/long.py", 55);
+        File(deep + "/__pycache__/long.cpython-311.pyc");
 
         table.SortAndDeduplicate();
         table.LinkPycsToSources();
@@ -118,6 +121,7 @@ public sealed class EntryTableTests
         Assert.Null(pycs["pkg/not__pycache__/mod.cpython-311.pyc"]);
         Assert.Null(pycs["pkg/__pycache__/generated.cpython-311.pyc"]);
         Assert.Null(pycs["pkg/__pycache__/linked.cpython-311.pyc"]);
+        Assert.Equal(new PycSource(55, 1_700_000_123), pycs[deep + "/__pycache__/long.cpython-311.pyc"]);
     }
 
     [Fact]
