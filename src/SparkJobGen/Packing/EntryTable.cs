@@ -8,9 +8,10 @@ namespace SparkJobGen.Packing;
 /// <summary>
 /// The entries of an inventory, stored compactly: an environment has tens or hundreds of thousands of files, and one
 /// <see cref="PackEntry"/> object plus its path strings per file cost about 300 bytes each, which made memory grow past
-/// 200 MB for large environments. Here an entry is a 48-byte row in fixed-size chunks, its archive path UTF-8 bytes in a
-/// chunked arena, its source path a shared root plus the archive path, and what few entries carry (link targets, generated
-/// content, explicit source paths) a side object. <see cref="PackEntry"/> values are made on demand when the list is read.
+/// 200 MB for large environments. Here an entry is a 48-byte row in fixed-size chunks; its archive path is split after
+/// the last '/' into a folder, stored once in a chunked UTF-8 arena for the run of entries that share it, and a name,
+/// stored per entry (names average a quarter of a path); its source path is a shared root plus the archive path; and what
+/// few entries carry (link targets, generated content, explicit source paths) is a side object. <see cref="PackEntry"/> values are made on demand when the list is read.
 /// </summary>
 /// <remarks>
 /// Appends happen on one thread; once built, any number of threads may read. Paths sort by their UTF-8 bytes, which is
@@ -28,6 +29,8 @@ internal sealed class EntryTable : IReadOnlyList<PackEntry>
 
     private readonly List<Row[]> _rows = [];
     private readonly List<byte[]> _arena = [];
+    private readonly List<(int Start, int Length)> _directories = [];
+    private int _lastDirectory = -1;
     private readonly List<string> _roots = [];
     private readonly Dictionary<string, short> _rootIndex = new(StringComparer.Ordinal);
     private readonly List<IReadOnlyList<PrefixOnDisk>> _prefixes = [];
@@ -50,7 +53,7 @@ internal sealed class EntryTable : IReadOnlyList<PackEntry>
             ArgumentOutOfRangeException.ThrowIfNegative(index);
             ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Count);
             ref readonly var row = ref RowAt(index);
-            var path = Encoding.UTF8.GetString(PathBytes(row));
+            var path = Decode(Parts(row));
             var extra = row.Extra >= 0 ? _extras[row.Extra] : null;
             var source = row.Root >= 0 ? string.Concat(_roots[row.Root], path) : extra?.SourcePath;
             return new PackEntry(path, (PackEntryKind)row.Kind, source, row.Mode, row.Length, row.LastWriteTicks,
@@ -92,7 +95,6 @@ internal sealed class EntryTable : IReadOnlyList<PackEntry>
     /// <summary>
     /// Appends an entry whose archive path is <paramref name="head"/> followed by <paramref name="tail"/> and whose source
     /// (when <paramref name="sourceRoot"/> is not null) is <paramref name="sourceRoot"/> followed by the archive path.
-    /// No string is made for either path.
     /// </summary>
     /// <returns>The entry's index, for <see cref="SetLink"/>.</returns>
     public int Append(
@@ -112,34 +114,48 @@ internal sealed class EntryTable : IReadOnlyList<PackEntry>
 
         var written = Encoding.UTF8.GetBytes(head, _scratch);
         written += Encoding.UTF8.GetBytes(tail, _scratch.AsSpan(written));
-        return Append(_scratch.AsSpan(0, written), [], kind, sourceRoot, mode, length, lastWriteTicks, prefixes, fixShebang);
+        return AppendJoined(written, kind, sourceRoot, mode, length, lastWriteTicks, prefixes, fixShebang);
     }
 
     /// <summary>
     /// <see cref="Append(ReadOnlySpan{char}, ReadOnlySpan{char}, PackEntryKind, string?, int, long, long, IReadOnlyList{PrefixOnDisk}?, bool)"/>
-    /// with the path parts in UTF-8, as a walk finds them.
+    /// with the path in three UTF-8 parts, as a walk finds them: a head, the item's folder and its name.
     /// </summary>
     public int Append(
-        ReadOnlySpan<byte> head, ReadOnlySpan<byte> tail, PackEntryKind kind, string? sourceRoot, int mode, long length, long lastWriteTicks,
-        IReadOnlyList<PrefixOnDisk>? prefixes, bool fixShebang)
+        ReadOnlySpan<byte> head, ReadOnlySpan<byte> directory, ReadOnlySpan<byte> name, PackEntryKind kind, string? sourceRoot, int mode, long length,
+        long lastWriteTicks, IReadOnlyList<PrefixOnDisk>? prefixes, bool fixShebang)
     {
-        var byteCount = head.Length + tail.Length;
+        var byteCount = head.Length + directory.Length + name.Length;
         if (byteCount > ushort.MaxValue)
         {
-            throw TooLong(Encoding.UTF8.GetString(head) + Encoding.UTF8.GetString(tail));
+            throw TooLong(Encoding.UTF8.GetString(head) + Encoding.UTF8.GetString(directory) + Encoding.UTF8.GetString(name));
         }
 
-        if (_arenaUsed + byteCount > ArenaChunkSize)
+        if (_scratch.Length < byteCount)
         {
-            _arena.Add(new byte[ArenaChunkSize]);
-            _arenaUsed = 0;
+            _scratch = new byte[byteCount];
         }
 
-        var chunk = _arena[^1].AsSpan(_arenaUsed);
-        head.CopyTo(chunk);
-        tail.CopyTo(chunk[head.Length..]);
-        var start = ((_arena.Count - 1) << ArenaChunkBits) | _arenaUsed;
-        _arenaUsed += byteCount;
+        head.CopyTo(_scratch);
+        directory.CopyTo(_scratch.AsSpan(head.Length));
+        name.CopyTo(_scratch.AsSpan(head.Length + directory.Length));
+        return AppendJoined(byteCount, kind, sourceRoot, mode, length, lastWriteTicks, prefixes, fixShebang);
+    }
+
+    /// <summary>Appends the entry whose path is the first <paramref name="byteCount"/> bytes of the scratch buffer.</summary>
+    private int AppendJoined(
+        int byteCount, PackEntryKind kind, string? sourceRoot, int mode, long length, long lastWriteTicks, IReadOnlyList<PrefixOnDisk>? prefixes, bool fixShebang)
+    {
+        // Split after the last '/': the folder is stored once for all its entries (they arrive folder by folder), the name per entry.
+        var path = _scratch.AsSpan(0, byteCount);
+        var slash = path.LastIndexOf((byte)'/');
+        var folder = path[..(slash + 1)];
+        var name = path[(slash + 1)..];
+        if (_lastDirectory < 0 || !Stored(_directories[_lastDirectory]).SequenceEqual(folder))
+        {
+            _directories.Add((Store(folder), folder.Length));
+            _lastDirectory = _directories.Count - 1;
+        }
 
         if ((Count & (RowChunkSize - 1)) == 0 && Count >> RowChunkBits == _rows.Count)
         {
@@ -149,8 +165,9 @@ internal sealed class EntryTable : IReadOnlyList<PackEntry>
         var index = Count++;
         RowAt(index) = new Row
         {
-            PathStart = start,
-            PathLength = (ushort)byteCount,
+            Directory = _lastDirectory,
+            NameStart = Store(name),
+            NameLength = (ushort)name.Length,
             Kind = (byte)kind,
             Flags = fixShebang ? FixShebangFlag : (byte)0,
             Mode = mode,
@@ -163,6 +180,24 @@ internal sealed class EntryTable : IReadOnlyList<PackEntry>
         ContentBytes += length;
         return index;
     }
+
+    /// <summary>Copies <paramref name="bytes"/> (at most 64 KiB) into the arena and returns where they start.</summary>
+    private int Store(ReadOnlySpan<byte> bytes)
+    {
+        if (_arenaUsed + bytes.Length > ArenaChunkSize)
+        {
+            _arena.Add(new byte[ArenaChunkSize]);
+            _arenaUsed = 0;
+        }
+
+        bytes.CopyTo(_arena[^1].AsSpan(_arenaUsed));
+        var start = ((_arena.Count - 1) << ArenaChunkBits) | _arenaUsed;
+        _arenaUsed += bytes.Length;
+        return start;
+    }
+
+    private ReadOnlySpan<byte> Stored((int Start, int Length) at) =>
+        _arena[at.Start >> ArenaChunkBits].AsSpan(at.Start & (ArenaChunkSize - 1), at.Length);
 
     private static PackingException TooLong(string path) =>
         new($"The path '{path}' is longer than {ushort.MaxValue} bytes; no file system or archive reader supports it. Exclude it (--exclude).");
@@ -179,7 +214,7 @@ internal sealed class EntryTable : IReadOnlyList<PackEntry>
             ref readonly var row = ref RowAt(i);
             if (row.Extra >= 0 && _extras[row.Extra].EscapingTarget is { } target)
             {
-                return (Encoding.UTF8.GetString(PathBytes(row)), target);
+                return (Decode(Parts(row)), target);
             }
         }
 
@@ -201,7 +236,7 @@ internal sealed class EntryTable : IReadOnlyList<PackEntry>
         }
 
         // Ties (the same path) by append order, so "last appended" is well defined.
-        Array.Sort(order, (a, b) => PathBytes(RowAt(a)).SequenceCompareTo(PathBytes(RowAt(b))) is var c and not 0 ? c : a.CompareTo(b));
+        Array.Sort(order, (a, b) => ComparePaths(RowAt(a), RowAt(b)) is var c and not 0 ? c : a.CompareTo(b));
 
         var sorted = new List<Row[]>(_rows.Count);
         var count = 0;
@@ -209,12 +244,12 @@ internal sealed class EntryTable : IReadOnlyList<PackEntry>
         for (var i = 0; i < order.Length; i++)
         {
             ref readonly var row = ref RowAt(order[i]);
-            if (i + 1 < order.Length && PathBytes(RowAt(order[i + 1])).SequenceEqual(PathBytes(row)))
+            if (i + 1 < order.Length && ComparePaths(RowAt(order[i + 1]), row) == 0)
             {
                 continue;
             }
 
-            if (keep is not null && !keep(Encoding.UTF8.GetString(PathBytes(row))))
+            if (keep is not null && !keep(Decode(Parts(row))))
             {
                 continue;
             }
@@ -245,22 +280,20 @@ internal sealed class EntryTable : IReadOnlyList<PackEntry>
         for (var i = 0; i < Count; i++)
         {
             ref var row = ref RowAt(i);
-            var path = PathBytes(row);
-            if (row.Kind != (byte)PackEntryKind.File || (row.Extra >= 0 && _extras[row.Extra].Generated is not null) || !path.EndsWith(".pyc"u8))
+            var (directory, name) = Parts(row);
+            if (row.Kind != (byte)PackEntryKind.File || (row.Extra >= 0 && _extras[row.Extra].Generated is not null) || !name.EndsWith(".pyc"u8))
             {
                 continue;
             }
 
             // dir/__pycache__/name.cpython-311[.opt-1].pyc -> dir/name.py
-            var slash = path.LastIndexOf((byte)'/');
-            var directory = slash < 0 ? [] : path[..slash];
-            if (!directory.EndsWith("__pycache__"u8) || (directory.Length > "__pycache__".Length && directory[^("__pycache__".Length + 1)] != (byte)'/'))
+            if (!directory.EndsWith("__pycache__/"u8) || (directory.Length > "__pycache__/".Length && directory[^("__pycache__/".Length + 1)] != (byte)'/'))
             {
                 continue;
             }
 
-            var parent = directory.Length > "__pycache__".Length ? directory[..^("__pycache__".Length)] : [];
-            var module = path[(slash + 1)..];
+            var parent = directory[..^"__pycache__/".Length];
+            var module = name;
             var dot = module.IndexOf((byte)'.');
             if (dot <= 0)
             {
@@ -303,7 +336,8 @@ internal sealed class EntryTable : IReadOnlyList<PackEntry>
         while (low <= high)
         {
             var middle = low + ((high - low) >> 1);
-            var comparison = PathBytes(RowAt(middle)).SequenceCompareTo(path);
+            var (directory, name) = Parts(RowAt(middle));
+            var comparison = Compare(directory, name, path, []);
             if (comparison == 0)
             {
                 return middle;
@@ -339,8 +373,74 @@ internal sealed class EntryTable : IReadOnlyList<PackEntry>
 
     private ref Row RowAt(int index) => ref _rows[index >> RowChunkBits][index & (RowChunkSize - 1)];
 
-    private ReadOnlySpan<byte> PathBytes(in Row row) =>
-        _arena[row.PathStart >> ArenaChunkBits].AsSpan(row.PathStart & (ArenaChunkSize - 1), row.PathLength);
+    private PathParts Parts(in Row row) => new(Stored(_directories[row.Directory]), Stored((row.NameStart, row.NameLength)));
+
+    private int ComparePaths(in Row a, in Row b)
+    {
+        var (aDirectory, aName) = Parts(a);
+        if (a.Directory == b.Directory)
+        {
+            return aName.SequenceCompareTo(Parts(b).Name);
+        }
+
+        var (bDirectory, bName) = Parts(b);
+        return Compare(aDirectory, aName, bDirectory, bName);
+    }
+
+    /// <summary>Compares the byte sequences <paramref name="a1"/><paramref name="a2"/> and <paramref name="b1"/><paramref name="b2"/> without joining them.</summary>
+    private static int Compare(ReadOnlySpan<byte> a1, ReadOnlySpan<byte> a2, ReadOnlySpan<byte> b1, ReadOnlySpan<byte> b2)
+    {
+        while (true)
+        {
+            if (a1.IsEmpty)
+            {
+                if (a2.IsEmpty)
+                {
+                    return b1.IsEmpty && b2.IsEmpty ? 0 : -1;
+                }
+
+                a1 = a2;
+                a2 = [];
+                continue;
+            }
+
+            if (b1.IsEmpty)
+            {
+                if (b2.IsEmpty)
+                {
+                    return 1;
+                }
+
+                b1 = b2;
+                b2 = [];
+                continue;
+            }
+
+            var length = Math.Min(a1.Length, b1.Length);
+            var comparison = a1[..length].SequenceCompareTo(b1[..length]);
+            if (comparison != 0)
+            {
+                return comparison;
+            }
+
+            a1 = a1[length..];
+            b1 = b1[length..];
+        }
+    }
+
+    private static string Decode(PathParts path)
+    {
+        if (path.Directory.IsEmpty)
+        {
+            return Encoding.UTF8.GetString(path.Name);
+        }
+
+        var length = path.Directory.Length + path.Name.Length;
+        Span<byte> joined = length <= 1024 ? stackalloc byte[length] : new byte[length];
+        path.Directory.CopyTo(joined);
+        path.Name.CopyTo(joined[path.Directory.Length..]);
+        return Encoding.UTF8.GetString(joined);
+    }
 
     /// <summary>The index of a value in a table of distinct values (roots, prefix lists: a handful to a few hundred per pack).</summary>
     private static short Intern<T>(List<T> values, Dictionary<T, short> index, T value)
@@ -406,17 +506,32 @@ internal sealed class EntryTable : IReadOnlyList<PackEntry>
         }
     }
 
+    /// <summary>An entry's path: its folder (with the trailing '/', or empty) and its name.</summary>
+    private readonly ref struct PathParts(ReadOnlySpan<byte> directory, ReadOnlySpan<byte> name)
+    {
+        public ReadOnlySpan<byte> Directory { get; } = directory;
+
+        public ReadOnlySpan<byte> Name { get; } = name;
+
+        public void Deconstruct(out ReadOnlySpan<byte> directory, out ReadOnlySpan<byte> name)
+        {
+            directory = Directory;
+            name = Name;
+        }
+    }
+
     /// <summary>One entry, 48 bytes.</summary>
     private struct Row
     {
         public long Length;
         public long LastWriteTicks;
-        public int PathStart;
+        public int Directory;
+        public int NameStart;
         public int Mode;
         public int Extra;
         public uint PycLength;
         public uint PycSeconds;
-        public ushort PathLength;
+        public ushort NameLength;
         public short Root;
         public short Prefixes;
         public byte Kind;

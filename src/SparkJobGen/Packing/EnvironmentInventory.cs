@@ -63,7 +63,7 @@ public sealed record EnvironmentInventory(
         {
             case PackEntryKind.Symlink:
                 var target = new FileInfo(item.FullPath).LinkTarget ?? throw new PackingException($"Cannot read the symlink '{item.FullPath}'.");
-                var index = entries.Append(head, item.PathUtf8, PackEntryKind.Symlink, sourceRoot, 0b111_111_111, 0, item.LastWriteTicks, null, false);
+                var index = entries.Append(head, item.Directory, item.Name, PackEntryKind.Symlink, sourceRoot, 0b111_111_111, 0, item.LastWriteTicks, null, false);
                 try
                 {
                     entries.SetLink(index, SymlinkContainment.RelativeTarget(prefix, Encoding.UTF8.GetString(head) + item.RelativePath, target), null);
@@ -75,10 +75,10 @@ public sealed record EnvironmentInventory(
 
                 break;
             case PackEntryKind.Directory:
-                entries.Append(head, item.PathUtf8, PackEntryKind.Directory, sourceRoot, item.Mode, 0, 0, null, false);
+                entries.Append(head, item.Directory, item.Name, PackEntryKind.Directory, sourceRoot, item.Mode, 0, 0, null, false);
                 break;
             default:
-                entries.Append(head, item.PathUtf8, PackEntryKind.File, sourceRoot, item.Mode, item.Length, item.LastWriteTicks, prefixes, fixShebang);
+                entries.Append(head, item.Directory, item.Name, PackEntryKind.File, sourceRoot, item.Mode, item.Length, item.LastWriteTicks, prefixes, fixShebang);
                 break;
         }
     }

@@ -8,37 +8,73 @@ using System.Text;
 namespace SparkJobGen.Packing;
 
 /// <summary>
-/// One item found on disk under a prefix (a value: a walk makes tens or hundreds of thousands). Its path is UTF-8 bytes in
-/// a chunk shared with other items, not a string: the cache key hashes those bytes and the inventory copies them, so most
-/// items never need a string at all.
+/// One item found on disk under a prefix (a value: a walk makes tens or hundreds of thousands). Its path is UTF-8 bytes,
+/// not a string: its folder's path, shared by every item of the folder, and its name in a chunk shared with other items.
+/// The cache key hashes those bytes and the inventory copies them, so most items never need a string at all.
 /// </summary>
 internal readonly struct DiskItem
 {
+    private readonly byte[] _directory;
     private readonly byte[] _chunk;
-    private readonly int _start;
-    private readonly int _pathLength;
+    private readonly int _directoryLength;
+    private readonly int _nameStart;
+    private readonly ushort _nameLength;
+    private readonly byte _kind;
 
-    /// <summary>An item whose relative path is <paramref name="pathLength"/> bytes of <paramref name="chunk"/> from <paramref name="start"/>.</summary>
-    public DiskItem(byte[] chunk, int start, int pathLength, PackEntryKind kind, long length, long lastWriteTicks, int mode, string root)
+    /// <summary>
+    /// An item whose relative path is the first <paramref name="directoryLength"/> bytes of <paramref name="directory"/>
+    /// followed by <paramref name="nameLength"/> bytes of <paramref name="chunk"/> from <paramref name="nameStart"/>.
+    /// </summary>
+    public DiskItem(
+        byte[] directory, int directoryLength, byte[] chunk, int nameStart, int nameLength, PackEntryKind kind, long length, long lastWriteTicks, int mode, string root)
     {
+        _directory = directory;
+        _directoryLength = directoryLength;
         _chunk = chunk;
-        _start = start;
-        _pathLength = pathLength;
-        Kind = kind;
+        _nameStart = nameStart;
+        _nameLength = checked((ushort)nameLength);
+        _kind = (byte)kind;
         Length = length;
         LastWriteTicks = lastWriteTicks;
         Mode = mode;
         Root = root;
     }
 
-    /// <summary>Path relative to the walked root, '/'-separated, UTF-8.</summary>
-    public ReadOnlySpan<byte> PathUtf8 => _chunk.AsSpan(_start, _pathLength);
+    /// <summary>The first part of the relative path, UTF-8: the folder with its trailing '/' (empty at the top).</summary>
+    public ReadOnlySpan<byte> Directory => _directory.AsSpan(0, _directoryLength);
+
+    /// <summary>The rest of the relative path, UTF-8: the name.</summary>
+    public ReadOnlySpan<byte> Name => _chunk.AsSpan(_nameStart, _nameLength);
+
+    /// <summary>Path relative to the walked root, '/'-separated, UTF-8, joined in <paramref name="buffer"/> (grown when too small).</summary>
+    public ReadOnlySpan<byte> PathUtf8(ref byte[] buffer)
+    {
+        var length = _directoryLength + _nameLength;
+        if (buffer.Length < length)
+        {
+            buffer = new byte[length * 2];
+        }
+
+        Directory.CopyTo(buffer);
+        Name.CopyTo(buffer.AsSpan(_directoryLength));
+        return buffer.AsSpan(0, length);
+    }
 
     /// <summary>Path relative to the walked root, '/'-separated (made on each call).</summary>
-    public string RelativePath => Encoding.UTF8.GetString(PathUtf8);
+    public string RelativePath
+    {
+        get
+        {
+            var length = _directoryLength + _nameLength;
+            Span<byte> joined = length <= 1024 ? stackalloc byte[length] : new byte[length];
+            Directory.CopyTo(joined);
+            Name.CopyTo(joined[_directoryLength..]);
+            return Encoding.UTF8.GetString(joined);
+        }
+    }
 
     /// <summary>File, (empty) directory or symlink.</summary>
-    public PackEntryKind Kind { get; }
+    public PackEntryKind Kind => (PackEntryKind)_kind;
 
     /// <summary>File size in bytes (0 otherwise).</summary>
     public long Length { get; }
@@ -247,7 +283,7 @@ internal static class EnvironmentWalker
         return all;
     }
 
-    /// <summary>One worker's reusable buffers and the chunk its items' paths are stored in.</summary>
+    /// <summary>One worker's reusable buffers and the chunk its items' names are stored in.</summary>
     private sealed class WalkState(string root, byte[] rootUtf8, bool skipCondaTopLevel, Func<string, bool>? prune, bool native, DiskItems items)
     {
         private const int ChunkSize = 64 * 1024;
@@ -257,6 +293,8 @@ internal static class EnvironmentWalker
         private int _chunkUsed;
 
         /// <summary>Lists one directory into the items and returns its subdirectories (symlinked ones are items, never followed).</summary>
+        /// <param name="relative">The directory's path relative to the root with a trailing '/', UTF-8; empty for the root.</param>
+        /// <param name="directoryMode">Its permission bits, or -1 when not known yet.</param>
         public List<(byte[] Relative, int Mode)> ReadDirectory(byte[] relative, int directoryMode)
         {
             var subdirectories = new List<(byte[], int)>();
@@ -273,8 +311,8 @@ internal static class EnvironmentWalker
             if (!isTop || pathLength == 0)
             {
                 _path[pathLength++] = (byte)'/';
-                relative.CopyTo(_path, pathLength);
-                pathLength += relative.Length;
+                relative.AsSpan(0, Math.Max(relative.Length - 1, 0)).CopyTo(_path.AsSpan(pathLength));
+                pathLength += Math.Max(relative.Length - 1, 0);
             }
 
             _path[pathLength] = 0;
@@ -298,15 +336,12 @@ internal static class EnvironmentWalker
 
                 if (entry.IsDirectory)
                 {
-                    var child = new byte[(isTop ? 0 : relative.Length + 1) + name.Length];
-                    if (!isTop)
-                    {
-                        relative.CopyTo(child, 0);
-                        child[relative.Length] = (byte)'/';
-                    }
-
-                    name.CopyTo(child.AsSpan(child.Length - name.Length));
-                    if (prune is null || !prune(Encoding.UTF8.GetString(child)))
+                    // The child's relative path with its trailing '/': its own items share it as their folder.
+                    var child = new byte[relative.Length + name.Length + 1];
+                    relative.CopyTo(child, 0);
+                    name.CopyTo(child.AsSpan(relative.Length));
+                    child[^1] = (byte)'/';
+                    if (prune is null || !prune(Encoding.UTF8.GetString(child.AsSpan(0, child.Length - 1))))
                     {
                         subdirectories.Add((child, entry.Mode));
                     }
@@ -314,43 +349,35 @@ internal static class EnvironmentWalker
                     continue;
                 }
 
-                var (chunk, start, length) = Store(isTop ? [] : relative, name);
+                var start = Store(name);
                 items.Add(entry.IsLink
-                    ? new DiskItem(chunk, start, length, PackEntryKind.Symlink, 0, entry.Ticks, 0b111_111_111, root)
-                    : new DiskItem(chunk, start, length, PackEntryKind.File, entry.Length, entry.Ticks, entry.Mode, root));
+                    ? new DiskItem(relative, relative.Length, _chunk, start, name.Length, PackEntryKind.Symlink, 0, entry.Ticks, 0b111_111_111, root)
+                    : new DiskItem(relative, relative.Length, _chunk, start, name.Length, PackEntryKind.File, entry.Length, entry.Ticks, entry.Mode, root));
             }
 
             if (_listing.Entries.Count == 0 && !isTop)
             {
-                var (chunk, start, length) = Store(relative, []);
-                items.Add(new DiskItem(chunk, start, length, PackEntryKind.Directory, 0, 0,
+                // An empty folder is an item itself: its path without the trailing '/'.
+                items.Add(new DiskItem(relative, relative.Length - 1, [], 0, 0, PackEntryKind.Directory, 0, 0,
                     directoryMode >= 0 ? directoryMode : Mode(Encoding.UTF8.GetString(absolute)), root));
             }
 
             return subdirectories;
         }
 
-        /// <summary>Stores <paramref name="directory"/>/<paramref name="name"/> (or the directory alone) in the current chunk.</summary>
-        private (byte[] Chunk, int Start, int Length) Store(ReadOnlySpan<byte> directory, ReadOnlySpan<byte> name)
+        /// <summary>Stores a name in the current chunk and returns where it starts (in <see cref="_chunk"/> as it is after the call).</summary>
+        private int Store(ReadOnlySpan<byte> name)
         {
-            var length = directory.Length + (directory.Length > 0 && name.Length > 0 ? 1 : 0) + name.Length;
-            if (_chunkUsed + length > _chunk.Length)
+            if (_chunkUsed + name.Length > _chunk.Length)
             {
-                _chunk = new byte[Math.Max(ChunkSize, length)];
+                _chunk = new byte[Math.Max(ChunkSize, name.Length)];
                 _chunkUsed = 0;
             }
 
-            var target = _chunk.AsSpan(_chunkUsed, length);
-            directory.CopyTo(target);
-            if (directory.Length > 0 && name.Length > 0)
-            {
-                target[directory.Length] = (byte)'/';
-            }
-
-            name.CopyTo(target[^name.Length..]);
+            name.CopyTo(_chunk.AsSpan(_chunkUsed));
             var start = _chunkUsed;
-            _chunkUsed += length;
-            return (_chunk, start, length);
+            _chunkUsed += name.Length;
+            return start;
         }
 
         private static bool IsIgnoredTopLevel(ReadOnlySpan<byte> name) =>

@@ -116,16 +116,18 @@ public sealed class PackCache
             foreach (var item in walks.Walk(root, skip, prune, pruneId))
             {
                 // root|path, then kind, length, time and mode as fixed-width binary: no strings on the cache-hit path.
-                var path = item.PathUtf8;
-                var needed = rootBytes.Length + path.Length + 24;
+                var directory = item.Directory;
+                var name = item.Name;
+                var needed = rootBytes.Length + directory.Length + name.Length + 24;
                 if (buffer.Length < needed)
                 {
                     buffer = new byte[needed * 2];
                 }
 
                 rootBytes.CopyTo(buffer, 0);
-                path.CopyTo(buffer.AsSpan(rootBytes.Length));
-                var length = rootBytes.Length + path.Length;
+                directory.CopyTo(buffer.AsSpan(rootBytes.Length));
+                name.CopyTo(buffer.AsSpan(rootBytes.Length + directory.Length));
+                var length = rootBytes.Length + directory.Length + name.Length;
                 var fields = buffer.AsSpan(length, 24);
                 BinaryPrimitives.WriteInt32LittleEndian(fields, (int)item.Kind);
                 BinaryPrimitives.WriteInt64LittleEndian(fields[4..], item.Length);

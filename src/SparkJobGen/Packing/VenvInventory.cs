@@ -62,9 +62,10 @@ internal static class VenvInventory
         var stdlibInLib = Encoding.UTF8.GetBytes($"python{shortVersion}/");
         var sitePackagesInLib = Encoding.UTF8.GetBytes($"python{shortVersion}/site-packages/");
         var baseSource = EnvironmentInventory.SourceRoot(baseLib, "lib/");
+        var scratch = new byte[1024];
         foreach (var item in walks.Walk(baseLib, skipCondaTopLevel: false, prune, pruneId))
         {
-            var path = item.PathUtf8;
+            var path = item.PathUtf8(ref scratch);
             var inStdlib = path.StartsWith(stdlibInLib);
             var isLibPython = path.IndexOf((byte)'/') < 0 && path.StartsWith("libpython"u8);
             if ((!inStdlib && !isLibPython) || (!includeSystem && path.StartsWith(sitePackagesInLib)))
@@ -86,7 +87,7 @@ internal static class VenvInventory
         var venvSource = EnvironmentInventory.SourceRoot(prefix, "");
         foreach (var item in walks.Walk(prefix, skipCondaTopLevel: false))
         {
-            var path = item.PathUtf8;
+            var path = item.PathUtf8(ref scratch);
             var inBin = path.StartsWith("bin/"u8);
             // lib64 -> lib is a compatibility link venv makes; the standalone layout does not need it.
             if (path.SequenceEqual("pyvenv.cfg"u8) || path.SequenceEqual("lib64"u8) || (inBin && IsVenvBinShim(item.RelativePath)))

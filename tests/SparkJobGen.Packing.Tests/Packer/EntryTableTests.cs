@@ -88,6 +88,26 @@ public sealed class EntryTableTests
     }
 
     [Fact]
+    public void Paths_stored_as_folder_and_name_sort_and_compare_as_whole_paths_whatever_their_folders()
+    {
+        // Folders are stored once per run of entries: "a/" here comes back after other folders, and the split between
+        // folder and name falls in different places for paths that compare on the bytes either side of it.
+        var table = new EntryTable();
+        foreach (var (path, length) in new[] { ("a/b/c", 1L), ("ab", 2L), ("a/b", 3L), ("a.b", 4L), ("a/b/c", 5L), ("a/bc", 6L), ("a/b/", 7L), ("c", 8L) })
+        {
+            table.Append("", path, PackEntryKind.File, "/env/", 0x1A4, length, 0, null, false);
+        }
+
+        table.Append("a/"u8, "b/"u8, "d"u8, PackEntryKind.File, "/env/", 0x1A4, 9, 0, null, false);
+        table.Append("a/"u8, ""u8, "b/d"u8, PackEntryKind.File, "/env/", 0x1A4, 10, 0, null, false);
+        table.SortAndDeduplicate();
+
+        Assert.Equal(["a.b", "a/b", "a/b/", "a/b/c", "a/b/d", "a/bc", "ab", "c"], table.Select(e => e.ArchivePath));
+        Assert.Equal([4L, 3, 7, 5, 10, 6, 2, 8], table.Select(e => e.Length));
+        Assert.Equal("/env/a/b/d", table[4].SourcePath);
+    }
+
+    [Fact]
     public void A_pyc_is_linked_to_its_packed_source_only_from_a_real_pycache_folder()
     {
         var table = new EntryTable();

@@ -94,7 +94,9 @@ public sealed class EnvironmentWalkerTests
             var items = EnvironmentWalker.Walk(scratch.Path, skipCondaTopLevel: false, native: native);
             Assert.Equal(expected.Order(StringComparer.Ordinal), items.Select(i => i.RelativePath).Order(StringComparer.Ordinal));
             Assert.All(items, i => Assert.Equal(File.ReadAllBytes(i.FullPath).Length, i.Length));
-            Assert.All(items, i => Assert.Equal(System.Text.Encoding.UTF8.GetBytes(i.RelativePath), i.PathUtf8.ToArray()));
+            var buffer = new byte[8];
+            Assert.All(items, i => Assert.Equal(System.Text.Encoding.UTF8.GetBytes(i.RelativePath), i.PathUtf8(ref buffer).ToArray()));
+            Assert.All(items, i => Assert.Equal((byte)'/', i.Directory[^1]));
         }
     }
 
