@@ -238,34 +238,48 @@ internal sealed class EntryTable : IReadOnlyList<PackEntry>
         // Ties (the same path) by append order, so "last appended" is well defined.
         Array.Sort(order, (a, b) => ComparePaths(RowAt(a), RowAt(b)) is var c and not 0 ? c : a.CompareTo(b));
 
-        var sorted = new List<Row[]>(_rows.Count);
+        // Rows move into that order in place, cycle by cycle (a visited position's order entry is complemented): a sorted
+        // copy would hold every row twice at the inventory's peak.
+        for (var start = 0; start < order.Length; start++)
+        {
+            if (order[start] < 0)
+            {
+                continue;
+            }
+
+            var saved = RowAt(start);
+            var position = start;
+            while (true)
+            {
+                var from = order[position];
+                order[position] = ~from;
+                if (from == start)
+                {
+                    RowAt(position) = saved;
+                    break;
+                }
+
+                RowAt(position) = RowAt(from);
+                position = from;
+            }
+        }
+
+        // Then the last of each run of equal paths, and what the filter keeps, are moved down over the rest.
         var count = 0;
         long contentBytes = 0;
-        for (var i = 0; i < order.Length; i++)
+        for (var i = 0; i < Count; i++)
         {
-            ref readonly var row = ref RowAt(order[i]);
-            if (i + 1 < order.Length && ComparePaths(RowAt(order[i + 1]), row) == 0)
+            ref readonly var row = ref RowAt(i);
+            if ((i + 1 < Count && ComparePaths(RowAt(i + 1), row) == 0) || (keep is not null && !keep(Decode(Parts(row)))))
             {
                 continue;
             }
 
-            if (keep is not null && !keep(Decode(Parts(row))))
-            {
-                continue;
-            }
-
-            if ((count & (RowChunkSize - 1)) == 0)
-            {
-                sorted.Add(new Row[RowChunkSize]);
-            }
-
-            sorted[count >> RowChunkBits][count & (RowChunkSize - 1)] = row;
-            count++;
+            RowAt(count++) = row;
             contentBytes += row.Length;
         }
 
-        _rows.Clear();
-        _rows.AddRange(sorted);
+        _rows.RemoveRange((count + RowChunkSize - 1) >> RowChunkBits, _rows.Count - ((count + RowChunkSize - 1) >> RowChunkBits));
         Count = count;
         ContentBytes = contentBytes;
     }

@@ -34,6 +34,8 @@ public sealed record EnvironmentInventory(
             ? (CondaInventory.Read(location.Prefix, options, warnings, walks), CondaInventory.HasCondaPackage(location.Prefix))
             : (VenvInventory.Read(location.Prefix, options, warnings, walks), false);
 
+        // The walks have served: as large as the table, they need not live through its sort.
+        walks.Clear();
         entries.SortAndDeduplicate(options.Filters.Count > 0 ? PathFilter.Compile(options.Filters) : null);
 
         // Checked after filtering, so excluding an escaping link is a way out, as the error message says.

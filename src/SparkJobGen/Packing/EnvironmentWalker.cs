@@ -427,4 +427,7 @@ internal sealed class WalkCache
 
         return items;
     }
+
+    /// <summary>Lets go of every walk (once the inventory is built from them, they are only memory).</summary>
+    public void Clear() => _walks.Clear();
 }

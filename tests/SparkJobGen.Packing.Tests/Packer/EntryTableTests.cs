@@ -108,6 +108,31 @@ public sealed class EntryTableTests
     }
 
     [Fact]
+    public void Thousands_of_shuffled_entries_with_duplicates_sort_in_place_across_chunks_and_the_table_stays_appendable()
+    {
+        var random = new Random(20261125);
+        var table = new EntryTable();
+        var expected = new Dictionary<string, long>(StringComparer.Ordinal);
+        for (var i = 0; i < 6_000; i++)
+        {
+            // About one path in three repeats an earlier one: the last appended must win.
+            var path = $"lib/p{random.Next(40):D2}/{(random.Next(3) == 0 ? "sub/" : "")}m{random.Next(3_000):D4}.py";
+            table.Append("", path, PackEntryKind.File, "/env/", 0x1A4, i, 0, null, false);
+            expected[path] = i;
+        }
+
+        table.SortAndDeduplicate(path => !path.EndsWith("7.py", StringComparison.Ordinal));
+        var kept = expected.Where(e => !e.Key.EndsWith("7.py", StringComparison.Ordinal)).OrderBy(e => e.Key, StringComparer.Ordinal).ToList();
+        Assert.Equal(kept.Select(e => (e.Key, e.Value)), table.Select(e => (e.ArchivePath, e.Length)));
+        Assert.Equal(kept.Sum(e => e.Value), table.ContentBytes);
+
+        table.Append("", "aaa/first.py", PackEntryKind.File, "/env/", 0x1A4, 1, 0, null, false);
+        table.SortAndDeduplicate();
+        Assert.Equal("aaa/first.py", table[0].ArchivePath);
+        Assert.Equal(kept.Count + 1, table.Count);
+    }
+
+    [Fact]
     public void A_pyc_is_linked_to_its_packed_source_only_from_a_real_pycache_folder()
     {
         var table = new EntryTable();
