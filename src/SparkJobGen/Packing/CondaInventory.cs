@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Text;
-using System.Text.Json.Nodes;
 
 namespace SparkJobGen.Packing;
 
@@ -14,19 +13,19 @@ namespace SparkJobGen.Packing;
 /// </summary>
 internal static class CondaInventory
 {
-    /// <summary>Scripts older conda versions drop into environments on activation; never packed.</summary>
-    private static readonly string[] s_condaShims = ["bin/conda", "bin/activate", "bin/deactivate"];
-
     /// <summary>Whether the prefix holds the <c>conda</c> package itself.</summary>
     public static bool HasCondaPackage(string prefix) =>
         Directory.EnumerateFiles(Path.Combine(prefix, "conda-meta"), "conda-*.json")
             .Any(f => Path.GetFileName(f).Split('-').Length == 3);
 
+    /// <summary>
+    /// Every walked item becomes an entry first, as if no package owned it; the table is sorted; then each record, read one
+    /// at a time, claims its files (found by binary search) and gives them their prefixes. What no record claims is packed
+    /// as an unmanaged file. No string per file is made on the way, and no record outlives its turn.
+    /// </summary>
     public static EntryTable Read(string prefix, PackOptions options, List<string> warnings, WalkCache walks)
     {
-        var records = CondaPackageRecord.ReadAll(prefix);
-        var python = records.FirstOrDefault(r => r.Name == "python");
-        var sitePackages = python is null ? null : $"lib/python{string.Join('.', python.Version.Split('.').Take(2))}/site-packages";
+        var sitePackages = SitePackages(prefix);
         if (sitePackages is not null && !options.IgnoreEditablePackages)
         {
             var editable = EnvironmentInventory.FindEditable(Path.Combine(prefix, sitePackages));
@@ -36,13 +35,29 @@ internal static class CondaInventory
             }
         }
 
-        var disk = walks.Walk(prefix, skipCondaTopLevel: true).ToDictionary(i => i.RelativePath, StringComparer.Ordinal);
         var entries = new EntryTable();
         var source = EnvironmentInventory.SourceRoot(prefix, "");
-        var owner = new Dictionary<string, string>(StringComparer.Ordinal);
-        var missing = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
-        foreach (var record in records)
+        IReadOnlyList<PrefixOnDisk> unmanagedText = [new PrefixOnDisk(prefix, prefix, PrefixMode.None)];
+        foreach (var item in walks.Walk(prefix, skipCondaTopLevel: true))
         {
+            var isMeta = item.Directory.StartsWith("conda-meta/"u8);
+            EnvironmentInventory.Add(entries, prefix, item, [], source, isMeta ? null : unmanagedText, fixShebang: item.Directory.StartsWith("bin/"u8));
+        }
+
+        entries.SortAndDeduplicate();
+
+        // Which record owns each entry (-1: none), and the names of the records.
+        var owners = new int[entries.Count];
+        Array.Fill(owners, -1);
+        var packages = new List<string>();
+        var missingOwned = new Dictionary<string, int>(StringComparer.Ordinal);
+        var missing = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        var placeholders = new Dictionary<(string Placeholder, bool Binary), IReadOnlyList<PrefixOnDisk>>();
+        var path = new byte[1024];
+        foreach (var record in CondaPackageRecord.ReadEach(prefix))
+        {
+            var package = packages.Count;
+            packages.Add(record.Name);
             var absent = new List<string>();
             foreach (var file in record.Files)
             {
@@ -51,25 +66,31 @@ internal static class CondaInventory
                     continue;
                 }
 
-                owner[file.Path] = record.Name;
-                if (!disk.TryGetValue(file.Path, out var item))
+                var index = entries.IndexOf(Utf8(file.Path, ref path));
+                if (index < 0)
                 {
+                    missingOwned[file.Path] = package;
                     absent.Add(file.Path);
                     continue;
                 }
 
-                IReadOnlyList<PrefixOnDisk>? prefixes = null;
+                owners[index] = package;
                 if (file.PrefixPlaceholder is { Length: > 0 } placeholder)
                 {
-                    prefixes = [new PrefixOnDisk(prefix, placeholder, file.IsBinary ? PrefixMode.Binary : PrefixMode.Text)];
-                }
-                else if (file.Path.StartsWith("bin/", StringComparison.Ordinal))
-                {
-                    // conda-pack treats unrecorded bin/ files (noarch entry points) as "unknown": relocated when they are text.
-                    prefixes = [new PrefixOnDisk(prefix, prefix, PrefixMode.None)];
-                }
+                    if (!placeholders.TryGetValue((placeholder, file.IsBinary), out var prefixes))
+                    {
+                        prefixes = [new PrefixOnDisk(prefix, placeholder, file.IsBinary ? PrefixMode.Binary : PrefixMode.Text)];
+                        placeholders.Add((placeholder, file.IsBinary), prefixes);
+                    }
 
-                EnvironmentInventory.Add(entries, prefix, item, [], source, prefixes, fixShebang: file.Path.StartsWith("bin/", StringComparison.Ordinal));
+                    entries.SetPrefixes(index, prefixes);
+                }
+                else if (!file.Path.StartsWith("bin/", StringComparison.Ordinal))
+                {
+                    // conda-pack treats unrecorded bin/ files (noarch entry points) as "unknown": relocated when they are text;
+                    // other files without a placeholder are stored as they are.
+                    entries.SetPrefixes(index, null);
+                }
             }
 
             if (absent.Count > 0)
@@ -89,40 +110,48 @@ internal static class CondaInventory
             warnings.Add($"--ignore-missing-files: {missing.Values.Sum(v => v.Count)} recorded files of {missing.Count} packages are missing and were skipped.");
         }
 
+        string? Owner(string relative)
+        {
+            var index = entries.IndexOf(Utf8(relative, ref path));
+            return index >= 0 && owners[index] >= 0 ? packages[owners[index]]
+                : missingOwned.TryGetValue(relative, out var package) ? packages[package] : null;
+        }
+
         if (sitePackages is not null)
         {
-            CheckClobbered(prefix, sitePackages, owner, options, warnings);
+            CheckClobbered(prefix, sitePackages, Owner, options, warnings);
         }
 
-        // conda-meta: the records (local absolute paths removed, as conda-pack does) and the history.
-        foreach (var item in disk.Values.Where(i => i.RelativePath.StartsWith("conda-meta/", StringComparison.Ordinal)))
-        {
-            owner[item.RelativePath] = "conda-meta";
-            if (item.Kind == PackEntryKind.File && item.RelativePath.EndsWith(".json", StringComparison.Ordinal) && item.RelativePath.IndexOf('/', 11) < 0)
-            {
-                var content = CleanRecord(File.ReadAllBytes(item.FullPath));
-                entries.Add(new PackEntry(item.RelativePath, PackEntryKind.File, item.FullPath, EnvironmentInventory.Mode(item.FullPath), content.Length, item.LastWriteTicks, Generated: content));
-            }
-            else
-            {
-                EnvironmentInventory.Add(entries, prefix, item, [], source, null, false);
-            }
-        }
-
+        // conda-meta: the records (local absolute paths removed when packed, as conda-pack does) and the history are packed as
+        // they are; every other unowned item is an unmanaged file, except conda's shims and the compiled forms of owned sources.
         var unmanaged = 0;
-        IReadOnlyList<PrefixOnDisk> unmanagedText = [new PrefixOnDisk(prefix, prefix, PrefixMode.None)];
         var unmanagedTop = new SortedSet<string>(StringComparer.Ordinal);
-        foreach (var item in disk.Values)
+        for (var i = 0; i < entries.Count; i++)
         {
-            if (owner.ContainsKey(item.RelativePath) || s_condaShims.Contains(item.RelativePath) || IsCompiledManagedSource(item.RelativePath, owner))
+            if (owners[i] >= 0)
             {
                 continue;
             }
 
+            var relative = entries.PathUtf8(i, ref path);
+            if (relative.StartsWith("conda-meta/"u8))
+            {
+                if (relative.EndsWith(".json"u8) && relative.LastIndexOf((byte)'/') == "conda-meta".Length)
+                {
+                    entries.MarkCondaRecord(i);
+                }
+
+                continue;
+            }
+
+            if (IsCondaShim(relative) || IsCompiledOwnedSource(relative, entries, owners))
+            {
+                entries.Drop(i);
+                continue;
+            }
+
             unmanaged++;
-            unmanagedTop.Add(TopFolder(item.RelativePath, sitePackages));
-            var isBin = item.RelativePath.StartsWith("bin/", StringComparison.Ordinal);
-            EnvironmentInventory.Add(entries, prefix, item, [], source, unmanagedText, isBin);
+            unmanagedTop.Add(TopFolder(Encoding.UTF8.GetString(relative), sitePackages));
         }
 
         if (unmanaged > 0)
@@ -134,8 +163,27 @@ internal static class CondaInventory
         return entries;
     }
 
+    /// <summary>The site-packages folder of the prefix's python package (from its record), or null without one.</summary>
+    private static string? SitePackages(string prefix) =>
+        CondaPackageRecord.PythonShortVersion(prefix) is { } version ? $"lib/python{version}/site-packages" : null;
+
+    private static ReadOnlySpan<byte> Utf8(string text, ref byte[] buffer)
+    {
+        var needed = Encoding.UTF8.GetMaxByteCount(text.Length);
+        if (buffer.Length < needed)
+        {
+            buffer = new byte[needed];
+        }
+
+        return buffer.AsSpan(0, Encoding.UTF8.GetBytes(text, buffer));
+    }
+
+    /// <summary>Scripts older conda versions drop into environments on activation; never packed.</summary>
+    private static bool IsCondaShim(ReadOnlySpan<byte> path) =>
+        path.SequenceEqual("bin/conda"u8) || path.SequenceEqual("bin/activate"u8) || path.SequenceEqual("bin/deactivate"u8);
+
     /// <summary>pip distributions (INSTALLER is not conda) whose RECORD lists files owned by a conda package.</summary>
-    private static void CheckClobbered(string prefix, string sitePackages, Dictionary<string, string> owner, PackOptions options, List<string> warnings)
+    private static void CheckClobbered(string prefix, string sitePackages, Func<string, string?> owner, PackOptions options, List<string> warnings)
     {
         var root = Path.Combine(prefix, sitePackages);
         if (!Directory.Exists(root))
@@ -148,7 +196,7 @@ internal static class CondaInventory
         {
             var installer = EnvironmentInventory.Lines(Path.Combine(distInfo, "INSTALLER")).FirstOrDefault()?.Trim();
             var relativeDistInfo = sitePackages + "/" + Path.GetFileName(distInfo);
-            if (installer is null or "conda" || owner.ContainsKey(relativeDistInfo + "/RECORD"))
+            if (installer is null or "conda" || owner(relativeDistInfo + "/RECORD") is not null)
             {
                 continue;
             }
@@ -163,7 +211,7 @@ internal static class CondaInventory
                 }
 
                 var relative = Path.GetRelativePath(prefix, Path.GetFullPath(Path.Combine(root, path))).Replace('\\', '/');
-                if (owner.TryGetValue(relative, out var package))
+                if (owner(relative) is { } package)
                 {
                     hits.Add($"{relative} (owned by {package})");
                 }
@@ -189,24 +237,30 @@ internal static class CondaInventory
     }
 
     /// <summary>A <c>__pycache__/x.cpython-311.pyc</c> (or legacy <c>x.pyc</c>) whose source is owned by a package is part of it.</summary>
-    private static bool IsCompiledManagedSource(string path, Dictionary<string, string> owner)
+    private static bool IsCompiledOwnedSource(ReadOnlySpan<byte> path, EntryTable entries, int[] owners)
     {
-        if (!path.EndsWith(".pyc", StringComparison.Ordinal))
+        if (!path.EndsWith(".pyc"u8))
         {
             return false;
         }
 
-        var slash = path.LastIndexOf('/');
-        var directory = slash < 0 ? "" : path[..slash];
+        var slash = path.LastIndexOf((byte)'/');
+        var directory = path[..(slash + 1)];
         var name = path[(slash + 1)..];
-        if (directory.EndsWith("__pycache__", StringComparison.Ordinal))
+        byte[] candidate;
+        if (directory.EndsWith("__pycache__/"u8) && (directory.Length == "__pycache__/".Length || directory[^("__pycache__/".Length + 1)] == (byte)'/'))
         {
-            var parent = directory.Length > "__pycache__".Length ? directory[..^("__pycache__".Length + 1)] : "";
-            var module = name.Split('.')[0];
-            return owner.ContainsKey((parent.Length > 0 ? parent + "/" : "") + module + ".py");
+            var parent = directory[..^"__pycache__/".Length];
+            var module = name[..name.IndexOf((byte)'.')];
+            candidate = [.. parent, .. module, .. ".py"u8];
+        }
+        else
+        {
+            candidate = path[..^1].ToArray();
         }
 
-        return owner.ContainsKey(path[..^1]);
+        var index = entries.IndexOf(candidate);
+        return index >= 0 && owners[index] >= 0;
     }
 
     private static string TopFolder(string path, string? sitePackages)
@@ -220,37 +274,5 @@ internal static class CondaInventory
 
         var first = path.IndexOf('/');
         return first < 0 ? path : path[..first];
-    }
-
-    /// <summary>Removes local absolute paths from a conda-meta record (they mean nothing on the cluster), like conda-pack.</summary>
-    private static byte[] CleanRecord(byte[] json)
-    {
-        try
-        {
-            var node = JsonNode.Parse(json);
-            if (node is not JsonObject record)
-            {
-                return json;
-            }
-
-            foreach (var field in new[] { "extracted_package_dir", "package_tarball_full_path" })
-            {
-                if (record.ContainsKey(field))
-                {
-                    record[field] = "";
-                }
-            }
-
-            if (record["link"] is JsonObject link && link.ContainsKey("source"))
-            {
-                link["source"] = "";
-            }
-
-            return Encoding.UTF8.GetBytes(record.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
-        }
-        catch (System.Text.Json.JsonException)
-        {
-            return json;
-        }
     }
 }

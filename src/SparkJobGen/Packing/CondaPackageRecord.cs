@@ -43,35 +43,58 @@ public sealed record CondaPackageRecord(string Name, string Version, string Buil
     /// <param name="prefix">The conda prefix.</param>
     /// <returns>The records.</returns>
     /// <exception cref="InvalidDataException">A record is not valid JSON or lacks name/version/build.</exception>
-    public static IReadOnlyList<CondaPackageRecord> ReadAll(string prefix)
+    public static IReadOnlyList<CondaPackageRecord> ReadAll(string prefix) => ReadEach(prefix).ToList();
+
+    /// <summary>
+    /// <see cref="ReadAll"/> one record at a time: an environment's records list every file it has, so holding them all
+    /// (and their parsed JSON) at once would cost several hundred bytes per file of a large environment.
+    /// </summary>
+    internal static IEnumerable<CondaPackageRecord> ReadEach(string prefix)
+    {
+        var files = Directory.EnumerateFiles(System.IO.Path.Combine(prefix, "conda-meta"), "*.json").Order(StringComparer.Ordinal).ToList();
+
+        var shortVersion = PythonShortVersion(files);
+        foreach (var file in files)
+        {
+            using var document = ParseJson(file);
+            yield return Parse(document.RootElement, file, shortVersion);
+        }
+    }
+
+    /// <summary>The <c>X.Y</c> version of the prefix's python package, or null when it has none.</summary>
+    internal static string? PythonShortVersion(string prefix)
     {
         var meta = System.IO.Path.Combine(prefix, "conda-meta");
-        var raw = new List<(JsonDocument Doc, string File)>();
+        return Directory.Exists(meta) ? PythonShortVersion(Directory.EnumerateFiles(meta, "python*.json").Order(StringComparer.Ordinal)) : null;
+    }
+
+    /// <summary>
+    /// Finds python's record among <paramref name="files"/>: records are named <c>&lt;name&gt;-&lt;version&gt;-&lt;build&gt;.json</c>,
+    /// so only the few whose file name starts with "python" are read.
+    /// </summary>
+    private static string? PythonShortVersion(IEnumerable<string> files)
+    {
+        foreach (var file in files.Where(f => System.IO.Path.GetFileName(f).StartsWith("python", StringComparison.Ordinal)))
+        {
+            using var document = ParseJson(file);
+            if (Text(document.RootElement, "name") == "python" && Text(document.RootElement, "version") is { } version)
+            {
+                return string.Join('.', version.Split('.').Take(2));
+            }
+        }
+
+        return null;
+    }
+
+    private static JsonDocument ParseJson(string file)
+    {
         try
         {
-            foreach (var file in Directory.EnumerateFiles(meta, "*.json").Order(StringComparer.Ordinal))
-            {
-                try
-                {
-                    raw.Add((JsonDocument.Parse(File.ReadAllBytes(file)), file));
-                }
-                catch (JsonException e)
-                {
-                    throw new InvalidDataException($"Conda record '{file}' is not valid JSON: {e.Message}", e);
-                }
-            }
-
-            var pythonVersion = raw.Select(r => r.Doc.RootElement)
-                .Where(r => Text(r, "name") == "python").Select(r => Text(r, "version")).FirstOrDefault();
-            var shortVersion = pythonVersion is null ? null : string.Join('.', pythonVersion.Split('.').Take(2));
-            return raw.Select(r => Parse(r.Doc.RootElement, r.File, shortVersion)).ToList();
+            return JsonDocument.Parse(File.ReadAllBytes(file));
         }
-        finally
+        catch (JsonException e)
         {
-            foreach (var (doc, _) in raw)
-            {
-                doc.Dispose();
-            }
+            throw new InvalidDataException($"Conda record '{file}' is not valid JSON: {e.Message}", e);
         }
     }
 

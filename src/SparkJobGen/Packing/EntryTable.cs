@@ -26,6 +26,8 @@ internal sealed class EntryTable : IReadOnlyList<PackEntry>
 
     private const byte FixShebangFlag = 1;
     private const byte PycFlag = 2;
+    private const byte CondaRecordFlag = 4;
+    private const byte DroppedFlag = 8;
 
     private readonly List<Row[]> _rows = [];
     private readonly List<byte[]> _arena = [];
@@ -38,6 +40,7 @@ internal sealed class EntryTable : IReadOnlyList<PackEntry>
     private readonly List<Extra> _extras = [];
     private int _arenaUsed = ArenaChunkSize;
     private byte[] _scratch = new byte[1024];
+    private bool _sorted;
 
     /// <summary>The number of entries.</summary>
     public int Count { get; private set; }
@@ -59,7 +62,7 @@ internal sealed class EntryTable : IReadOnlyList<PackEntry>
             return new PackEntry(path, (PackEntryKind)row.Kind, source, row.Mode, row.Length, row.LastWriteTicks,
                 extra?.LinkTarget, row.Prefixes >= 0 ? _prefixes[row.Prefixes] : null, (row.Flags & FixShebangFlag) != 0,
                 extra?.Generated, extra?.RunPath, extra?.EscapingTarget,
-                (row.Flags & PycFlag) != 0 ? new PycSource(row.PycLength, row.PycSeconds) : null);
+                (row.Flags & PycFlag) != 0 ? new PycSource(row.PycLength, row.PycSeconds) : null, (row.Flags & CondaRecordFlag) != 0);
         }
     }
 
@@ -78,6 +81,11 @@ internal sealed class EntryTable : IReadOnlyList<PackEntry>
         }
 
         var index = Append(path, [], entry.Kind, root, entry.UnixMode, entry.Length, entry.LastWriteTicks, entry.Prefixes, entry.FixShebang);
+        if (entry.CondaRecord)
+        {
+            RowAt(index).Flags |= CondaRecordFlag;
+        }
+
         if (entry.PycSource is { } pyc)
         {
             ref var row = ref RowAt(index);
@@ -163,6 +171,7 @@ internal sealed class EntryTable : IReadOnlyList<PackEntry>
         }
 
         var index = Count++;
+        _sorted = false;
         RowAt(index) = new Row
         {
             Directory = _lastDirectory,
@@ -206,6 +215,46 @@ internal sealed class EntryTable : IReadOnlyList<PackEntry>
     public void SetLink(int index, string? relativeTarget, string? escapingTarget) =>
         SetExtra(index, new Extra(null, relativeTarget, null, null, escapingTarget));
 
+    /// <summary>Replaces the prefixes a file entry may contain (other kinds have none).</summary>
+    public void SetPrefixes(int index, IReadOnlyList<PrefixOnDisk>? prefixes)
+    {
+        ref var row = ref RowAt(index);
+        if (row.Kind == (byte)PackEntryKind.File)
+        {
+            row.Prefixes = prefixes is null ? (short)-1 : Intern(_prefixes, _prefixIndex, prefixes);
+        }
+    }
+
+    /// <summary>Marks a file entry as a conda-meta record (see <see cref="PackEntry.CondaRecord"/>).</summary>
+    public void MarkCondaRecord(int index)
+    {
+        ref var row = ref RowAt(index);
+        if (row.Kind == (byte)PackEntryKind.File)
+        {
+            row.Flags |= CondaRecordFlag;
+        }
+    }
+
+    /// <summary>Leaves an entry out: the next <see cref="SortAndDeduplicate"/> removes it.</summary>
+    public void Drop(int index) => RowAt(index).Flags |= DroppedFlag;
+
+    /// <summary>The kind of the entry at <paramref name="index"/>.</summary>
+    public PackEntryKind KindAt(int index) => (PackEntryKind)RowAt(index).Kind;
+
+    /// <summary>The archive path of the entry at <paramref name="index"/>, UTF-8, joined in <paramref name="buffer"/> (grown when too small).</summary>
+    public ReadOnlySpan<byte> PathUtf8(int index, ref byte[] buffer)
+    {
+        var (directory, name) = Parts(RowAt(index));
+        if (buffer.Length < directory.Length + name.Length)
+        {
+            buffer = new byte[(directory.Length + name.Length) * 2];
+        }
+
+        directory.CopyTo(buffer);
+        name.CopyTo(buffer.AsSpan(directory.Length));
+        return buffer.AsSpan(0, directory.Length + name.Length);
+    }
+
     /// <summary>The path of the first entry (in the current order) whose symlink leaves the environment, and its target; or null.</summary>
     public (string Path, string Target)? FindEscapingLink()
     {
@@ -223,11 +272,38 @@ internal sealed class EntryTable : IReadOnlyList<PackEntry>
 
     /// <summary>
     /// Sorts by archive path and keeps only the last appended of entries with the same path (a venv's own file wins over
-    /// the base installation's; a file two conda packages record is stored once), then drops those
-    /// <paramref name="keep"/> rejects.
+    /// the base installation's), then removes the dropped entries and those <paramref name="keep"/> rejects.
     /// </summary>
     /// <param name="keep">Decides by archive path; null keeps all.</param>
     public void SortAndDeduplicate(Func<string, bool>? keep = null)
+    {
+        if (!_sorted)
+        {
+            Sort();
+        }
+
+        // Then the last of each run of equal paths, and what is neither dropped nor filtered out, are moved down over the rest.
+        var count = 0;
+        long contentBytes = 0;
+        for (var i = 0; i < Count; i++)
+        {
+            ref readonly var row = ref RowAt(i);
+            if ((row.Flags & DroppedFlag) != 0 || (i + 1 < Count && ComparePaths(RowAt(i + 1), row) == 0) || (keep is not null && !keep(Decode(Parts(row)))))
+            {
+                continue;
+            }
+
+            RowAt(count++) = row;
+            contentBytes += row.Length;
+        }
+
+        _rows.RemoveRange((count + RowChunkSize - 1) >> RowChunkBits, _rows.Count - ((count + RowChunkSize - 1) >> RowChunkBits));
+        Count = count;
+        ContentBytes = contentBytes;
+        _sorted = true;
+    }
+
+    private void Sort()
     {
         var order = new int[Count];
         for (var i = 0; i < order.Length; i++)
@@ -263,25 +339,6 @@ internal sealed class EntryTable : IReadOnlyList<PackEntry>
                 position = from;
             }
         }
-
-        // Then the last of each run of equal paths, and what the filter keeps, are moved down over the rest.
-        var count = 0;
-        long contentBytes = 0;
-        for (var i = 0; i < Count; i++)
-        {
-            ref readonly var row = ref RowAt(i);
-            if ((i + 1 < Count && ComparePaths(RowAt(i + 1), row) == 0) || (keep is not null && !keep(Decode(Parts(row)))))
-            {
-                continue;
-            }
-
-            RowAt(count++) = row;
-            contentBytes += row.Length;
-        }
-
-        _rows.RemoveRange((count + RowChunkSize - 1) >> RowChunkBits, _rows.Count - ((count + RowChunkSize - 1) >> RowChunkBits));
-        Count = count;
-        ContentBytes = contentBytes;
     }
 
     /// <summary>
@@ -343,8 +400,8 @@ internal sealed class EntryTable : IReadOnlyList<PackEntry>
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
-    /// <summary>The index of <paramref name="path"/> in the sorted table, or -1.</summary>
-    private int IndexOf(ReadOnlySpan<byte> path)
+    /// <summary>The index of <paramref name="path"/> (UTF-8) in the sorted table, or -1.</summary>
+    public int IndexOf(ReadOnlySpan<byte> path)
     {
         int low = 0, high = Count - 1;
         while (low <= high)

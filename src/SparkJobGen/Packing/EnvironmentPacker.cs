@@ -230,7 +230,8 @@ public static class EnvironmentPacker
         var source = entry.SourcePath!;
         try
         {
-            if (PackedFileContent.NeedsInspection(entry) && entry.Length <= InspectionLimit)
+            // A conda record is cleaned whatever its size (it is JSON, parsed whole anyway).
+            if (PackedFileContent.NeedsInspection(entry) && (entry.Length <= InspectionLimit || entry.CondaRecord))
             {
                 using var handle = File.OpenHandle(source, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.SequentialScan);
                 var length = RandomAccess.GetLength(handle);
@@ -308,7 +309,8 @@ public static class EnvironmentPacker
     internal static bool MayChangeStreamed(PackEntry entry, Microsoft.Win32.SafeHandles.SafeFileHandle handle, long length, byte[] buffer)
     {
         var start = buffer.AsSpan(0, (int)Math.Min(buffer.Length, Math.Min(length, 2)));
-        if (entry.RunPath is not null || entry.PycSource is not null || (entry.FixShebang && RandomAccess.Read(handle, start, 0) == 2 && start.StartsWith("#!"u8)))
+        if (entry.CondaRecord || entry.RunPath is not null || entry.PycSource is not null
+            || (entry.FixShebang && RandomAccess.Read(handle, start, 0) == 2 && start.StartsWith("#!"u8)))
         {
             return true;
         }

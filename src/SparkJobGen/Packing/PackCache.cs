@@ -19,7 +19,7 @@ namespace SparkJobGen.Packing;
 /// </summary>
 public sealed class PackCache
 {
-    private const string KeyVersion = "sparkjobgen-pack/2";
+    private const string KeyVersion = "sparkjobgen-pack/3";
     private const string MetadataKeyVersion = "sparkjobgen-pack-metadata/3";
     private readonly string _directory;
 
@@ -64,7 +64,7 @@ public sealed class PackCache
             line.Clear();
             line.Append(entry.ArchivePath).Append('|').Append((int)entry.Kind).Append('|').Append(entry.UnixMode).Append('|')
                 .Append(entry.Length).Append('|').Append(entry.LastWriteTicks).Append('|').Append(entry.LinkTarget).Append('|')
-                .Append(entry.SourcePath).Append('|').Append(entry.RunPath).Append('|').Append(entry.FixShebang);
+                .Append(entry.SourcePath).Append('|').Append(entry.RunPath).Append('|').Append(entry.FixShebang).Append('|').Append(entry.CondaRecord);
             foreach (var prefix in entry.Prefixes ?? [])
             {
                 line.Append('|').Append(prefix.OnDisk).Append('>').Append(prefix.Placeholder).Append(':').Append((int)prefix.Mode);

@@ -49,6 +49,10 @@ public enum PrefixMode
 /// <param name="EscapingTarget">
 /// For a symlink that leaves the environment, its target as read: the packer refuses it unless an <c>--exclude</c> removes it.
 /// </param>
+/// <param name="CondaRecord">
+/// A <c>conda-meta</c> record: its local absolute paths (the extracted package folder, the tarball, the link source) are
+/// blanked when it is packed, as conda-pack does, since they mean nothing where the archive is unpacked.
+/// </param>
 public sealed record PackEntry(
     string ArchivePath,
     PackEntryKind Kind,
@@ -62,7 +66,8 @@ public sealed record PackEntry(
     byte[]? Generated = null,
     string? RunPath = null,
     string? EscapingTarget = null,
-    PycSource? PycSource = null);
+    PycSource? PycSource = null,
+    bool CondaRecord = false);
 
 /// <summary>The source file a <c>.pyc</c> was compiled from, as the pyc header records it (each value modulo 2^32).</summary>
 /// <param name="Length">The source's size in bytes.</param>

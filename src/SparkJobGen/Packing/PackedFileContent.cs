@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Text;
+using System.Text.Json;
 
 namespace SparkJobGen.Packing;
 
@@ -21,8 +22,10 @@ internal static class PackedFileContent
     /// <summary>The marker ELF loaders expand to the directory of the loaded file.</summary>
     private const string Origin = "$ORIGIN";
 
+
     /// <summary>Whether a file must be read into memory to decide its archived bytes (else it is streamed as it is).</summary>
-    public static bool NeedsInspection(PackEntry entry) => entry.Prefixes is { Count: > 0 } || entry.FixShebang || entry.RunPath is not null;
+    public static bool NeedsInspection(PackEntry entry) =>
+        entry.Prefixes is { Count: > 0 } || entry.FixShebang || entry.RunPath is not null || entry.CondaRecord;
 
     /// <summary>
     /// Whether <see cref="Transform"/> could change <paramref name="content"/>: a recorded prefix occurs in it, it is an
@@ -30,7 +33,7 @@ internal static class PackedFileContent
     /// </summary>
     public static bool MayChange(PackEntry entry, ReadOnlySpan<byte> content)
     {
-        if (entry.RunPath is not null || entry.PycSource is not null || (entry.FixShebang && content.StartsWith("#!"u8)))
+        if (entry.CondaRecord || entry.RunPath is not null || entry.PycSource is not null || (entry.FixShebang && content.StartsWith("#!"u8)))
         {
             return true;
         }
@@ -45,6 +48,11 @@ internal static class PackedFileContent
     /// <param name="records">Receives what <c>conda-unpack</c> must still rewrite.</param>
     public static byte[] Transform(PackEntry entry, byte[] content, string? destinationPrefix, List<UnpackRecord> records)
     {
+        if (entry.CondaRecord)
+        {
+            content = CleanCondaRecord(content);
+        }
+
         if (entry.RunPath is { } runPath)
         {
             content = RelativizeRunPath(content, runPath, entry.ArchivePath);
@@ -284,5 +292,98 @@ internal static class PackedFileContent
         {
             return false;
         }
+    }
+
+    /// <summary>
+    /// Blanks the local absolute paths of a conda-meta record (the extracted package folder, the tarball, the link source),
+    /// which mean nothing on the cluster, as conda-pack does, and writes it indented; a record that is not a JSON object is
+    /// stored as it is. Token by token, never as a document: a record of a package with many files is tens of MB, and its
+    /// document several times that.
+    /// </summary>
+    public static byte[] CleanCondaRecord(byte[] json)
+    {
+        var output = new System.Buffers.ArrayBufferWriter<byte>(json.Length + 256);
+        try
+        {
+            var reader = new Utf8JsonReader(json);
+            using var writer = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = true });
+            var topLevelProperty = "";
+            while (reader.Read())
+            {
+                if (reader.CurrentDepth == 0 && reader.TokenType != JsonTokenType.StartObject && reader.TokenType != JsonTokenType.EndObject)
+                {
+                    return json;
+                }
+
+                switch (reader.TokenType)
+                {
+                    case JsonTokenType.StartObject:
+                        writer.WriteStartObject();
+                        break;
+                    case JsonTokenType.EndObject:
+                        writer.WriteEndObject();
+                        break;
+                    case JsonTokenType.StartArray:
+                        writer.WriteStartArray();
+                        break;
+                    case JsonTokenType.EndArray:
+                        writer.WriteEndArray();
+                        break;
+                    case JsonTokenType.PropertyName:
+                        var property = reader.GetString()!;
+                        writer.WritePropertyName(property);
+                        if (reader.CurrentDepth == 1)
+                        {
+                            topLevelProperty = property;
+                        }
+
+                        var blank = (reader.CurrentDepth == 1 && property is "extracted_package_dir" or "package_tarball_full_path")
+                            || (reader.CurrentDepth == 2 && topLevelProperty == "link" && property == "source");
+                        if (blank)
+                        {
+                            reader.Read();
+                            reader.Skip();
+                            writer.WriteStringValue("");
+                        }
+
+                        break;
+                    case JsonTokenType.String:
+                        writer.WriteStringValue(reader.GetString());
+                        break;
+                    case JsonTokenType.Number:
+                        WriteNumber(ref reader, writer);
+                        break;
+                    case JsonTokenType.True:
+                    case JsonTokenType.False:
+                        writer.WriteBooleanValue(reader.GetBoolean());
+                        break;
+                    case JsonTokenType.Null:
+                        writer.WriteNullValue();
+                        break;
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            return json;
+        }
+
+        return output.WrittenSpan.ToArray();
+    }
+
+    /// <summary>Writes the number token as it is written in the input (<c>1.50e3</c> stays so), placed and indented by the writer.</summary>
+    private static void WriteNumber(ref Utf8JsonReader reader, Utf8JsonWriter writer)
+    {
+        // Sizes and timestamps are plain integers: written from their value when that gives back the same digits.
+        Span<byte> digits = stackalloc byte[20];
+        if (!reader.HasValueSequence && reader.TryGetInt64(out var value)
+            && System.Buffers.Text.Utf8Formatter.TryFormat(value, digits, out var written) && digits[..written].SequenceEqual(reader.ValueSpan))
+        {
+            writer.WriteNumberValue(value);
+            return;
+        }
+
+        using var number = JsonDocument.ParseValue(ref reader);
+        number.RootElement.WriteTo(writer);
     }
 }
