@@ -54,27 +54,42 @@ internal static class CondaInventory
         var missing = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
         var placeholders = new Dictionary<(string Placeholder, bool Binary), IReadOnlyList<PrefixOnDisk>>();
         var path = new byte[1024];
-        foreach (var record in CondaPackageRecord.ReadEach(prefix))
+        CondaPackageRecord? current = null;
+        var absent = new List<string>();
+        void EndRecord()
         {
-            var package = packages.Count;
-            packages.Add(record.Name);
-            var absent = new List<string>();
-            foreach (var file in record.Files)
+            if (absent.Count > 0)
+            {
+                absent.Sort(StringComparer.Ordinal);
+                missing[$"{current!.Name} {current.Version}"] = absent;
+                absent = [];
+            }
+        }
+
+        CondaPackageRecord.ReadEach(
+            prefix,
+            record =>
+            {
+                EndRecord();
+                current = record;
+                packages.Add(record.Name);
+            },
+            file =>
             {
                 if (file.Type == CondaPathType.Directory)
                 {
-                    continue;
+                    return;
                 }
 
                 var index = entries.IndexOf(Utf8(file.Path, ref path));
                 if (index < 0)
                 {
-                    missingOwned[file.Path] = package;
+                    missingOwned[file.Path] = packages.Count - 1;
                     absent.Add(file.Path);
-                    continue;
+                    return;
                 }
 
-                owners[index] = package;
+                owners[index] = packages.Count - 1;
                 if (file.PrefixPlaceholder is { Length: > 0 } placeholder)
                 {
                     if (!placeholders.TryGetValue((placeholder, file.IsBinary), out var prefixes))
@@ -91,14 +106,8 @@ internal static class CondaInventory
                     // other files without a placeholder are stored as they are.
                     entries.SetPrefixes(index, null);
                 }
-            }
-
-            if (absent.Count > 0)
-            {
-                absent.Sort(StringComparer.Ordinal);
-                missing[$"{record.Name} {record.Version}"] = absent;
-            }
-        }
+            });
+        EndRecord();
 
         if (missing.Count > 0)
         {

@@ -1,4 +1,5 @@
 using System;
+using System.Buffers;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
@@ -43,21 +44,33 @@ public sealed record CondaPackageRecord(string Name, string Version, string Buil
     /// <param name="prefix">The conda prefix.</param>
     /// <returns>The records.</returns>
     /// <exception cref="InvalidDataException">A record is not valid JSON or lacks name/version/build.</exception>
-    public static IReadOnlyList<CondaPackageRecord> ReadAll(string prefix) => ReadEach(prefix).ToList();
+    public static IReadOnlyList<CondaPackageRecord> ReadAll(string prefix)
+    {
+        var records = new List<CondaPackageRecord>();
+        List<CondaFileRecord>? files = null;
+        ReadEach(prefix, record => records.Add(record with { Files = files = [] }), file => files!.Add(file));
+        return records;
+    }
 
     /// <summary>
-    /// <see cref="ReadAll"/> one record at a time: an environment's records list every file it has, so holding them all
-    /// (and their parsed JSON) at once would cost several hundred bytes per file of a large environment.
+    /// <see cref="ReadAll"/> one record and one file at a time: an environment's records list every file it has, so holding
+    /// them all, or even one large package's record as a document, would cost hundreds of bytes per file. Each record's
+    /// bytes are read with a forward-only reader, twice: once for the package, once for its files.
     /// </summary>
-    internal static IEnumerable<CondaPackageRecord> ReadEach(string prefix)
+    /// <param name="prefix">The conda prefix.</param>
+    /// <param name="onRecord">Receives each package (its <see cref="Files"/> empty), before its files.</param>
+    /// <param name="onFile">Receives each file of the package last given to <paramref name="onRecord"/>.</param>
+    internal static void ReadEach(string prefix, Action<CondaPackageRecord> onRecord, Action<CondaFileRecord> onFile)
     {
         var files = Directory.EnumerateFiles(System.IO.Path.Combine(prefix, "conda-meta"), "*.json").Order(StringComparer.Ordinal).ToList();
-
-        var shortVersion = PythonShortVersion(files);
+        var buffer = new SegmentedBuffer();
+        var shortVersion = PythonShortVersion(files, buffer);
         foreach (var file in files)
         {
-            using var document = ParseJson(file);
-            yield return Parse(document.RootElement, file, shortVersion);
+            var json = ReadBytes(file, buffer);
+            var record = ReadPackage(json, file);
+            onRecord(record);
+            ReadFiles(json, file, record, shortVersion, onFile);
         }
     }
 
@@ -65,51 +78,95 @@ public sealed record CondaPackageRecord(string Name, string Version, string Buil
     internal static string? PythonShortVersion(string prefix)
     {
         var meta = System.IO.Path.Combine(prefix, "conda-meta");
-        return Directory.Exists(meta) ? PythonShortVersion(Directory.EnumerateFiles(meta, "python*.json").Order(StringComparer.Ordinal)) : null;
+        return Directory.Exists(meta) ? PythonShortVersion(Directory.EnumerateFiles(meta, "python*.json").Order(StringComparer.Ordinal), new SegmentedBuffer()) : null;
     }
 
     /// <summary>
     /// Finds python's record among <paramref name="files"/>: records are named <c>&lt;name&gt;-&lt;version&gt;-&lt;build&gt;.json</c>,
     /// so only the few whose file name starts with "python" are read.
     /// </summary>
-    private static string? PythonShortVersion(IEnumerable<string> files)
+    private static string? PythonShortVersion(IEnumerable<string> files, SegmentedBuffer buffer)
     {
         foreach (var file in files.Where(f => System.IO.Path.GetFileName(f).StartsWith("python", StringComparison.Ordinal)))
         {
-            using var document = ParseJson(file);
-            if (Text(document.RootElement, "name") == "python" && Text(document.RootElement, "version") is { } version)
+            if (ReadPackage(ReadBytes(file, buffer), file) is { Name: "python" } python)
             {
-                return string.Join('.', version.Split('.').Take(2));
+                return string.Join('.', python.Version.Split('.').Take(2));
             }
         }
 
         return null;
     }
 
-    private static JsonDocument ParseJson(string file)
+    /// <summary>Reads a whole file into <paramref name="buffer"/> (emptied first).</summary>
+    private static ReadOnlySequence<byte> ReadBytes(string file, SegmentedBuffer buffer)
     {
+        using var handle = File.OpenHandle(file);
+        buffer.Reset();
+        buffer.ReadFrom(handle, RandomAccess.GetLength(handle));
+        return buffer.AsSequence();
+    }
+
+    /// <summary>The package's name, version, build and noarch kind (the top-level properties; arrays and objects skipped).</summary>
+    private static CondaPackageRecord ReadPackage(ReadOnlySequence<byte> json, string file)
+    {
+        string? name = null, version = null, build = null;
+        var noarch = false;
         try
         {
-            return JsonDocument.Parse(File.ReadAllBytes(file));
+            var reader = new Utf8JsonReader(json);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                throw new InvalidDataException($"Conda record '{file}' is not a JSON object.");
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var property = reader.GetString();
+                reader.Read();
+                switch (property)
+                {
+                    case "name":
+                        name = StringValue(ref reader);
+                        break;
+                    case "version":
+                        version = StringValue(ref reader);
+                        break;
+                    case "build":
+                        build = StringValue(ref reader);
+                        break;
+                    case "noarch":
+                        noarch = ReadNoArchPython(ref reader);
+                        break;
+                    default:
+                        reader.Skip();
+                        break;
+                }
+            }
+
+            // The rest of the document is checked too, so a truncated record is reported, not half read.
+            while (reader.Read())
+            {
+            }
         }
         catch (JsonException e)
         {
             throw new InvalidDataException($"Conda record '{file}' is not valid JSON: {e.Message}", e);
         }
+
+        string Required(string? value, string key) => value ?? throw new InvalidDataException($"Conda record '{file}' has no '{key}'.");
+        return new CondaPackageRecord(Required(name, "name"), Required(version, "version"), Required(build, "build"), noarch, []);
     }
 
-    private static CondaPackageRecord Parse(JsonElement root, string file, string? pythonVersion)
+    /// <summary>
+    /// The files of <paramref name="record"/>: <c>paths_data.paths</c> with placeholders and modes, or the plain <c>files</c>
+    /// list of old records (no placeholders known: conda-pack then scans text files).
+    /// </summary>
+    private static void ReadFiles(ReadOnlySequence<byte> json, string file, CondaPackageRecord record, string? pythonVersion, Action<CondaFileRecord> onFile)
     {
-        string Required(string key) => Text(root, key)
-            ?? throw new InvalidDataException($"Conda record '{file}' has no '{key}'.");
-
-        var name = Required("name");
-        var noarch = root.TryGetProperty("noarch", out var n)
-            && (n.ValueKind == JsonValueKind.String ? n.GetString() == "python"
-                : n.ValueKind == JsonValueKind.Object && Text(n, "type") == "python");
         string Resolve(string path)
         {
-            if (!noarch)
+            if (!record.IsNoArchPython)
             {
                 return path;
             }
@@ -117,41 +174,148 @@ public sealed record CondaPackageRecord(string Name, string Version, string Buil
             if (path.StartsWith("site-packages/", StringComparison.Ordinal))
             {
                 return pythonVersion is null
-                    ? throw new InvalidDataException($"noarch python package '{name}' needs a python package in the prefix to place its files.")
+                    ? throw new InvalidDataException($"noarch python package '{record.Name}' needs a python package in the prefix to place its files.")
                     : $"lib/python{pythonVersion}/{path}";
             }
 
             return path.StartsWith("python-scripts/", StringComparison.Ordinal) ? "bin/" + path["python-scripts/".Length..] : path;
         }
 
-        var files = new List<CondaFileRecord>();
-        if (root.TryGetProperty("paths_data", out var pathsData) && pathsData.TryGetProperty("paths", out var paths))
+        // Where each list starts (the reader's state there), so the preferred one is read whatever the property order.
+        (SequencePosition Position, JsonReaderState State)? paths = null, list = null;
+        var reader = new Utf8JsonReader(json);
+        reader.Read();
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            foreach (var p in paths.EnumerateArray())
+            var property = reader.GetString();
+            reader.Read();
+            if (property == "paths_data" && reader.TokenType == JsonTokenType.StartObject)
             {
-                var type = Text(p, "path_type") switch
+                var depth = reader.CurrentDepth;
+                while (reader.Read() && reader.CurrentDepth > depth)
+                {
+                    if (reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == depth + 1 && reader.ValueTextEquals("paths"u8))
+                    {
+                        reader.Read();
+                        if (reader.TokenType == JsonTokenType.StartArray)
+                        {
+                            paths = StartOf(ref reader);
+                        }
+                    }
+
+                    reader.Skip();
+                }
+            }
+            else if (property == "files" && reader.TokenType == JsonTokenType.StartArray)
+            {
+                list = StartOf(ref reader);
+            }
+
+            reader.Skip();
+        }
+
+        if (paths is not null)
+        {
+            reader = Resume(json, paths.Value);
+            while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+            {
+                if (reader.TokenType != JsonTokenType.StartObject)
+                {
+                    throw new InvalidDataException($"Conda record '{file}' has a path that is not an object in paths_data.paths.");
+                }
+
+                string? path = null, pathType = null, placeholder = null, fileMode = null;
+                var noLink = false;
+                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                {
+                    var property = reader.GetString();
+                    reader.Read();
+                    switch (property)
+                    {
+                        case "_path":
+                            path = StringValue(ref reader);
+                            break;
+                        case "path_type":
+                            pathType = StringValue(ref reader);
+                            break;
+                        case "prefix_placeholder":
+                            placeholder = StringValue(ref reader);
+                            break;
+                        case "file_mode":
+                            fileMode = StringValue(ref reader);
+                            break;
+                        case "no_link":
+                            noLink = reader.TokenType == JsonTokenType.True;
+                            break;
+                        default:
+                            reader.Skip();
+                            break;
+                    }
+                }
+
+                var type = pathType switch
                 {
                     "softlink" => CondaPathType.SoftLink,
                     "directory" => CondaPathType.Directory,
                     _ => CondaPathType.HardLink,
                 };
-                files.Add(new CondaFileRecord(
-                    Resolve(Text(p, "_path") ?? throw new InvalidDataException($"Conda record '{file}' has a path without '_path'.")),
-                    type,
-                    Text(p, "prefix_placeholder"),
-                    Text(p, "file_mode") == "binary",
-                    p.TryGetProperty("no_link", out var nl) && nl.ValueKind == JsonValueKind.True));
+                onFile(new CondaFileRecord(
+                    Resolve(path ?? throw new InvalidDataException($"Conda record '{file}' has a path without '_path'.")), type, placeholder, fileMode == "binary", noLink));
             }
         }
-        else if (root.TryGetProperty("files", out var list))
+        else if (list is not null)
         {
-            // Old records carry only the file list: no placeholders known (conda-pack then scans text files).
-            files.AddRange(list.EnumerateArray().Select(f => new CondaFileRecord(f.GetString()!, CondaPathType.HardLink, null, false, false)));
+            reader = Resume(json, list.Value);
+            while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+            {
+                onFile(new CondaFileRecord(
+                    StringValue(ref reader) ?? throw new InvalidDataException($"Conda record '{file}' has a file that is not a string in 'files'."),
+                    CondaPathType.HardLink, null, false, false));
+            }
         }
-
-        return new CondaPackageRecord(name, Required("version"), Required("build"), noarch, files);
     }
 
-    private static string? Text(JsonElement element, string key) =>
-        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(key, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+    /// <summary>Where the reader is, just inside the array it is on, to come back to with <see cref="Resume"/>.</summary>
+    private static (SequencePosition Position, JsonReaderState State) StartOf(ref Utf8JsonReader reader) => (reader.Position, reader.CurrentState);
+
+    /// <summary>A reader that goes on from a place <see cref="StartOf"/> remembered.</summary>
+    private static Utf8JsonReader Resume(ReadOnlySequence<byte> json, (SequencePosition Position, JsonReaderState State) start) =>
+        new(json.Slice(start.Position), isFinalBlock: true, start.State);
+
+    private static string? StringValue(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            return reader.GetString();
+        }
+
+        reader.Skip();
+        return null;
+    }
+
+    private static bool ReadNoArchPython(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            return reader.ValueTextEquals("python"u8);
+        }
+
+        var isPython = false;
+        if (reader.TokenType == JsonTokenType.StartObject)
+        {
+            var depth = reader.CurrentDepth;
+            while (reader.Read() && reader.CurrentDepth > depth)
+            {
+                if (reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == depth + 1 && reader.ValueTextEquals("type"u8))
+                {
+                    reader.Read();
+                    isPython = reader.TokenType == JsonTokenType.String && reader.ValueTextEquals("python"u8);
+                }
+
+                reader.Skip();
+            }
+        }
+
+        return isPython;
+    }
 }

@@ -173,6 +173,7 @@ public static class EnvironmentPacker
     {
         var records = new List<UnpackRecord>();
         var buffer = new byte[64 * 1024];
+        var recordBuffers = new CondaRecordBuffers();
         var total = inventory.Entries.Count;
         long bytesDone = 0;
         var done = 0;
@@ -189,7 +190,7 @@ public static class EnvironmentPacker
                     writer.AddSymlink(entry.ArchivePath, entry.LinkTarget!);
                     break;
                 default:
-                    AddFile(writer, entry, options.DestinationPrefix, records, ref buffer);
+                    AddFile(writer, entry, options.DestinationPrefix, records, ref buffer, recordBuffers);
                     break;
             }
 
@@ -219,7 +220,8 @@ public static class EnvironmentPacker
         return records.Count;
     }
 
-    private static void AddFile(IArchiveWriter writer, PackEntry entry, string? destinationPrefix, List<UnpackRecord> records, ref byte[] buffer)
+    private static void AddFile(
+        IArchiveWriter writer, PackEntry entry, string? destinationPrefix, List<UnpackRecord> records, ref byte[] buffer, CondaRecordBuffers recordBuffers)
     {
         if (entry.Generated is { } generated)
         {
@@ -230,6 +232,12 @@ public static class EnvironmentPacker
         var source = entry.SourcePath!;
         try
         {
+            if (entry.CondaRecord && !PackedFileContent.NeedsInspection(entry with { CondaRecord = false }))
+            {
+                AddCondaRecord(writer, entry, recordBuffers);
+                return;
+            }
+
             // A conda record is cleaned whatever its size (it is JSON, parsed whole anyway).
             if (PackedFileContent.NeedsInspection(entry) && (entry.Length <= InspectionLimit || entry.CondaRecord))
             {
@@ -284,6 +292,29 @@ public static class EnvironmentPacker
         {
             throw new PackingException($"Cannot read '{source}': {e.Message} Fix its permissions or exclude it (--exclude).", e);
         }
+    }
+
+    /// <summary>
+    /// A conda-meta record, cleaned (<see cref="PackedFileContent.TryCleanCondaRecord"/>): read and cleaned in segments, so
+    /// the record of a package with tens of thousands of files (tens of MB) needs no large arrays.
+    /// </summary>
+    private static void AddCondaRecord(IArchiveWriter writer, PackEntry entry, CondaRecordBuffers buffers)
+    {
+        using var handle = File.OpenHandle(entry.SourcePath!, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.SequentialScan);
+        buffers.Input.Reset();
+        buffers.Output.Reset();
+        buffers.Input.ReadFrom(handle, RandomAccess.GetLength(handle));
+        var content = PackedFileContent.TryCleanCondaRecord(buffers.Input.AsSequence(), buffers.Output) ? buffers.Output : buffers.Input;
+        using var stream = content.OpenRead();
+        writer.AddFile(entry.ArchivePath, entry.UnixMode, content.Length, stream);
+    }
+
+    /// <summary>The reused buffers of <see cref="AddCondaRecord"/>.</summary>
+    private sealed class CondaRecordBuffers
+    {
+        public SegmentedBuffer Input { get; } = new();
+
+        public SegmentedBuffer Output { get; } = new();
     }
 
     /// <summary>Reads from the start of <paramref name="handle"/> until <paramref name="destination"/> is full or the file ends.</summary>

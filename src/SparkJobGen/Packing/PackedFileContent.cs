@@ -303,6 +303,12 @@ internal static class PackedFileContent
     public static byte[] CleanCondaRecord(byte[] json)
     {
         var output = new System.Buffers.ArrayBufferWriter<byte>(json.Length + 256);
+        return TryCleanCondaRecord(new System.Buffers.ReadOnlySequence<byte>(json), output) ? output.WrittenSpan.ToArray() : json;
+    }
+
+    /// <summary><see cref="CleanCondaRecord(byte[])"/> into <paramref name="output"/>; false (and output to discard) when the record is stored as it is.</summary>
+    public static bool TryCleanCondaRecord(System.Buffers.ReadOnlySequence<byte> json, System.Buffers.IBufferWriter<byte> output)
+    {
         try
         {
             var reader = new Utf8JsonReader(json);
@@ -312,7 +318,7 @@ internal static class PackedFileContent
             {
                 if (reader.CurrentDepth == 0 && reader.TokenType != JsonTokenType.StartObject && reader.TokenType != JsonTokenType.EndObject)
                 {
-                    return json;
+                    return false;
                 }
 
                 switch (reader.TokenType)
@@ -365,10 +371,10 @@ internal static class PackedFileContent
         }
         catch (JsonException)
         {
-            return json;
+            return false;
         }
 
-        return output.WrittenSpan.ToArray();
+        return true;
     }
 
     /// <summary>Writes the number token as it is written in the input (<c>1.50e3</c> stays so), placed and indented by the writer.</summary>

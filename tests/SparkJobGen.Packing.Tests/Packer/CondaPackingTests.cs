@@ -93,6 +93,45 @@ with tarfile.open(sys.argv[1]) as t:
     }
 
     [Fact]
+    public async Task A_record_of_many_megabytes_is_cleaned_in_the_archive_and_its_package_owns_its_files()
+    {
+        // A package listing 80,000 paths (its record about 6 MB, past the in-memory limit and many segments): the empty
+        // folders it records need no files, one real file it owns keeps its placeholder.
+        var record = Path.Combine(conda.Prefix, "conda-meta", "zz-huge-1.0-0.json");
+        var paths = Enumerable.Range(0, 80_000).Select(i => (object)new { _path = $"share/zz-huge/{i % 113}/{i}", path_type = "directory" })
+            .Append(new { _path = "share/zz-huge/owned.txt", path_type = "hardlink", prefix_placeholder = "/opt/zz-build-prefix", file_mode = "text" });
+        var owned = Path.Combine(conda.Prefix, "share", "zz-huge", "owned.txt");
+        Directory.CreateDirectory(Path.GetDirectoryName(owned)!);
+        File.WriteAllText(owned, $"home={conda.Prefix}\n");
+        File.WriteAllText(record, JsonSerializer.Serialize(new
+        {
+            name = "zz-huge", version = "1.0", build = "0", extracted_package_dir = "/home/me/pkgs/zz-huge-1.0-0",
+            link = new { source = "/home/me/pkgs/zz-huge-1.0-0", type = 1 }, paths_data = new { paths_version = 1, paths },
+        }));
+        try
+        {
+            Assert.True(new FileInfo(record).Length > 4 * 1024 * 1024);
+            using var scratch = new ScratchDirectory();
+            var result = await EnvironmentPacker.PackAsync(Options(scratch));
+            Assert.DoesNotContain(result.Warnings, w => w.Contains("zz-huge", StringComparison.Ordinal));
+            var probe = ProcessRun.RunChecked("python3", ["-c", """
+import json, sys, tarfile
+with tarfile.open(sys.argv[1]) as t:
+    r = json.loads(t.extractfile("conda-meta/zz-huge-1.0-0.json").read())
+    owned = t.extractfile("share/zz-huge/owned.txt").read().decode()
+    unpack = t.extractfile("bin/conda-unpack").read().decode()
+print(r["extracted_package_dir"] == "", r["link"]["source"] == "", len(r["paths_data"]["paths"]), owned.strip(), "share/zz-huge/owned.txt" in unpack)
+""", result.ArchivePath]);
+            Assert.Equal("True True 80001 home=/opt/zz-build-prefix True", probe.StandardOutput.Trim());
+        }
+        finally
+        {
+            File.Delete(record);
+            Directory.Delete(Path.Combine(conda.Prefix, "share", "zz-huge"), recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Verify_runs_conda_unpack_and_the_packed_interpreter()
     {
         using var scratch = new ScratchDirectory();
