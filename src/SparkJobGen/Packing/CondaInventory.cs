@@ -38,7 +38,7 @@ internal static class CondaInventory
         var entries = new EntryTable();
         var source = EnvironmentInventory.SourceRoot(prefix, "");
         IReadOnlyList<PrefixOnDisk> unmanagedText = [new PrefixOnDisk(prefix, prefix, PrefixMode.None)];
-        foreach (var item in walks.Walk(prefix, skipCondaTopLevel: true))
+        foreach (var item in walks.Take(prefix, skipCondaTopLevel: true))
         {
             var isMeta = item.Directory.StartsWith("conda-meta/"u8);
             EnvironmentInventory.Add(entries, prefix, item, [], source, isMeta ? null : unmanagedText, fixShebang: item.Directory.StartsWith("bin/"u8));

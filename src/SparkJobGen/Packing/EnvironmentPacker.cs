@@ -23,6 +23,9 @@ public static class EnvironmentPacker
     /// <summary>Inspected files up to this size are read into one reused buffer; larger ones are scanned in chunks first.</summary>
     private const int InMemoryLimit = 4 * 1024 * 1024;
 
+    /// <summary>A conda record (read plus cleaned) above this size is followed by a full collection (see <see cref="AddCondaRecord"/>).</summary>
+    private const long LargeRecordBytes = 16L * 1024 * 1024;
+
     /// <summary>From this many entries, a full collection after the inventory is read is worth its few milliseconds.</summary>
     private const int CollectAfterReadingEntries = 20_000;
 
@@ -300,13 +303,30 @@ public static class EnvironmentPacker
     /// </summary>
     private static void AddCondaRecord(IArchiveWriter writer, PackEntry entry, CondaRecordBuffers buffers)
     {
-        using var handle = File.OpenHandle(entry.SourcePath!, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.SequentialScan);
-        buffers.Input.Reset();
-        buffers.Output.Reset();
-        buffers.Input.ReadFrom(handle, RandomAccess.GetLength(handle));
-        var content = PackedFileContent.TryCleanCondaRecord(buffers.Input.AsSequence(), buffers.Output) ? buffers.Output : buffers.Input;
-        using var stream = content.OpenRead();
-        writer.AddFile(entry.ArchivePath, entry.UnixMode, content.Length, stream);
+        try
+        {
+            using (var handle = File.OpenHandle(entry.SourcePath!, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.SequentialScan))
+            {
+                buffers.Input.ReadFrom(handle, RandomAccess.GetLength(handle));
+            }
+
+            var content = PackedFileContent.TryCleanCondaRecord(buffers.Input.AsSequence(), buffers.Output) ? buffers.Output : buffers.Input;
+            using var stream = content.OpenRead();
+            writer.AddFile(entry.ArchivePath, entry.UnixMode, content.Length, stream);
+        }
+        finally
+        {
+            // Emptied after use, not before the next record: a large record's segments go now, not at the end of the pack. A
+            // record of tens of MB has had its segments promoted to the oldest generation while it was cleaned, which the
+            // writing phase rarely collects: one collection gives them back (a few per pack at most, for the largest packages).
+            var large = buffers.Input.Length + buffers.Output.Length > LargeRecordBytes;
+            buffers.Input.Reset();
+            buffers.Output.Reset();
+            if (large)
+            {
+                System.GC.Collect(2, System.GCCollectionMode.Forced, blocking: true, compacting: false);
+            }
+        }
     }
 
     /// <summary>The reused buffers of <see cref="AddCondaRecord"/>.</summary>

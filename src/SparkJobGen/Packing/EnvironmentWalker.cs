@@ -133,6 +133,13 @@ internal sealed class DiskItems : IEnumerable<DiskItem>
     /// <summary>Enumerates without allocating.</summary>
     public Enumerator GetEnumerator() => new(_chunks);
 
+    /// <summary>
+    /// One last reading: each chunk is let go once passed, and a full collection runs after every 32 MB or so of items let
+    /// go (they sit in the oldest generation, which is otherwise rarely collected while the reader allocates its own copy).
+    /// The list is empty afterwards.
+    /// </summary>
+    public ConsumingEnumerable Consume() => new(this);
+
     IEnumerator<DiskItem> IEnumerable<DiskItem>.GetEnumerator()
     {
         foreach (var (items, count) in _chunks)
@@ -145,6 +152,58 @@ internal sealed class DiskItems : IEnumerable<DiskItem>
     }
 
     System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => ((IEnumerable<DiskItem>)this).GetEnumerator();
+
+    /// <summary>See <see cref="Consume"/>.</summary>
+    public readonly struct ConsumingEnumerable(DiskItems items)
+    {
+        /// <summary>The items in order, each chunk let go once passed.</summary>
+        public ConsumingEnumerator GetEnumerator() => new(items);
+    }
+
+    /// <summary>See <see cref="Consume"/>.</summary>
+    public struct ConsumingEnumerator(DiskItems items)
+    {
+        /// <summary>About 32 MB of items with their names and folders (64 bytes and a name of about 30 bytes each).</summary>
+        private const int ChunksPerCollection = 320;
+
+        /// <summary>Below this many items, a walk is small enough to be let go at the end without help.</summary>
+        private const int CollectFromItems = 100_000;
+
+        private readonly List<(DiskItem[] Items, int Count)> _chunks = items._chunks;
+        private readonly bool _collect = items.Count >= CollectFromItems;
+        private int _chunk;
+        private int _index = -1;
+        private DiskItem[]? _items;
+
+        /// <summary>The current item.</summary>
+        public readonly ref readonly DiskItem Current => ref _items![_index];
+
+        /// <summary>Moves to the next item, letting the chunk passed go.</summary>
+        public bool MoveNext()
+        {
+            while (_chunk < _chunks.Count)
+            {
+                if (++_index < _chunks[_chunk].Count)
+                {
+                    _items = _chunks[_chunk].Items;
+                    return true;
+                }
+
+                _chunks[_chunk] = default;
+                _items = null;
+                _chunk++;
+                _index = -1;
+                if (_collect && _chunk % ChunksPerCollection == 0)
+                {
+                    GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: false);
+                }
+            }
+
+            _chunks.Clear();
+            items.Count = 0;
+            return false;
+        }
+    }
 
     /// <summary>The items in order.</summary>
     public struct Enumerator(List<(DiskItem[] Items, int Count)> chunks)
@@ -426,6 +485,18 @@ internal sealed class WalkCache
         }
 
         return items;
+    }
+
+    /// <summary>
+    /// The walk of <paramref name="root"/> (made now if it is not here), handed over for one reading that lets its items go
+    /// as it passes them (<see cref="DiskItems.Consume"/>): the inventory's rows then take the room the walk gives back,
+    /// instead of both being held whole at the end of the build.
+    /// </summary>
+    public DiskItems.ConsumingEnumerable Take(string root, bool skipCondaTopLevel, Func<string, bool>? prune = null, string? pruneId = null)
+    {
+        var items = Walk(root, skipCondaTopLevel, prune, pruneId);
+        _walks.Remove((root, skipCondaTopLevel, pruneId));
+        return items.Consume();
     }
 
     /// <summary>Lets go of every walk (once the inventory is built from them, they are only memory).</summary>

@@ -63,7 +63,7 @@ internal static class VenvInventory
         var sitePackagesInLib = Encoding.UTF8.GetBytes($"python{shortVersion}/site-packages/");
         var baseSource = EnvironmentInventory.SourceRoot(baseLib, "lib/");
         var scratch = new byte[1024];
-        foreach (var item in walks.Walk(baseLib, skipCondaTopLevel: false, prune, pruneId))
+        foreach (var item in walks.Take(baseLib, skipCondaTopLevel: false, prune, pruneId))
         {
             var path = item.PathUtf8(ref scratch);
             var inStdlib = path.StartsWith(stdlibInLib);
@@ -85,7 +85,7 @@ internal static class VenvInventory
         // The venv's own files win over the base's; its python links, activate scripts and pyvenv.cfg are replaced.
         IReadOnlyList<PrefixOnDisk> venvText = [new PrefixOnDisk(prefix, prefix, PrefixMode.None)];
         var venvSource = EnvironmentInventory.SourceRoot(prefix, "");
-        foreach (var item in walks.Walk(prefix, skipCondaTopLevel: false))
+        foreach (var item in walks.Take(prefix, skipCondaTopLevel: false))
         {
             var path = item.PathUtf8(ref scratch);
             var inBin = path.StartsWith("bin/"u8);

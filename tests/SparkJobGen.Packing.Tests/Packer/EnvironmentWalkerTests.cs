@@ -18,6 +18,32 @@ public sealed class EnvironmentWalkerTests
     }
 
     [Fact]
+    public void A_walk_taken_from_the_cache_is_read_once_in_full_and_let_go()
+    {
+        var stdlib = HostPython.Current.StandardLibrary;
+        var walks = new WalkCache();
+        var first = walks.Walk(stdlib, skipCondaTopLevel: false);
+        var expected = first.Select(i => (i.RelativePath, i.Kind, i.Length)).ToList();
+        Assert.True(expected.Count > 2 * 1024, $"only {expected.Count} items under {stdlib}: too few to span chunks");
+
+        // Taken: the same items in the same order, across chunk boundaries, and the list is empty afterwards.
+        var taken = new List<(string, PackEntryKind, long)>();
+        foreach (ref readonly var item in walks.Take(stdlib, skipCondaTopLevel: false))
+        {
+            taken.Add((item.RelativePath, item.Kind, item.Length));
+        }
+
+        Assert.Equal(expected, taken);
+        Assert.Equal(0, first.Count);
+        Assert.Empty(first);
+
+        // No longer cached: the next use walks again.
+        var again = walks.Walk(stdlib, skipCondaTopLevel: false);
+        Assert.NotSame(first, again);
+        Assert.Equal(expected.Count, again.Count);
+    }
+
+    [Fact]
     public void Native_and_portable_walks_agree_on_the_standard_library()
     {
         var stdlib = HostPython.Current.StandardLibrary;
