@@ -186,6 +186,34 @@ if (!args.Contains("--race-only") && !args.Contains("--cache-only"))
         $"| tar -c lib bin/python3.11 \\| pigz -p {threads} -4 | {Median(pipelinePigz.Select(r => r.Wall)):F1} | {contentBytes / 1e6 / Median(pipelinePigz.Select(r => r.Wall)):F0} | {Median(pipelinePigz.Select(r => r.Cpu)):F1} | {new FileInfo(pigzOutput).Length / 1e6:F1} | {pipelinePigz.Max(r => r.RssMb):F0} |"));
     File.Delete(packerOutput);
     File.Delete(pigzOutput);
+
+    // The packer's main path: a conda prefix (the same installation, hard-linked, with conda-meta records), against tar | pigz
+    // of the same folder.
+    var conda = Path.Combine(scratch, "conda-env");
+    var records = CondaLayout.Create(directory, conda, Shell);
+    var condaPacker = new List<(double Wall, double Cpu, double RssMb)>();
+    var condaPigz = new List<(double Wall, double Cpu, double RssMb)>();
+    for (var round = 0; round < repeat; round++)
+    {
+        File.Delete(packerOutput);
+        condaPacker.Add(Timed($"{selfCommand} pack --dir '{conda}' --out '{packerOutput}' --format tar.gz --impl packer --level 4 --threads {threads}", timeFile));
+        File.Delete(pigzOutput);
+        condaPigz.Add(Timed($"tar -c -C '{conda}' . | pigz -p {threads} -4 > '{pigzOutput}'", timeFile));
+    }
+
+    var condaBytes = long.Parse(Shell($"tar -c -C '{conda}' . | wc -c").Trim(), CultureInfo.InvariantCulture);
+    var condaEntries = Shell($"{selfCommand} pack --dir '{conda}' --out '{packerOutput}' --format tar.gz --impl packer --level 4 --threads {threads}").Trim().Split("files=")[^1];
+    Console.WriteLine();
+    Console.WriteLine($"Conda prefix ({records} records, {condaEntries} entries), level 4, {threads} threads (median of {repeat}); tar stream of the same folder: {condaBytes / 1e6:F0} MB");
+    Console.WriteLine();
+    Console.WriteLine("| contender | wall (s) | MB/s | CPU (s) | archive (MB) | peak RSS (MB) |");
+    Console.WriteLine("|---|---:|---:|---:|---:|---:|");
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"| sparkjobgen pack (conda prefix) | {Median(condaPacker.Select(r => r.Wall)):F1} | {condaBytes / 1e6 / Median(condaPacker.Select(r => r.Wall)):F0} | {Median(condaPacker.Select(r => r.Cpu)):F1} | {new FileInfo(packerOutput).Length / 1e6:F1} | {condaPacker.Max(r => r.RssMb):F0} |"));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"| tar -c . \\| pigz -p {threads} -4 | {Median(condaPigz.Select(r => r.Wall)):F1} | {condaBytes / 1e6 / Median(condaPigz.Select(r => r.Wall)):F0} | {Median(condaPigz.Select(r => r.Cpu)):F1} | {new FileInfo(pigzOutput).Length / 1e6:F1} | {condaPigz.Max(r => r.RssMb):F0} |"));
+    File.Delete(packerOutput);
+    File.Delete(pigzOutput);
 }
 
 // Cache hits: a full pack with the cache on (the miss records the archive), then the same pack again, each in its own
