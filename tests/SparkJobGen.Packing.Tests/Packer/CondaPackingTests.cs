@@ -132,6 +132,38 @@ print(r["extracted_package_dir"] == "", r["link"]["source"] == "", len(r["paths_
     }
 
     [Fact]
+    public async Task A_venv_made_by_the_prefix_python_packs_standalone_from_the_conda_base_and_runs_elsewhere()
+    {
+        // A common setup: a conda environment provides the interpreter, a venv on top of it holds the job's packages.
+        using var scratch = new ScratchDirectory();
+        var venv = Path.Combine(scratch.Path, "venv");
+        CondaPrefixFixture.RunPython(conda.Prefix, "-m", "venv", "--without-pip", venv);
+        var module = Path.Combine(venv, "lib", "python" + HostPython.Current.Version, "site-packages", "sjg_on_conda.py");
+        File.WriteAllText(module, "import json, sqlite3\nVALUE = json.dumps({'ok': sqlite3.sqlite_version_info >= (3,)})\n");
+
+        var result = await EnvironmentPacker.PackAsync(new PackOptions { Prefix = venv, Output = scratch.File("venv.tar.gz"), CompressionLevel = 1, UseCache = false });
+        Assert.Equal(EnvironmentKind.Venv, result.Kind);
+        var listing = ProcessRun.RunChecked("tar", ["-tzf", result.ArchivePath]).StandardOutput;
+        Assert.DoesNotContain("pyvenv.cfg", listing, StringComparison.Ordinal);
+        Assert.DoesNotContain("conda-meta/", listing, StringComparison.Ordinal);
+
+        // Unpacked where neither the venv nor the conda prefix is: the packed interpreter is standalone.
+        var root = Path.Combine(scratch.Path, "elsewhere", "environment");
+        Directory.CreateDirectory(root);
+        ProcessRun.RunChecked("tar", ["-xzf", result.ArchivePath, "-C", root]);
+        var run = ProcessRun.RunChecked(Path.Combine(root, "bin", "python"), ["-c", """
+import json, os, sys, sjg_on_conda
+libpython = sorted({line.split()[-1] for line in open("/proc/self/maps") if "libpython" in line})
+print(json.dumps({"prefix": sys.prefix, "os": os.__file__, "libpython": libpython, "value": sjg_on_conda.VALUE}))
+"""], root);
+        using var report = JsonDocument.Parse(run.StandardOutput);
+        Assert.Equal(root, report.RootElement.GetProperty("prefix").GetString());
+        Assert.StartsWith(root + "/lib/", report.RootElement.GetProperty("os").GetString(), StringComparison.Ordinal);
+        Assert.All(report.RootElement.GetProperty("libpython").EnumerateArray(), path => Assert.StartsWith(root + "/lib/", path.GetString(), StringComparison.Ordinal));
+        Assert.Equal("{\"ok\": true}", report.RootElement.GetProperty("value").GetString());
+    }
+
+    [Fact]
     public async Task Verify_runs_conda_unpack_and_the_packed_interpreter()
     {
         using var scratch = new ScratchDirectory();
