@@ -162,56 +162,42 @@ if (!args.Contains("--race-only") && !args.Contains("--cache-only"))
         Shell($"'{directory}/bin/python3' -m venv --system-site-packages --without-pip '{venv}'");
     }
 
-    var packerOutput = Path.Combine(scratch, "pipeline.tar.gz");
-    var pigzOutput = Path.Combine(scratch, "pipeline-pigz.tar.gz");
-    var packer = new List<(double Wall, double Cpu, double RssMb)>();
-    var pipelinePigz = new List<(double Wall, double Cpu, double RssMb)>();
-    for (var round = 0; round < repeat; round++)
-    {
-        File.Delete(packerOutput);
-        packer.Add(Timed($"{selfCommand} pack --dir '{venv}' --out '{packerOutput}' --format tar.gz --impl packer --level 4 --threads {threads}", timeFile));
-        File.Delete(pigzOutput);
-        pipelinePigz.Add(Timed($"tar -c --exclude='*.a' -C '{directory}' lib bin/python3.11 | pigz -p {threads} -4 > '{pigzOutput}'", timeFile));
-    }
-
-    var contentBytes = long.Parse(Shell($"tar -c --exclude='*.a' -C '{directory}' lib bin/python3.11 | wc -c").Trim(), CultureInfo.InvariantCulture);
-    Console.WriteLine();
-    Console.WriteLine($"Full pipeline, level 4, {threads} threads (median of {repeat}); tar stream of the same files: {contentBytes / 1e6:F0} MB");
-    Console.WriteLine();
-    Console.WriteLine("| contender | wall (s) | MB/s | CPU (s) | archive (MB) | peak RSS (MB) |");
-    Console.WriteLine("|---|---:|---:|---:|---:|---:|");
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"| sparkjobgen pack (EnvironmentPacker) | {Median(packer.Select(r => r.Wall)):F1} | {contentBytes / 1e6 / Median(packer.Select(r => r.Wall)):F0} | {Median(packer.Select(r => r.Cpu)):F1} | {new FileInfo(packerOutput).Length / 1e6:F1} | {packer.Max(r => r.RssMb):F0} |"));
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"| tar -c lib bin/python3.11 \\| pigz -p {threads} -4 | {Median(pipelinePigz.Select(r => r.Wall)):F1} | {contentBytes / 1e6 / Median(pipelinePigz.Select(r => r.Wall)):F0} | {Median(pipelinePigz.Select(r => r.Cpu)):F1} | {new FileInfo(pigzOutput).Length / 1e6:F1} | {pipelinePigz.Max(r => r.RssMb):F0} |"));
-    File.Delete(packerOutput);
-    File.Delete(pigzOutput);
+    Pipeline("Full pipeline", "sparkjobgen pack (EnvironmentPacker)", venv, $"--exclude='*.a' -C '{directory}' lib bin/python3.11", "lib bin/python3.11");
 
     // The packer's main path: a conda prefix (the same installation, hard-linked, with conda-meta records), against tar | pigz
     // of the same folder.
     var conda = Path.Combine(scratch, "conda-env");
     var records = CondaLayout.Create(directory, conda, Shell);
-    var condaPacker = new List<(double Wall, double Cpu, double RssMb)>();
-    var condaPigz = new List<(double Wall, double Cpu, double RssMb)>();
+    Pipeline($"Conda prefix ({records} records)", "sparkjobgen pack (conda prefix)", conda, $"-C '{conda}' .", ".");
+}
+
+// One pipeline table: the packer on `prefix` against `tar -c <selection> | pigz` of the same files, level 4.
+void Pipeline(string heading, string packerName, string prefix, string tarSelection, string tarName)
+{
+    var packerOutput = Path.Combine(scratch, "pipeline.tar.gz");
+    var pigzOutput = Path.Combine(scratch, "pipeline-pigz.tar.gz");
+    var packer = new List<(double Wall, double Cpu, double RssMb)>();
+    var pigz = new List<(double Wall, double Cpu, double RssMb)>();
+    var entries = "";
     for (var round = 0; round < repeat; round++)
     {
         File.Delete(packerOutput);
-        condaPacker.Add(Timed($"{selfCommand} pack --dir '{conda}' --out '{packerOutput}' --format tar.gz --impl packer --level 4 --threads {threads}", timeFile));
+        packer.Add(Timed($"{selfCommand} pack --dir '{prefix}' --out '{packerOutput}' --format tar.gz --impl packer --level 4 --threads {threads}", timeFile,
+            output => entries = output.Trim().Split("files=")[^1]));
         File.Delete(pigzOutput);
-        condaPigz.Add(Timed($"tar -c -C '{conda}' . | pigz -p {threads} -4 > '{pigzOutput}'", timeFile));
+        pigz.Add(Timed($"tar -c {tarSelection} | pigz -p {threads} -4 > '{pigzOutput}'", timeFile));
     }
 
-    var condaBytes = long.Parse(Shell($"tar -c -C '{conda}' . | wc -c").Trim(), CultureInfo.InvariantCulture);
-    var condaEntries = Shell($"{selfCommand} pack --dir '{conda}' --out '{packerOutput}' --format tar.gz --impl packer --level 4 --threads {threads}").Trim().Split("files=")[^1];
+    var contentBytes = long.Parse(Shell($"tar -c {tarSelection} | wc -c").Trim(), CultureInfo.InvariantCulture);
+    string Row(string name, List<(double Wall, double Cpu, double RssMb)> runs, string archive) => string.Create(CultureInfo.InvariantCulture,
+        $"| {name} | {Median(runs.Select(r => r.Wall)):F1} | {contentBytes / 1e6 / Median(runs.Select(r => r.Wall)):F0} | {Median(runs.Select(r => r.Cpu)):F1} | {new FileInfo(archive).Length / 1e6:F1} | {runs.Max(r => r.RssMb):F0} |");
     Console.WriteLine();
-    Console.WriteLine($"Conda prefix ({records} records, {condaEntries} entries), level 4, {threads} threads (median of {repeat}); tar stream of the same folder: {condaBytes / 1e6:F0} MB");
+    Console.WriteLine($"{heading}: {entries} entries, level 4, {threads} threads (median of {repeat}); tar stream of the same files: {contentBytes / 1e6:F0} MB");
     Console.WriteLine();
     Console.WriteLine("| contender | wall (s) | MB/s | CPU (s) | archive (MB) | peak RSS (MB) |");
     Console.WriteLine("|---|---:|---:|---:|---:|---:|");
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"| sparkjobgen pack (conda prefix) | {Median(condaPacker.Select(r => r.Wall)):F1} | {condaBytes / 1e6 / Median(condaPacker.Select(r => r.Wall)):F0} | {Median(condaPacker.Select(r => r.Cpu)):F1} | {new FileInfo(packerOutput).Length / 1e6:F1} | {condaPacker.Max(r => r.RssMb):F0} |"));
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"| tar -c . \\| pigz -p {threads} -4 | {Median(condaPigz.Select(r => r.Wall)):F1} | {condaBytes / 1e6 / Median(condaPigz.Select(r => r.Wall)):F0} | {Median(condaPigz.Select(r => r.Cpu)):F1} | {new FileInfo(pigzOutput).Length / 1e6:F1} | {condaPigz.Max(r => r.RssMb):F0} |"));
+    Console.WriteLine(Row(packerName, packer, packerOutput));
+    Console.WriteLine(Row($"tar -c {tarName} \\| pigz -p {threads} -4", pigz, pigzOutput));
     File.Delete(packerOutput);
     File.Delete(pigzOutput);
 }
@@ -268,11 +254,12 @@ if (args.Contains("--cache-only") || (!args.Contains("--race-only") && !args.Con
 File.Delete(output);
 return 0;
 
-static (double Wall, double Cpu, double RssMb) Timed(string command, string timeFile)
+static (double Wall, double Cpu, double RssMb) Timed(string command, string timeFile, Action<string>? output = null)
 {
     var stopwatch = Stopwatch.StartNew();
-    Shell($"/usr/bin/time -f '%e %U %S %M' -o '{timeFile}' sh -c \"{command.Replace("\"", "\\\"", StringComparison.Ordinal)}\"");
+    var printed = Shell($"/usr/bin/time -f '%e %U %S %M' -o '{timeFile}' sh -c \"{command.Replace("\"", "\\\"", StringComparison.Ordinal)}\"");
     stopwatch.Stop();
+    output?.Invoke(printed);
     var fields = File.ReadAllText(timeFile).Trim().Split('\n')[^1].Split(' ');
     return (stopwatch.Elapsed.TotalSeconds, double.Parse(fields[1], CultureInfo.InvariantCulture) + double.Parse(fields[2], CultureInfo.InvariantCulture),
         double.Parse(fields[3], CultureInfo.InvariantCulture) / 1024);

@@ -137,19 +137,21 @@ internal static class CondaInventory
         var unmanagedTop = new SortedSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < entries.Count; i++)
         {
-            if (owners[i] >= 0)
-            {
-                continue;
-            }
-
             var relative = entries.PathUtf8(i, ref path);
             if (relative.StartsWith("conda-meta/"u8))
             {
+                // Packed as they are even if a package lists them, the records cleaned.
+                entries.SetPrefixes(i, null);
                 if (relative.EndsWith(".json"u8) && relative.LastIndexOf((byte)'/') == "conda-meta".Length)
                 {
                     entries.MarkCondaRecord(i);
                 }
 
+                continue;
+            }
+
+            if (owners[i] >= 0)
+            {
                 continue;
             }
 

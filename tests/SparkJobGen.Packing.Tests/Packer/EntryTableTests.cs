@@ -20,6 +20,7 @@ public sealed class EntryTableTests
             new("bin/python", PackEntryKind.Symlink, null, 0x1FF, 0, 0, LinkTarget: "python3.11"),
             new("bin/escape", PackEntryKind.Symlink, "/opt/env/bin/escape", 0x1FF, 0, 7, EscapingTarget: "/etc/passwd"),
             new("conda-meta/x-1.0-0.json", PackEntryKind.File, "/opt/env/conda-meta/x-1.0-0.json", 0x1A4, 3, 9, Generated: "{}\n"u8.ToArray()),
+            new("conda-meta/y-2.0-0.json", PackEntryKind.File, "/opt/env/conda-meta/y-2.0-0.json", 0x1A4, 30, 9, CondaRecord: true),
             new("share/empty", PackEntryKind.Directory, "/opt/env/share/empty", 0x1C0, 0, 0),
             new("lib/__pycache__/a.cpython-311.pyc", PackEntryKind.File, "relative/a.pyc", 0x1A4, 99, 1, PycSource: new PycSource(42, 1_700_000_000)),
             new("lib/d\u00e9j\u00e0 vu/\u6587\u4ef6.txt", PackEntryKind.File, "/opt/env/lib/d\u00e9j\u00e0 vu/\u6587\u4ef6.txt", 0x180, 1, 2),
@@ -192,5 +193,57 @@ public sealed class EntryTableTests
         Assert.Equal(["bin/python", "lib/a.py", "lib/tests/t.py", "share/doc/x.txt"], paths.Where(compiled));
         Assert.Equal(paths.Where(compiled), PathFilter.Apply(paths, rules));
         Assert.True(PathFilter.Compile([])("anything"));
+    }
+
+    [Fact]
+    public void Sorted_rows_are_found_by_path_and_take_prefixes_record_marks_and_drops_in_place()
+    {
+        IReadOnlyList<PrefixOnDisk> placeholder = [new PrefixOnDisk("/opt/env", "/opt/anaconda1anaconda2anaconda3", PrefixMode.Text)];
+        var table = new EntryTable();
+        string[] paths = ["lib/b.txt", "bin/tool", "conda-meta/x-1.0-0.json", "lib/a/deep/c.py", "bin/link", "lib/a.txt", "share/empty"];
+        foreach (var path in paths)
+        {
+            var kind = path == "bin/link" ? PackEntryKind.Symlink : path == "share/empty" ? PackEntryKind.Directory : PackEntryKind.File;
+            table.Append(path, [], kind, "/opt/env/", 0x1A4, 10, 1, s_text, fixShebang: false);
+        }
+
+        table.SortAndDeduplicate();
+        var buffer = new byte[4];
+        foreach (var path in paths)
+        {
+            var index = table.IndexOf(System.Text.Encoding.UTF8.GetBytes(path));
+            Assert.True(index >= 0, path);
+            Assert.Equal(path, System.Text.Encoding.UTF8.GetString(table.PathUtf8(index, ref buffer)));
+            Assert.Equal(table[index].Kind, table.KindAt(index));
+        }
+
+        Assert.Equal(-1, table.IndexOf("lib/a"u8.ToArray()));
+        Assert.Equal(-1, table.IndexOf("lib/a/deep/c.p"u8.ToArray()));
+        Assert.Equal(-1, table.IndexOf("zzz"u8.ToArray()));
+
+        int At(string path) => table.IndexOf(System.Text.Encoding.UTF8.GetBytes(path));
+        table.SetPrefixes(At("bin/tool"), placeholder);
+        table.SetPrefixes(At("lib/b.txt"), null);
+        table.SetPrefixes(At("bin/link"), placeholder);         // not a file: ignored
+        table.MarkCondaRecord(At("conda-meta/x-1.0-0.json"));
+        table.MarkCondaRecord(At("share/empty"));               // not a file: ignored
+        table.Drop(At("lib/a.txt"));
+        table.SortAndDeduplicate();
+
+        var entries = table.ToDictionary(e => e.ArchivePath);
+        Assert.Equal(paths.Length - 1, table.Count);
+        Assert.DoesNotContain("lib/a.txt", entries.Keys);
+        Assert.Equal(60, table.ContentBytes);
+        Assert.Same(placeholder, entries["bin/tool"].Prefixes);
+        Assert.Null(entries["lib/b.txt"].Prefixes);
+        Assert.Same(s_text, entries["bin/link"].Prefixes);  // unchanged
+        Assert.True(entries["conda-meta/x-1.0-0.json"].CondaRecord);
+        Assert.False(entries["share/empty"].CondaRecord);
+        Assert.Equal(paths.Where(p => p != "lib/a.txt").Order(StringComparer.Ordinal), table.Select(e => e.ArchivePath));
+
+        // Appending after a sort sorts again.
+        table.Append("a-first", [], PackEntryKind.File, null, 0x1A4, 1, 1, null, fixShebang: false);
+        table.SortAndDeduplicate();
+        Assert.Equal("a-first", table[0].ArchivePath);
     }
 }
