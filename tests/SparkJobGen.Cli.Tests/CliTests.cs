@@ -232,8 +232,12 @@ public sealed class CliInterruptTests
         var assembly = ProbeAssembly.LayOut(work);
         using var standIn = new SparkSubmitStandIn();
         standIn.SleepsInChild(300);
-        var info = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { CliProcess.ToolPath, "submit", "probe-job", "--assembly", assembly })
+        // Started through a wrapper that restores SIGINT's default disposition: a test run launched in the background by a
+        // non-interactive shell (`cmd &`, as some CI runners do) has SIGINT ignored, every process below inherits that, and
+        // the tool, like any well-behaved Unix program, then leaves it ignored.
+        var info = new System.Diagnostics.ProcessStartInfo("python3") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { "-c", "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execvp(sys.argv[1], sys.argv[1:])",
+            "dotnet", CliProcess.ToolPath, "submit", "probe-job", "--assembly", assembly })
         {
             info.ArgumentList.Add(arg);
         }
