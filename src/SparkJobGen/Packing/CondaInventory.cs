@@ -25,7 +25,8 @@ internal static class CondaInventory
     /// </summary>
     public static EntryTable Read(string prefix, PackOptions options, List<string> warnings, WalkCache walks)
     {
-        var sitePackages = SitePackages(prefix);
+        var pythonVersion = CondaPackageRecord.PythonShortVersion(prefix);
+        var sitePackages = pythonVersion is null ? null : $"lib/python{pythonVersion}/site-packages";
         if (sitePackages is not null && !options.IgnoreEditablePackages)
         {
             var editable = EnvironmentInventory.FindEditable(Path.Combine(prefix, sitePackages));
@@ -68,6 +69,7 @@ internal static class CondaInventory
 
         CondaPackageRecord.ReadEach(
             prefix,
+            pythonVersion,
             record =>
             {
                 EndRecord();
@@ -173,10 +175,6 @@ internal static class CondaInventory
 
         return entries;
     }
-
-    /// <summary>The site-packages folder of the prefix's python package (from its record), or null without one.</summary>
-    private static string? SitePackages(string prefix) =>
-        CondaPackageRecord.PythonShortVersion(prefix) is { } version ? $"lib/python{version}/site-packages" : null;
 
     private static ReadOnlySpan<byte> Utf8(string text, ref byte[] buffer)
     {

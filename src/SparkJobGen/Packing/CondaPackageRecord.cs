@@ -48,29 +48,28 @@ public sealed record CondaPackageRecord(string Name, string Version, string Buil
     {
         var records = new List<CondaPackageRecord>();
         List<CondaFileRecord>? files = null;
-        ReadEach(prefix, record => records.Add(record with { Files = files = [] }), file => files!.Add(file));
+        ReadEach(prefix, PythonShortVersion(prefix), record => records.Add(record with { Files = files = [] }), file => files!.Add(file));
         return records;
     }
 
     /// <summary>
     /// <see cref="ReadAll"/> one record and one file at a time: an environment's records list every file it has, so holding
     /// them all, or even one large package's record as a document, would cost hundreds of bytes per file. Each record's
-    /// bytes are read with a forward-only reader, twice: once for the package, once for its files.
+    /// bytes are read with a forward-only reader: once whole, for the package and where its file list starts, then that list.
     /// </summary>
     /// <param name="prefix">The conda prefix.</param>
+    /// <param name="pythonVersion">The python package's <c>X.Y</c> (see <see cref="PythonShortVersion(string)"/>), for noarch paths.</param>
     /// <param name="onRecord">Receives each package (its <see cref="Files"/> empty), before its files.</param>
     /// <param name="onFile">Receives each file of the package last given to <paramref name="onRecord"/>.</param>
-    internal static void ReadEach(string prefix, Action<CondaPackageRecord> onRecord, Action<CondaFileRecord> onFile)
+    internal static void ReadEach(string prefix, string? pythonVersion, Action<CondaPackageRecord> onRecord, Action<CondaFileRecord> onFile)
     {
-        var files = Directory.EnumerateFiles(System.IO.Path.Combine(prefix, "conda-meta"), "*.json").Order(StringComparer.Ordinal).ToList();
         var buffer = new SegmentedBuffer();
-        var shortVersion = PythonShortVersion(files, buffer);
-        foreach (var file in files)
+        foreach (var file in Directory.EnumerateFiles(System.IO.Path.Combine(prefix, "conda-meta"), "*.json").Order(StringComparer.Ordinal))
         {
             var json = ReadBytes(file, buffer);
-            var record = ReadPackage(json, file);
-            onRecord(record);
-            ReadFiles(json, file, record, shortVersion, onFile);
+            var layout = ReadPackage(json, file);
+            onRecord(layout.Record);
+            ReadFiles(json, file, layout, pythonVersion, onFile);
         }
     }
 
@@ -89,7 +88,7 @@ public sealed record CondaPackageRecord(string Name, string Version, string Buil
     {
         foreach (var file in files.Where(f => System.IO.Path.GetFileName(f).StartsWith("python", StringComparison.Ordinal)))
         {
-            if (ReadPackage(ReadBytes(file, buffer), file) is { Name: "python" } python)
+            if (ReadPackage(ReadBytes(file, buffer), file).Record is { Name: "python" } python)
             {
                 return string.Join('.', python.Version.Split('.').Take(2));
             }
@@ -107,11 +106,16 @@ public sealed record CondaPackageRecord(string Name, string Version, string Buil
         return buffer.AsSequence();
     }
 
-    /// <summary>The package's name, version, build and noarch kind (the top-level properties; arrays and objects skipped).</summary>
-    private static CondaPackageRecord ReadPackage(ReadOnlySequence<byte> json, string file)
+    /// <summary>
+    /// The package's name, version, build and noarch kind (the top-level properties), and where its file lists start (the
+    /// reader's state there), so <see cref="ReadFiles"/> reads the preferred one whatever the property order; everything is
+    /// checked to be valid JSON, so a truncated record is reported, not half read.
+    /// </summary>
+    private static RecordLayout ReadPackage(ReadOnlySequence<byte> json, string file)
     {
         string? name = null, version = null, build = null;
         var noarch = false;
+        (SequencePosition Position, JsonReaderState State)? paths = null, list = null;
         try
         {
             var reader = new Utf8JsonReader(json);
@@ -138,13 +142,33 @@ public sealed record CondaPackageRecord(string Name, string Version, string Buil
                     case "noarch":
                         noarch = ReadNoArchPython(ref reader);
                         break;
+                    case "paths_data" when reader.TokenType == JsonTokenType.StartObject:
+                        var depth = reader.CurrentDepth;
+                        while (reader.Read() && reader.CurrentDepth > depth)
+                        {
+                            if (reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == depth + 1 && reader.ValueTextEquals("paths"u8))
+                            {
+                                reader.Read();
+                                if (reader.TokenType == JsonTokenType.StartArray)
+                                {
+                                    paths = StartOf(ref reader);
+                                }
+                            }
+
+                            reader.Skip();
+                        }
+
+                        break;
+                    case "files" when reader.TokenType == JsonTokenType.StartArray:
+                        list = StartOf(ref reader);
+                        reader.Skip();
+                        break;
                     default:
                         reader.Skip();
                         break;
                 }
             }
 
-            // The rest of the document is checked too, so a truncated record is reported, not half read.
             while (reader.Read())
             {
             }
@@ -155,15 +179,16 @@ public sealed record CondaPackageRecord(string Name, string Version, string Buil
         }
 
         string Required(string? value, string key) => value ?? throw new InvalidDataException($"Conda record '{file}' has no '{key}'.");
-        return new CondaPackageRecord(Required(name, "name"), Required(version, "version"), Required(build, "build"), noarch, []);
+        return new RecordLayout(new CondaPackageRecord(Required(name, "name"), Required(version, "version"), Required(build, "build"), noarch, []), paths, list);
     }
 
     /// <summary>
-    /// The files of <paramref name="record"/>: <c>paths_data.paths</c> with placeholders and modes, or the plain <c>files</c>
+    /// The files of the record <paramref name="layout"/> describes: <c>paths_data.paths</c> with placeholders and modes, or the plain <c>files</c>
     /// list of old records (no placeholders known: conda-pack then scans text files).
     /// </summary>
-    private static void ReadFiles(ReadOnlySequence<byte> json, string file, CondaPackageRecord record, string? pythonVersion, Action<CondaFileRecord> onFile)
+    private static void ReadFiles(ReadOnlySequence<byte> json, string file, RecordLayout layout, string? pythonVersion, Action<CondaFileRecord> onFile)
     {
+        var record = layout.Record;
         string Resolve(string path)
         {
             if (!record.IsNoArchPython)
@@ -181,42 +206,9 @@ public sealed record CondaPackageRecord(string Name, string Version, string Buil
             return path.StartsWith("python-scripts/", StringComparison.Ordinal) ? "bin/" + path["python-scripts/".Length..] : path;
         }
 
-        // Where each list starts (the reader's state there), so the preferred one is read whatever the property order.
-        (SequencePosition Position, JsonReaderState State)? paths = null, list = null;
-        var reader = new Utf8JsonReader(json);
-        reader.Read();
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        if (layout.Paths is { } paths)
         {
-            var property = reader.GetString();
-            reader.Read();
-            if (property == "paths_data" && reader.TokenType == JsonTokenType.StartObject)
-            {
-                var depth = reader.CurrentDepth;
-                while (reader.Read() && reader.CurrentDepth > depth)
-                {
-                    if (reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == depth + 1 && reader.ValueTextEquals("paths"u8))
-                    {
-                        reader.Read();
-                        if (reader.TokenType == JsonTokenType.StartArray)
-                        {
-                            paths = StartOf(ref reader);
-                        }
-                    }
-
-                    reader.Skip();
-                }
-            }
-            else if (property == "files" && reader.TokenType == JsonTokenType.StartArray)
-            {
-                list = StartOf(ref reader);
-            }
-
-            reader.Skip();
-        }
-
-        if (paths is not null)
-        {
-            reader = Resume(json, paths.Value);
+            var reader = Resume(json, paths);
             while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
             {
                 if (reader.TokenType != JsonTokenType.StartObject)
@@ -263,9 +255,9 @@ public sealed record CondaPackageRecord(string Name, string Version, string Buil
                     Resolve(path ?? throw new InvalidDataException($"Conda record '{file}' has a path without '_path'.")), type, placeholder, fileMode == "binary", noLink));
             }
         }
-        else if (list is not null)
+        else if (layout.Files is { } list)
         {
-            reader = Resume(json, list.Value);
+            var reader = Resume(json, list);
             while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
             {
                 onFile(new CondaFileRecord(
@@ -274,6 +266,10 @@ public sealed record CondaPackageRecord(string Name, string Version, string Buil
             }
         }
     }
+
+    /// <summary>A record's package, and where its <c>paths_data.paths</c> and <c>files</c> lists start (null when absent).</summary>
+    private readonly record struct RecordLayout(
+        CondaPackageRecord Record, (SequencePosition Position, JsonReaderState State)? Paths, (SequencePosition Position, JsonReaderState State)? Files);
 
     /// <summary>Where the reader is, just inside the array it is on, to come back to with <see cref="Resume"/>.</summary>
     private static (SequencePosition Position, JsonReaderState State) StartOf(ref Utf8JsonReader reader) => (reader.Position, reader.CurrentState);

@@ -235,7 +235,7 @@ public static class EnvironmentPacker
         var source = entry.SourcePath!;
         try
         {
-            if (entry.CondaRecord && !PackedFileContent.NeedsInspection(entry with { CondaRecord = false }))
+            if (entry.CondaRecord && !PackedFileContent.MayRewrite(entry))
             {
                 AddCondaRecord(writer, entry, recordBuffers);
                 return;

@@ -24,8 +24,10 @@ internal static class PackedFileContent
 
 
     /// <summary>Whether a file must be read into memory to decide its archived bytes (else it is streamed as it is).</summary>
-    public static bool NeedsInspection(PackEntry entry) =>
-        entry.Prefixes is { Count: > 0 } || entry.FixShebang || entry.RunPath is not null || entry.CondaRecord;
+    public static bool NeedsInspection(PackEntry entry) => entry.CondaRecord || MayRewrite(entry);
+
+    /// <summary>Whether a prefix, a shebang or a runpath may be rewritten in the file (what <see cref="Transform"/> does besides cleaning a conda record).</summary>
+    public static bool MayRewrite(PackEntry entry) => entry.Prefixes is { Count: > 0 } || entry.FixShebang || entry.RunPath is not null;
 
     /// <summary>
     /// Whether <see cref="Transform"/> could change <paramref name="content"/>: a recorded prefix occurs in it, it is an
