@@ -22,67 +22,14 @@ public sealed record EnvironmentInventory(
     /// <summary>Reads a conda prefix or a virtual environment and runs the consistency checks.</summary>
     /// <param name="location">The environment.</param>
     /// <param name="options">The pack options (checks to skip, include/exclude rules).</param>
-    /// <returns>The inventory.</returns>
+    /// <returns>The inventory, every entry held (the packer itself streams them instead: see <see cref="EnvironmentEntries"/>).</returns>
     /// <exception cref="PackingException">A check failed (missing, clobbered or editable files, an escaping symlink).</exception>
-    public static EnvironmentInventory Read(EnvironmentLocation location, PackOptions options) => Read(location, options, new WalkCache());
-
-    /// <summary>Reads the environment reusing walks already made in this pack.</summary>
-    internal static EnvironmentInventory Read(EnvironmentLocation location, PackOptions options, WalkCache walks)
+    public static EnvironmentInventory Read(EnvironmentLocation location, PackOptions options)
     {
-        var warnings = new List<string>();
-        var (entries, hasConda) = location.Kind == EnvironmentKind.Conda
-            ? (CondaInventory.Read(location.Prefix, options, warnings, walks), CondaInventory.HasCondaPackage(location.Prefix))
-            : (VenvInventory.Read(location.Prefix, options, warnings, walks), false);
-
-        // The walks have served: as large as the table, they need not live through its sort.
-        walks.Clear();
-        entries.SortAndDeduplicate(options.Filters.Count > 0 ? PathFilter.Compile(options.Filters) : null);
-
-        // Checked after filtering, so excluding an escaping link is a way out, as the error message says.
-        if (entries.FindEscapingLink() is { } escaping)
-        {
-            throw new EscapingSymlinkException(escaping.Path, escaping.Target);
-        }
-
-        entries.LinkPycsToSources();
-        return new EnvironmentInventory(location, entries, warnings, hasConda);
-    }
-
-    /// <summary>
-    /// Appends a disk item as an entry whose archive path is <paramref name="head"/> plus the item's relative path; symlinks
-    /// are checked and made relative.
-    /// </summary>
-    /// <param name="entries">The table.</param>
-    /// <param name="prefix">The folder symlinks must stay inside.</param>
-    /// <param name="item">The item.</param>
-    /// <param name="head">What comes before the item's relative path in the archive, UTF-8 (empty or a folder with its slash).</param>
-    /// <param name="sourceRoot">The item's absolute path minus its archive path (see <see cref="SourceRoot"/>).</param>
-    /// <param name="prefixes">Prefixes the file may contain.</param>
-    /// <param name="fixShebang">Whether a <c>#!</c> line into the environment is made relocatable.</param>
-    internal static void Add(EntryTable entries, string prefix, in DiskItem item, ReadOnlySpan<byte> head, string sourceRoot, IReadOnlyList<PrefixOnDisk>? prefixes, bool fixShebang)
-    {
-        switch (item.Kind)
-        {
-            case PackEntryKind.Symlink:
-                var target = new FileInfo(item.FullPath).LinkTarget ?? throw new PackingException($"Cannot read the symlink '{item.FullPath}'.");
-                var index = entries.Append(head, item.Directory, item.Name, PackEntryKind.Symlink, sourceRoot, 0b111_111_111, 0, item.LastWriteTicks, null, false);
-                try
-                {
-                    entries.SetLink(index, SymlinkContainment.RelativeTarget(prefix, Encoding.UTF8.GetString(head) + item.RelativePath, target), null);
-                }
-                catch (EscapingSymlinkException)
-                {
-                    entries.SetLink(index, null, target);
-                }
-
-                break;
-            case PackEntryKind.Directory:
-                entries.Append(head, item.Directory, item.Name, PackEntryKind.Directory, sourceRoot, item.Mode, 0, 0, null, false);
-                break;
-            default:
-                entries.Append(head, item.Directory, item.Name, PackEntryKind.File, sourceRoot, item.Mode, item.Length, item.LastWriteTicks, prefixes, fixShebang);
-                break;
-        }
+        using var entries = EnvironmentEntries.Open(location, options);
+        var list = new List<PackEntry>();
+        var scan = entries.Scan(options, list.Add);
+        return new EnvironmentInventory(location, list, scan.Warnings, entries.HasCondaPackage);
     }
 
     /// <summary>

@@ -26,9 +26,6 @@ public static class EnvironmentPacker
     /// <summary>A conda record (read plus cleaned) above this size is followed by a full collection (see <see cref="AddCondaRecord"/>).</summary>
     private const long LargeRecordBytes = 16L * 1024 * 1024;
 
-    /// <summary>From this many entries, a full collection after the inventory is read is worth its few milliseconds.</summary>
-    private const int CollectAfterReadingEntries = 20_000;
-
     /// <summary>Locates the environment, reads it, and packs it (or returns the cached archive).</summary>
     /// <param name="options">What to pack and how.</param>
     /// <param name="progress">Receives file and byte counts while packing; may be null.</param>
@@ -36,48 +33,38 @@ public static class EnvironmentPacker
     /// <returns>What was produced.</returns>
     /// <exception cref="PackingException">The environment cannot be packed; the message says why and what to do.</exception>
     /// <exception cref="ArgumentException">An option is invalid.</exception>
-    public static Task<PackResult> PackAsync(PackOptions options, IProgress<PackProgress>? progress = null, CancellationToken cancellationToken = default)
+    public static async Task<PackResult> PackAsync(PackOptions options, IProgress<PackProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         var stopwatch = Stopwatch.StartNew();
-        var (cached, inventory, metadataKey) = FindCachedOrRead(options);
-        if (inventory?.Entries.Count >= CollectAfterReadingEntries)
-        {
-            // The walks just died with as much memory as the inventory itself, promoted to the oldest generation, which the
-            // writing phase rarely collects: release them now so the writer reuses that memory instead of growing the process.
-            System.GC.Collect(2, System.GCCollectionMode.Forced, blocking: true, compacting: true);
-        }
-
-        return cached is not null
-            ? Task.FromResult(cached with { Duration = stopwatch.Elapsed })
-            : PackCoreAsync(inventory!, options, progress, metadataKey, stopwatch, cancellationToken);
-    }
-
-    /// <summary>
-    /// The cache hit, or the inventory. Its own frame, so the walks (one item and one path string per file, as large as the
-    /// inventory itself) are garbage once it returns: a caller's frame would keep them alive for the whole pack wherever the
-    /// method runs unoptimized, as a once-called method does before tiering up.
-    /// </summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-    private static (PackResult? Cached, EnvironmentInventory? Inventory, string? MetadataKey) FindCachedOrRead(PackOptions options)
-    {
         var location = EnvironmentLocator.Resolve(options.Prefix, options.Name);
+        var format = options.ResolveFormat();
         string? metadataKey = null;
-        var walks = new WalkCache();
         if (options.UseCache)
         {
-            // The cheap check first: a metadata walk, no inventory, no checks, no content key.
-            var format = options.ResolveFormat();
+            // The cheap check first: a metadata walk, no entries, no checks, no content key.
             var output = Path.GetFullPath(options.Output ?? DefaultOutputName(location, options, format));
-            metadataKey = PackCache.MetadataKey(location, options, format, walks);
+            metadataKey = PackCache.MetadataKey(location, options, format);
             if (new PackCache(options.CacheDirectory).FindByMetadata(output, metadataKey) is { } cached)
             {
-                return (cached, null, metadataKey);
+                return cached with { Duration = stopwatch.Elapsed };
             }
         }
 
-        return (null, EnvironmentInventory.Read(location, options, walks), metadataKey);
+        // The checking pass: every check runs and the content key is known before a byte is written; the writing pass walks
+        // the disk again, so no pass holds the environment's entries.
+        using var entries = EnvironmentEntries.Open(location, options);
+        string contentKey;
+        EntryScan scan;
+        using (var key = new ContentKeyBuilder(options, format, location.Prefix))
+        {
+            scan = entries.Scan(options, key.Add);
+            contentKey = key.Finish();
+        }
+
+        var plan = new PackPlan(location, entries.Enumerate, scan.Count, scan.ContentBytes, scan.Warnings, entries.HasCondaPackage, contentKey);
+        return await PackCoreAsync(plan, options, progress, metadataKey, stopwatch, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Packs an inventory already read (see <see cref="EnvironmentInventory.Read(EnvironmentLocation, PackOptions)"/>).</summary>
@@ -86,27 +73,41 @@ public static class EnvironmentPacker
     /// <param name="progress">Receives file and byte counts; may be null.</param>
     /// <param name="cancellationToken">Stops packing; nothing is left behind.</param>
     /// <returns>What was produced.</returns>
-    public static Task<PackResult> PackAsync(EnvironmentInventory inventory, PackOptions options, IProgress<PackProgress>? progress = null, CancellationToken cancellationToken = default) =>
-        PackCoreAsync(inventory, options, progress, metadataKey: null, Stopwatch.StartNew(), cancellationToken);
-
-    private static async Task<PackResult> PackCoreAsync(
-        EnvironmentInventory inventory, PackOptions options, IProgress<PackProgress>? progress, string? metadataKey, Stopwatch stopwatch, CancellationToken cancellationToken)
+    public static Task<PackResult> PackAsync(EnvironmentInventory inventory, PackOptions options, IProgress<PackProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(inventory);
         ArgumentNullException.ThrowIfNull(options);
-        var format = options.ResolveFormat();
-        var output = Path.GetFullPath(options.Output ?? DefaultOutputName(inventory.Location, options, format));
-        // The key costs a hash over every entry; without the cache it is only reported, so it is computed alongside packing.
-        var keyTask = Task.Run(() => PackCache.ContentKey(inventory, options, format), cancellationToken);
-        var cache = new PackCache(options.CacheDirectory);
-        var contentBytes = inventory.Entries is EntryTable table ? table.ContentBytes : inventory.Entries.Sum(static e => e.Length);
+        var stopwatch = Stopwatch.StartNew();
+        var plan = new PackPlan(inventory.Location, () => inventory.Entries, inventory.Entries.Count, inventory.Entries.Sum(static e => e.Length), inventory.Warnings,
+            inventory.HasCondaPackage, PackCache.ContentKey(inventory, options, options.ResolveFormat()));
+        return PackCoreAsync(plan, options, progress, metadataKey: null, stopwatch, cancellationToken);
+    }
 
-        if (options.UseCache && cache.FindCurrent(output, await keyTask.ConfigureAwait(false)) is { } stored)
+    /// <summary>What is about to be packed: the entries (enumerable again) and what the checking pass learnt of them.</summary>
+    /// <param name="Location">The environment.</param>
+    /// <param name="Entries">Gives the entries in archive order, each call from the start.</param>
+    /// <param name="Count">The number of entries.</param>
+    /// <param name="ContentBytes">Their total size on disk.</param>
+    /// <param name="Warnings">What the user should know.</param>
+    /// <param name="HasCondaPackage">Whether the environment holds conda itself.</param>
+    /// <param name="ContentKey">The content key of the entries.</param>
+    private sealed record PackPlan(
+        EnvironmentLocation Location, Func<IEnumerable<PackEntry>> Entries, int Count, long ContentBytes, IReadOnlyList<string> Warnings, bool HasCondaPackage,
+        string ContentKey);
+
+    private static async Task<PackResult> PackCoreAsync(
+        PackPlan plan, PackOptions options, IProgress<PackProgress>? progress, string? metadataKey, Stopwatch stopwatch, CancellationToken cancellationToken)
+    {
+        var format = options.ResolveFormat();
+        var output = Path.GetFullPath(options.Output ?? DefaultOutputName(plan.Location, options, format));
+        var cache = new PackCache(options.CacheDirectory);
+
+        if (options.UseCache && cache.FindCurrent(output, plan.ContentKey) is { } stored)
         {
             // Same content, new metadata (files touched, the record from an older version): remember the metadata key too,
             // so the next pack of this unchanged environment is the cheap hit again.
             var key = stored.Key;
-            var reused = (stored.Result ?? Result(output, format, inventory, key, fromCache: true, stopwatch.Elapsed, unpackRecords: 0, contentBytes))
+            var reused = (stored.Result ?? Result(output, format, plan, key, fromCache: true, stopwatch.Elapsed, unpackRecords: 0))
                 with { FromCache = true, Duration = stopwatch.Elapsed };
             if (metadataKey is not null)
             {
@@ -124,37 +125,41 @@ public static class EnvironmentPacker
             Threads = options.Threads,
             ZipSymlinks = options.ZipSymlinks,
             ArcRoot = string.IsNullOrEmpty(options.ArcRoot) ? null : options.ArcRoot.Trim('/'),
-            SourceDirectory = inventory.Location.Prefix,
+            SourceDirectory = plan.Location.Prefix,
             Overwrite = options.Force,
         };
 
+        var entries = plan.Entries();
+        var count = plan.Count;
         if (format == ArchiveFormat.Zip && !options.ZipSymlinks)
         {
             // Zip has no standard symlinks: like conda-pack, store a copy of each link's target (whatever root it came from).
-            inventory = inventory with { Entries = ResolveSymlinks(inventory.Entries) };
+            // Resolving needs every entry at hand, so this one case holds them all.
+            var resolved = ResolveSymlinks(entries.ToList());
+            entries = resolved;
+            count = resolved.Count;
         }
 
         int records;
         if (format == ArchiveFormat.NoArchive)
         {
             await using var writer = ArchiveWriter.CreateDirectory(output, writerOptions);
-            records = await WriteEntriesAsync(writer, inventory, options, progress, contentBytes, cancellationToken).ConfigureAwait(false);
+            records = await WriteEntriesAsync(writer, entries, count, plan.HasCondaPackage, options, progress, plan.ContentBytes, cancellationToken).ConfigureAwait(false);
         }
         else
         {
             using var file = AtomicFile.Create(output, overwrite: options.Force);
             await using (var writer = ArchiveWriter.Create(format, file.Stream, writerOptions))
             {
-                records = await WriteEntriesAsync(writer, inventory, options, progress, contentBytes, cancellationToken).ConfigureAwait(false);
+                records = await WriteEntriesAsync(writer, entries, count, plan.HasCondaPackage, options, progress, plan.ContentBytes, cancellationToken).ConfigureAwait(false);
             }
 
             await file.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        var contentKey = await keyTask.ConfigureAwait(false);
         // Remembered even when the lookup was skipped (--no-cache), so the next pack of this content can reuse it.
-        var result = Result(output, format, inventory, contentKey, fromCache: false, stopwatch.Elapsed, records, contentBytes);
-        cache.Remember(output, contentKey, metadataKey, result);
+        var result = Result(output, format, plan, plan.ContentKey, fromCache: false, stopwatch.Elapsed, records);
+        cache.Remember(output, plan.ContentKey, metadataKey, result);
 
         return result;
     }
@@ -172,16 +177,16 @@ public static class EnvironmentPacker
     }
 
     private static async Task<int> WriteEntriesAsync(
-        IArchiveWriter writer, EnvironmentInventory inventory, PackOptions options, IProgress<PackProgress>? progress, long bytesTotal, CancellationToken cancellationToken)
+        IArchiveWriter writer, IEnumerable<PackEntry> entries, int total, bool hasCondaPackage, PackOptions options, IProgress<PackProgress>? progress, long bytesTotal,
+        CancellationToken cancellationToken)
     {
         var records = new List<UnpackRecord>();
         var buffer = new byte[64 * 1024];
         var recordBuffers = new CondaRecordBuffers();
-        var total = inventory.Entries.Count;
         long bytesDone = 0;
         var done = 0;
         var lastReport = Stopwatch.StartNew();
-        foreach (var entry in inventory.Entries)
+        foreach (var entry in entries)
         {
             cancellationToken.ThrowIfCancellationRequested();
             switch (entry.Kind)
@@ -208,7 +213,7 @@ public static class EnvironmentPacker
 
         // conda-pack's additions: activate/deactivate (unless the env brings conda itself and is packed for a fixed prefix),
         // and conda-unpack when the archive is relocatable.
-        if (!(options.DestinationPrefix is not null && inventory.HasCondaPackage))
+        if (!(options.DestinationPrefix is not null && hasCondaPackage))
         {
             writer.AddFile("bin/activate", 0b110_100_100, UnpackScripts.Activate());
             writer.AddFile("bin/deactivate", 0b110_100_100, UnpackScripts.Deactivate());
@@ -403,7 +408,7 @@ public static class EnvironmentPacker
     }
 
     /// <summary>Replaces each symlink by copies of what it points to inside the environment (files, or a directory's files).</summary>
-    private static List<PackEntry> ResolveSymlinks(IReadOnlyList<PackEntry> entries)
+    private static List<PackEntry> ResolveSymlinks(List<PackEntry> entries)
     {
         var byPath = new Dictionary<string, PackEntry>(StringComparer.Ordinal);
         foreach (var entry in entries)
@@ -484,9 +489,9 @@ public static class EnvironmentPacker
         }
     }
 
-    private static PackResult Result(string output, ArchiveFormat format, EnvironmentInventory inventory, string key, bool fromCache, TimeSpan duration, int unpackRecords, long contentBytes) =>
-        new(output, format, inventory.Location.Prefix, inventory.Location.Kind, inventory.Entries.Count, contentBytes,
-            File.Exists(output) ? new FileInfo(output).Length : 0, key, fromCache, duration, unpackRecords, inventory.Warnings);
+    private static PackResult Result(string output, ArchiveFormat format, PackPlan plan, string key, bool fromCache, TimeSpan duration, int unpackRecords) =>
+        new(output, format, plan.Location.Prefix, plan.Location.Kind, plan.Count, plan.ContentBytes,
+            File.Exists(output) ? new FileInfo(output).Length : 0, key, fromCache, duration, unpackRecords, plan.Warnings);
 
     /// <summary>The packer's version, written into <c>conda-unpack</c>.</summary>
     internal static string ToolVersion { get; } =

@@ -96,7 +96,7 @@ internal readonly struct DiskItem
 /// The items of a walk in fixed-size chunks: a growing list would copy hundreds of thousands of items on each doubling
 /// and again to join the workers' lists, holding two or three times the final size at its peak.
 /// </summary>
-internal sealed class DiskItems : IEnumerable<DiskItem>
+internal sealed class DiskItems : IEnumerable<DiskItem>, IDiskItemSink
 {
     private const int ChunkSize = 1024;
     private readonly List<(DiskItem[] Items, int Count)> _chunks = [];
@@ -133,13 +133,6 @@ internal sealed class DiskItems : IEnumerable<DiskItem>
     /// <summary>Enumerates without allocating.</summary>
     public Enumerator GetEnumerator() => new(_chunks);
 
-    /// <summary>
-    /// One last reading: each chunk is let go once passed, and a full collection runs after every 32 MB or so of items let
-    /// go (they sit in the oldest generation, which is otherwise rarely collected while the reader allocates its own copy).
-    /// The list is empty afterwards.
-    /// </summary>
-    public ConsumingEnumerable Consume() => new(this);
-
     IEnumerator<DiskItem> IEnumerable<DiskItem>.GetEnumerator()
     {
         foreach (var (items, count) in _chunks)
@@ -152,58 +145,6 @@ internal sealed class DiskItems : IEnumerable<DiskItem>
     }
 
     System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => ((IEnumerable<DiskItem>)this).GetEnumerator();
-
-    /// <summary>See <see cref="Consume"/>.</summary>
-    public readonly struct ConsumingEnumerable(DiskItems items)
-    {
-        /// <summary>The items in order, each chunk let go once passed.</summary>
-        public ConsumingEnumerator GetEnumerator() => new(items);
-    }
-
-    /// <summary>See <see cref="Consume"/>.</summary>
-    public struct ConsumingEnumerator(DiskItems items)
-    {
-        /// <summary>About 32 MB of items with their names and folders (64 bytes and a name of about 30 bytes each).</summary>
-        private const int ChunksPerCollection = 320;
-
-        /// <summary>Below this many items, a walk is small enough to be let go at the end without help.</summary>
-        private const int CollectFromItems = 100_000;
-
-        private readonly List<(DiskItem[] Items, int Count)> _chunks = items._chunks;
-        private readonly bool _collect = items.Count >= CollectFromItems;
-        private int _chunk;
-        private int _index = -1;
-        private DiskItem[]? _items;
-
-        /// <summary>The current item.</summary>
-        public readonly ref readonly DiskItem Current => ref _items![_index];
-
-        /// <summary>Moves to the next item, letting the chunk passed go.</summary>
-        public bool MoveNext()
-        {
-            while (_chunk < _chunks.Count)
-            {
-                if (++_index < _chunks[_chunk].Count)
-                {
-                    _items = _chunks[_chunk].Items;
-                    return true;
-                }
-
-                _chunks[_chunk] = default;
-                _items = null;
-                _chunk++;
-                _index = -1;
-                if (_collect && _chunk % ChunksPerCollection == 0)
-                {
-                    GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: false);
-                }
-            }
-
-            _chunks.Clear();
-            items.Count = 0;
-            return false;
-        }
-    }
 
     /// <summary>The items in order.</summary>
     public struct Enumerator(List<(DiskItem[] Items, int Count)> chunks)
@@ -233,6 +174,13 @@ internal sealed class DiskItems : IEnumerable<DiskItem>
     }
 }
 
+/// <summary>Receives the items one worker of a walk finds (each worker has its own sink; no locking needed).</summary>
+internal interface IDiskItemSink
+{
+    /// <summary>Takes one item; its name bytes stay valid only until the call returns unless the sink keeps the item whole.</summary>
+    void Add(in DiskItem item);
+}
+
 /// <summary>
 /// Lists what is under a directory the way conda-pack's <c>load_files</c> does: regular files, symlinks (to files or
 /// directories, never followed) and empty directories, skipping the top-level folders that belong to a conda installation
@@ -254,6 +202,23 @@ internal static class EnvironmentWalker
     /// <returns>Every item, in no particular order.</returns>
     public static DiskItems Walk(string root, bool skipCondaTopLevel, Func<string, bool>? prune = null, bool? native = null)
     {
+        var all = new DiskItems();
+        foreach (var part in Visit(root, skipCondaTopLevel, prune, native, static () => new DiskItems()))
+        {
+            all.Take(part);
+        }
+
+        return all;
+    }
+
+    /// <summary>
+    /// Walks <paramref name="root"/> like <see cref="Walk"/>, giving each worker's items to its own sink as they are found
+    /// (nothing is kept unless a sink keeps it: the cache's metadata key hashes items this way).
+    /// </summary>
+    /// <returns>The workers' sinks.</returns>
+    public static TSink[] Visit<TSink>(string root, bool skipCondaTopLevel, Func<string, bool>? prune, bool? native, Func<TSink> newSink)
+        where TSink : IDiskItemSink
+    {
         root = root.Length > 1 ? root.TrimEnd('/') : root;
         var useNative = native ?? LinuxDirectory.IsAvailable;
         var rootUtf8 = Encoding.UTF8.GetBytes(root == "/" ? "" : root);
@@ -265,10 +230,10 @@ internal static class EnvironmentWalker
         pending.Push(([], -1));
         var busy = 0;
         Exception? failure = null;
-        var parts = new DiskItems[Math.Clamp(Environment.ProcessorCount, 1, 8)];
+        var parts = new TSink[Math.Clamp(Environment.ProcessorCount, 1, 8)];
         void Work(int worker)
         {
-            var items = parts[worker] = new DiskItems();
+            var items = parts[worker] = newSink();
             var state = new WalkState(root, rootUtf8, skipCondaTopLevel, prune, useNative, items);
             while (true)
             {
@@ -333,17 +298,11 @@ internal static class EnvironmentWalker
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
         }
 
-        var all = new DiskItems();
-        foreach (var part in parts)
-        {
-            all.Take(part);
-        }
-
-        return all;
+        return parts;
     }
 
     /// <summary>One worker's reusable buffers and the chunk its items' names are stored in.</summary>
-    private sealed class WalkState(string root, byte[] rootUtf8, bool skipCondaTopLevel, Func<string, bool>? prune, bool native, DiskItems items)
+    private sealed class WalkState(string root, byte[] rootUtf8, bool skipCondaTopLevel, Func<string, bool>? prune, bool native, IDiskItemSink items)
     {
         private const int ChunkSize = 64 * 1024;
         private readonly DirectoryListing _listing = new();
@@ -439,12 +398,14 @@ internal static class EnvironmentWalker
             return start;
         }
 
-        private static bool IsIgnoredTopLevel(ReadOnlySpan<byte> name) =>
-            name.EndsWith("~"u8) || name.EndsWith(".DS_STORE"u8) || s_ignoredTopLevel.Contains(Encoding.UTF8.GetString(name));
     }
 
+    /// <summary>Whether a top-level name belongs to a conda installation or an editor rather than to an environment.</summary>
+    internal static bool IsIgnoredTopLevel(ReadOnlySpan<byte> name) =>
+        name.EndsWith("~"u8) || name.EndsWith(".DS_STORE"u8) || s_ignoredTopLevel.Contains(Encoding.UTF8.GetString(name));
+
     /// <summary>The portable listing: one stat per entry, the mode from the entry's own status.</summary>
-    private static void ListPortably(string directory, DirectoryListing listing)
+    internal static void ListPortably(string directory, DirectoryListing listing)
     {
         listing.Clear();
         var enumerable = new FileSystemEnumerable<(string Name, bool IsDirectory, bool IsLink, long Length, long Ticks, int Mode)>(
@@ -461,44 +422,4 @@ internal static class EnvironmentWalker
 
     /// <summary>The permission bits of a path (0644 where the platform has none).</summary>
     internal static int Mode(string path) => OperatingSystem.IsWindows() ? 0b110_100_100 : (int)File.GetUnixFileMode(path);
-}
-
-/// <summary>
-/// Remembers walks within one pack, so the cache check's metadata walk is not repeated by the inventory on a cache miss.
-/// Only for the duration of one call: the disk may change afterwards.
-/// </summary>
-internal sealed class WalkCache
-{
-    private readonly Dictionary<(string Root, bool Skip, string? PruneId), DiskItems> _walks = new();
-
-    /// <summary>Walks <paramref name="root"/> once (see <see cref="EnvironmentWalker.Walk"/>).</summary>
-    /// <param name="root">The folder.</param>
-    /// <param name="skipCondaTopLevel">Whether to skip conda-installation folders at the top level.</param>
-    /// <param name="prune">Directories not to descend into, or null.</param>
-    /// <param name="pruneId">Names <paramref name="prune"/> for reuse: equal ids mean equal predicates.</param>
-    public DiskItems Walk(string root, bool skipCondaTopLevel, Func<string, bool>? prune = null, string? pruneId = null)
-    {
-        if (!_walks.TryGetValue((root, skipCondaTopLevel, pruneId), out var items))
-        {
-            items = EnvironmentWalker.Walk(root, skipCondaTopLevel, prune);
-            _walks[(root, skipCondaTopLevel, pruneId)] = items;
-        }
-
-        return items;
-    }
-
-    /// <summary>
-    /// The walk of <paramref name="root"/> (made now if it is not here), handed over for one reading that lets its items go
-    /// as it passes them (<see cref="DiskItems.Consume"/>): the inventory's rows then take the room the walk gives back,
-    /// instead of both being held whole at the end of the build.
-    /// </summary>
-    public DiskItems.ConsumingEnumerable Take(string root, bool skipCondaTopLevel, Func<string, bool>? prune = null, string? pruneId = null)
-    {
-        var items = Walk(root, skipCondaTopLevel, prune, pruneId);
-        _walks.Remove((root, skipCondaTopLevel, pruneId));
-        return items.Consume();
-    }
-
-    /// <summary>Lets go of every walk (once the inventory is built from them, they are only memory).</summary>
-    public void Clear() => _walks.Clear();
 }

@@ -19,7 +19,6 @@ namespace SparkJobGen.Packing;
 /// </summary>
 public sealed class PackCache
 {
-    private const string KeyVersion = "sparkjobgen-pack/3";
     private const string MetadataKeyVersion = "sparkjobgen-pack-metadata/3";
     private readonly string _directory;
 
@@ -46,39 +45,14 @@ public sealed class PackCache
     /// <returns>A lowercase hex SHA-256.</returns>
     public static string ContentKey(EnvironmentInventory inventory, PackOptions options, ArchiveFormat format)
     {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var line = new StringBuilder();
-        void Add(string text)
-        {
-            hash.AppendData(Encoding.UTF8.GetBytes(text));
-            hash.AppendData("\n"u8);
-        }
-
-        Add(KeyVersion);
-        Add(string.Join('|', ArchiveFormats.Name(format), (options.CompressionLevel ?? ArchiveFormats.CompressionLevels(format).Default).ToString(CultureInfo.InvariantCulture),
-            options.ArcRoot ?? "", options.DestinationPrefix ?? "", options.ZipSymlinks, options.IgnoreMissingFiles,
-            options.IgnoreEditablePackages, options.IgnoreClobberedFiles, inventory.Location.Prefix));
-        Add(string.Join('|', options.Filters.Select(f => (f.Include ? "+" : "-") + f.Pattern)));
+        ArgumentNullException.ThrowIfNull(inventory);
+        using var key = new ContentKeyBuilder(options, format, inventory.Location.Prefix);
         foreach (var entry in inventory.Entries)
         {
-            line.Clear();
-            line.Append(entry.ArchivePath).Append('|').Append((int)entry.Kind).Append('|').Append(entry.UnixMode).Append('|')
-                .Append(entry.Length).Append('|').Append(entry.LastWriteTicks).Append('|').Append(entry.LinkTarget).Append('|')
-                .Append(entry.SourcePath).Append('|').Append(entry.RunPath).Append('|').Append(entry.FixShebang).Append('|').Append(entry.CondaRecord);
-            foreach (var prefix in entry.Prefixes ?? [])
-            {
-                line.Append('|').Append(prefix.OnDisk).Append('>').Append(prefix.Placeholder).Append(':').Append((int)prefix.Mode);
-            }
-
-            if (entry.Generated is { } generated)
-            {
-                line.Append('|').Append(Convert.ToHexString(SHA256.HashData(generated)));
-            }
-
-            Add(line.ToString());
+            key.Add(entry);
         }
 
-        return Convert.ToHexString(hash.GetHashAndReset()).ToLowerInvariant();
+        return key.Finish();
     }
 
     /// <summary>
@@ -91,21 +65,18 @@ public sealed class PackCache
     /// <param name="options">The options.</param>
     /// <param name="format">The resolved format.</param>
     /// <returns>A lowercase hex key.</returns>
-    public static string MetadataKey(EnvironmentLocation location, PackOptions options, ArchiveFormat format) =>
-        MetadataKey(location, options, format, new WalkCache());
-
-    /// <summary>The metadata key, keeping the walks for the inventory that follows a miss.</summary>
-    internal static string MetadataKey(EnvironmentLocation location, PackOptions options, ArchiveFormat format, WalkCache walks)
+    public static string MetadataKey(EnvironmentLocation location, PackOptions options, ArchiveFormat format)
     {
         ArgumentNullException.ThrowIfNull(location);
         ArgumentNullException.ThrowIfNull(options);
         var roots = location.Kind == EnvironmentKind.Venv
-            ? VenvInventory.MetadataWalks(location.Prefix).Select(w => (w.Root, Skip: false, w.Prune, w.PruneId)).ToList()
-            : [(location.Prefix, Skip: true, Prune: (Func<string, bool>?)null, PruneId: (string?)null)];
+            ? VenvInventory.MetadataWalks(location.Prefix).Select(w => (w.Root, Skip: false, w.Prune)).ToList()
+            : [(location.Prefix, Skip: true, Prune: (Func<string, bool>?)null)];
 
-        ulong low = 0, high = 0, count = 0;
-        var buffer = new byte[4096];
-        foreach (var (root, skip, prune, pruneId) in roots)
+        // Each walker thread hashes what it finds as it goes: the walk keeps nothing, whatever the environment's size.
+        UInt128 sum = 0;
+        ulong count = 0;
+        foreach (var (root, skip, prune) in roots)
         {
             if (!Directory.Exists(root))
             {
@@ -113,34 +84,15 @@ public sealed class PackCache
             }
 
             var rootBytes = Encoding.UTF8.GetBytes(root + "|");
-            foreach (var item in walks.Walk(root, skip, prune, pruneId))
+            foreach (var part in EnvironmentWalker.Visit(root, skip, prune, native: null, () => new MetadataHash(rootBytes)))
             {
-                // root|path, then kind, length, time and mode as fixed-width binary: no strings on the cache-hit path.
-                var directory = item.Directory;
-                var name = item.Name;
-                var needed = rootBytes.Length + directory.Length + name.Length + 24;
-                if (buffer.Length < needed)
-                {
-                    buffer = new byte[needed * 2];
-                }
-
-                rootBytes.CopyTo(buffer, 0);
-                directory.CopyTo(buffer.AsSpan(rootBytes.Length));
-                name.CopyTo(buffer.AsSpan(rootBytes.Length + directory.Length));
-                var length = rootBytes.Length + directory.Length + name.Length;
-                var fields = buffer.AsSpan(length, 24);
-                BinaryPrimitives.WriteInt32LittleEndian(fields, (int)item.Kind);
-                BinaryPrimitives.WriteInt64LittleEndian(fields[4..], item.Length);
-                BinaryPrimitives.WriteInt64LittleEndian(fields[12..], item.LastWriteTicks);
-                BinaryPrimitives.WriteInt32LittleEndian(fields[20..], item.Mode);
-                var hash = System.IO.Hashing.XxHash128.HashToUInt128(buffer.AsSpan(0, length + 24));
-                var before = low;
-                low += (ulong)hash;
-                high += (ulong)(hash >> 64) + (low < before ? 1UL : 0UL);
-                count++;
+                sum += part.Sum;
+                count += part.Count;
             }
         }
 
+        var low = (ulong)sum;
+        var high = (ulong)(sum >> 64);
         var summary = string.Join('|', MetadataKeyVersion, ArchiveFormats.Name(format), (options.CompressionLevel ?? ArchiveFormats.CompressionLevels(format).Default).ToString(CultureInfo.InvariantCulture),
             options.ArcRoot ?? "", options.DestinationPrefix ?? "", options.ZipSymlinks, options.IgnoreMissingFiles, options.IgnoreEditablePackages,
             options.IgnoreClobberedFiles, string.Join(',', options.Filters.Select(f => (f.Include ? "+" : "-") + f.Pattern)),
@@ -231,5 +183,107 @@ public sealed class PackCache
         }
 
         return Directory.Exists(output) ? (0, Directory.GetLastWriteTimeUtc(output).Ticks) : null;
+    }
+}
+
+/// <summary>One walker thread's share of <see cref="PackCache.MetadataKey"/>: the sum of its items' hashes.</summary>
+internal sealed class MetadataHash(byte[] rootBytes) : IDiskItemSink
+{
+    private byte[] _buffer = new byte[4096];
+
+    /// <summary>The 128-bit sum (modulo 2^128) of the items' XxHash128.</summary>
+    public UInt128 Sum { get; private set; }
+
+    /// <summary>The number of items.</summary>
+    public ulong Count { get; private set; }
+
+    /// <inheritdoc/>
+    public void Add(in DiskItem item)
+    {
+        // root|path, then kind, length, time and mode as fixed-width binary: no strings on the cache-hit path.
+        var directory = item.Directory;
+        var name = item.Name;
+        var needed = rootBytes.Length + directory.Length + name.Length + 24;
+        if (_buffer.Length < needed)
+        {
+            _buffer = new byte[needed * 2];
+        }
+
+        rootBytes.CopyTo(_buffer, 0);
+        directory.CopyTo(_buffer.AsSpan(rootBytes.Length));
+        name.CopyTo(_buffer.AsSpan(rootBytes.Length + directory.Length));
+        var length = rootBytes.Length + directory.Length + name.Length;
+        var fields = _buffer.AsSpan(length, 24);
+        BinaryPrimitives.WriteInt32LittleEndian(fields, (int)item.Kind);
+        BinaryPrimitives.WriteInt64LittleEndian(fields[4..], item.Length);
+        BinaryPrimitives.WriteInt64LittleEndian(fields[12..], item.LastWriteTicks);
+        BinaryPrimitives.WriteInt32LittleEndian(fields[20..], item.Mode);
+        Sum += System.IO.Hashing.XxHash128.HashToUInt128(_buffer.AsSpan(0, length + 24));
+        Count++;
+    }
+}
+
+/// <summary>
+/// The content key of entries given one at a time in archive order (<see cref="PackCache.ContentKey"/>): every entry's path,
+/// kind, mode, size, modification time, link target, source, relocation and generated content, plus every option that
+/// changes the output.
+/// </summary>
+internal sealed class ContentKeyBuilder : IDisposable
+{
+    private const string KeyVersion = "sparkjobgen-pack/3";
+    private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+    private readonly StringBuilder _line = new();
+    private byte[] _bytes = new byte[1024];
+
+    /// <summary>Starts a key with the options that change the output.</summary>
+    public ContentKeyBuilder(PackOptions options, ArchiveFormat format, string prefix)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        AddLine(KeyVersion);
+        AddLine(string.Join('|', ArchiveFormats.Name(format), (options.CompressionLevel ?? ArchiveFormats.CompressionLevels(format).Default).ToString(CultureInfo.InvariantCulture),
+            options.ArcRoot ?? "", options.DestinationPrefix ?? "", options.ZipSymlinks, options.IgnoreMissingFiles,
+            options.IgnoreEditablePackages, options.IgnoreClobberedFiles, prefix));
+        AddLine(string.Join('|', options.Filters.Select(f => (f.Include ? "+" : "-") + f.Pattern)));
+    }
+
+    /// <summary>Adds the next entry.</summary>
+    public void Add(PackEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        var line = _line.Clear();
+        line.Append(entry.ArchivePath).Append('|').Append((int)entry.Kind).Append('|').Append(entry.UnixMode).Append('|')
+            .Append(entry.Length).Append('|').Append(entry.LastWriteTicks).Append('|').Append(entry.LinkTarget).Append('|')
+            .Append(entry.SourcePath).Append('|').Append(entry.RunPath).Append('|').Append(entry.FixShebang).Append('|').Append(entry.CondaRecord);
+        foreach (var prefix in entry.Prefixes ?? [])
+        {
+            line.Append('|').Append(prefix.OnDisk).Append('>').Append(prefix.Placeholder).Append(':').Append((int)prefix.Mode);
+        }
+
+        if (entry.Generated is { } generated)
+        {
+            line.Append('|').Append(Convert.ToHexString(SHA256.HashData(generated)));
+        }
+
+        var text = line.ToString();
+        var needed = Encoding.UTF8.GetMaxByteCount(text.Length);
+        if (_bytes.Length < needed)
+        {
+            _bytes = new byte[needed];
+        }
+
+        _hash.AppendData(_bytes, 0, Encoding.UTF8.GetBytes(text, _bytes));
+        _hash.AppendData("\n"u8);
+    }
+
+    /// <summary>The key: a lowercase hex SHA-256.</summary>
+    public string Finish() => Convert.ToHexString(_hash.GetHashAndReset()).ToLowerInvariant();
+
+    /// <inheritdoc/>
+    public void Dispose() => _hash.Dispose();
+
+    private void AddLine(string text)
+    {
+        _hash.AppendData(Encoding.UTF8.GetBytes(text));
+        _hash.AppendData("\n"u8);
     }
 }

@@ -49,6 +49,12 @@ public sealed record PackOptions
     /// <summary>Overwrite an existing output that is not this environment's cached archive (<c>-f/--force</c>).</summary>
     public bool Force { get; init; }
 
+    /// <summary>
+    /// Conda record rows held in memory before sorted runs go to a temporary folder (see <see cref="ClaimSet"/>); tests set it
+    /// low to exercise the runs on small prefixes.
+    /// </summary>
+    internal int ClaimRunRows { get; init; } = ClaimSet.DefaultRunRows;
+
     /// <summary>Zip only: store symlinks as links (<c>--zip-symlinks</c>).</summary>
     public bool ZipSymlinks { get; init; }
 

@@ -18,29 +18,25 @@ public sealed class EnvironmentWalkerTests
     }
 
     [Fact]
-    public void A_walk_taken_from_the_cache_is_read_once_in_full_and_let_go()
+    public void A_visit_hands_every_item_to_its_workers_sinks_and_hashes_like_a_kept_walk()
     {
         var stdlib = HostPython.Current.StandardLibrary;
-        var walks = new WalkCache();
-        var first = walks.Walk(stdlib, skipCondaTopLevel: false);
-        var expected = first.Select(i => (i.RelativePath, i.Kind, i.Length)).ToList();
-        Assert.True(expected.Count > 2 * 1024, $"only {expected.Count} items under {stdlib}: too few to span chunks");
+        var kept = EnvironmentWalker.Walk(stdlib, skipCondaTopLevel: false);
+        var visited = EnvironmentWalker.Visit(stdlib, skipCondaTopLevel: false, prune: null, native: null, static () => new DiskItems());
+        Assert.Equal(Sorted(kept), visited.SelectMany(part => Sorted(part)).Order(StringComparer.Ordinal).ToList());
 
-        // Taken: the same items in the same order, across chunk boundaries, and the list is empty afterwards.
-        var taken = new List<(string, PackEntryKind, long)>();
-        foreach (ref readonly var item in walks.Take(stdlib, skipCondaTopLevel: false))
+        // The cache's hash, computed by the workers as they go, equals the same hash over the items of a kept walk.
+        var root = System.Text.Encoding.UTF8.GetBytes(stdlib + "|");
+        var hashes = EnvironmentWalker.Visit(stdlib, skipCondaTopLevel: false, prune: null, native: null, () => new MetadataHash(root));
+        var once = new MetadataHash(root);
+        foreach (var item in kept)
         {
-            taken.Add((item.RelativePath, item.Kind, item.Length));
+            once.Add(item);
         }
 
-        Assert.Equal(expected, taken);
-        Assert.Equal(0, first.Count);
-        Assert.Empty(first);
-
-        // No longer cached: the next use walks again.
-        var again = walks.Walk(stdlib, skipCondaTopLevel: false);
-        Assert.NotSame(first, again);
-        Assert.Equal(expected.Count, again.Count);
+        Assert.True(hashes.Length >= 1);
+        Assert.Equal(once.Count, (ulong)hashes.Sum(h => (long)h.Count));
+        Assert.Equal(once.Sum, hashes.Aggregate(UInt128.Zero, (sum, h) => sum + h.Sum));
     }
 
     [Fact]

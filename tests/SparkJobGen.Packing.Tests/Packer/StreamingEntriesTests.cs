@@ -1,0 +1,204 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text;
+using System.Threading.Tasks;
+using SparkJobGen.Packing.Tests.Archives;
+using SparkJobGen.Packing.Tests.Fixtures;
+using Xunit;
+
+namespace SparkJobGen.Packing.Tests.Packer;
+
+/// <summary>
+/// The streamed entries (<see cref="EnvironmentEntries"/>): conda records sorted into runs on disk give the same archive as
+/// records sorted in memory, the checks find the same problems either way, passes over the same disk agree, and an
+/// environment that changes between the checking and the writing pass is refused without leaving an archive.
+/// </summary>
+public sealed class StreamingEntriesTests
+{
+    [Fact]
+    public void Claim_rows_come_back_by_folder_then_name_then_insertion_from_memory_and_from_runs_alike()
+    {
+        var random = new Random(7);
+        var folders = new[] { "", "a/", "a-b/", "a/b/", "a/b/c/", "a.b/", "lib/python3.11/site-packages/x/", "é/", "z/" };
+        var names = new[] { "x", "x.py", "x-y", "y", "__init__.py", "Z", "ü" };
+        var rows = Enumerable.Range(0, 3_000).Select(i => (Path: folders[random.Next(folders.Length)] + names[random.Next(names.Length)], Value: i)).ToList();
+
+        List<(string, int)> ReadAll(int runRows, out int runs)
+        {
+            using var set = new ClaimSet(runRows);
+            foreach (var (path, value) in rows)
+            {
+                set.Add(Encoding.UTF8.GetBytes(path), ClaimKind.Owned, value, value % 3 - 2);
+            }
+
+            set.Complete();
+            runs = set.RunsOnDisk;
+            var passes = new List<List<(string, int)>>();
+            for (var pass = 0; pass < 2; pass++)
+            {
+                var read = new List<(string, int)>();
+                using var reader = set.Read();
+                while (reader.MoveNext())
+                {
+                    Assert.Equal(reader.Value % 3 - 2, reader.Placeholder);
+                    read.Add((Encoding.UTF8.GetString(reader.Folder) + Encoding.UTF8.GetString(reader.Name), reader.Value));
+                }
+
+                passes.Add(read);
+            }
+
+            Assert.Equal(passes[0], passes[1]);
+            return passes[0];
+        }
+
+        // The expected order, computed independently: the folder part (up to the last '/') by UTF-8 bytes, then the name, then
+        // the order added.
+        static (byte[] Folder, byte[] Name) Split(string path) =>
+            (Encoding.UTF8.GetBytes(path[..(path.LastIndexOf('/') + 1)]), Encoding.UTF8.GetBytes(path[(path.LastIndexOf('/') + 1)..]));
+        var expected = rows.OrderBy(r => Split(r.Path).Folder, ByteOrder.Instance).ThenBy(r => Split(r.Path).Name, ByteOrder.Instance).ThenBy(r => r.Value).ToList();
+
+        var inMemory = ReadAll(100_000, out var memoryRuns);
+        var spilled = ReadAll(64, out var diskRuns);
+        Assert.Equal(0, memoryRuns);
+        Assert.True(diskRuns >= 40, $"only {diskRuns} runs");
+        Assert.Equal(expected, inMemory);
+        Assert.Equal(expected, spilled);
+    }
+
+    [Fact]
+    public void Claim_runs_are_deleted_with_the_set()
+    {
+        string? folder;
+        using (var set = new ClaimSet(16))
+        {
+            for (var i = 0; i < 100; i++)
+            {
+                set.Add(Encoding.UTF8.GetBytes($"f/{i}"), ClaimKind.Listed, i, ClaimPrefix.Keep);
+            }
+
+            set.Complete();
+            folder = Directory.EnumerateDirectories(Path.GetTempPath(), $"sparkjobgen-claims-{Environment.ProcessId}-*").Single();
+            Assert.Equal(set.RunsOnDisk, Directory.EnumerateFiles(folder).Count());
+        }
+
+        Assert.False(Directory.Exists(folder));
+    }
+
+    [Fact]
+    public async Task A_conda_prefix_packed_with_its_records_sorted_on_disk_gives_the_same_bytes_and_runs_the_checks_the_same()
+    {
+        using var conda = CondaPrefixFixture.Create(new CondaPrefixOptions(IncludePython: true, UnmanagedPipPackage: true));
+        using var scratch = new ScratchDirectory();
+        PackOptions Options(string name, int runRows) =>
+            new() { Prefix = conda.Prefix, Output = scratch.File(name), CompressionLevel = 1, UseCache = false, ClaimRunRows = runRows };
+
+        var memory = await EnvironmentPacker.PackAsync(Options("memory.tar.gz", ClaimSet.DefaultRunRows));
+        var disk = await EnvironmentPacker.PackAsync(Options("disk.tar.gz", 16));
+        Assert.Equal(File.ReadAllBytes(memory.ArchivePath), File.ReadAllBytes(disk.ArchivePath));
+        Assert.Equal(memory.ContentKey, disk.ContentKey);
+        Assert.Equal(memory.Warnings, disk.Warnings);
+        Assert.Contains(memory.Warnings, w => w.Contains("sjg_pip_only", StringComparison.Ordinal));
+
+        // Python's tarfile reads it back: the environment's entries in code point order of their paths, then the scripts the
+        // packer adds, and every package's files present.
+        var names = ProcessRun.RunChecked("python3", ["-c", "import sys, tarfile; print('\\n'.join(tarfile.open(sys.argv[1]).getnames()))", disk.ArchivePath])
+            .StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(["bin/activate", "bin/deactivate", "bin/conda-unpack"], names[^3..]);
+        Assert.Equal(names[..^3].Order(StringComparer.Ordinal), names[..^3]);
+        foreach (var file in conda.Packages.SelectMany(p => p.Files).Where(f => f.PathType != "directory"))
+        {
+            Assert.Contains(file.Path, names);
+        }
+    }
+
+    [Fact]
+    public async Task Missing_and_clobbered_files_are_found_the_same_with_records_sorted_on_disk()
+    {
+        using var conda = CondaPrefixFixture.Create(new CondaPrefixOptions(PipClobbersNoarchPackage: true, UnmanagedPipPackage: true));
+        using var scratch = new ScratchDirectory();
+        PackOptions Options(int runRows) => new() { Prefix = conda.Prefix, Output = scratch.File("env.tar"), Format = "tar", UseCache = false, ClaimRunRows = runRows };
+
+        var inMemory = await Assert.ThrowsAsync<MissingFilesException>(() => EnvironmentPacker.PackAsync(Options(ClaimSet.DefaultRunRows)));
+        var onDisk = await Assert.ThrowsAsync<MissingFilesException>(() => EnvironmentPacker.PackAsync(Options(4)));
+        Assert.Equal(inMemory.Message, onDisk.Message);
+        Assert.Equal(inMemory.Missing.Keys, onDisk.Missing.Keys);
+
+        var clobberedInMemory = await Assert.ThrowsAsync<ClobberedFilesException>(() => EnvironmentPacker.PackAsync(Options(ClaimSet.DefaultRunRows) with { IgnoreMissingFiles = true }));
+        var clobberedOnDisk = await Assert.ThrowsAsync<ClobberedFilesException>(() => EnvironmentPacker.PackAsync(Options(4) with { IgnoreMissingFiles = true }));
+        Assert.Equal(clobberedInMemory.Message, clobberedOnDisk.Message);
+        Assert.Contains(conda.ClobberedFiles, f => clobberedOnDisk.Message.Contains(f, StringComparison.Ordinal));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(scratch.Path));
+    }
+
+    [Fact]
+    public void Two_passes_over_an_unchanged_venv_agree_and_a_change_between_them_is_refused()
+    {
+        using var venv = VenvFixture.Create(new VenvOptions(InstallDemoWheels: false));
+        var options = new PackOptions { Prefix = venv.Prefix };
+        var location = EnvironmentLocator.Resolve(venv.Prefix, null);
+        using var entries = EnvironmentEntries.Open(location, options);
+        var scanned = new List<string>();
+        var scan = entries.Scan(options, e => scanned.Add(e.ArchivePath));
+        Assert.Equal(scan.Count, scanned.Count);
+        Assert.Equal(scanned.Order(StringComparer.Ordinal), scanned);
+        Assert.Equal(scanned, entries.Enumerate().Select(e => e.ArchivePath));
+
+        // A file appears in a folder the writing pass has not reached yet: the pass ends with an error, not a mixed archive.
+        var late = Path.Combine(venv.SitePackages, "zz_installed_meanwhile.py");
+        var error = Assert.Throws<PackingException>(() =>
+        {
+            foreach (var entry in entries.Enumerate())
+            {
+                if (entry.ArchivePath == scanned[0])
+                {
+                    File.WriteAllText(late, "x = 1\n");
+                }
+            }
+        });
+        Assert.Contains("changed while it was being packed", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_venv_whose_files_change_while_packing_leaves_no_archive()
+    {
+        using var venv = VenvFixture.Create(new VenvOptions(InstallDemoWheels: false));
+        using var scratch = new ScratchDirectory();
+
+        // An empty folder the checking pass packs as such, and the writing pass reaches last of all (it sorts after every other
+        // top-level name): a file appears in it once writing has begun (at the first progress report, after 100 ms of it).
+        var late = Directory.CreateDirectory(Path.Combine(venv.Prefix, "zzz_late")).FullName;
+        var changed = false;
+        var progress = new SynchronousProgress(_ =>
+        {
+            if (!changed)
+            {
+                changed = true;
+                File.WriteAllText(Path.Combine(late, "installed_meanwhile.py"), "x = 1\n");
+            }
+        });
+
+        var options = new PackOptions { Prefix = venv.Prefix, Output = scratch.File("env.tar.gz"), CompressionLevel = 1, Threads = 1, UseCache = false };
+        var error = await Assert.ThrowsAsync<PackingException>(() => EnvironmentPacker.PackAsync(options, progress));
+        Assert.True(changed);
+        Assert.Contains("changed while it was being packed", error.Message, StringComparison.Ordinal);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(scratch.Path));
+
+        // Once it is idle again, it packs.
+        var packed = await EnvironmentPacker.PackAsync(options);
+        Assert.Contains("zzz_late/installed_meanwhile.py", ProcessRun.RunChecked("tar", ["-tzf", packed.ArchivePath]).StandardOutput, StringComparison.Ordinal);
+    }
+
+    private sealed class SynchronousProgress(Action<PackProgress> report) : IProgress<PackProgress>
+    {
+        public void Report(PackProgress value) => report(value);
+    }
+
+    private sealed class ByteOrder : IComparer<byte[]>
+    {
+        public static readonly ByteOrder Instance = new();
+
+        public int Compare(byte[]? x, byte[]? y) => x.AsSpan().SequenceCompareTo(y);
+    }
+}
