@@ -190,6 +190,90 @@ public sealed class StreamingEntriesTests
         Assert.Contains("zzz_late/installed_meanwhile.py", ProcessRun.RunChecked("tar", ["-tzf", packed.ArchivePath]).StandardOutput, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_tree_comes_out_in_code_point_order_with_empty_folders_links_and_pycs_linked_only_from_real_pycache_folders()
+    {
+        // A prefix with a conda-meta folder and no records: every item is an unmanaged file, which is all this needs.
+        using var scratch = new ScratchDirectory();
+        var prefix = Directory.CreateDirectory(Path.Combine(scratch.Path, "env")).FullName;
+        Directory.CreateDirectory(Path.Combine(prefix, "conda-meta"));
+        var modified = DateTime.UnixEpoch.AddSeconds(1_700_000_123.9);
+        void Write(string path, int length = 10)
+        {
+            var full = Path.Combine(prefix, path);
+            Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+            File.WriteAllBytes(full, new byte[length]);
+            File.SetLastWriteTimeUtc(full, modified);
+        }
+
+        Write("pkg/mod.py", 321);
+        Write("pkg/__pycache__/mod.cpython-311.pyc");
+        Write("pkg/__pycache__/mod.cpython-311.opt-1.pyc");
+        Write("pkg/__pycache__/gone.cpython-311.pyc");
+        Write("pkg/excluded.py", 5);
+        Write("pkg/__pycache__/excluded.cpython-311.pyc");
+        Write("top.py", 7);
+        Write("__pycache__/top.cpython-311.pyc");
+        Write("pkg/not__pycache__/mod.cpython-311.pyc");
+        File.CreateSymbolicLink(Path.Combine(prefix, "pkg/linked.py"), "mod.py");
+        Write("pkg/__pycache__/linked.cpython-311.pyc");
+        var deep = string.Join('/', Enumerable.Repeat(new string('d', 200), 6));
+        Write(deep + "/long.py", 55);
+        Write(deep + "/__pycache__/long.cpython-311.pyc");
+
+        // Names around '/' in code point order: "x-1" and "x.py" sort before the folder "x/", "x0" after it.
+        foreach (var name in new[] { "x-1", "x.py", "x/inner.txt", "x0", "x/y/z.txt", "xa/é.txt" })
+        {
+            Write("order/" + name);
+        }
+
+        Directory.CreateDirectory(Path.Combine(prefix, "order", "x", "empty"));
+
+        var options = new PackOptions { Prefix = prefix, Filters = [new PathFilterRule(false, "pkg/excluded.py")] };
+        using var entries = EnvironmentEntries.Open(EnvironmentLocator.Resolve(prefix, null), options);
+        var scanned = new List<PackEntry>();
+        entries.Scan(options, scanned.Add);
+        var paths = scanned.Select(e => e.ArchivePath).ToList();
+        Assert.Equal(paths.Order(StringComparer.Ordinal), paths);
+        Assert.Equal(
+            ["order/x-1", "order/x.py", "order/x/empty", "order/x/inner.txt", "order/x/y/z.txt", "order/x0", "order/xa/é.txt"],
+            paths.Where(p => p.StartsWith("order/", StringComparison.Ordinal)));
+        Assert.Equal(PackEntryKind.Directory, scanned.Single(e => e.ArchivePath == "order/x/empty").Kind);
+        Assert.Equal(PackEntryKind.Directory, scanned.Single(e => e.ArchivePath == "conda-meta").Kind);
+        Assert.Equal("mod.py", scanned.Single(e => e.ArchivePath == "pkg/linked.py").LinkTarget);
+        Assert.DoesNotContain("pkg/excluded.py", paths);
+        Assert.Equal(Path.Combine(prefix, "top.py"), scanned.Single(e => e.ArchivePath == "top.py").SourcePath);
+
+        var pycs = scanned.Where(e => e.ArchivePath.EndsWith(".pyc", StringComparison.Ordinal)).ToDictionary(e => e.ArchivePath, e => e.PycSource);
+        Assert.Equal(new PycSource(321, 1_700_000_123), pycs["pkg/__pycache__/mod.cpython-311.pyc"]);
+        Assert.Equal(new PycSource(321, 1_700_000_123), pycs["pkg/__pycache__/mod.cpython-311.opt-1.pyc"]);
+        Assert.Equal(new PycSource(7, 1_700_000_123), pycs["__pycache__/top.cpython-311.pyc"]);
+        Assert.Equal(new PycSource(55, 1_700_000_123), pycs[deep + "/__pycache__/long.cpython-311.pyc"]);
+        Assert.Null(pycs["pkg/__pycache__/gone.cpython-311.pyc"]);
+        Assert.Null(pycs["pkg/__pycache__/excluded.cpython-311.pyc"]);
+        Assert.Null(pycs["pkg/not__pycache__/mod.cpython-311.pyc"]);
+        Assert.Null(pycs["pkg/__pycache__/linked.cpython-311.pyc"]);
+
+        // The writing pass gives the same entries.
+        Assert.Equal(scanned, entries.Enumerate());
+    }
+
+    [Fact]
+    public void Compiled_filter_rules_select_exactly_what_applying_them_to_the_whole_list_selects_and_source_roots_fit_their_walks()
+    {
+        string[] paths = ["bin/python", "lib/a.py", "lib/a.pyc", "lib/tests/t.py", "lib/tests/data.bin", "share/doc/x.txt"];
+        PathFilterRule[] rules = [new(false, "lib/tests/*"), new(true, "*.py"), new(false, "*.pyc"), new(false, "share/*"), new(true, "share/doc/*")];
+        var compiled = PathFilter.Compile(rules);
+        Assert.Equal(["bin/python", "lib/a.py", "lib/tests/t.py", "share/doc/x.txt"], paths.Where(compiled));
+        Assert.Equal(paths.Where(compiled), PathFilter.Apply(paths, rules));
+        Assert.True(PathFilter.Compile([])("anything"));
+
+        Assert.Equal("/base/", EnvironmentInventory.SourceRoot("/base/lib", "lib/"));
+        Assert.Equal("/", EnvironmentInventory.SourceRoot("/lib", "lib/"));
+        Assert.Equal("/venv/", EnvironmentInventory.SourceRoot("/venv", ""));
+        Assert.Throws<ArgumentException>(() => EnvironmentInventory.SourceRoot("/base/lib64", "lib/"));
+    }
+
     private sealed class SynchronousProgress(Action<PackProgress> report) : IProgress<PackProgress>
     {
         public void Report(PackProgress value) => report(value);
