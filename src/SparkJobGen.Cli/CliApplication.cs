@@ -74,7 +74,7 @@ internal static class CliApplication
                 SubmissionCanceledException cancelled => cancelled.Result,
                 _ => null,
             };
-            console.WriteJson(new ErrorDocument(code, new ErrorInfo(kind, exception.Message), result is null ? null : SubmissionDocument.From(result)));
+            console.WriteJson(new ErrorDocument(code, new ErrorInfo(kind, exception.Message), result is null ? null : SubmissionDocument.From(result)), CliJson.Documents.ErrorDocument);
             if (code == ExitCodes.InternalError)
             {
                 console.Error(console.Redactor.Redact(exception.ToString()));

@@ -3,22 +3,35 @@ using System.Text;
 
 namespace SparkJobGen.Cli.Tests;
 
-/// <summary>Runs the built <c>sparkjobgen</c> tool (SparkJobGen.Cli.dll) as a real process with a controlled environment.</summary>
+/// <summary>
+/// Runs the <c>sparkjobgen</c> tool as a real process with a controlled environment: the JIT build next to the tests
+/// (<c>dotnet SparkJobGen.Cli.dll</c>), or, when <c>SJG_TEST_NATIVE_TOOL</c> names one, a native (Native AOT) build, so the
+/// whole suite can run against it: <c>SJG_TEST_NATIVE_TOOL=$PWD/artifacts/publish/SparkJobGen.Cli/release_linux-x64/SparkJobGen.Cli dotnet test tests/SparkJobGen.Cli.Tests</c>.
+/// </summary>
 internal static class CliProcess
 {
+    public const string NativeToolVariable = "SJG_TEST_NATIVE_TOOL";
+
     public static string ToolPath => Path.Combine(AppContext.BaseDirectory, "SparkJobGen.Cli.dll");
 
-    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(IReadOnlyDictionary<string, string?>? environment, params string[] args)
+    /// <summary>The program and leading arguments that start the tool under test.</summary>
+    public static string[] ToolCommand =>
+        Environment.GetEnvironmentVariable(NativeToolVariable) is { Length: > 0 } native ? [native] : ["dotnet", ToolPath];
+
+    public static Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(IReadOnlyDictionary<string, string?>? environment, params string[] args) =>
+        RunAsync(ToolCommand, environment, args);
+
+    /// <summary>Runs <paramref name="command"/> (a program and its leading arguments) followed by <paramref name="args"/>.</summary>
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string[] command, IReadOnlyDictionary<string, string?>? environment, params string[] args)
     {
-        var info = new ProcessStartInfo("dotnet")
+        var info = new ProcessStartInfo(command[0])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             StandardOutputEncoding = Encoding.UTF8,
             StandardErrorEncoding = Encoding.UTF8,
         };
-        info.ArgumentList.Add(ToolPath);
-        foreach (var arg in args)
+        foreach (var arg in command.Skip(1).Concat(args))
         {
             info.ArgumentList.Add(arg);
         }

@@ -236,8 +236,9 @@ public sealed class CliInterruptTests
         // non-interactive shell (`cmd &`, as some CI runners do) has SIGINT ignored, every process below inherits that, and
         // the tool, like any well-behaved Unix program, then leaves it ignored.
         var info = new System.Diagnostics.ProcessStartInfo("python3") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { "-c", "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execvp(sys.argv[1], sys.argv[1:])",
-            "dotnet", CliProcess.ToolPath, "submit", "probe-job", "--assembly", assembly })
+        string[] arguments = ["-c", "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execvp(sys.argv[1], sys.argv[1:])",
+            .. CliProcess.ToolCommand, "submit", "probe-job", "--assembly", assembly];
+        foreach (var arg in arguments)
         {
             info.ArgumentList.Add(arg);
         }

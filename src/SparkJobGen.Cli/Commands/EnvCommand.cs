@@ -52,7 +52,7 @@ internal static class EnvCommand
                     new("tool", environment.Tool.ToString().ToLowerInvariant()),
                     new("content hash", environment.ContentHash),
                 });
-                console.WriteJson(new EnvCreateDocument(ExitCodes.Success, EnvironmentDocument.From(environment)));
+                console.WriteJson(new EnvCreateDocument(ExitCodes.Success, EnvironmentDocument.From(environment)), CliJson.Documents.EnvCreateDocument);
                 return ExitCodes.Success;
             });
         });

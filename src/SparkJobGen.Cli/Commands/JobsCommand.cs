@@ -41,7 +41,7 @@ internal static class JobsCommand
                     }
                 }
 
-                console.WriteJson(new JobsDocument(ExitCodes.Success, assemblyPath, jobs));
+                console.WriteJson(new JobsDocument(ExitCodes.Success, assemblyPath, jobs), CliJson.Documents.JobsDocument);
                 return ExitCodes.Success;
             });
         });

@@ -119,7 +119,7 @@ internal static class PackCommand
 
                 console.WriteJson(new PackDocument(code, result.ArchivePath, Packing.Archives.ArchiveFormats.Name(result.Format), result.Prefix,
                     result.Kind.ToString().ToLowerInvariant(), result.Files, result.ContentBytes, result.ArchiveBytes, result.ContentKey, result.FromCache,
-                    result.Duration.TotalSeconds, result.UnpackRecords, result.Warnings, verification is null ? null : VerifyDocument.From(verification)));
+                    result.Duration.TotalSeconds, result.UnpackRecords, result.Warnings, verification is null ? null : VerifyDocument.From(verification)), CliJson.Documents.PackDocument);
                 return code;
             });
         });

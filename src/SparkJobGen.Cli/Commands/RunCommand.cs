@@ -82,7 +82,7 @@ internal static class RunCommand
                 console.Summary($"{found.Job.Name}: {run.Submission.FinalState}", Rows(run));
                 console.WriteJson(new RunDocument(
                     exitCode, found.Job.Name, run.Environment is null ? null : EnvironmentDocument.From(run.Environment), run.EnvironmentArchive, run.ArchiveReused,
-                    null, SubmissionDocument.From(run.Submission)));
+                    null, SubmissionDocument.From(run.Submission)), CliJson.Documents.RunDocument);
                 return exitCode;
             });
         });

@@ -81,7 +81,7 @@ internal static class SubmitCommand
                     var request = LivyBatchRequest.FromSubmission(submission);
                     if (parse.GetValue(dryRun))
                     {
-                        console.Info(System.Text.Json.JsonSerializer.Serialize(request));
+                        console.Info(System.Text.Json.JsonSerializer.Serialize(request, LivyRequestJsonContext.Default.LivyBatchRequest));
                         return ExitCodes.Success;
                     }
 
@@ -107,7 +107,7 @@ internal static class SubmitCommand
                     if (parse.GetValue(dryRun))
                     {
                         console.Info("spark-submit " + SparkSubmitRunner.FormatCommandLine(arguments));
-                        console.WriteJson(new { exitCode = 0, sparkSubmitArguments = arguments, environment = sparkCommand.Environment });
+                        console.WriteJson(new DryRunDocument(ExitCodes.Success, arguments, sparkCommand.Environment), CliJson.Documents.DryRunDocument);
                         return ExitCodes.Success;
                     }
 
@@ -127,7 +127,7 @@ internal static class SubmitCommand
                     new("submission id", result.SubmissionId),
                     new("tracking url", result.TrackingUrl),
                 });
-                console.WriteJson(new RunDocument(exitCode, found.Job.Name, null, submission.EnvironmentArchive, null, arguments, SubmissionDocument.From(result)));
+                console.WriteJson(new RunDocument(exitCode, found.Job.Name, null, submission.EnvironmentArchive, null, arguments, SubmissionDocument.From(result)), CliJson.Documents.RunDocument);
                 return exitCode;
             });
         });

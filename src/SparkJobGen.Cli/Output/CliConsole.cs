@@ -1,9 +1,8 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
-using System.Text.Encodings.Web;
 using System.Text.Json;
-using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using Spectre.Console;
 using SparkJobGen.Submission;
 
@@ -16,15 +15,6 @@ namespace SparkJobGen.Cli.Output;
 /// </summary>
 internal sealed class CliConsole
 {
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        WriteIndented = true,
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
-    };
-
     private readonly TextWriter _out;
     private readonly TextWriter _err;
     private readonly IAnsiConsole? _ansi;
@@ -155,15 +145,17 @@ internal sealed class CliConsole
     }
 
     /// <summary>Writes the JSON document to stdout (only with --json), with secrets masked.</summary>
+    /// <typeparam name="T">The document's type.</typeparam>
     /// <param name="document">The value to serialize.</param>
-    public void WriteJson(object document)
+    /// <param name="type">Its metadata from <see cref="CliJson.Documents"/>, for example <c>CliJson.Documents.PackDocument</c>.</param>
+    public void WriteJson<T>(T document, JsonTypeInfo<T> type)
     {
         if (!IsJson)
         {
             return;
         }
 
-        var text = JsonSerializer.Serialize(document, document.GetType(), Json);
+        var text = JsonSerializer.Serialize(document, type);
         lock (_gate)
         {
             _out.WriteLine(Redactor.Redact(text));

@@ -39,6 +39,12 @@ internal sealed record EnvironmentDocument(string Prefix, string Python, string 
 /// <summary>The <c>--json</c> document of <c>run</c> and <c>submit</c>.</summary>
 internal sealed record RunDocument(int ExitCode, string Job, EnvironmentDocument? Environment, string? Archive, bool? ArchiveReused, IReadOnlyList<string>? SparkSubmitArguments, SubmissionDocument Submission);
 
+/// <summary>The <c>--json</c> document of <c>submit --dry-run</c> without Livy.</summary>
+/// <param name="ExitCode">Always 0: nothing was submitted.</param>
+/// <param name="SparkSubmitArguments">spark-submit's arguments, secrets masked.</param>
+/// <param name="Environment">The variables spark-submit would be started with (null removes one).</param>
+internal sealed record DryRunDocument(int ExitCode, IReadOnlyList<string> SparkSubmitArguments, IReadOnlyDictionary<string, string?> Environment);
+
 /// <summary>The <c>--json</c> document of <c>env create</c>.</summary>
 internal sealed record EnvCreateDocument(int ExitCode, EnvironmentDocument Environment);
 

@@ -90,7 +90,7 @@ public static class EnvironmentCreator
             }
 
             var marker = new EnvironmentMarker(spec.ContentHash, tool.ToString(), commands, DateTimeOffset.UtcNow);
-            File.WriteAllText(Path.Combine(prefix, MarkerFileName), JsonSerializer.Serialize(marker));
+            File.WriteAllText(Path.Combine(prefix, MarkerFileName), JsonSerializer.Serialize(marker, RuntimeJson.Default.EnvironmentMarker));
 
             string? previous = null;
             if (Directory.Exists(link) || File.Exists(link) || new FileInfo(link).LinkTarget is not null)
@@ -186,7 +186,7 @@ public static class EnvironmentCreator
         EnvironmentMarker? marker;
         try
         {
-            marker = JsonSerializer.Deserialize<EnvironmentMarker>(File.ReadAllText(markerPath));
+            marker = JsonSerializer.Deserialize(File.ReadAllText(markerPath), RuntimeJson.Default.EnvironmentMarker);
         }
         catch (JsonException)
         {
@@ -439,5 +439,7 @@ public static class EnvironmentCreator
         }
     }
 
-    private sealed record EnvironmentMarker(string ContentHash, string Tool, IReadOnlyList<string>? Commands, DateTimeOffset Created);
 }
+
+/// <summary>What an environment the creator made records about itself (beside its files), to tell reuse from a rebuild.</summary>
+internal sealed record EnvironmentMarker(string ContentHash, string Tool, IReadOnlyList<string>? Commands, DateTimeOffset Created);

@@ -197,7 +197,7 @@ print("SJG-VERIFY " + json.dumps({"version": sys.version.split()[0], "prefix": s
             }
 
             lines.Clear();
-            var request = JsonSerializer.Serialize(new { modules = options.Modules, distributions = options.Distributions, conda = options.CondaPackages });
+            var request = JsonSerializer.Serialize(new VerifyRequest(options.Modules, options.Distributions, options.CondaPackages), RuntimeJson.Default.VerifyRequest);
             var variables = new Dictionary<string, string?> { ["PYTHONHOME"] = null, ["PYTHONPATH"] = null, ["PYTHONNOUSERSITE"] = "1" };
             var exit = await ChildProcess.RunAsync(python, ["-c", Probe, request], variables, scratch, line => lines.Add(line.Text), limit.Token).ConfigureAwait(false);
             cancellationToken.ThrowIfCancellationRequested();
@@ -261,3 +261,12 @@ public sealed record PackingEnvironmentArchiver(PackOptions Options, VerifyOptio
         }
     }
 }
+
+/// <summary>What the verify probe is asked to import (its JSON argument).</summary>
+/// <param name="Modules">Modules to import.</param>
+/// <param name="Distributions">Distributions whose top-level modules are imported.</param>
+/// <param name="Conda">Conda package names, imported when they are Python distributions.</param>
+internal sealed record VerifyRequest(
+    [property: System.Text.Json.Serialization.JsonPropertyName("modules")] IReadOnlyList<string> Modules,
+    [property: System.Text.Json.Serialization.JsonPropertyName("distributions")] IReadOnlyList<string> Distributions,
+    [property: System.Text.Json.Serialization.JsonPropertyName("conda")] IReadOnlyList<string> Conda);

@@ -21,7 +21,7 @@ internal static class UnpackScripts
             .Where(static r => !IsInterpreter(r.ArchivePath))
             .OrderBy(static r => r.ArchivePath, System.StringComparer.Ordinal).ThenBy(static r => r.Placeholder, System.StringComparer.Ordinal)
             .Select(static r => new[] { r.ArchivePath, r.Placeholder, r.Mode == PrefixMode.Binary ? "binary" : "text" });
-        var json = JsonSerializer.Serialize(rows);
+        var json = JsonSerializer.Serialize(rows.ToArray(), RuntimeJson.Default.StringArrayArray);
         var script = new StringBuilder();
         script.Append("""
 #!/usr/bin/env python

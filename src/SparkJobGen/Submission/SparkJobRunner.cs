@@ -164,7 +164,7 @@ public static class SparkJobRunner
             Step(options, "verify", temporary, false);
             await archiver.VerifyAsync(temporary, cancellationToken).ConfigureAwait(false);
             File.Move(temporary, archive, overwrite: true);
-            File.WriteAllText(marker, JsonSerializer.Serialize(new Dictionary<string, string> { ["prefix"] = environment.Prefix, ["contentHash"] = environment.ContentHash }));
+            File.WriteAllText(marker, JsonSerializer.Serialize(new Dictionary<string, string> { ["prefix"] = environment.Prefix, ["contentHash"] = environment.ContentHash }, RuntimeJson.Default.DictionaryStringString));
             Step(options, "pack", archive, true);
             return (archive, false);
         }
@@ -181,7 +181,7 @@ public static class SparkJobRunner
     {
         try
         {
-            return JsonSerializer.Deserialize<Dictionary<string, string>>(File.ReadAllText(marker))?.GetValueOrDefault("prefix");
+            return JsonSerializer.Deserialize(File.ReadAllText(marker), RuntimeJson.Default.DictionaryStringString)?.GetValueOrDefault("prefix");
         }
         catch (JsonException)
         {

@@ -18,11 +18,6 @@ namespace SparkJobGen.Submission.Livy;
 /// </summary>
 public sealed class LivyClient : IDisposable
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
-    {
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    };
-
     private readonly HttpClient _http;
     private readonly LivyOptions _options;
     private readonly Uri _base;
@@ -54,21 +49,21 @@ public sealed class LivyClient : IDisposable
     {
         ArgumentNullException.ThrowIfNull(request);
         Redactor.AddFromConf(request.Conf ?? new System.Collections.Generic.Dictionary<string, string>());
-        var body = JsonSerializer.Serialize(request, Json);
-        return SendAsync<LivyBatch>(HttpMethod.Post, "batches", body, cancellationToken);
+        var body = JsonSerializer.Serialize(request, LivyJson.Default.LivyBatchRequest);
+        return SendAsync(HttpMethod.Post, "batches", body, LivyJson.Default.LivyBatch, cancellationToken);
     }
 
     /// <summary>Reads a batch (<c>GET /batches/{id}</c>).</summary>
     /// <param name="batchId">The batch id.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
     public Task<LivyBatch> GetBatchAsync(int batchId, CancellationToken cancellationToken = default) =>
-        SendAsync<LivyBatch>(HttpMethod.Get, "batches/" + Id(batchId), null, cancellationToken);
+        SendAsync(HttpMethod.Get, "batches/" + Id(batchId), null, LivyJson.Default.LivyBatch, cancellationToken);
 
     /// <summary>Reads a batch's state (<c>GET /batches/{id}/state</c>).</summary>
     /// <param name="batchId">The batch id.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
     public Task<LivyBatchState> GetBatchStateAsync(int batchId, CancellationToken cancellationToken = default) =>
-        SendAsync<LivyBatchState>(HttpMethod.Get, "batches/" + Id(batchId) + "/state", null, cancellationToken);
+        SendAsync(HttpMethod.Get, "batches/" + Id(batchId) + "/state", null, LivyJson.Default.LivyBatchState, cancellationToken);
 
     /// <summary>Reads log lines (<c>GET /batches/{id}/log?from=&amp;size=</c>).</summary>
     /// <param name="batchId">The batch id.</param>
@@ -76,20 +71,20 @@ public sealed class LivyClient : IDisposable
     /// <param name="size">The maximum number of lines.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
     public Task<LivyBatchLog> GetBatchLogAsync(int batchId, int from, int size, CancellationToken cancellationToken = default) =>
-        SendAsync<LivyBatchLog>(HttpMethod.Get, $"batches/{Id(batchId)}/log?from={Id(from)}&size={Id(size)}", null, cancellationToken);
+        SendAsync(HttpMethod.Get, $"batches/{Id(batchId)}/log?from={Id(from)}&size={Id(size)}", null, LivyJson.Default.LivyBatchLog, cancellationToken);
 
     /// <summary>Kills and removes a batch (<c>DELETE /batches/{id}</c>).</summary>
     /// <param name="batchId">The batch id.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
     public async Task DeleteBatchAsync(int batchId, CancellationToken cancellationToken = default) =>
-        await SendAsync<JsonElement>(HttpMethod.Delete, "batches/" + Id(batchId), null, cancellationToken).ConfigureAwait(false);
+        await SendAsync(HttpMethod.Delete, "batches/" + Id(batchId), null, LivyJson.Default.JsonElement, cancellationToken).ConfigureAwait(false);
 
     /// <inheritdoc />
     public void Dispose() => _http.Dispose();
 
     private static string Id(int value) => value.ToString(CultureInfo.InvariantCulture);
 
-    private async Task<T> SendAsync<T>(HttpMethod method, string relative, string? body, CancellationToken cancellationToken)
+    private async Task<T> SendAsync<T>(HttpMethod method, string relative, string? body, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, CancellationToken cancellationToken)
     {
         var uri = new Uri(_base, relative);
         using var request = new HttpRequestMessage(method, uri);
@@ -140,7 +135,7 @@ public sealed class LivyClient : IDisposable
 
             try
             {
-                return JsonSerializer.Deserialize<T>(text, Json) ?? throw new JsonException("empty body");
+                return JsonSerializer.Deserialize(text, type) ?? throw new JsonException("empty body");
             }
             catch (JsonException exception)
             {
