@@ -198,7 +198,7 @@ public sealed class StreamingZipTests
         Assert.Equal(before, SpillFiles());
     }
 
-    private static int SpillFiles() => Directory.GetFiles(Path.GetTempPath(), "sparkjobgen-zip-*.central").Length;
+    private static int SpillFiles() => Directory.GetFiles(Path.GetTempPath(), "sparkjobgen-zip-central-*.spill").Length;
 
     private static List<(string Path, byte[] Content)> Files()
     {

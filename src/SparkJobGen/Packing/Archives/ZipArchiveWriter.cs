@@ -42,7 +42,6 @@ internal sealed class ZipArchiveWriter : IArchiveWriter
     private const ushort MadeByUnix = (3 << 8) | 45, Version20 = 20, Version45 = 45;
     private const ushort FlagDescriptor = 1 << 3, FlagUtf8 = 1 << 11;
     private const ushort Stored = 0, Deflated = 8;
-    private const int CentralDirectoryInMemory = 1 << 20;
 
     /// <summary>Entries above this size get Zip64 local headers: deflate may grow incompressible input a little.</summary>
     private const long Zip64Threshold = 0xF000_0000;
@@ -56,10 +55,18 @@ internal sealed class ZipArchiveWriter : IArchiveWriter
     private readonly int _workers;
     private readonly long _maxPendingBytes;
     private readonly Queue<Pending> _pending = new();
-    private readonly Stack<IBlockDeflater> _deflaters = new();
+    private readonly int _maxPendingEntries;
+
+    /// <summary>
+    /// The writer's own pool for file contents and their deflated bytes, let go with the writer, with room for every
+    /// entry in flight (input and output), so steady packing allocates nothing: a fresh array per small file is about
+    /// half a gigabyte of short-lived garbage per 46k files, which a large gen0 budget lets grow the process. The shared
+    /// pool would instead keep up to 32 arrays per size class per core after the pack.
+    /// </summary>
+    private readonly ArrayPool<byte> _buffers;
+    private readonly TaskScheduler _compressors;
     private readonly byte[] _header = new byte[512];
-    private MemoryStream _central = new();
-    private FileStream? _centralFile;
+    private readonly SpillingBuffer _central = new("zip-central");
     private long _offset;
     private long _pendingBytes;
     private long _entries;
@@ -76,7 +83,13 @@ internal sealed class ZipArchiveWriter : IArchiveWriter
         _level = options.CompressionLevel;
         _root = ArchivePaths.Root(options.ArcRoot);
         _workers = Math.Max(1, options.EffectiveThreads);
-        _maxPendingBytes = (long)_workers * 4 * SmallFile;
+        _maxPendingBytes = Math.Min(_workers * 4L, 16L) * SmallFile;
+        _maxPendingEntries = _workers * 16;
+        _buffers = ArrayPool<byte>.Create(SmallFile, (2 * _maxPendingEntries) + 2);
+
+        // Exactly as many compressions at once as workers: the writer blocks on the oldest entry, and the thread pool
+        // would otherwise add threads (and zlib states) behind it.
+        _compressors = new ConcurrentExclusiveSchedulerPair(TaskScheduler.Default, _workers).ConcurrentScheduler;
     }
 
     /// <inheritdoc />
@@ -99,14 +112,14 @@ internal sealed class ZipArchiveWriter : IArchiveWriter
             return;
         }
 
-        var input = ArrayPool<byte>.Shared.Rent((int)Math.Max(length, 1));
+        var input = _buffers.Rent((int)Math.Max(length, 1));
         try
         {
             ReadExactly(archivePath, content, input, (int)length);
         }
         catch
         {
-            ArrayPool<byte>.Shared.Return(input);
+            _buffers.Return(input);
             throw;
         }
 
@@ -126,7 +139,7 @@ internal sealed class ZipArchiveWriter : IArchiveWriter
             return;
         }
 
-        var input = ArrayPool<byte>.Shared.Rent(Math.Max(content.Length, 1));
+        var input = _buffers.Rent(Math.Max(content.Length, 1));
         content.Span.CopyTo(input);
         EnqueueFile(name, mode, input, content.Length);
     }
@@ -138,7 +151,7 @@ internal sealed class ZipArchiveWriter : IArchiveWriter
         if (_options.ZipSymlinks)
         {
             var target = Encoding.UTF8.GetBytes(linkTarget);
-            var input = ArrayPool<byte>.Shared.Rent(target.Length);
+            var input = _buffers.Rent(target.Length);
             target.CopyTo(input, 0);
             var entry = new Pending(Name(archivePath), SymbolicLink | 0x1FF, input, target.Length)
             {
@@ -188,19 +201,12 @@ internal sealed class ZipArchiveWriter : IArchiveWriter
         WriteAll();
         _completed = true;
         var centralStart = _offset;
-        var centralSize = _centralFile is null ? _central.Length : _centralFile.Length + _central.Length;
-        if (_centralFile is not null)
-        {
-            _centralFile.Position = 0;
-            await _centralFile.CopyToAsync(_output, 1 << 20, cancellationToken).ConfigureAwait(false);
-        }
-
-        _central.Position = 0;
+        var centralSize = _central.Length;
         await _central.CopyToAsync(_output, cancellationToken).ConfigureAwait(false);
         _offset += centralSize;
         WriteEnd(centralStart, centralSize);
         await _output.FlushAsync(cancellationToken).ConfigureAwait(false);
-        ReleaseCentral();
+        _central.Dispose();
     }
 
     /// <inheritdoc />
@@ -227,15 +233,10 @@ internal sealed class ZipArchiveWriter : IArchiveWriter
                 }
             }
 
-            entry.Release();
+            entry.Release(_buffers);
         }
 
-        while (_deflaters.Count > 0)
-        {
-            _deflaters.Pop().Dispose();
-        }
-
-        ReleaseCentral();
+        _central.Dispose();
     }
 
     private static ushort DosDateOf(DateTimeOffset time) => (ushort)(((time.Year - 1980) << 9) | (time.Month << 5) | time.Day);
@@ -292,8 +293,8 @@ internal sealed class ZipArchiveWriter : IArchiveWriter
 
         // Bounded: at most a few MiB per worker in flight, and the writer never runs ahead of the oldest entry by much.
         Drain(_maxPendingBytes - length);
-        Drain(_workers * 64, byCount: true);
-        entry.Task = Task.Run(() => Compress(entry));
+        Drain(_maxPendingEntries - 1, byCount: true);
+        entry.Task = Task.Factory.StartNew(static state => ((ZipArchiveWriter)((object[])state!)[0]).Compress((Pending)((object[])state!)[1]), new object[] { this, entry }, CancellationToken.None, TaskCreationOptions.DenyChildAttach, _compressors);
         Enqueue(entry);
     }
 
@@ -350,42 +351,35 @@ internal sealed class ZipArchiveWriter : IArchiveWriter
         }
         finally
         {
-            entry.Release();
+            entry.Release(_buffers);
         }
     }
 
+    /// <summary>
+    /// Deflates a small file straight into a pooled array as long as its input; a file that does not fit there (does not
+    /// shrink) is stored instead.
+    /// </summary>
     private void Compress(Pending entry)
     {
-        IBlockDeflater? deflater = null;
-        lock (_deflaters)
+        var input = entry.Input!;
+        entry.Crc = Crc32.HashToUInt32(input.AsSpan(0, entry.Length));
+        var output = _buffers.Rent(entry.Length);
+        var target = new BoundedBufferStream(output, entry.Length);
+        using (var deflate = OpenDeflate(target))
         {
-            _deflaters.TryPop(out deflater);
+            deflate.Write(input, 0, entry.Length);
         }
 
-        deflater ??= new ManagedDeflater(_level);
-        try
+        if (target.Overflowed || target.Written >= entry.Length)
         {
-            var input = entry.Input!;
-            entry.Crc = Crc32.HashToUInt32(input.AsSpan(0, entry.Length));
-            var compressed = deflater.Compress(input, 0, 0, input, 0, entry.Length, last: true);
-            if (compressed.Length >= entry.Length)
-            {
-                entry.Method = Stored;
-                return;
-            }
+            _buffers.Return(output);
+            entry.Method = Stored;
+            return;
+        }
 
-            entry.Method = Deflated;
-            entry.Output = ArrayPool<byte>.Shared.Rent(compressed.Length);
-            compressed.CopyTo(entry.Output);
-            entry.OutputLength = compressed.Length;
-        }
-        finally
-        {
-            lock (_deflaters)
-            {
-                _deflaters.Push(deflater);
-            }
-        }
+        entry.Method = Deflated;
+        entry.Output = output;
+        entry.OutputLength = target.Written;
     }
 
     /// <summary>Deflates a large file as it is read, then patches its header (seekable output) or appends a data descriptor.</summary>
@@ -401,7 +395,7 @@ internal sealed class ZipArchiveWriter : IArchiveWriter
         WriteLocalHeader(name, method, 0, 0, length, zip64, descriptor: !seekable);
         var dataStart = _offset;
         var crc = new Crc32();
-        var buffer = ArrayPool<byte>.Shared.Rent(256 * 1024);
+        var buffer = _buffers.Rent(256 * 1024);
         try
         {
             var counting = new CountingStream(this);
@@ -429,7 +423,7 @@ internal sealed class ZipArchiveWriter : IArchiveWriter
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            _buffers.Return(buffer);
         }
 
         var checksum = crc.GetCurrentHashAsUInt32();
@@ -575,15 +569,6 @@ internal sealed class ZipArchiveWriter : IArchiveWriter
 
         _central.Write(record);
         _entries++;
-        if (_central.Length >= CentralDirectoryInMemory)
-        {
-            _centralFile ??= new FileStream(
-                Path.Combine(Path.GetTempPath(), $"sparkjobgen-zip-{Guid.NewGuid():N}.central"),
-                FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose);
-            _central.Position = 0;
-            _central.CopyTo(_centralFile);
-            _central.SetLength(0);
-        }
     }
 
     private void WriteEnd(long centralStart, long centralSize)
@@ -635,13 +620,6 @@ internal sealed class ZipArchiveWriter : IArchiveWriter
         _offset += bytes.Length;
     }
 
-    private void ReleaseCentral()
-    {
-        _centralFile?.Dispose();
-        _centralFile = null;
-        _central.Dispose();
-        _central = new MemoryStream();
-    }
 
     /// <summary>An entry added and not yet written: its input, and once compressed, its output.</summary>
     private sealed class Pending(string name, int mode, byte[]? input, int length)
@@ -664,19 +642,61 @@ internal sealed class ZipArchiveWriter : IArchiveWriter
 
         public int OutputLength { get; set; }
 
-        public void Release()
+        public void Release(ArrayPool<byte> pool)
         {
             if (Input is not null)
             {
-                ArrayPool<byte>.Shared.Return(Input);
+                pool.Return(Input);
                 Input = null;
             }
 
             if (Output is not null)
             {
-                ArrayPool<byte>.Shared.Return(Output);
+                pool.Return(Output);
                 Output = null;
             }
+        }
+    }
+
+    /// <summary>A deflate stream's sink for a small file: fills a fixed array and notes, without throwing, that it overflowed.</summary>
+    private sealed class BoundedBufferStream(byte[] buffer, int capacity) : Stream
+    {
+        public int Written { get; private set; }
+
+        public bool Overflowed { get; private set; }
+
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => Written;
+
+        public override long Position { get => Written; set => throw new NotSupportedException(); }
+
+        public override void Flush()
+        {
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+        public override void Write(ReadOnlySpan<byte> bytes)
+        {
+            if (Overflowed || bytes.Length > capacity - Written)
+            {
+                Overflowed = true;
+                return;
+            }
+
+            bytes.CopyTo(buffer.AsSpan(Written));
+            Written += bytes.Length;
         }
     }
 
