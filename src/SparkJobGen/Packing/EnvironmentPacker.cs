@@ -57,13 +57,18 @@ public static class EnvironmentPacker
         using var entries = EnvironmentEntries.Open(location, options);
         string contentKey;
         EntryScan scan;
+        var links = format == ArchiveFormat.Zip && !options.ZipSymlinks ? new SymlinkCopies() : null;
         using (var key = new ContentKeyBuilder(options, format, location.Prefix))
         {
-            scan = entries.Scan(options, key.Add);
+            scan = entries.Scan(options, links is null ? key.Add : entry =>
+            {
+                key.Add(entry);
+                links.Observe(entry);
+            });
             contentKey = key.Finish();
         }
 
-        var plan = new PackPlan(location, entries.Enumerate, scan.Count, scan.ContentBytes, scan.Warnings, entries.HasCondaPackage, contentKey);
+        var plan = new PackPlan(location, entries.Enumerate, scan.Count, scan.ContentBytes, scan.Warnings, entries.HasCondaPackage, contentKey) { Links = links };
         return await PackCoreAsync(plan, options, progress, metadataKey, stopwatch, cancellationToken).ConfigureAwait(false);
     }
 
@@ -93,7 +98,11 @@ public static class EnvironmentPacker
     /// <param name="ContentKey">The content key of the entries.</param>
     private sealed record PackPlan(
         EnvironmentLocation Location, Func<IEnumerable<PackEntry>> Entries, int Count, long ContentBytes, IReadOnlyList<string> Warnings, bool HasCondaPackage,
-        string ContentKey);
+        string ContentKey)
+    {
+        /// <summary>For zip without <c>--zip-symlinks</c>: the symlinks the checking pass saw, to be stored as copies.</summary>
+        public SymlinkCopies? Links { get; init; }
+    }
 
     private static async Task<PackResult> PackCoreAsync(
         PackPlan plan, PackOptions options, IProgress<PackProgress>? progress, string? metadataKey, Stopwatch stopwatch, CancellationToken cancellationToken)
@@ -134,10 +143,23 @@ public static class EnvironmentPacker
         if (format == ArchiveFormat.Zip && !options.ZipSymlinks)
         {
             // Zip has no standard symlinks: like conda-pack, store a copy of each link's target (whatever root it came from).
-            // Resolving needs every entry at hand, so this one case holds them all.
-            var resolved = ResolveSymlinks(entries.ToList());
-            entries = resolved;
-            count = resolved.Count;
+            // One more walk picks the targets out; only the links and their targets are held.
+            var links = plan.Links;
+            if (links is null)
+            {
+                links = new SymlinkCopies();
+                foreach (var entry in entries)
+                {
+                    links.Observe(entry);
+                }
+            }
+
+            if (links.LinkCount > 0)
+            {
+                links.Resolve(plan.Entries());
+                entries = links.Expand(entries);
+                count = count - links.LinkCount + links.CopyCount;
+            }
         }
 
         int records;
@@ -180,7 +202,7 @@ public static class EnvironmentPacker
         IArchiveWriter writer, IEnumerable<PackEntry> entries, int total, bool hasCondaPackage, PackOptions options, IProgress<PackProgress>? progress, long bytesTotal,
         CancellationToken cancellationToken)
     {
-        var records = new List<UnpackRecord>();
+        using var records = new UnpackRecordLog();
         var buffer = new byte[64 * 1024];
         var recordBuffers = new CondaRecordBuffers();
         long bytesDone = 0;
@@ -221,7 +243,8 @@ public static class EnvironmentPacker
 
         if (options.DestinationPrefix is null)
         {
-            writer.AddFile(UnpackScripts.CondaUnpackPath, 0b111_101_101, UnpackScripts.CondaUnpack(records, ToolVersion));
+            using var script = UnpackScripts.CondaUnpack(records, ToolVersion);
+            writer.AddFile(UnpackScripts.CondaUnpackPath, 0b111_101_101, script.Length, script);
         }
 
         await writer.CompleteAsync(cancellationToken).ConfigureAwait(false);
@@ -229,7 +252,7 @@ public static class EnvironmentPacker
     }
 
     private static void AddFile(
-        IArchiveWriter writer, PackEntry entry, string? destinationPrefix, List<UnpackRecord> records, ref byte[] buffer, CondaRecordBuffers recordBuffers)
+        IArchiveWriter writer, PackEntry entry, string? destinationPrefix, UnpackRecordLog records, ref byte[] buffer, CondaRecordBuffers recordBuffers)
     {
         if (entry.Generated is { } generated)
         {
@@ -408,68 +431,6 @@ public static class EnvironmentPacker
     }
 
     /// <summary>Replaces each symlink by copies of what it points to inside the environment (files, or a directory's files).</summary>
-    private static List<PackEntry> ResolveSymlinks(List<PackEntry> entries)
-    {
-        var byPath = new Dictionary<string, PackEntry>(StringComparer.Ordinal);
-        foreach (var entry in entries)
-        {
-            byPath[entry.ArchivePath] = entry;
-        }
-
-        string Resolve(string path, int depth)
-        {
-            if (depth > 40 || !byPath.TryGetValue(path, out var entry) || entry.Kind != PackEntryKind.Symlink)
-            {
-                return path;
-            }
-
-            var directory = path.Contains('/', StringComparison.Ordinal) ? path[..path.LastIndexOf('/')] : "";
-            var parts = new List<string>(directory.Length == 0 ? [] : directory.Split('/'));
-            foreach (var part in entry.LinkTarget!.Split('/'))
-            {
-                if (part == "..")
-                {
-                    parts.RemoveAt(parts.Count - 1);
-                }
-                else if (part is not ("." or ""))
-                {
-                    parts.Add(part);
-                }
-            }
-
-            return Resolve(string.Join('/', parts), depth + 1);
-        }
-
-        var result = new List<PackEntry>(entries.Count);
-        foreach (var entry in entries)
-        {
-            if (entry.Kind != PackEntryKind.Symlink)
-            {
-                result.Add(entry);
-                continue;
-            }
-
-            var target = Resolve(entry.ArchivePath, 0);
-            if (byPath.TryGetValue(target, out var file) && file.Kind == PackEntryKind.File)
-            {
-                result.Add(file with { ArchivePath = entry.ArchivePath });
-                continue;
-            }
-
-            var children = entries.Where(e => e.Kind != PackEntryKind.Symlink && e.ArchivePath.StartsWith(target + "/", StringComparison.Ordinal)).ToList();
-            if (children.Count == 0)
-            {
-                throw new PackingException($"Symlink '{entry.ArchivePath}' -> '{entry.LinkTarget}' points to nothing inside the environment, so zip cannot store a copy. "
-                    + "Exclude it (--exclude) or pass --zip-symlinks.");
-            }
-
-            result.AddRange(children.Select(c => c with { ArchivePath = entry.ArchivePath + c.ArchivePath[target.Length..] }));
-        }
-
-        result.Sort(static (a, b) => string.CompareOrdinal(a.ArchivePath, b.ArchivePath));
-        return result;
-    }
-
     private static void CheckOutputLocation(string output, bool force)
     {
         if (!force && (File.Exists(output) || Directory.Exists(output)))

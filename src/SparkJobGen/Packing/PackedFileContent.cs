@@ -48,7 +48,7 @@ internal static class PackedFileContent
     /// <param name="content">Its bytes on disk.</param>
     /// <param name="destinationPrefix">The <c>--dest-prefix</c>, or null.</param>
     /// <param name="records">Receives what <c>conda-unpack</c> must still rewrite.</param>
-    public static byte[] Transform(PackEntry entry, byte[] content, string? destinationPrefix, List<UnpackRecord> records)
+    public static byte[] Transform(PackEntry entry, byte[] content, string? destinationPrefix, UnpackRecordLog records)
     {
         if (entry.CondaRecord)
         {

@@ -163,6 +163,44 @@ print(json.dumps({"prefix": sys.prefix, "os": os.__file__, "libpython": libpytho
         Assert.Equal("{\"ok\": true}", report.RootElement.GetProperty("value").GetString());
     }
 
+    /// <summary>
+    /// Zip without --zip-symlinks stores a copy of each link's target under the link's path (conda-pack's behaviour), read
+    /// back by Python's zipfile; unzipped with Info-ZIP's unzip (which keeps the modes) at a new path, conda-unpack and the
+    /// packed interpreter work there, and the program that loads the library runs.
+    /// </summary>
+    [SkippableFact]
+    public async Task Zip_without_zip_symlinks_stores_copies_of_link_targets_and_unpacks_to_a_working_prefix()
+    {
+        using var scratch = new ScratchDirectory();
+        var result = await EnvironmentPacker.PackAsync(Options(scratch, "env.zip"));
+        var probe = ProcessRun.RunChecked("python3", ["-c", """
+import json, stat, sys, zipfile
+with zipfile.ZipFile(sys.argv[1]) as z:
+    assert z.testzip() is None
+    names = z.namelist()
+    links = [i.filename for i in z.infolist() if stat.S_ISLNK(i.external_attr >> 16)]
+    link = z.getinfo(sys.argv[2])
+    python = z.getinfo("bin/python")
+    print(json.dumps({"links": links, "duplicates": len(names) - len(set(names)),
+                      "copy": z.read(sys.argv[2]) == z.read(sys.argv[2] + ".1"), "mode": link.external_attr >> 16,
+                      "python": stat.S_ISREG(python.external_attr >> 16) and python.file_size > 0}))
+""", result.ArchivePath, CondaPrefixFixture.LibraryLinkPath]);
+        using var read = JsonDocument.Parse(probe.StandardOutput);
+        Assert.Empty(read.RootElement.GetProperty("links").EnumerateArray());
+        Assert.Equal(0, read.RootElement.GetProperty("duplicates").GetInt32());
+        Assert.True(read.RootElement.GetProperty("copy").GetBoolean());
+        Assert.Equal(0x8000, read.RootElement.GetProperty("mode").GetInt32() & 0xF000);
+        Assert.True(read.RootElement.GetProperty("python").GetBoolean());
+
+        var root = Path.Combine(scratch.Path, "zipped", "environment");
+        Directory.CreateDirectory(root);
+        Tool.Ok("unzip", "-q", result.ArchivePath, "-d", root);
+        CondaPrefixFixture.RunPython(root, Path.Combine(root, "bin", "conda-unpack"));
+        Assert.Equal(CondaPrefixFixture.DemoConf(root), File.ReadAllText(Path.Combine(root, CondaPrefixFixture.DemoConfPath)));
+        Assert.Equal(DemoBinaryBuild.ExpectedOutput(root), CondaPrefixFixture.RunDemoBinary(root).StandardOutput);
+        Assert.Equal(root, CondaPrefixFixture.RunPython(root, "-c", "import sys; print(sys.prefix)").StandardOutput.Trim());
+    }
+
     [Fact]
     public async Task Verify_runs_conda_unpack_and_the_packed_interpreter()
     {
