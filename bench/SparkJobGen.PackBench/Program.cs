@@ -5,6 +5,7 @@ using SparkJobGen.PackBench;
 // Packing benchmark: our archive writers against tar | pigz, tar -czf, zstd and conda-pack (when on PATH).
 //   dotnet run -c Release --project bench/SparkJobGen.PackBench -- [--dir DIR] [--threads N] [--repeat R] [--scratch DIR]
 //     [--race-only | --pipeline-only | --cache-only]   (one section only)
+//     [--only TEXT]   (the first table only, with the contenders whose name contains TEXT)
 // Without --dir it copies this machine's Python installation (sys.base_prefix) into the scratch folder once.
 // Every contender runs as its own process under /usr/bin/time, so peak RSS is per contender (for a pipeline, the
 // largest process in it) and CPU time (user+sys, all its processes) is measured beside wall time: on a shared,
@@ -59,7 +60,10 @@ var contenders = new List<(string Name, string Command)>
     ("tar -czf (gzip -6, 1 thread)", $"tar -czf '{output}' -C '{directory}' ."),
     ($"ours tar.zst -j {threads} -4", Ours("tar.zst", "ours", 4, threads, output)),
     ($"tar -c | zstd -T{threads} -4", $"tar -c -C '{directory}' . | zstd -q -T{threads} -4 > '{output}'"),
-    ("ours zip -4 (System.IO.Compression)", Ours("zip", "ours", 4, 1, output)),
+    ($"ours zip -j {threads} -4 (streaming writer)", Ours("zip", "ours", 4, threads, output)),
+    ("ours zip -j 1 -4 (streaming writer)", Ours("zip", "ours", 4, 1, output)),
+    ("System.IO.Compression ZipArchive -4", Ours("zip", "system-io-compression", 4, 1, output)),
+    ("zip -r -4 (Info-ZIP, 1 thread)", $"cd '{directory}' && zip -q -r -y -4 '{output}.zip' . && mv '{output}.zip' '{output}'"),
     ("SharpZipLib zip -4", Ours("zip", "sharpziplib", 4, 1, output)),
     ("ours tar writer (uncompressed)", Ours("tar", "ours", 0, 1, output)),
     ("System.Formats.Tar writer (uncompressed)", Ours("tar", "system-formats-tar", 0, 1, output)),
@@ -72,6 +76,12 @@ if (Shell("command -v conda-pack || true").Trim().Length > 0)
 else
 {
     Console.WriteLine("conda-pack: not on PATH, skipped");
+}
+
+var only = Arg("--only", string.Empty);
+if (only.Length > 0)
+{
+    contenders.RemoveAll(c => !c.Name.Contains(only, StringComparison.OrdinalIgnoreCase));
 }
 
 // Warm the page cache so the first contender does not pay for cold reads.
@@ -115,7 +125,7 @@ for (var c = 0; c < contenders.Count; c++)
 
 // Head to head: ours and tar | pigz started together on the same input, same threads and level. Both face the same
 // load from whatever else runs on the machine at that moment, which sequential runs on a shared machine cannot promise.
-var race = !args.Contains("--pipeline-only") && !args.Contains("--cache-only");
+var race = !args.Contains("--pipeline-only") && !args.Contains("--cache-only") && only.Length == 0;
 if (race)
 {
     Console.WriteLine();
@@ -154,7 +164,7 @@ foreach (var level in race ? new[] { 4, 6 } : [])
 // The whole `sparkjobgen pack` pipeline (EnvironmentPacker: inventory, checks, prefix scan, relocation, writer) on a
 // --system-site-packages venv over the same installation, against tar | pigz of the same files (lib/ without the static
 // library, which the packer leaves out, plus the interpreter).
-if (!args.Contains("--race-only") && !args.Contains("--cache-only"))
+if (!args.Contains("--race-only") && !args.Contains("--cache-only") && only.Length == 0)
 {
     var venv = Path.Combine(scratch, "venv-system");
     if (!Directory.Exists(venv))
@@ -204,7 +214,7 @@ void Pipeline(string heading, string packerName, string prefix, string tarSelect
 
 // Cache hits: a full pack with the cache on (the miss records the archive), then the same pack again, each in its own
 // process; "in-process" is PackResult.Duration (the library call a `run` makes), "process" adds .NET start-up.
-if (args.Contains("--cache-only") || (!args.Contains("--race-only") && !args.Contains("--pipeline-only")))
+if (args.Contains("--cache-only") || (!args.Contains("--race-only") && !args.Contains("--pipeline-only") && only.Length == 0))
 {
     var standalone = Path.Combine(scratch, "venv-standalone");
     if (!Directory.Exists(standalone))
