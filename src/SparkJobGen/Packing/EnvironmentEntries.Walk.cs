@@ -1,7 +1,9 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Runtime.CompilerServices;
 using System.Text;
+using System.Threading;
 
 namespace SparkJobGen.Packing;
 
@@ -16,8 +18,28 @@ internal sealed partial class EnvironmentEntries
     {
         using var claims = _conda?.Claims.Read();
         claims?.MoveNext();
-        var state = new WalkState(this, claims, report);
-        var frames = new List<Frame> { new() { Sources = -1 } };
+
+        // The folders' arrays and the listing are kept for the next pass: a folder of a million files then costs its arrays
+        // once, instead of once per pass plus every array left behind while they grew (large-object garbage until a full GC).
+        var buffers = Interlocked.Exchange(ref _walkBuffers, null) ?? new WalkBuffers();
+        try
+        {
+            foreach (var entry in Walk(report, claims, buffers))
+            {
+                yield return entry;
+            }
+        }
+        finally
+        {
+            _walkBuffers = buffers;
+        }
+    }
+
+    private IEnumerable<PackEntry> Walk(ScanReport? report, ClaimSet.ClaimReader? claims, WalkBuffers buffers)
+    {
+        var state = new WalkState(this, claims, report, buffers.Listing);
+        var frames = buffers.Frames;
+        frames[0].SetRoot();
         state.Build(frames, 0);
         var depth = 0;
         while (depth >= 0)
@@ -96,6 +118,17 @@ internal sealed partial class EnvironmentEntries
         public readonly int KeyLength => NameLength + (Kind == ChildKind.Folder ? 1 : 0);
     }
 
+    /// <summary>Outgrown folder arrays worth a full collection (see <see cref="WalkState.Build"/>).</summary>
+    private const long OutgrownCollectionThreshold = 16 << 20;
+
+    /// <summary>A walk's reusable arrays: the folders on the stack (the first is the top) and the listing of one folder.</summary>
+    private sealed class WalkBuffers
+    {
+        public List<Frame> Frames { get; } = [new Frame()];
+
+        public DirectoryListing Listing { get; } = new();
+    }
+
     /// <summary>One folder of the walk: its archive path and its children.</summary>
     private sealed class Frame
     {
@@ -128,6 +161,40 @@ internal sealed partial class EnvironmentEntries
             name.CopyTo(Folder.AsSpan(parent.Length));
             Folder[length - 1] = (byte)'/';
             FolderLength = length;
+        }
+
+        /// <summary>Makes this the top folder, which every source has.</summary>
+        public void SetRoot()
+        {
+            FolderLength = 0;
+            Sources = -1;
+        }
+
+        /// <summary>Bytes of arrays this frame has outgrown and dropped since the last <see cref="TakeOutgrownBytes"/>.</summary>
+        private long _outgrown;
+
+        /// <summary>Room for <paramref name="children"/> children with <paramref name="nameBytes"/> bytes of names (at least doubling).</summary>
+        public void EnsureCapacity(int children, int nameBytes)
+        {
+            if (Children.Length < children)
+            {
+                _outgrown += (long)Children.Length * Unsafe.SizeOf<Child>();
+                Array.Resize(ref Children, Math.Max(children, Children.Length * 2));
+            }
+
+            if (Names.Length < nameBytes)
+            {
+                _outgrown += Names.Length;
+                Array.Resize(ref Names, Math.Max(nameBytes, Names.Length * 2));
+            }
+        }
+
+        /// <summary>How many bytes of outgrown arrays were dropped (large-object garbage until a full collection); resets the count.</summary>
+        public long TakeOutgrownBytes()
+        {
+            var outgrown = _outgrown;
+            _outgrown = 0;
+            return outgrown;
         }
 
         public void Reset()
@@ -194,9 +261,12 @@ internal sealed partial class EnvironmentEntries
     }
 
     /// <summary>The reusable buffers and the per-pass state of one walk.</summary>
-    private sealed class WalkState(EnvironmentEntries owner, ClaimSet.ClaimReader? claims, ScanReport? report)
+    private sealed class WalkState(EnvironmentEntries owner, ClaimSet.ClaimReader? claims, ScanReport? report, DirectoryListing listing)
     {
-        private readonly DirectoryListing _listing = new();
+        private readonly DirectoryListing _listing = listing;
+        private Action? _drain;
+        private Frame? _drainFrame;
+        private int _drainSource;
         private readonly List<(ClaimKind Kind, int Value)> _group = [];
         private byte[] _path = new byte[4096];
         private byte[] _scratch = new byte[1024];
@@ -223,14 +293,26 @@ internal sealed partial class EnvironmentEntries
                 if (folder.StartsWith(source.Head))
                 {
                     var relative = folder[source.Head.Length..];
-                    var absolute = List(source, relative);
-                    if (_listing.Entries.Count == 0 && relative.Length > 0)
+                    (_drainFrame, _drainSource) = (frame, s);
+                    _listing.Drain = _drain ??= DrainListing;
+                    string absolute;
+                    try
+                    {
+                        absolute = List(source, relative);
+                    }
+                    finally
+                    {
+                        _listing.Drain = null;
+                        _drainFrame = null;
+                    }
+
+                    if (_listing.Total == 0 && relative.Length > 0)
                     {
                         emptySource = s;
                         emptyPath = absolute;
                     }
 
-                    AddListed(frame, s, source, relative);
+                    AddListed(frame, s);
                 }
                 else if (source.Head.AsSpan().StartsWith(folder))
                 {
@@ -247,6 +329,14 @@ internal sealed partial class EnvironmentEntries
                 {
                     frame.Add(syntheticName, ChildKind.Synthetic, -1).Synthetic = i;
                 }
+            }
+
+            // A folder of hundreds of thousands of files grows its arrays while it is listed, the first pass only (the arrays are
+            // kept for the next): the outgrown ones are large objects that only a full collection frees, so collect them now
+            // rather than let them add to the peak.
+            if (frame.TakeOutgrownBytes() >= OutgrownCollectionThreshold)
+            {
+                GC.Collect();
             }
 
             SortAndMerge(frame);
@@ -337,10 +427,16 @@ internal sealed partial class EnvironmentEntries
             return absolute;
         }
 
+        /// <summary>Adds the listed entries a large folder's listing hands over while it is read.</summary>
+        private void DrainListing() => AddListed(_drainFrame!, _drainSource);
+
         /// <summary>Adds what a source's listing holds, by its rules.</summary>
-        private void AddListed(Frame frame, int s, Source source, ReadOnlySpan<byte> relative)
+        private void AddListed(Frame frame, int s)
         {
+            var source = owner._sources[s];
+            var relative = frame.Path[source.Head.Length..];
             var isTop = relative.Length == 0;
+            frame.EnsureCapacity(frame.Count + _listing.Entries.Count, frame.NamesUsed + _listing.NamesUsed + _listing.Entries.Count);
             foreach (var entry in _listing.Entries)
             {
                 var name = _listing.Name(entry);

@@ -36,6 +36,7 @@ internal sealed partial class EnvironmentEntries : IDisposable
     private readonly List<string> _openingWarnings;
     private readonly bool _native = LinuxDirectory.IsAvailable;
     private UInt128? _scanned;
+    private WalkBuffers? _walkBuffers;
 
     private EnvironmentEntries(EnvironmentLocation location, Source[] sources, List<PackEntry> synthetic, CondaClaims? conda, bool hasConda, PackOptions options, List<string> warnings)
     {

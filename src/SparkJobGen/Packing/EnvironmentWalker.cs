@@ -306,6 +306,9 @@ internal static class EnvironmentWalker
     {
         private const int ChunkSize = 64 * 1024;
         private readonly DirectoryListing _listing = new();
+        private Action? _drain;
+        private byte[]? _drainRelative;
+        private List<(byte[] Relative, int Mode)>? _drainSubdirectories;
         private byte[] _path = new byte[4096];
         private byte[] _chunk = new byte[ChunkSize];
         private int _chunkUsed;
@@ -335,15 +338,43 @@ internal static class EnvironmentWalker
 
             _path[pathLength] = 0;
             var absolute = _path.AsSpan(0, pathLength);
-            if (native)
+            (_drainRelative, _drainSubdirectories) = (relative, subdirectories);
+            _listing.Drain = _drain ??= DrainListing;
+            try
             {
-                LinuxDirectory.List(_path.AsSpan(0, pathLength + 1), _listing);
+                if (native)
+                {
+                    LinuxDirectory.List(_path.AsSpan(0, pathLength + 1), _listing);
+                }
+                else
+                {
+                    ListPortably(isTop ? root : Encoding.UTF8.GetString(absolute), _listing);
+                }
             }
-            else
+            finally
             {
-                ListPortably(isTop ? root : Encoding.UTF8.GetString(absolute), _listing);
+                _listing.Drain = null;
+                (_drainRelative, _drainSubdirectories) = (null, null);
             }
 
+            AddListed(relative, subdirectories);
+            if (_listing.Total == 0 && !isTop)
+            {
+                // An empty folder is an item itself: its path without the trailing '/'.
+                items.Add(new DiskItem(relative, relative.Length - 1, [], 0, 0, PackEntryKind.Directory, 0, 0,
+                    directoryMode >= 0 ? directoryMode : Mode(Encoding.UTF8.GetString(absolute)), root));
+            }
+
+            return subdirectories;
+        }
+
+        /// <summary>Takes the entries a large folder's listing hands over while it is read.</summary>
+        private void DrainListing() => AddListed(_drainRelative!, _drainSubdirectories!);
+
+        /// <summary>Turns the listed entries into items and subdirectories.</summary>
+        private void AddListed(byte[] relative, List<(byte[] Relative, int Mode)> subdirectories)
+        {
+            var isTop = relative.Length == 0;
             foreach (var entry in _listing.Entries)
             {
                 var name = _listing.Name(entry);
@@ -373,14 +404,6 @@ internal static class EnvironmentWalker
                     : new DiskItem(relative, relative.Length, _chunk, start, name.Length, PackEntryKind.File, entry.Length, entry.Ticks, entry.Mode, root));
             }
 
-            if (_listing.Entries.Count == 0 && !isTop)
-            {
-                // An empty folder is an item itself: its path without the trailing '/'.
-                items.Add(new DiskItem(relative, relative.Length - 1, [], 0, 0, PackEntryKind.Directory, 0, 0,
-                    directoryMode >= 0 ? directoryMode : Mode(Encoding.UTF8.GetString(absolute)), root));
-            }
-
-            return subdirectories;
         }
 
         /// <summary>Stores a name in the current chunk and returns where it starts (in <see cref="_chunk"/> as it is after the call).</summary>

@@ -27,11 +27,27 @@ internal sealed class DirectoryListing
 
     private int _used;
 
+    /// <summary>The bytes of names stored.</summary>
+    public int NamesUsed => _used;
+
+    /// <summary>How many entries are held before <see cref="Drain"/> is given them.</summary>
+    public const int DrainAt = 4096;
+
+    /// <summary>
+    /// When set, called each time <see cref="DrainAt"/> entries are held; they are then let go, so listing a folder of a
+    /// million files holds a few thousand at a time. The caller handles what remains after the listing ends.
+    /// </summary>
+    public Action? Drain { get; set; }
+
+    /// <summary>The number of entries listed since <see cref="Clear"/>, drained ones included.</summary>
+    public int Total { get; private set; }
+
     /// <summary>Empties the listing.</summary>
     public void Clear()
     {
         Entries.Clear();
         _used = 0;
+        Total = 0;
     }
 
     /// <summary>Adds an entry.</summary>
@@ -47,6 +63,13 @@ internal sealed class DirectoryListing
         name.CopyTo(Names.AsSpan(_used));
         Entries.Add(new DirectoryEntry(_used, name.Length, isDirectory, isLink, length, ticks, mode));
         _used += name.Length;
+        Total++;
+        if (Drain is { } drain && Entries.Count >= DrainAt)
+        {
+            drain();
+            Entries.Clear();
+            _used = 0;
+        }
     }
 
     /// <summary>The name of <paramref name="entry"/>.</summary>

@@ -258,6 +258,52 @@ public sealed class StreamingEntriesTests
         Assert.Equal(scanned, entries.Enumerate());
     }
 
+    /// <summary>
+    /// A folder of 10,000 files is listed in chunks (the listing hands over every <see cref="DirectoryListing.DrainAt"/>
+    /// entries instead of holding the folder twice): the entries still come out whole and in code point order, a
+    /// <c>__pycache__</c> beside them finds its source among them, both passes agree (the second reuses the first's arrays),
+    /// and the cache's metadata walk finds the same items natively and portably.
+    /// </summary>
+    [Fact]
+    public void A_folder_of_ten_thousand_files_is_listed_in_chunks_and_comes_out_whole_in_order_in_both_passes()
+    {
+        using var scratch = new ScratchDirectory();
+        var prefix = Directory.CreateDirectory(Path.Combine(scratch.Path, "env")).FullName;
+        Directory.CreateDirectory(Path.Combine(prefix, "conda-meta"));
+        var wide = Directory.CreateDirectory(Path.Combine(prefix, "lib", "wide")).FullName;
+        var random = new Random(3);
+        var expected = new List<string>();
+        foreach (var i in Enumerable.Range(0, 10_000).OrderBy(_ => random.Next()))
+        {
+            var name = $"m{i:D5}{(i % 7 == 0 ? "é" : "")}.py";
+            File.WriteAllBytes(Path.Combine(wide, name), new byte[i % 13]);
+            expected.Add("lib/wide/" + name);
+        }
+
+        Directory.CreateDirectory(Path.Combine(wide, "m05000.d"));
+        expected.Add("lib/wide/m05000.d");
+        Directory.CreateDirectory(Path.Combine(wide, "__pycache__"));
+        File.WriteAllBytes(Path.Combine(wide, "__pycache__", "m09999.cpython-311.pyc"), new byte[16]);
+        expected.Add("lib/wide/__pycache__/m09999.cpython-311.pyc");
+        File.SetLastWriteTimeUtc(Path.Combine(wide, "m09999.py"), DateTime.UnixEpoch.AddSeconds(1_600_000_000));
+
+        var options = new PackOptions { Prefix = prefix };
+        using var entries = EnvironmentEntries.Open(EnvironmentLocator.Resolve(prefix, null), options);
+        var scanned = new List<PackEntry>();
+        entries.Scan(options, scanned.Add);
+        var paths = scanned.Select(e => e.ArchivePath).Where(p => p.StartsWith("lib/", StringComparison.Ordinal)).ToList();
+        Assert.Equal(expected.Order(StringComparer.Ordinal), paths);
+        Assert.Equal(new PycSource(9_999 % 13, 1_600_000_000), scanned.Single(e => e.ArchivePath.EndsWith(".pyc", StringComparison.Ordinal)).PycSource);
+        Assert.Equal(PackEntryKind.Directory, scanned.Single(e => e.ArchivePath == "lib/wide/m05000.d").Kind);
+        Assert.Equal(scanned, entries.Enumerate());
+        Assert.Equal(scanned, entries.Enumerate());
+
+        var native = EnvironmentWalker.Walk(prefix, skipCondaTopLevel: true, native: true).Select(i => i.RelativePath).Order(StringComparer.Ordinal).ToList();
+        var portable = EnvironmentWalker.Walk(prefix, skipCondaTopLevel: true, native: false).Select(i => i.RelativePath).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(portable, native);
+        Assert.Equal(expected.Order(StringComparer.Ordinal), native.Where(p => p.StartsWith("lib/", StringComparison.Ordinal)));
+    }
+
     [Fact]
     public void Compiled_filter_rules_select_exactly_what_applying_them_to_the_whole_list_selects_and_source_roots_fit_their_walks()
     {
