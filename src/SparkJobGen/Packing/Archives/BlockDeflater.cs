@@ -231,11 +231,15 @@ internal sealed class ManagedDeflater : IBlockDeflater
     /// <inheritdoc />
     public void Dispose() => _buffer.Dispose();
 
-    private DeflateStream Open() =>
+    /// <summary>A raw deflate stream into <paramref name="target"/> (left open) at zlib level <paramref name="level"/>.</summary>
+    /// <param name="target">Receives the deflated bytes.</param>
+    /// <param name="level">A zlib level, 0-9 (exact on .NET 9 and later; on .NET 8 the nearest of the three levels).</param>
+    /// <returns>The stream; dispose it to finish the deflate stream.</returns>
+    internal static DeflateStream Open(Stream target, int level) =>
 #if NET9_0_OR_GREATER
-        new(_buffer, new ZLibCompressionOptions { CompressionLevel = _level, CompressionStrategy = ZLibCompressionStrategy.Default }, leaveOpen: true);
+        new(target, new ZLibCompressionOptions { CompressionLevel = level, CompressionStrategy = ZLibCompressionStrategy.Default }, leaveOpen: true);
 #else
-        new(_buffer, _level switch
+        new(target, level switch
         {
             0 => CompressionLevel.NoCompression,
             <= 3 => CompressionLevel.Fastest,
@@ -243,4 +247,6 @@ internal sealed class ManagedDeflater : IBlockDeflater
             _ => CompressionLevel.SmallestSize,
         }, leaveOpen: true);
 #endif
+
+    private DeflateStream Open() => Open(_buffer, _level);
 }
