@@ -9,7 +9,6 @@ namespace SparkJobGen;
 /// The runtime library's JSON, source-generated: no reflection at run time, so the library works in a trimmed or Native AOT
 /// application (the <c>sparkjobgen</c> tool is one) and serializes the same bytes as reflection would.
 /// </summary>
-[JsonSerializable(typeof(string[][]))]
 [JsonSerializable(typeof(Packing.VerifyRequest))]
 [JsonSerializable(typeof(Environments.EnvironmentMarker))]
 [JsonSerializable(typeof(Dictionary<string, string>))]

@@ -430,7 +430,7 @@ public static class EnvironmentPacker
         return false;
     }
 
-    /// <summary>Replaces each symlink by copies of what it points to inside the environment (files, or a directory's files).</summary>
+    /// <summary>Refuses to overwrite an unrelated file unless forced, and creates the output folder when forced.</summary>
     private static void CheckOutputLocation(string output, bool force)
     {
         if (!force && (File.Exists(output) || Directory.Exists(output)))

@@ -1,8 +1,5 @@
-using System.Collections.Generic;
 using System.IO;
-using System.Linq;
 using System.Text;
-using System.Text.Json;
 
 namespace SparkJobGen.Packing;
 
