@@ -117,7 +117,7 @@ internal sealed class ZipArchiveWriter : IArchiveWriter
         var input = _buffers.Rent((int)Math.Max(length, 1));
         try
         {
-            ReadExactly(archivePath, content, input, (int)length);
+            EntryContent.ReadExactly(archivePath, content, input.AsSpan(0, (int)length));
         }
         catch
         {
@@ -244,27 +244,6 @@ internal sealed class ZipArchiveWriter : IArchiveWriter
     }
 
     private static ushort DosDateOf(DateTimeOffset time) => (ushort)(((time.Year - 1980) << 9) | (time.Month << 5) | time.Day);
-
-    private static void ReadExactly(string archivePath, Stream content, byte[] buffer, int length)
-    {
-        var read = 0;
-        while (read < length)
-        {
-            var n = content.Read(buffer, read, length - read);
-            if (n == 0)
-            {
-                throw new IOException($"'{archivePath}' ended after {read} of its {length} bytes; was it changed while being packed?");
-            }
-
-            read += n;
-        }
-
-        Span<byte> probe = stackalloc byte[1];
-        if (content.Read(probe) != 0)
-        {
-            throw new IOException($"'{archivePath}' is longer than the {length} bytes announced; was it changed while being packed?");
-        }
-    }
 
     private string Name(string archivePath)
     {
@@ -405,24 +384,7 @@ internal sealed class ZipArchiveWriter : IArchiveWriter
             var counting = new CountingStream(this);
             using (Stream target = method == Stored ? counting : OpenDeflate(counting))
             {
-                var left = length;
-                while (left > 0)
-                {
-                    var read = content.Read(buffer, 0, (int)Math.Min(buffer.Length, left));
-                    if (read == 0)
-                    {
-                        throw new IOException($"'{archivePath}' ended after {length - left} of its {length} bytes; was it changed while being packed?");
-                    }
-
-                    crc.Append(buffer.AsSpan(0, read));
-                    target.Write(buffer, 0, read);
-                    left -= read;
-                }
-
-                if (content.Read(buffer, 0, 1) != 0)
-                {
-                    throw new IOException($"'{archivePath}' is longer than the {length} bytes announced; was it changed while being packed?");
-                }
+                EntryContent.CopyExactly(archivePath, content, length, target, buffer, crc);
             }
         }
         finally
