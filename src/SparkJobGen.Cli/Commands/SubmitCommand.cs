@@ -81,7 +81,8 @@ internal static class SubmitCommand
                     var request = LivyBatchRequest.FromSubmission(submission);
                     if (parse.GetValue(dryRun))
                     {
-                        console.Info(System.Text.Json.JsonSerializer.Serialize(request, LivyRequestJsonContext.Default.LivyBatchRequest));
+                        // Exactly the body the client posts (secret values masked), on standard output so it can be piped to curl.
+                        console.Data(request.ToJson());
                         return ExitCodes.Success;
                     }
 

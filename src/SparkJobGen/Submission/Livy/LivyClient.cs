@@ -49,7 +49,7 @@ public sealed class LivyClient : IDisposable
     {
         ArgumentNullException.ThrowIfNull(request);
         Redactor.AddFromConf(request.Conf ?? new System.Collections.Generic.Dictionary<string, string>());
-        var body = JsonSerializer.Serialize(request, LivyJson.Default.LivyBatchRequest);
+        var body = request.ToJson();
         return SendAsync(HttpMethod.Post, "batches", body, LivyJson.Default.LivyBatch, cancellationToken);
     }
 

@@ -127,6 +127,13 @@ public sealed record LivyBatchRequest
         };
     }
 
+    /// <summary>
+    /// The JSON body <see cref="LivyClient.CreateBatchAsync"/> posts: one line, fields that are not set left out. Livy reads
+    /// the body with Jackson into a <c>CreateBatchRequest</c> whose list fields default to empty lists; an explicit
+    /// <c>null</c> replaces that default and fails the request with a server error.
+    /// </summary>
+    public string ToJson() => System.Text.Json.JsonSerializer.Serialize(this, LivyJson.Default.LivyBatchRequest);
+
     private static void RequireRemote(string path, string what)
     {
         if (!path.Contains(':', StringComparison.Ordinal) || (path.Length > 1 && path[1] == ':'))
