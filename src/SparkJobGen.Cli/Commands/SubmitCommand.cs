@@ -86,8 +86,9 @@ internal static class SubmitCommand
                         return ExitCodes.Success;
                     }
 
-                    console.Step(new JobRunStep("submit", $"Livy batch at {endpoint}", false));
+                    console.Step(new JobRunStep("submit", $"Livy batch '{request.Name}' at {endpoint}", false));
                     result = await LivyBatchSubmitter.SubmitAsync(
+                        request,
                         submission,
                         new LivyOptions(endpoint) { Authentication = authentication, Timeout = limit, OnOutput = console.Output },
                         cancellationToken).ConfigureAwait(false);
@@ -126,6 +127,7 @@ internal static class SubmitCommand
                     new("exit code", result.ExitCode.ToString(System.Globalization.CultureInfo.InvariantCulture)),
                     new("application id", result.ApplicationId),
                     new("submission id", result.SubmissionId),
+                    new("batch name", result.ApplicationName),
                     new("tracking url", result.TrackingUrl),
                 });
                 console.WriteJson(new RunDocument(exitCode, found.Job.Name, null, submission.EnvironmentArchive, null, arguments, SubmissionDocument.From(result)), CliJson.Documents.RunDocument);
