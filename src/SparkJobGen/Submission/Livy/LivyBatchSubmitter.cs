@@ -101,7 +101,7 @@ public static class LivyBatchSubmitter
 
                 await Task.Delay(delay, token).ConfigureAwait(false);
                 var current = (await client.GetBatchStateAsync(batchId, token).ConfigureAwait(false)).State;
-                if (current != state || moved)
+                if (current != state)
                 {
                     state = current;
                     delay = options.PollInitialDelay;
@@ -109,6 +109,11 @@ public static class LivyBatchSubmitter
                     {
                         SubmissionLog.LivyState(logger, batchId, state);
                     }
+                }
+                else if (moved)
+                {
+                    // Output is flowing: read again soon, before Livy's capped log moves past lines not read yet.
+                    delay = options.PollInitialDelay;
                 }
                 else
                 {
@@ -197,15 +202,28 @@ public static class LivyBatchSubmitter
         var fresh = follower.Update(log);
         foreach (var line in fresh)
         {
+            // Spark's PythonRunner starts the driver's Python with a ProcessBuilder; the JDK's message when it is missing.
+            follower.DriverPythonMissing |= line.Text.Contains(MissingPackedPython, StringComparison.Ordinal);
             Emit(line with { Text = redactor.Redact(line.Text) }, options);
         }
 
         return fresh.Count > 0;
     }
 
+    private const string MissingPackedPython = "Cannot run program \"" + SparkSubmission.PackedPython + "\"";
+
     /// <summary>Prints the diagnostics once, and where the full log is when Livy's cap dropped lines.</summary>
     private static void ReportEnd(LivyLogFollower follower, string? appId, LivyBatch batch, LivyBatchRequest request, LivyOptions options, SecretRedactor redactor)
     {
+        if (follower.DriverPythonMissing)
+        {
+            Emit(new OutputLine(
+                OutputChannel.StandardError,
+                $"[livy] The driver looked for {SparkSubmission.PackedPython} where the environment archive is not extracted: the Livy server ran it in client mode " +
+                "(its livy.spark.deploy-mode overrides the request's spark.submit.deployMode). Have the server run batches in cluster mode, or submit in client " +
+                "mode with --driver-python (WithDriverPython) naming a Python with the job's packages on the Livy server."), options);
+        }
+
         if (follower.Diagnostics.Count > 0 && System.Linq.Enumerable.Any(follower.Diagnostics, static l => l.Trim().Length > 0))
         {
             Emit(new OutputLine(OutputChannel.StandardError, follower.DiagnosticsName + ":"), options);

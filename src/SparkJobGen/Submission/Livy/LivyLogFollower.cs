@@ -34,6 +34,9 @@ internal sealed class LivyLogFollower
     /// <summary>The most lines an output section held when it was seen to drop its oldest lines; null until then.</summary>
     public int? Cap => Math.Max(_stdout.Cap ?? 0, _stderr.Cap ?? 0) is var cap and > 0 ? cap : null;
 
+    /// <summary>Whether the output showed that the driver could not start the packed interpreter (it ran outside a container).</summary>
+    public bool DriverPythonMissing { get; set; }
+
     /// <summary>Whether lines were dropped by Livy before they could be read (more new lines between two reads than it keeps).</summary>
     public bool LinesMissed => _stdout.Missed || _stderr.Missed;
 

@@ -160,6 +160,39 @@ public sealed class LivyServerBehaviourTests
         Assert.Equal(HttpStatusCode.InternalServerError, await PostAsync(server, "{\"file\":\"hdfs:///a.py\",\"archives\":null}"));
     }
 
+    // A server with livy.spark.deploy-mode=client overrides the request (sessions/Session.scala:99-102): the driver runs on the
+    // Livy host, and Spark's PythonRunner (v3.5.1 core/.../deploy/PythonRunner.scala:43-47, :75) starts ./environment/bin/python
+    // with a ProcessBuilder. The failure line is produced here by the real JDK doing the same.
+    [Fact]
+    public async Task A_driver_forced_into_client_mode_by_the_server_is_explained()
+    {
+        var work = Path.Combine(Path.GetTempPath(), "sjg-jdk-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(work);
+        try
+        {
+            var source = Path.Combine(work, "Run.java");
+            File.WriteAllText(source, "public class Run { public static void main(String[] a) { try { new ProcessBuilder(\"./environment/bin/python\", \"score.py\").start(); } catch (java.io.IOException e) { System.out.println(\"Exception in thread \\\"main\\\" \" + e); } } }");
+            var jdk = Processes.Run("java", source);
+            Assert.Equal(0, jdk.ExitCode);
+            var failure = jdk.Output.Trim();
+            Assert.Contains("Cannot run program", failure);
+
+            using var server = new LivyContractServer { LogLines = ["24/11/24 04:20:01 INFO SparkContext: Running Spark version 3.5.1", failure], States = ["running", "dead"] };
+            var lines = new ConcurrentQueue<OutputLine>();
+
+            var result = await LivyBatchSubmitter.SubmitAsync(Submission(), Options(server, lines));
+
+            Assert.Equal(SubmissionState.Failed, result.FinalState);
+            var note = Assert.Single(lines, l => l.Text.StartsWith("[livy] The driver", StringComparison.Ordinal));
+            Assert.Contains("livy.spark.deploy-mode", note.Text);
+            Assert.Contains("--driver-python", note.Text);
+        }
+        finally
+        {
+            Directory.Delete(work, recursive: true);
+        }
+    }
+
     // Livy adds its own spark.master over the request's, and spark.submit.deployMode only when livy.spark.deploy-mode is set
     // (sessions/Session.scala:99-102); spark-submit takes the deploy mode from that property when --deploy-mode is absent
     // (Spark v3.5.1 core/src/main/scala/org/apache/spark/deploy/SparkSubmitArguments.scala:201-203), else client mode.
