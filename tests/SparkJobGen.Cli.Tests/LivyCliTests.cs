@@ -68,3 +68,26 @@ public sealed class LivyCliTests : IDisposable
         Assert.DoesNotContain("   at ", duplicate.Stderr);
     }
 }
+
+/// <summary><c>env create --pip-arg</c> with a conda-family tool.</summary>
+public sealed class PipArgCliTests : IDisposable
+{
+    private readonly TempDirectory _work = new("sjg-cli-pip");
+
+    public void Dispose() => _work.Dispose();
+
+    [Fact]
+    public async Task A_pip_option_conda_cannot_pass_on_exits_4_before_the_tool_runs()
+    {
+        var yaml = _work.WriteFile("environment.yaml", "name: probe\nchannels:\n  - conda-forge\ndependencies:\n  - python=3.11\n  - pip\n  - pip:\n      - sjg-probe==1.0\n");
+        // The tool would leave this marker if it ran.
+        var tool = _work.WriteFile("bin/conda", "#!/bin/sh\ntouch \"$(dirname \"$0\")/ran\"\nexit 1\n", executable: true);
+
+        var (code, _, stderr) = await CliProcess.RunAsync(
+            null, "env", "create", yaml, "--tool", "conda", "--tool-path", tool, "--cache-dir", _work.Combine("cache"), "--pip-arg=--no-index", "--pip-arg=--user");
+
+        Assert.Equal(4, code);
+        Assert.Contains("'--user' cannot be used with conda", stderr);
+        Assert.False(File.Exists(_work.Combine("bin", "ran")));
+    }
+}
