@@ -113,7 +113,7 @@ public sealed partial class SparkJobGenerator
             {
                 foreach (var job in environment.Jobs)
                 {
-                    w.Line($"[assembly: global::SparkJobGen.Generated.GeneratedSparkJob({Literal(job.Name)}, {Literal(job.Environment)}, {Literal(job.Script)}, {Literal(job.MetadataName)})]");
+                    WriteJobManifest(w, job);
                 }
             }
 
@@ -149,6 +149,48 @@ public sealed partial class SparkJobGenerator
             w.Close();
             w.Close();
             return w.ToString();
+        }
+
+        /// <summary>
+        /// Writes the job's manifest attributes: everything its <c>Definition</c> holds but the environment text, so the tool
+        /// builds the same submission from the assembly's metadata as the job's own <c>ToSubmission()</c> does.
+        /// </summary>
+        private static void WriteJobManifest(SourceWriter w, JobReferenceModel reference)
+        {
+            var job = reference.Job;
+            var named = new List<string>();
+            if (job.PythonVersion is not null)
+            {
+                named.Add("PythonVersion = " + Literal(job.PythonVersion));
+            }
+
+            if (job.PySparkVersion is not null)
+            {
+                named.Add("PySparkVersion = " + Literal(job.PySparkVersion));
+            }
+
+            AddStrings(named, "Channels", job.Channels);
+            AddStrings(named, "CondaPackages", PackageLineBuilder.MergeConda(job.CondaPackages).SelectMany(static p => new[] { p.Name, p.Line.Substring(p.Name.Length) }));
+            AddStrings(named, "PipPackages", PackageLineBuilder.MergePip(job.PipPackages).SelectMany(static p => new[] { p.Name, p.Line.Substring(p.Name.Length) }));
+            AddStrings(named, "SparkConf", job.SparkConf.SelectMany(static c => new[] { c.Key, c.Value }));
+            var tail = named.Count == 0 ? string.Empty : ", " + string.Join(", ", named);
+            w.Line($"[assembly: global::SparkJobGen.Generated.GeneratedSparkJob({Literal(reference.Name)}, {Literal(reference.Environment)}, {Literal(reference.Script)}, {Literal(reference.MetadataName)}{tail})]");
+            for (var i = 0; i < job.Parameters.Count; i++)
+            {
+                var parameter = job.Parameters[i];
+                w.Line(
+                    $"[assembly: global::SparkJobGen.Generated.GeneratedSparkJobParameter({Literal(reference.Name)}, {i}, {Literal(parameter.PropertyName)}, {Literal(parameter.Flag)}, {Literal(parameter.TypeDisplay)}, " +
+                    $"IsRequired = {Bool(parameter.IsRequired)}, IsFlag = {Bool(parameter.Kind == ParameterKind.Boolean)}, IsList = {Bool(parameter.IsList)})]");
+            }
+        }
+
+        private static void AddStrings(List<string> named, string property, IEnumerable<string> values)
+        {
+            var list = values.ToList();
+            if (list.Count > 0)
+            {
+                named.Add($"{property} = new string[] {{ {string.Join(", ", list.Select(Literal))} }}");
+            }
         }
 
         private static void WriteDefinition(SourceWriter w, JobModel job)

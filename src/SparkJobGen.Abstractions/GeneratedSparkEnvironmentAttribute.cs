@@ -29,8 +29,10 @@ public sealed class GeneratedSparkEnvironmentAttribute : Attribute
 }
 
 /// <summary>
-/// Emitted by the SparkJobGen generator, one per job: the job's name, environment, script and parameter flags,
-/// readable from the compiled assembly's metadata by MSBuild and the <c>sparkjobgen</c> tool. Not for use in user code.
+/// Emitted by the SparkJobGen generator, one per job: everything the job's <c>SparkJobDefinition</c> holds except the
+/// environment text (its name, environment, script, Python and PySpark versions, channels, merged requirements and Spark
+/// configuration; the parameters are <see cref="GeneratedSparkJobParameterAttribute"/>s), readable from the compiled assembly's
+/// metadata by MSBuild and the <c>sparkjobgen</c> tool. Not for use in user code.
 /// </summary>
 [AttributeUsage(AttributeTargets.Assembly, AllowMultiple = true, Inherited = false)]
 [EditorBrowsable(EditorBrowsableState.Never)]
@@ -60,4 +62,70 @@ public sealed class GeneratedSparkJobAttribute : Attribute
 
     /// <summary>The fully qualified name of the job class.</summary>
     public string TypeName { get; }
+
+    /// <summary>The conda version spec of Python, if declared.</summary>
+    public string? PythonVersion { get; set; }
+
+    /// <summary>The conda version spec of PySpark, if declared.</summary>
+    public string? PySparkVersion { get; set; }
+
+    /// <summary>The conda channels, highest priority first.</summary>
+    public string[]? Channels { get; set; }
+
+    /// <summary>The merged conda requirements as alternating package names and constraints (<c>"numpy", "&gt;=1.26,&lt;2"</c>).</summary>
+    public string[]? CondaPackages { get; set; }
+
+    /// <summary>The merged pip requirements as alternating package names and specifiers (<c>"lightgbm", "==4.3.0"</c>).</summary>
+    public string[]? PipPackages { get; set; }
+
+    /// <summary>The job's Spark configuration (assembly, base classes and job merged, nearest wins) as alternating keys and values.</summary>
+    public string[]? SparkConf { get; set; }
+}
+
+/// <summary>
+/// Emitted by the SparkJobGen generator, one per typed parameter of a job: what the job's <c>JobParameterInfo</c> holds,
+/// readable from the compiled assembly's metadata by the <c>sparkjobgen</c> tool. Not for use in user code.
+/// </summary>
+[AttributeUsage(AttributeTargets.Assembly, AllowMultiple = true, Inherited = false)]
+[EditorBrowsable(EditorBrowsableState.Never)]
+public sealed class GeneratedSparkJobParameterAttribute : Attribute
+{
+    /// <summary>Records one parameter.</summary>
+    /// <param name="job">The job name.</param>
+    /// <param name="position">The parameter's position among the job's parameters, from 0.</param>
+    /// <param name="propertyName">The C# property.</param>
+    /// <param name="flag">The flag the script reads.</param>
+    /// <param name="typeName">The property type as displayed.</param>
+    public GeneratedSparkJobParameterAttribute(string job, int position, string propertyName, string flag, string typeName)
+    {
+        Job = job;
+        Position = position;
+        PropertyName = propertyName;
+        Flag = flag;
+        TypeName = typeName;
+    }
+
+    /// <summary>The job name.</summary>
+    public string Job { get; }
+
+    /// <summary>The parameter's position among the job's parameters, from 0.</summary>
+    public int Position { get; }
+
+    /// <summary>The C# property.</summary>
+    public string PropertyName { get; }
+
+    /// <summary>The flag the script reads.</summary>
+    public string Flag { get; }
+
+    /// <summary>The property type as displayed.</summary>
+    public string TypeName { get; }
+
+    /// <summary>Whether the property is <c>required</c>.</summary>
+    public bool IsRequired { get; set; }
+
+    /// <summary>Whether the parameter is a boolean flag.</summary>
+    public bool IsFlag { get; set; }
+
+    /// <summary>Whether the flag repeats for each element of a list.</summary>
+    public bool IsList { get; set; }
 }

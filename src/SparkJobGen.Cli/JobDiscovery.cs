@@ -17,9 +17,20 @@ namespace SparkJobGen.Cli;
 /// <param name="AssemblyPath">The assembly it was read from.</param>
 internal sealed record DiscoveredJob(ManifestJob Job, string EnvironmentYaml, string ScriptPath, string AssemblyPath)
 {
-    /// <summary>A definition for the runtime builders. The manifest does not carry Spark conf or parameters; those stay empty.</summary>
+    /// <summary>The job's definition as the generator recorded it: the same Spark conf, requirements and parameters as the job class's <c>Definition</c>.</summary>
     public SparkJobDefinition ToDefinition() =>
-        new(Job.Name, Job.Script, Job.Environment, EnvironmentYaml, null, null, [], [], [], [], []);
+        new(
+            Job.Name,
+            Job.Script,
+            Job.Environment,
+            EnvironmentYaml,
+            Job.PythonVersion,
+            Job.PySparkVersion,
+            Job.Channels,
+            Job.CondaPackages.Select(static p => new PackageRequirement(p.Key, p.Value)).ToArray(),
+            Job.PipPackages.Select(static p => new PackageRequirement(p.Key, p.Value)).ToArray(),
+            Job.SparkConf,
+            Job.Parameters.Select(static p => new JobParameterInfo(p.PropertyName, p.Flag, p.TypeName, p.IsRequired, p.IsFlag, p.IsList)).ToArray());
 }
 
 /// <summary>A job, project or assembly could not be found or read.</summary>

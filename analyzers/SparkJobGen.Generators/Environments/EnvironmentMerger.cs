@@ -47,7 +47,7 @@ internal static class EnvironmentMerger
         foreach (var job in jobs)
         {
             jobNames.Add(job.Identity.Name);
-            references.Add(new JobReferenceModel(job.Identity.Name, job.Identity.Environment, job.Identity.Script, job.MetadataName));
+            references.Add(new JobReferenceModel(job.Identity.Name, job.Identity.Environment, job.Identity.Script, job.MetadataName, job));
             foreach (var channel in job.Channels)
             {
                 if (!channels.Contains(channel))

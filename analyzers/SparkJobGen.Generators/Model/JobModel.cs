@@ -83,7 +83,8 @@ internal sealed record EnvironmentModel(string Name, string Yaml, EquatableArray
 /// <param name="Environment">Its environment.</param>
 /// <param name="Script">Its script.</param>
 /// <param name="MetadataName">The class's metadata name.</param>
-internal sealed record JobReferenceModel(string Name, string Environment, string Script, string MetadataName) : IComparable<JobReferenceModel>
+/// <param name="Job">The whole job, for the rest of the manifest (versions, requirements, Spark conf, parameters).</param>
+internal sealed record JobReferenceModel(string Name, string Environment, string Script, string MetadataName, JobModel Job) : IComparable<JobReferenceModel>
 {
     /// <inheritdoc />
     public int CompareTo(JobReferenceModel? other) => string.CompareOrdinal(MetadataName, other?.MetadataName);

@@ -65,7 +65,7 @@ internal static class CommonOptions
     /// <summary><c>--pip-arg</c>.</summary>
     public static Option<string[]> PipArgs() => new("--pip-arg")
     {
-        Description = "An extra argument for `pip install` in the venv route (repeatable), for example --pip-arg=--no-index --pip-arg=--find-links=/wheels.",
+        Description = "An option for `pip install` (repeatable), for example --pip-arg=--no-index --pip-arg=--find-links=/wheels; with micromamba, mamba and conda it reaches their pip as a PIP_* variable.",
         AllowMultipleArgumentsPerToken = false,
     };
 

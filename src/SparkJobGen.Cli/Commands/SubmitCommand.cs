@@ -81,12 +81,14 @@ internal static class SubmitCommand
                     var request = LivyBatchRequest.FromSubmission(submission);
                     if (parse.GetValue(dryRun))
                     {
-                        console.Info(System.Text.Json.JsonSerializer.Serialize(request, LivyRequestJsonContext.Default.LivyBatchRequest));
+                        // Exactly the body the client posts (secret values masked), on standard output so it can be piped to curl.
+                        console.Data(request.ToJson());
                         return ExitCodes.Success;
                     }
 
-                    console.Step(new JobRunStep("submit", $"Livy batch at {endpoint}", false));
+                    console.Step(new JobRunStep("submit", $"Livy batch '{request.Name}' at {endpoint}", false));
                     result = await LivyBatchSubmitter.SubmitAsync(
+                        request,
                         submission,
                         new LivyOptions(endpoint) { Authentication = authentication, Timeout = limit, OnOutput = console.Output },
                         cancellationToken).ConfigureAwait(false);
@@ -125,6 +127,7 @@ internal static class SubmitCommand
                     new("exit code", result.ExitCode.ToString(System.Globalization.CultureInfo.InvariantCulture)),
                     new("application id", result.ApplicationId),
                     new("submission id", result.SubmissionId),
+                    new("batch name", result.ApplicationName),
                     new("tracking url", result.TrackingUrl),
                 });
                 console.WriteJson(new RunDocument(exitCode, found.Job.Name, null, submission.EnvironmentArchive, null, arguments, SubmissionDocument.From(result)), CliJson.Documents.RunDocument);

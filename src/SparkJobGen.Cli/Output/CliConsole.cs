@@ -98,6 +98,20 @@ internal sealed class CliConsole
         }
     }
 
+    /// <summary>
+    /// Writes a document as is (redacted, never styled) to stdout, with or without <c>--json</c>: a JSON document such as the
+    /// Livy request of <c>submit --livy --dry-run</c> is the one document of a <c>--json</c> run.
+    /// </summary>
+    /// <param name="text">The document.</param>
+    public void Data(string text)
+    {
+        var redacted = Redactor.Redact(text);
+        lock (_gate)
+        {
+            _out.WriteLine(redacted);
+        }
+    }
+
     /// <summary>Prints an error to stderr.</summary>
     /// <param name="message">The message.</param>
     public void Error(string message)

@@ -43,9 +43,3 @@ internal static class CliJson
 [JsonSerializable(typeof(JobsDocument))]
 internal sealed partial class DocumentJsonContext : JsonSerializerContext;
 
-/// <summary>
-/// Source-generated metadata of the Livy request that <c>submit --livy … --dry-run</c> prints, with the serializer's default
-/// options (one line, nulls written), as the tool has always printed it.
-/// </summary>
-[JsonSerializable(typeof(LivyBatchRequest))]
-internal sealed partial class LivyRequestJsonContext : JsonSerializerContext;

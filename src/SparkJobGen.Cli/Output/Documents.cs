@@ -18,13 +18,13 @@ internal sealed record ErrorInfo(string Kind, string Message);
 /// <summary>A submission result in JSON output.</summary>
 internal sealed record SubmissionDocument(
     string Backend, int ExitCode, string? ApplicationId, SubmissionState FinalState, double DurationSeconds, string? SubmissionId,
-    string? DriverPod, string? Namespace, string? TrackingUrl, ClusterManager? Cluster, DeployMode? DeployMode, string? ClusterKill)
+    string? DriverPod, string? Namespace, string? TrackingUrl, ClusterManager? Cluster, DeployMode? DeployMode, string? ClusterKill, string? ApplicationName)
 {
     /// <summary>Converts a result.</summary>
     /// <param name="result">The result.</param>
     public static SubmissionDocument From(SubmissionResult result) => new(
         result.Backend, result.ExitCode, result.ApplicationId, result.FinalState, result.Duration.TotalSeconds, result.SubmissionId,
-        result.DriverPod, result.Namespace, result.TrackingUrl, result.Cluster, result.DeployMode, result.ClusterKill);
+        result.DriverPod, result.Namespace, result.TrackingUrl, result.Cluster, result.DeployMode, result.ClusterKill, result.ApplicationName);
 }
 
 /// <summary>An environment in JSON output.</summary>

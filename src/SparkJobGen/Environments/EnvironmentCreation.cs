@@ -39,7 +39,11 @@ public sealed record EnvironmentCreationOptions
     /// <summary>An explicit tool executable (micromamba/mamba/conda path) or, for <see cref="EnvironmentTool.Venv"/>, the base Python; found on PATH when null.</summary>
     public string? ToolPath { get; init; }
 
-    /// <summary>Extra arguments for <c>pip install</c> in the venv route, for example <c>--no-index --find-links /wheels</c>.</summary>
+    /// <summary>
+    /// Options for <c>pip install</c>, for example <c>--no-index --find-links /wheels</c>. The venv route passes them on pip's
+    /// command line; micromamba, mamba and conda run pip themselves, so there they become the <c>PIP_*</c> variables of the
+    /// tool's run, and an option pip cannot read from its environment is refused before anything runs.
+    /// </summary>
     public IReadOnlyList<string>? PipArguments { get; init; }
 
     /// <summary>Recreates the environment even when a complete one is cached.</summary>

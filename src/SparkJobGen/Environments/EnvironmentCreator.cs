@@ -260,21 +260,65 @@ public static class EnvironmentCreator
     private static async Task CreateCondaAsync(
         EnvironmentSpec spec, EnvironmentTool tool, string executable, string prefix, EnvironmentCreationOptions options, List<string> commands, CancellationToken cancellationToken)
     {
+        var name = tool.ToString().ToLowerInvariant();
+
+        // The tools run pip for the file's pip: section themselves, with this process's environment and no way to add
+        // arguments, so pip options travel as the PIP_* variables pip reads (or are refused before anything runs).
+        var pipVariables = PipOptions.ToEnvironment(options.PipArguments ?? [], name);
+        var environment = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (var (key, value) in options.EnvironmentVariables ?? new Dictionary<string, string?>())
+        {
+            environment[key] = value;
+        }
+
+        foreach (var (key, value) in pipVariables)
+        {
+            environment[key] = value;
+        }
+
         // The tools want a file ending in .yml/.yaml; keep it beside (not inside) the prefix, which must not exist yet.
         var yamlFile = prefix + ".environment.yaml";
-        File.WriteAllText(yamlFile, spec.Yaml, new UTF8Encoding(false));
+        File.WriteAllText(yamlFile, ToolEnvironmentFile(spec), new UTF8Encoding(false));
         try
         {
             string[] arguments = tool == EnvironmentTool.Micromamba
                 ? ["create", "-y", "-p", prefix, "-f", yamlFile]
                 : ["env", "create", "-p", prefix, "-f", yamlFile];
-            await RunStepAsync(tool.ToString().ToLowerInvariant(), executable, arguments, options, commands, cancellationToken).ConfigureAwait(false);
+            var shownVariables = string.Concat(pipVariables.Select(static v => v.Key + "=" + SparkSubmitRunner.FormatCommandLine([v.Value]) + " "));
+            await RunStepAsync(name, executable, arguments, options, commands, cancellationToken, environment, shownVariables).ConfigureAwait(false);
         }
         finally
         {
             File.Delete(yamlFile);
         }
     }
+
+    /// <summary>
+    /// The environment file given to micromamba, mamba or conda: the environment's own, with <c>nodefaults</c> added to its
+    /// channels so that the tool solves from the declared channels only, not also from those of the user's or the system's
+    /// configuration (.condarc, CONDA_CHANNELS, MAMBA_CHANNELS). conda leaves its configured channels out when the file's
+    /// channels name <c>nodefaults</c>; so does libmamba (micromamba, mamba 2), which takes the file's channels as given on the
+    /// command line. An environment without channels is left as it is: the configured channels are then all it has.
+    /// </summary>
+    /// <param name="spec">The environment.</param>
+    internal static string ToolEnvironmentFile(EnvironmentSpec spec)
+    {
+        if (spec.Channels.Count == 0 || spec.Channels.Contains(NoDefaultsChannel))
+        {
+            return spec.Yaml;
+        }
+
+        var stream = new YamlDotNet.RepresentationModel.YamlStream();
+        stream.Load(new StringReader(spec.Yaml));
+        var root = (YamlDotNet.RepresentationModel.YamlMappingNode)stream.Documents[0].RootNode;
+        var channels = (YamlDotNet.RepresentationModel.YamlSequenceNode)root.Children[new YamlDotNet.RepresentationModel.YamlScalarNode("channels")];
+        channels.Add(new YamlDotNet.RepresentationModel.YamlScalarNode(NoDefaultsChannel));
+        using var writer = new StringWriter(System.Globalization.CultureInfo.InvariantCulture) { NewLine = "\n" };
+        stream.Save(writer, assignAnchors: false);
+        return writer.ToString();
+    }
+
+    private const string NoDefaultsChannel = "nodefaults";
 
     private static async Task CreateVenvAsync(
         EnvironmentSpec spec, string basePython, string prefix, EnvironmentCreationOptions options, List<string> commands, CancellationToken cancellationToken)
@@ -321,9 +365,16 @@ public static class EnvironmentCreator
     }
 
     private static async Task RunStepAsync(
-        string step, string executable, IReadOnlyList<string> arguments, EnvironmentCreationOptions options, List<string> commands, CancellationToken cancellationToken)
+        string step,
+        string executable,
+        IReadOnlyList<string> arguments,
+        EnvironmentCreationOptions options,
+        List<string> commands,
+        CancellationToken cancellationToken,
+        IReadOnlyDictionary<string, string?>? environment = null,
+        string shownVariables = "")
     {
-        var display = executable + " " + SparkSubmitRunner.FormatCommandLine(arguments);
+        var display = shownVariables + executable + " " + SparkSubmitRunner.FormatCommandLine(arguments);
         commands.Add(display);
         options.OnCommand?.Invoke(display);
         if (options.Logger is { } logger)
@@ -339,7 +390,7 @@ public static class EnvironmentCreator
             exit = await ChildProcess.RunAsync(
                 executable,
                 arguments,
-                options.EnvironmentVariables,
+                environment ?? options.EnvironmentVariables,
                 null,
                 line =>
                 {

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using System.Reflection.Metadata;
 using System.Reflection.PortableExecutable;
 
@@ -11,12 +12,43 @@ namespace SparkJobGen.Manifest;
 /// <param name="EnvironmentYaml">The exact environment.yaml text.</param>
 public sealed record ManifestEnvironment(string Name, string EnvironmentYaml);
 
-/// <summary>A job recorded in a compiled assembly by the generator.</summary>
+/// <summary>A job parameter recorded in a compiled assembly by the generator (the runtime's <c>JobParameterInfo</c>).</summary>
+/// <param name="PropertyName">The C# property.</param>
+/// <param name="Flag">The flag the script reads.</param>
+/// <param name="TypeName">The property type as displayed.</param>
+/// <param name="IsRequired">Whether the property is <c>required</c>.</param>
+/// <param name="IsFlag">Whether the parameter is a boolean flag.</param>
+/// <param name="IsList">Whether the flag repeats for each element.</param>
+public sealed record ManifestParameter(string PropertyName, string Flag, string TypeName, bool IsRequired, bool IsFlag, bool IsList);
+
+/// <summary>A job recorded in a compiled assembly by the generator: everything its generated <c>Definition</c> holds but the environment text.</summary>
 /// <param name="Name">The job name.</param>
 /// <param name="Environment">Its environment.</param>
 /// <param name="Script">Its script, relative to the project directory.</param>
 /// <param name="TypeName">The job class.</param>
-public sealed record ManifestJob(string Name, string Environment, string Script, string TypeName);
+public sealed record ManifestJob(string Name, string Environment, string Script, string TypeName)
+{
+    /// <summary>The conda version spec of Python, if declared.</summary>
+    public string? PythonVersion { get; init; }
+
+    /// <summary>The conda version spec of PySpark, if declared.</summary>
+    public string? PySparkVersion { get; init; }
+
+    /// <summary>The conda channels, highest priority first.</summary>
+    public IReadOnlyList<string> Channels { get; init; } = [];
+
+    /// <summary>The conda packages with merged constraints, as (name, constraint) pairs.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> CondaPackages { get; init; } = [];
+
+    /// <summary>The pip packages with merged specifiers, as (name, specifier) pairs.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> PipPackages { get; init; } = [];
+
+    /// <summary>The Spark configuration declared on the job, its base classes and the assembly (nearest wins), in order.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> SparkConf { get; init; } = [];
+
+    /// <summary>The job's typed parameters, in declaration order.</summary>
+    public IReadOnlyList<ManifestParameter> Parameters { get; init; } = [];
+}
 
 /// <summary>
 /// The jobs and environments a compiled assembly declares, read from the generator's assembly attributes with
@@ -61,6 +93,7 @@ public sealed class SparkJobManifest
     {
         var environments = new List<ManifestEnvironment>();
         var jobs = new List<ManifestJob>();
+        var parameters = new List<(string Job, int Position, ManifestParameter Parameter)>();
         try
         {
             using var pe = new PEReader(stream, PEStreamOptions.LeaveOpen);
@@ -81,14 +114,32 @@ public sealed class SparkJobManifest
                 }
                 else if (typeName == "GeneratedSparkJobAttribute")
                 {
-                    var values = ReadStrings(reader, attribute, 4);
-                    jobs.Add(new ManifestJob(values[0], values[1], values[2], values[3]));
+                    jobs.Add(ReadJob(attribute.DecodeValue(ArgumentTypes.Instance), displayName));
+                }
+                else if (typeName == "GeneratedSparkJobParameterAttribute")
+                {
+                    parameters.Add(ReadParameter(attribute.DecodeValue(ArgumentTypes.Instance), displayName));
                 }
             }
         }
         catch (BadImageFormatException exception)
         {
             throw new InvalidDataException($"'{displayName}' is not a readable .NET assembly: {exception.Message}", exception);
+        }
+
+        for (var i = 0; i < jobs.Count; i++)
+        {
+            var name = jobs[i].Name;
+            var own = parameters.Where(p => p.Job == name).OrderBy(static p => p.Position).ToList();
+            for (var position = 0; position < own.Count; position++)
+            {
+                if (own[position].Position != position)
+                {
+                    throw new InvalidDataException($"'{displayName}' records the parameters of job '{name}' incompletely (no parameter at position {position}); rebuild the project.");
+                }
+            }
+
+            jobs[i] = jobs[i] with { Parameters = own.Select(static p => p.Parameter).ToArray() };
         }
 
         return new SparkJobManifest(environments, jobs);
@@ -165,6 +216,69 @@ public sealed class SparkJobManifest
         return null;
     }
 
+    private static ManifestJob ReadJob(CustomAttributeValue<string> value, string displayName)
+    {
+        var fixedArguments = FixedStrings(value, 4, "GeneratedSparkJob", displayName);
+        var job = new ManifestJob(fixedArguments[0], fixedArguments[1], fixedArguments[2], fixedArguments[3]);
+        foreach (var named in value.NamedArguments)
+        {
+            job = named.Name switch
+            {
+                "PythonVersion" => job with { PythonVersion = named.Value as string },
+                "PySparkVersion" => job with { PySparkVersion = named.Value as string },
+                "Channels" => job with { Channels = Strings(named.Value) },
+                "CondaPackages" => job with { CondaPackages = Pairs(Strings(named.Value), job.Name, displayName) },
+                "PipPackages" => job with { PipPackages = Pairs(Strings(named.Value), job.Name, displayName) },
+                "SparkConf" => job with { SparkConf = Pairs(Strings(named.Value), job.Name, displayName) },
+                _ => job,
+            };
+        }
+
+        return job;
+    }
+
+    private static (string Job, int Position, ManifestParameter Parameter) ReadParameter(CustomAttributeValue<string> value, string displayName)
+    {
+        var arguments = value.FixedArguments;
+        if (arguments.Length != 5 || arguments[0].Value is not string job || arguments[1].Value is not int position ||
+            arguments[2].Value is not string property || arguments[3].Value is not string flag || arguments[4].Value is not string type)
+        {
+            throw new InvalidDataException($"'{displayName}' has a GeneratedSparkJobParameter attribute of an unknown shape; rebuild it with this version of SparkJobGen.");
+        }
+
+        bool Named(string name) => value.NamedArguments.Any(a => a.Name == name && a.Value is true);
+        return (job, position, new ManifestParameter(property, flag, type, Named("IsRequired"), Named("IsFlag"), Named("IsList")));
+    }
+
+    private static string[] FixedStrings(CustomAttributeValue<string> value, int count, string attribute, string displayName)
+    {
+        if (value.FixedArguments.Length != count)
+        {
+            throw new InvalidDataException($"'{displayName}' has a {attribute} attribute of an unknown shape; rebuild it with this version of SparkJobGen.");
+        }
+
+        return value.FixedArguments.Select(static a => a.Value as string ?? string.Empty).ToArray();
+    }
+
+    private static string[] Strings(object? value) =>
+        value is IEnumerable<CustomAttributeTypedArgument<string>> items ? items.Select(static i => i.Value as string ?? string.Empty).ToArray() : [];
+
+    private static KeyValuePair<string, string>[] Pairs(string[] values, string job, string displayName)
+    {
+        if (values.Length % 2 != 0)
+        {
+            throw new InvalidDataException($"'{displayName}' records an odd number of key/value strings for job '{job}'; rebuild the project.");
+        }
+
+        var pairs = new KeyValuePair<string, string>[values.Length / 2];
+        for (var i = 0; i < pairs.Length; i++)
+        {
+            pairs[i] = new(values[2 * i], values[(2 * i) + 1]);
+        }
+
+        return pairs;
+    }
+
     private static string[] ReadStrings(MetadataReader reader, CustomAttribute attribute, int count)
     {
         var blob = reader.GetBlobReader(attribute.Value);
@@ -180,5 +294,30 @@ public sealed class SparkJobManifest
         }
 
         return values;
+    }
+
+    /// <summary>Names the types of attribute arguments; the manifest attributes use strings, string arrays, integers and booleans.</summary>
+    private sealed class ArgumentTypes : ICustomAttributeTypeProvider<string>
+    {
+        public static readonly ArgumentTypes Instance = new();
+
+        public string GetPrimitiveType(PrimitiveTypeCode typeCode) => typeCode.ToString();
+
+        public string GetSystemType() => "System.Type";
+
+        public string GetSZArrayType(string elementType) => elementType + "[]";
+
+        public string GetTypeFromDefinition(MetadataReader reader, TypeDefinitionHandle handle, byte rawTypeKind) =>
+            reader.GetString(reader.GetTypeDefinition(handle).Name);
+
+        public string GetTypeFromReference(MetadataReader reader, TypeReferenceHandle handle, byte rawTypeKind) =>
+            reader.GetString(reader.GetTypeReference(handle).Name);
+
+        public string GetTypeFromSerializedName(string name) => name;
+
+        public PrimitiveTypeCode GetUnderlyingEnumType(string type) =>
+            throw new BadImageFormatException($"Unexpected enum argument of type '{type}' in a SparkJobGen manifest attribute.");
+
+        public bool IsSystemType(string type) => type == "System.Type";
     }
 }

@@ -35,6 +35,9 @@ public sealed record SubmissionResult(int ExitCode, string? ApplicationId, Submi
     /// <summary>The Kubernetes <c>namespace:driver-pod</c>, the standalone <c>driver-…</c> id, or the Livy batch id.</summary>
     public string? SubmissionId { get; init; }
 
+    /// <summary>The application name sent with the submission, when the backend reports it (the Livy batch name).</summary>
+    public string? ApplicationName { get; init; }
+
     /// <summary>The Kubernetes driver pod name.</summary>
     public string? DriverPod { get; init; }
 

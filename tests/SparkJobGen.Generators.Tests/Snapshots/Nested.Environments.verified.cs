@@ -3,6 +3,7 @@
 
 [assembly: global::SparkJobGen.Generated.GeneratedSparkEnvironment("nightly-etl", global::SparkJobGen.Generated.SparkJobEnvironments.Yaml0)]
 [assembly: global::SparkJobGen.Generated.GeneratedSparkJob("nightly-etl", "nightly-etl", "etl.py", "Pipelines.NightlyETL")]
+[assembly: global::SparkJobGen.Generated.GeneratedSparkJobParameter("nightly-etl", 0, "Limit", "--limit", "long?", IsRequired = false, IsFlag = false, IsList = false)]
 
 namespace SparkJobGen.Generated
 {

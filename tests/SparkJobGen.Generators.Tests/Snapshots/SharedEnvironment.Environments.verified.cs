@@ -2,8 +2,14 @@
 #nullable enable
 
 [assembly: global::SparkJobGen.Generated.GeneratedSparkEnvironment("analytics", global::SparkJobGen.Generated.SparkJobEnvironments.Yaml0)]
-[assembly: global::SparkJobGen.Generated.GeneratedSparkJob("daily-rollup", "analytics", "jobs/daily.py", "Contoso.Jobs.DailyRollup")]
-[assembly: global::SparkJobGen.Generated.GeneratedSparkJob("hourly-rollup", "analytics", "jobs/hourly.py", "Contoso.Jobs.HourlyRollup")]
+[assembly: global::SparkJobGen.Generated.GeneratedSparkJob("daily-rollup", "analytics", "jobs/daily.py", "Contoso.Jobs.DailyRollup", PythonVersion = "3.11", Channels = new string[] { "nvidia", "conda-forge" }, CondaPackages = new string[] { "python", "=3.11", "numpy", "<2,>=1.26", "pandas", " 1.5.*|>=2,<3" }, PipPackages = new string[] { "Requests[socks]", ">=2.31" }, SparkConf = new string[] { "spark.sql.shuffle.partitions", "800", "spark.executor.instances", "2" })]
+[assembly: global::SparkJobGen.Generated.GeneratedSparkJobParameter("daily-rollup", 0, "Tenant", "--tenant", "string", IsRequired = true, IsFlag = false, IsList = false)]
+[assembly: global::SparkJobGen.Generated.GeneratedSparkJobParameter("daily-rollup", 1, "Day", "--day", "DateTime?", IsRequired = false, IsFlag = false, IsList = false)]
+[assembly: global::SparkJobGen.Generated.GeneratedSparkJobParameter("daily-rollup", 2, "Window", "--window", "TimeSpan", IsRequired = false, IsFlag = false, IsList = false)]
+[assembly: global::SparkJobGen.Generated.GeneratedSparkJob("hourly-rollup", "analytics", "jobs/hourly.py", "Contoso.Jobs.HourlyRollup", PythonVersion = "3.11", Channels = new string[] { "nvidia", "conda-forge" }, CondaPackages = new string[] { "python", "=3.11", "numpy", ">=1.26", "conda-forge::pyarrow", "=14.0" }, PipPackages = new string[] { "requests[socks]", "<3,>=2.31", "rich", "" }, SparkConf = new string[] { "spark.sql.shuffle.partitions", "200", "spark.executor.instances", "2" })]
+[assembly: global::SparkJobGen.Generated.GeneratedSparkJobParameter("hourly-rollup", 0, "Tenant", "--tenant", "string", IsRequired = true, IsFlag = false, IsList = false)]
+[assembly: global::SparkJobGen.Generated.GeneratedSparkJobParameter("hourly-rollup", 1, "Hours", "--hours", "int[]", IsRequired = false, IsFlag = false, IsList = true)]
+[assembly: global::SparkJobGen.Generated.GeneratedSparkJobParameter("hourly-rollup", 2, "RunMode", "--run-mode", "Mode?", IsRequired = false, IsFlag = false, IsList = false)]
 
 namespace SparkJobGen.Generated
 {

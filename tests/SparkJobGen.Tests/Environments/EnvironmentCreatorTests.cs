@@ -116,7 +116,7 @@ public sealed class EnvironmentCreatorTests : IDisposable
         Assert.Equal(0, conda.Invocations);
         var argv = micromamba.Arguments();
         Assert.Equal(["create", "-y", "-p", created.Prefix, "-f", created.Prefix + ".environment.yaml"], argv);
-        Assert.Equal(CondaYaml, micromamba.EnvironmentFile());
+        Assert.Equal(EnvironmentCreator.ToolEnvironmentFile(EnvironmentSpec.Parse(CondaYaml)), micromamba.EnvironmentFile());
         Assert.Equal([micromamba.Executable + " create -y -p " + created.Prefix + " -f " + created.Prefix + ".environment.yaml"], shown);
         Assert.False(File.Exists(created.Prefix + ".environment.yaml"));
         Assert.Equal(0, Processes.Run(created.PythonPath, "-c", "print(1)").ExitCode);

@@ -49,7 +49,7 @@ public sealed class LivyClient : IDisposable
     {
         ArgumentNullException.ThrowIfNull(request);
         Redactor.AddFromConf(request.Conf ?? new System.Collections.Generic.Dictionary<string, string>());
-        var body = JsonSerializer.Serialize(request, LivyJson.Default.LivyBatchRequest);
+        var body = request.ToJson();
         return SendAsync(HttpMethod.Post, "batches", body, LivyJson.Default.LivyBatch, cancellationToken);
     }
 
@@ -119,6 +119,9 @@ public sealed class LivyClient : IDisposable
                 {
                     HttpStatusCode.Unauthorized => " The server refused the credentials: check --livy-token / --livy-user and --livy-password.",
                     HttpStatusCode.Forbidden => " The user may not submit (or impersonate the proxy user); with CSRF protection on, X-Requested-By is sent.",
+                    HttpStatusCode.BadRequest when text.Contains("Duplicate session name", StringComparison.Ordinal) =>
+                        " Livy still tracks a batch of that name (running, or finished within livy.server.session.state-retain.sec, 10 minutes by default): " +
+                        "leave the name to sparkjobgen (the job name plus a run id) or choose another with --name / WithName.",
                     HttpStatusCode.BadRequest => " Livy rejected the request body.",
                     HttpStatusCode.NotFound => " Check the Livy URL (and its path prefix behind a gateway) and the batch id.",
                     _ => string.Empty,

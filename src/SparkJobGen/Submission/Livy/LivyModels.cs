@@ -56,7 +56,12 @@ public sealed record LivyBatchRequest
     [JsonPropertyName("numExecutors")]
     public int? NumExecutors { get; init; }
 
-    /// <summary>The application name.</summary>
+    /// <summary>
+    /// The batch name, which is also the application name. Livy refuses a name held by any batch it still tracks (running,
+    /// or finished less than <c>livy.server.session.state-retain.sec</c> ago, 10 minutes by default), so
+    /// <see cref="FromSubmission"/> sends the job name plus a run id unless the submission's name was set with
+    /// <see cref="SparkSubmission.WithName"/>.
+    /// </summary>
     [JsonPropertyName("name")]
     public string? Name { get; init; }
 
@@ -64,13 +69,26 @@ public sealed record LivyBatchRequest
     [JsonPropertyName("queue")]
     public string? Queue { get; init; }
 
+    /// <summary>The Spark property carrying the deploy mode, which spark-submit reads when no <c>--deploy-mode</c> is given.</summary>
+    public const string DeployModeProperty = "spark.submit.deployMode";
+
     /// <summary>
     /// Builds the request for a submission: its script, job arguments, environment archive (<c>#environment</c>), effective Spark
-    /// configuration (including the Python wiring for its mode), proxy user, sizing, name and queue.
+    /// configuration (including the Python wiring for its mode and <c>spark.submit.deployMode</c>), proxy user, sizing, name and queue.
     /// </summary>
+    /// <remarks>
+    /// <para>Livy runs spark-submit with its own master (<c>livy.spark.master</c>) whatever the request says. The deploy mode is
+    /// the request's <c>spark.submit.deployMode</c> unless the server sets <c>livy.spark.deploy-mode</c>, which then wins; without
+    /// either, spark-submit runs the driver in client mode, on the Livy server. So the request always carries the submission's mode.</para>
+    /// <para>In client mode the driver runs on the Livy server, where the environment archive is not extracted: its Python is
+    /// <see cref="SparkSubmission.DriverPython"/>, which must then be set to an interpreter with the job's packages on that host.</para>
+    /// <para>The name is the submission's name when set with <see cref="SparkSubmission.WithName"/> (to anything but the job
+    /// name), else the job name plus a run id, so that retries and concurrent runs are not refused as duplicates.</para>
+    /// </remarks>
     /// <param name="submission">A cluster submission (the Livy server's own master is used; the mode decides the Python wiring,
     /// usually <c>OnYarn(DeployMode.Cluster)</c>).</param>
-    /// <exception cref="SubmissionPreflightException">The submission is local, incomplete, or names a local file Livy cannot read.</exception>
+    /// <exception cref="SubmissionPreflightException">The submission is local, incomplete, names a local file Livy cannot read,
+    /// or runs its driver in client mode without a driver Python for the Livy server.</exception>
     public static LivyBatchRequest FromSubmission(SparkSubmission submission)
     {
         ArgumentNullException.ThrowIfNull(submission);
@@ -79,6 +97,14 @@ public sealed record LivyBatchRequest
             throw new SubmissionPreflightException(
                 "A Livy batch runs on the Livy server's cluster: configure the submission for it (usually .OnYarn(DeployMode.Cluster), " +
                 "or `--master yarn --deploy-mode cluster` on the command line) so the Python environment is wired for cluster containers.");
+        }
+
+        if (submission.DeployMode == DeployMode.Client && submission.DriverPython == DefaultDriverPython)
+        {
+            throw new SubmissionPreflightException(
+                "In client deploy mode Livy runs the driver on the Livy server, where the environment archive is not extracted: " +
+                "submit in cluster mode (.OnYarn(DeployMode.Cluster), `--deploy-mode cluster`), or name a Python with the job's packages " +
+                "on the Livy server with .WithDriverPython(path) (`--driver-python /path/on/livy/host/bin/python`).");
         }
 
         SparkSubmitCommand command;
@@ -108,6 +134,9 @@ public sealed record LivyBatchRequest
             conf[key] = value;
         }
 
+        // The wiring above is for this mode; a server that does not pin its own deploy mode runs the request's.
+        conf[DeployModeProperty] = submission.DeployMode == DeployMode.Cluster ? "cluster" : "client";
+
         return new LivyBatchRequest
         {
             File = command.ScriptPath,
@@ -122,10 +151,24 @@ public sealed record LivyBatchRequest
             ExecutorMemory = submission.Resources.ExecutorMemory,
             ExecutorCores = submission.Resources.ExecutorCores,
             NumExecutors = submission.Resources.NumExecutors,
-            Name = submission.Name,
+            Name = submission.Name == submission.Job.Name ? UniqueName(submission.Job.Name) : submission.Name,
             Queue = submission.Queue,
         };
     }
+
+    /// <summary>A batch name for one submission of a job: the job name, a dash and an 8-character run id.</summary>
+    /// <param name="jobName">The job name.</param>
+    public static string UniqueName(string jobName) =>
+        jobName + "-" + Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(4)).ToLowerInvariant();
+
+    private const string DefaultDriverPython = "python3";
+
+    /// <summary>
+    /// The JSON body <see cref="LivyClient.CreateBatchAsync"/> posts: one line, fields that are not set left out. Livy reads
+    /// the body with Jackson into a <c>CreateBatchRequest</c> whose list fields default to empty lists; an explicit
+    /// <c>null</c> replaces that default and fails the request with a server error.
+    /// </summary>
+    public string ToJson() => System.Text.Json.JsonSerializer.Serialize(this, LivyJson.Default.LivyBatchRequest);
 
     private static void RequireRemote(string path, string what)
     {

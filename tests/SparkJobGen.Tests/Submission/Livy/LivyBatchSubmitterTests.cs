@@ -60,7 +60,8 @@ public sealed class LivyBatchSubmitterTests
         Assert.Equal("400", (string?)conf["spark.sql.shuffle.partitions"]);
         Assert.Equal("analyst", (string?)batch["proxyUser"]);
         Assert.Equal("etl", (string?)batch["queue"]);
-        Assert.Equal("score-customers", (string?)batch["name"]);
+        Assert.Matches("^score-customers-[0-9a-f]{8}$", (string?)batch["name"]);
+        Assert.Equal("cluster", (string?)conf["spark.submit.deployMode"]);
         Assert.Equal("2g", (string?)batch["driverMemory"]);
         Assert.Equal(2, (int?)batch["driverCores"]);
         Assert.Equal("4g", (string?)batch["executorMemory"]);
@@ -72,6 +73,7 @@ public sealed class LivyBatchSubmitterTests
         Assert.Equal("application_1732419000000_0007", result.ApplicationId);
         Assert.Equal("0", result.SubmissionId);
         Assert.Equal("livy", result.Backend);
+        Assert.Equal((string?)batch["name"], result.ApplicationName);
         // Every line exactly once, in order, across several log pages.
         Assert.Equal(Lines, lines.Select(l => l.Text));
         Assert.All(server.Requests, r => Assert.Equal("sparkjobgen", r.Headers["X-Requested-By"]));

@@ -8,13 +8,30 @@ using System.Text.Json.Nodes;
 namespace SparkJobGen.Tests.Submission.Livy;
 
 /// <summary>
-/// An in-process HTTP server (System.Net.HttpListener on 127.0.0.1) that implements the DOCUMENTED Livy REST API contract
-/// for batches (apache/incubator-livy docs/rest-api.md: POST /batches, GET /batches/{id}, GET /batches/{id}/state,
-/// GET /batches/{id}/log?from=&amp;size=, DELETE /batches/{id}) — it is not Livy. Every request is checked against that
-/// contract (paths, methods, the documented request fields and their JSON types, integer query parameters), plus the
-/// X-Requested-By header Livy demands with CSRF protection on and the configured authentication; anything else is recorded
-/// as a violation and answered with an error. Batch progress is scripted: each state poll advances to the next state and
-/// reveals more log lines.
+/// An in-process HTTP server (System.Net.HttpListener on 127.0.0.1) that implements the Livy REST API for batches
+/// (apache/incubator-livy docs/rest-api.md: POST /batches, GET /batches/{id}, GET /batches/{id}/state,
+/// GET /batches/{id}/log?from=&amp;size=, DELETE /batches/{id}) the way Livy's server source (fc4202ea) behaves on the points a
+/// client depends on — it is not Livy:
+/// <list type="bullet">
+/// <item>names: a batch name held by a batch Livy still tracks (running, or finished less than <see cref="StateRetention"/>
+/// ago) is refused with 400 "Rejected, Reason: Duplicate session name: Some(name) for session id", and the id is used up
+/// (sessions/SessionManager.scala:102-110 register, :162-168 collectGarbage with livy.server.session.state-retain.sec,
+/// LivyConf.scala:357 default 600s; BatchSessionServlet.scala:48 nextId before register; SessionServlet.scala:142-144 the 400);
+/// DELETE frees the name at once (SessionManager.scala:134-141).</item>
+/// <item>nulls: Jackson's Scala module turns a JSON null into None for the Option fields, but into a null list or map for
+/// args/jars/pyFiles/files/archives/conf, whose defaults are empty (batch/CreateBatchRequest.scala:20-37); preparing the
+/// spark-submit command then throws and the request fails with 500 and the exception text (sessions/Session.scala:85-102,
+/// JsonServlet.scala:64-66).</item>
+/// <item>log layout: <c>stdout: </c>, spark-submit's output, <c>\nstderr: </c>, its error output (empty: batches merge it into
+/// the output, BatchSession.scala:91-92), <c>\nYARN Diagnostics: </c> and the diagnostics (utils/SparkYarnApp.scala:141-144).
+/// Each stream keeps only its last <see cref="LogCap"/> lines, dropping the oldest (utils/LineBufferedStream.scala:28-50,
+/// livy.cache-log.size, LivyConf.scala:257 default 200). The log endpoint serves <c>from</c>/<c>size</c> as
+/// SessionServlet.scala:96-107 and :240-254 do; GET /batches/{id} shows the last 10 lines (BatchSessionServlet.scala:64-79).</item>
+/// </list>
+/// Every request is also checked against the documented contract (paths, methods, request fields and their JSON types,
+/// integer query parameters), the X-Requested-By header Livy demands with CSRF protection on and the configured
+/// authentication; anything else is recorded as a violation. Progress is scripted per batch: each state poll advances to
+/// the next state and spark-submit prints <see cref="LinesPerPoll"/> more lines; all lines are printed once the state is final.
 /// </summary>
 internal sealed class LivyContractServer : IDisposable
 {
@@ -38,12 +55,18 @@ internal sealed class LivyContractServer : IDisposable
         ["conf"] = [JsonValueKind.Object],
     };
 
+    /// <summary>The request fields Livy holds as Scala lists or maps: a JSON null there is a server error (CreateBatchRequest.scala:24-37).</summary>
+    private static readonly HashSet<string> CollectionFields = ["args", "jars", "pyFiles", "files", "archives", "conf"];
+
+    private static readonly string[] TerminalStates = ["success", "dead", "killed", "error"];
+
     private readonly HttpListener _listener = new();
     private readonly Task _loop;
     private readonly ConcurrentQueue<string> _violations = new();
     private readonly ConcurrentQueue<RecordedRequest> _requests = new();
     private readonly object _gate = new();
-    private int _stateIndex;
+    private readonly Dictionary<int, Batch> _batches = new();
+    private int _nextId;
 
     public LivyContractServer(string? expectedAuthorization = null, (string Name, string Value)? expectedHeader = null)
     {
@@ -63,13 +86,22 @@ internal sealed class LivyContractServer : IDisposable
 
     public (string Name, string Value)? ExpectedHeader { get; }
 
-    /// <summary>The states returned by successive state polls; the last repeats.</summary>
+    /// <summary>The states returned by successive state polls of a batch; the last repeats.</summary>
     public string[] States { get; init; } = ["starting", "running", "success"];
 
-    /// <summary>The log lines; after the n-th state poll, the first n * LinesPerPoll lines are visible.</summary>
+    /// <summary>What spark-submit prints for a batch; after the n-th state poll it has printed n+1 times <see cref="LinesPerPoll"/> lines.</summary>
     public string[] LogLines { get; init; } = [];
 
     public int LinesPerPoll { get; init; } = 2;
+
+    /// <summary>The YARN diagnostics of a batch, shown in the log's last section from the start.</summary>
+    public string[] Diagnostics { get; init; } = [];
+
+    /// <summary>How many lines of each stream Livy keeps (livy.cache-log.size).</summary>
+    public int LogCap { get; init; } = 200;
+
+    /// <summary>How long a finished batch keeps its name (livy.server.session.state-retain.sec).</summary>
+    public TimeSpan StateRetention { get; init; } = TimeSpan.FromSeconds(600);
 
     public string AppId { get; init; } = "application_1732419000000_0007";
 
@@ -77,7 +109,23 @@ internal sealed class LivyContractServer : IDisposable
 
     public IReadOnlyList<RecordedRequest> Requests => _requests.ToArray();
 
+    /// <summary>The body of the last batch created.</summary>
     public JsonObject? CreatedBatch { get; private set; }
+
+    /// <summary>The names of the batches created, in order.</summary>
+    public IReadOnlyList<string?> CreatedNames
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _batches.Values.OrderBy(b => b.Id).Select(b => b.Name).ToArray();
+            }
+        }
+    }
+
+    /// <summary>Whether a batch was deleted.</summary>
+    public bool Deleted { get; private set; }
 
     public void Dispose()
     {
@@ -173,25 +221,26 @@ internal sealed class LivyContractServer : IDisposable
             case ("POST", ["batches"]):
                 CreateBatch(context, request, body);
                 return;
-            case ("GET", ["batches", var id]) when CheckBatch(context, id):
-                Respond(context, 200, BatchObject());
+            case ("GET", ["batches", var id]) when Find(context, id) is { } batch:
+                Respond(context, 200, BatchObject(batch));
                 return;
-            case ("GET", ["batches", var id, "state"]) when CheckBatch(context, id):
-                Respond(context, 200, new JsonObject { ["id"] = 0, ["state"] = AdvanceState() });
+            case ("GET", ["batches", var id, "state"]) when Find(context, id) is { } batch:
+                Respond(context, 200, new JsonObject { ["id"] = batch.Id, ["state"] = AdvanceState(batch) });
                 return;
-            case ("GET", ["batches", var id, "log"]) when CheckBatch(context, id):
-                Log(context, request);
+            case ("GET", ["batches", var id, "log"]) when Find(context, id) is { } batch:
+                Log(context, request, batch);
                 return;
-            case ("DELETE", ["batches", var id]) when CheckBatch(context, id):
+            case ("DELETE", ["batches", var id]) when Find(context, id) is { } batch:
                 lock (_gate)
                 {
                     Deleted = true;
+                    _batches.Remove(batch.Id);
                 }
 
                 Respond(context, 200, new JsonObject { ["msg"] = "deleted" });
                 return;
             case (_, ["batches", _, ..]):
-                return; // CheckBatch answered.
+                return; // Find answered.
             default:
                 _violations.Enqueue($"{request.HttpMethod} {path} is not a documented Livy batch endpoint");
                 Respond(context, 404, new JsonObject { ["msg"] = "not found" });
@@ -199,18 +248,19 @@ internal sealed class LivyContractServer : IDisposable
         }
     }
 
-    public bool Deleted { get; private set; }
-
-    private bool CheckBatch(HttpListenerContext context, string id)
+    private Batch? Find(HttpListenerContext context, string id)
     {
-        if (CreatedBatch is not null && id == "0")
+        lock (_gate)
         {
-            return true;
+            if (int.TryParse(id, out var number) && _batches.TryGetValue(number, out var batch))
+            {
+                return batch;
+            }
         }
 
         _violations.Enqueue($"request for unknown batch '{id}'");
         Respond(context, 404, new JsonObject { ["msg"] = $"Session '{id}' not found." });
-        return false;
+        return null;
     }
 
     private void CreateBatch(HttpListenerContext context, HttpListenerRequest request, string body)
@@ -220,10 +270,10 @@ internal sealed class LivyContractServer : IDisposable
             _violations.Enqueue("POST /batches without Content-Type application/json: " + request.ContentType);
         }
 
-        JsonObject batch;
+        JsonObject fields;
         try
         {
-            batch = JsonNode.Parse(body) as JsonObject ?? throw new JsonException("not an object");
+            fields = JsonNode.Parse(body) as JsonObject ?? throw new JsonException("not an object");
         }
         catch (JsonException exception)
         {
@@ -233,7 +283,8 @@ internal sealed class LivyContractServer : IDisposable
         }
 
         var before = _violations.Count;
-        foreach (var (name, value) in batch)
+        string? nullCollection = null;
+        foreach (var (name, value) in fields)
         {
             if (!DocumentedBatchFields.TryGetValue(name, out var kinds))
             {
@@ -242,7 +293,17 @@ internal sealed class LivyContractServer : IDisposable
             }
 
             var kind = value?.GetValueKind() ?? JsonValueKind.Null;
-            if (!kinds.Contains(kind))
+            if (kind == JsonValueKind.Null)
+            {
+                if (CollectionFields.Contains(name))
+                {
+                    _violations.Enqueue($"POST /batches field '{name}' is null: Livy fails with 500 (a null list replaces its empty default)");
+                    nullCollection ??= name;
+                }
+
+                // An Option field: null is None, as when the field is absent.
+            }
+            else if (!kinds.Contains(kind))
             {
                 _violations.Enqueue($"POST /batches field '{name}' has JSON type {kind}, documented as {string.Join("/", kinds)}");
             }
@@ -260,9 +321,15 @@ internal sealed class LivyContractServer : IDisposable
             }
         }
 
-        if (batch["file"] is null)
+        if (fields["file"] is null)
         {
             _violations.Enqueue("POST /batches without the required 'file'");
+        }
+
+        if (nullCollection is not null)
+        {
+            RespondText(context, 500, "java.lang.NullPointerException");
+            return;
         }
 
         if (_violations.Count != before)
@@ -271,68 +338,94 @@ internal sealed class LivyContractServer : IDisposable
             return;
         }
 
-        CreatedBatch = batch;
-        Respond(context, 201, new JsonObject
+        var batchName = (string?)fields["name"];
+        Batch batch;
+        lock (_gate)
         {
-            ["id"] = 0,
-            ["name"] = batch["name"]?.DeepClone(),
-            ["owner"] = null,
-            ["proxyUser"] = batch["proxyUser"]?.DeepClone(),
-            ["state"] = "starting",
-            ["appId"] = null,
-            ["appInfo"] = new JsonObject { ["driverLogUrl"] = null, ["sparkUiUrl"] = null },
-            ["log"] = new JsonArray("stdout: ", "\nstderr: "),
-        });
+            CollectGarbage();
+            var id = _nextId++;
+            if (batchName is not null && _batches.Values.Any(b => b.Name == batchName))
+            {
+                Respond(context, 400, new JsonObject { ["msg"] = $"Rejected, Reason: Duplicate session name: Some({batchName}) for session {id}" });
+                return;
+            }
+
+            batch = new Batch(id, batchName, fields);
+            _batches[id] = batch;
+            CreatedBatch = fields;
+        }
+
+        Respond(context, 201, BatchObject(batch));
     }
 
-    private string AdvanceState()
+    /// <summary>Forgets batches that finished more than <see cref="StateRetention"/> ago, as Livy's session garbage collector does.</summary>
+    private void CollectGarbage()
+    {
+        foreach (var batch in _batches.Values.Where(b => b.FinishedAt is { } at && DateTimeOffset.UtcNow - at > StateRetention).ToArray())
+        {
+            _batches.Remove(batch.Id);
+        }
+    }
+
+    private string AdvanceState(Batch batch)
     {
         lock (_gate)
         {
-            if (Deleted)
+            var state = States[Math.Min(batch.StateIndex, States.Length - 1)];
+            batch.StateIndex++;
+            if (TerminalStates.Contains(state))
             {
-                return "killed";
+                batch.FinishedAt ??= DateTimeOffset.UtcNow;
             }
 
-            var state = States[Math.Min(_stateIndex, States.Length - 1)];
-            _stateIndex++;
             return state;
         }
     }
 
-    private int VisibleLines
+    /// <summary>What spark-submit has printed so far, as Livy's ring buffer holds it.</summary>
+    private string[] Window(Batch batch)
     {
-        get
+        lock (_gate)
         {
-            lock (_gate)
-            {
-                return Math.Min(LogLines.Length, (_stateIndex + 1) * LinesPerPoll);
-            }
+            var printed = batch.FinishedAt is not null ? LogLines.Length : Math.Min(LogLines.Length, (batch.StateIndex + 1) * LinesPerPoll);
+            return LogLines.Take(printed).TakeLast(LogCap).ToArray();
         }
     }
 
-    private JsonObject BatchObject()
+    /// <summary>The whole log as SparkYarnApp.log() builds it.</summary>
+    private List<string> LogOf(Batch batch) => ["stdout: ", .. Window(batch), "\nstderr: ", "\nYARN Diagnostics: ", .. Diagnostics];
+
+    private JsonObject BatchObject(Batch batch)
     {
         string state;
+        bool started;
         lock (_gate)
         {
-            state = Deleted ? "killed" : States[Math.Min(Math.Max(_stateIndex - 1, 0), States.Length - 1)];
+            state = batch.StateIndex == 0 ? "starting" : States[Math.Min(batch.StateIndex - 1, States.Length - 1)];
+            started = batch.StateIndex > 1;
         }
 
         return new JsonObject
         {
-            ["id"] = 0,
+            ["id"] = batch.Id,
+            ["name"] = batch.Name,
+            ["owner"] = null,
+            ["proxyUser"] = batch.Fields["proxyUser"]?.DeepClone(),
             ["state"] = state,
-            ["appId"] = _stateIndex > 1 ? AppId : null,
-            ["appInfo"] = new JsonObject { ["driverLogUrl"] = "http://nm.example:8042/node/containerlogs/c_1/etl", ["sparkUiUrl"] = "http://rm.example:8088/proxy/" + AppId + "/" },
-            ["log"] = new JsonArray(LogLines.Take(VisibleLines).Select(l => (JsonNode?)l).ToArray()),
+            ["appId"] = started ? AppId : null,
+            ["appInfo"] = new JsonObject
+            {
+                ["driverLogUrl"] = started ? "http://nm.example:8042/node/containerlogs/c_1/etl" : null,
+                ["sparkUiUrl"] = started ? "http://rm.example:8088/proxy/" + AppId + "/" : null,
+            },
+            ["log"] = new JsonArray(LogOf(batch).TakeLast(10).Select(l => (JsonNode?)l).ToArray()),
         };
     }
 
-    private void Log(HttpListenerContext context, HttpListenerRequest request)
+    private void Log(HttpListenerContext context, HttpListenerRequest request, Batch batch)
     {
-        int from = 0, size = 100;
-        foreach (var (name, target) in new[] { ("from", 0), ("size", 1) })
+        int? from = null, size = null;
+        foreach (var name in new[] { "from", "size" })
         {
             var raw = request.QueryString[name];
             if (raw is null)
@@ -340,14 +433,14 @@ internal sealed class LivyContractServer : IDisposable
                 continue;
             }
 
-            if (!int.TryParse(raw, out var value) || value < 0)
+            if (!int.TryParse(raw, out var value))
             {
-                _violations.Enqueue($"GET log parameter '{name}' must be a non-negative int, got '{raw}'");
+                _violations.Enqueue($"GET log parameter '{name}' must be an int, got '{raw}'");
                 Respond(context, 400, new JsonObject { ["msg"] = "bad " + name });
                 return;
             }
 
-            if (target == 0)
+            if (name == "from")
             {
                 from = value;
             }
@@ -357,19 +450,47 @@ internal sealed class LivyContractServer : IDisposable
             }
         }
 
-        var visible = LogLines.Take(VisibleLines).ToArray();
-        var page = visible.Skip(from).Take(size).Select(l => (JsonNode?)l).ToArray();
-        Respond(context, 200, new JsonObject { ["id"] = 0, ["from"] = from, ["size"] = page.Length, ["total"] = visible.Length, ["log"] = new JsonArray(page) });
+        var lines = LogOf(batch);
+        var pageSize = size ?? 100;
+        var start = from ?? -1;
+        if (pageSize < 0)
+        {
+            pageSize = lines.Count;
+        }
+
+        if (start < 0)
+        {
+            start = Math.Max(0, lines.Count - pageSize);
+        }
+
+        var page = lines.Skip(start).Take(pageSize).Select(l => (JsonNode?)l).ToArray();
+        Respond(context, 200, new JsonObject { ["id"] = batch.Id, ["from"] = start, ["total"] = lines.Count, ["log"] = new JsonArray(page) });
     }
 
-    private static void Respond(HttpListenerContext context, int status, JsonObject body)
+    private static void Respond(HttpListenerContext context, int status, JsonObject body) => RespondText(context, status, body.ToJsonString(), "application/json");
+
+    private static void RespondText(HttpListenerContext context, int status, string text, string contentType = "text/plain")
     {
-        var bytes = Encoding.UTF8.GetBytes(body.ToJsonString());
+        var bytes = Encoding.UTF8.GetBytes(text);
         context.Response.StatusCode = status;
-        context.Response.ContentType = "application/json";
+        context.Response.ContentType = contentType;
         context.Response.ContentLength64 = bytes.Length;
         context.Response.OutputStream.Write(bytes);
         context.Response.Close();
+    }
+
+    /// <summary>One batch the server tracks.</summary>
+    private sealed class Batch(int id, string? name, JsonObject fields)
+    {
+        public int Id { get; } = id;
+
+        public string? Name { get; } = name;
+
+        public JsonObject Fields { get; } = fields;
+
+        public int StateIndex { get; set; }
+
+        public DateTimeOffset? FinishedAt { get; set; }
     }
 }
 
