@@ -25,14 +25,15 @@ public sealed partial class SparkJobGenerator
         /// <param name="context">The output context.</param>
         /// <param name="job">The job.</param>
         /// <param name="runtimeAvailable">Whether the SparkJobGen runtime is referenced.</param>
-        public static void EmitJob(SourceProductionContext context, JobModel job, bool runtimeAvailable)
+        /// <param name="hintNames">Every job's hint name.</param>
+        public static void EmitJob(SourceProductionContext context, JobModel job, bool runtimeAvailable, HintNameTable hintNames)
         {
-            if (!runtimeAvailable)
+            if (!runtimeAvailable || hintNames.Find(job.TypeKey) is not { } hintName)
             {
                 return;
             }
 
-            context.AddSource(job.MetadataName + ".g.cs", RenderJob(job));
+            context.AddSource(hintName, RenderJob(job));
         }
 
         /// <summary>Adds the environments file: the yaml texts and the assembly attributes MSBuild and the CLI read.</summary>
