@@ -187,6 +187,13 @@ public sealed partial class SparkJobGenerator
             w.Line("var arguments = new global::SparkJobGen.JobArgumentList();");
             foreach (var parameter in job.Parameters)
             {
+                if (parameter.IsSensitive)
+                {
+                    // [JobParameter(Sensitive = true)]: the list remembers the value so every output of the submission masks it.
+                    w.Line("using (arguments.Sensitive())");
+                    w.Open();
+                }
+
                 if (parameter.IsList)
                 {
                     w.Line($"if (this.{parameter.PropertyName} is {{ }} {Local(parameter)})");
@@ -200,6 +207,11 @@ public sealed partial class SparkJobGenerator
                 else
                 {
                     w.Line(AddCall(parameter, "this." + parameter.PropertyName) + ";");
+                }
+
+                if (parameter.IsSensitive)
+                {
+                    w.Close();
                 }
             }
 
@@ -234,7 +246,7 @@ public sealed partial class SparkJobGenerator
             $"new global::SparkJobGen.PackageRequirement({Literal(package.Name)}, {Literal(package.Line.Substring(package.Name.Length))})";
 
         private static string ParameterInfo(ParameterModel parameter) =>
-            $"new global::SparkJobGen.JobParameterInfo({Literal(parameter.PropertyName)}, {Literal(parameter.Flag)}, {Literal(parameter.TypeDisplay)}, {Bool(parameter.IsRequired)}, {Bool(parameter.Kind == ParameterKind.Boolean)}, {Bool(parameter.IsList)})";
+            $"new global::SparkJobGen.JobParameterInfo({Literal(parameter.PropertyName)}, {Literal(parameter.Flag)}, {Literal(parameter.TypeDisplay)}, {Bool(parameter.IsRequired)}, {Bool(parameter.Kind == ParameterKind.Boolean)}, {Bool(parameter.IsList)}{(parameter.IsSensitive ? ", IsSensitive: true" : string.Empty)})";
 
         private static string Array(string elementType, IEnumerable<string> items)
         {

@@ -136,7 +136,8 @@ public sealed partial class SparkJobGenerator
                     parameter.Type.ScalarTypeName,
                     parameter.Format,
                     parameter.Property.IsRequired,
-                    parameter.Property.Type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat)));
+                    parameter.Property.Type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat),
+                    parameter.IsSensitive));
             }
 
             var ns = type.ContainingNamespace.IsGlobalNamespace ? string.Empty : type.ContainingNamespace.ToDisplayString();

@@ -74,6 +74,7 @@ internal sealed record ConfEntryModel(string Key, string Value);
 /// <param name="Format">The optional format string.</param>
 /// <param name="IsRequired">Whether the property is <c>required</c>.</param>
 /// <param name="TypeDisplay">The property type as displayed in docs and the definition.</param>
+/// <param name="IsSensitive">Whether the value is a secret, masked in every output.</param>
 internal sealed record ParameterModel(
     string PropertyName,
     string Flag,
@@ -82,7 +83,8 @@ internal sealed record ParameterModel(
     string ScalarTypeName,
     string? Format,
     bool IsRequired,
-    string TypeDisplay);
+    string TypeDisplay,
+    bool IsSensitive = false);
 
 /// <summary>A merged environment: the jobs sharing it and its environment.yaml text.</summary>
 /// <param name="Name">The environment name.</param>
