@@ -16,8 +16,8 @@ public sealed class RedactionCliTests : IDisposable
     private const string GcsKey = "gcs-private-key-material-91";
     private const string SessionToken = "s3a-session-token-77";
     private const string TwoArgPassword = "S3CR3T-two-args";
-    private const string DbPass = "executor-env-db-pass-5";
-    private const string AppMasterPass = "app-master-env-pwd-6";
+    private const string DbPass = "dbp4ss-value-5";
+    private const string AppMasterPass = "amp4ss-value-6";
 
     private static readonly string[] Secrets = [AzureKey, GcsKey, SessionToken, TwoArgPassword, DbPass, AppMasterPass];
 
