@@ -50,10 +50,11 @@ public sealed partial class SecretRedactor
         "(?i)passwd|passphrase|credential|keytab|api[._-]?key|access[_-]?key|private[._-]?key|account[.]key|fs[.]azure[.]sas|encryption[.]key";
 
     /// <summary>
-    /// Secret-looking environment variable or flag names: a <c>PASS</c>, <c>PWD</c>, <c>SAS</c> word (<c>DB_PASS</c>,
-    /// <c>MYSQL_PWD</c>, <c>--db-pass</c>) or, in an all-capitals environment variable name, a <c>KEY</c> word (<c>AZURE_STORAGE_KEY</c>).
+    /// Secret-looking environment variable or flag names: a <c>PASS</c> or <c>SAS</c> word (<c>DB_PASS</c>, <c>--db-pass</c>), a
+    /// <c>PWD</c> word after another (<c>MYSQL_PWD</c>; the shell's own <c>PWD</c> is the working directory) or, in an
+    /// all-capitals name, a <c>KEY</c> word (<c>AZURE_STORAGE_KEY</c>).
     /// </summary>
-    public const string EnvironmentNamePattern = "(?i)(?:^|[_-])(?:pass|pwd|sas)(?:[_-]|$)|(?-i)(?:^|_)KEY(?:_|$)";
+    public const string EnvironmentNamePattern = "(?i)(?:^|[_-])(?:pass|sas)(?:[_-]|$)|[_-]pwd(?:[_-]|$)|(?-i)(?:^|_)KEY(?:_|$)";
 
     private static readonly string[] EnvironmentPrefixes = ["spark.executorEnv.", "spark.yarn.appMasterEnv.", "spark.kubernetes.driverEnv.", "spark.mesos.driverEnv."];
 

@@ -71,6 +71,8 @@ public sealed class RedactionTests : IDisposable
     [InlineData("spark.kubernetes.container.image")]
     [InlineData("--input")]
     [InlineData("--sort-key")]
+    [InlineData("PWD")]
+    [InlineData("spark.executorEnv.PWD")]
     public void Ordinary_keys_are_not(string key) => Assert.False(SecretRedactor.IsSecretKey(key), key);
 
     /// <summary>
