@@ -25,14 +25,15 @@ public sealed partial class SparkJobGenerator
         /// <param name="context">The output context.</param>
         /// <param name="job">The job.</param>
         /// <param name="runtimeAvailable">Whether the SparkJobGen runtime is referenced.</param>
-        public static void EmitJob(SourceProductionContext context, JobModel job, bool runtimeAvailable)
+        /// <param name="hintNames">Every job's hint name.</param>
+        public static void EmitJob(SourceProductionContext context, JobModel job, bool runtimeAvailable, HintNameTable hintNames)
         {
-            if (!runtimeAvailable)
+            if (!runtimeAvailable || hintNames.Find(job.TypeKey) is not { } hintName)
             {
                 return;
             }
 
-            context.AddSource(job.MetadataName + ".g.cs", RenderJob(job));
+            context.AddSource(hintName, RenderJob(job));
         }
 
         /// <summary>Adds the environments file: the yaml texts and the assembly attributes MSBuild and the CLI read.</summary>
@@ -228,6 +229,13 @@ public sealed partial class SparkJobGenerator
             w.Line("var arguments = new global::SparkJobGen.JobArgumentList();");
             foreach (var parameter in job.Parameters)
             {
+                if (parameter.IsSensitive)
+                {
+                    // [JobParameter(Sensitive = true)]: the list remembers the value so every output of the submission masks it.
+                    w.Line("using (arguments.Sensitive())");
+                    w.Open();
+                }
+
                 if (parameter.IsList)
                 {
                     w.Line($"if (this.{parameter.PropertyName} is {{ }} {Local(parameter)})");
@@ -241,6 +249,11 @@ public sealed partial class SparkJobGenerator
                 else
                 {
                     w.Line(AddCall(parameter, "this." + parameter.PropertyName) + ";");
+                }
+
+                if (parameter.IsSensitive)
+                {
+                    w.Close();
                 }
             }
 
@@ -275,7 +288,7 @@ public sealed partial class SparkJobGenerator
             $"new global::SparkJobGen.PackageRequirement({Literal(package.Name)}, {Literal(package.Line.Substring(package.Name.Length))})";
 
         private static string ParameterInfo(ParameterModel parameter) =>
-            $"new global::SparkJobGen.JobParameterInfo({Literal(parameter.PropertyName)}, {Literal(parameter.Flag)}, {Literal(parameter.TypeDisplay)}, {Bool(parameter.IsRequired)}, {Bool(parameter.Kind == ParameterKind.Boolean)}, {Bool(parameter.IsList)})";
+            $"new global::SparkJobGen.JobParameterInfo({Literal(parameter.PropertyName)}, {Literal(parameter.Flag)}, {Literal(parameter.TypeDisplay)}, {Bool(parameter.IsRequired)}, {Bool(parameter.Kind == ParameterKind.Boolean)}, {Bool(parameter.IsList)}{(parameter.IsSensitive ? ", IsSensitive: true" : string.Empty)})";
 
         private static string Array(string elementType, IEnumerable<string> items)
         {

@@ -35,8 +35,8 @@ public sealed partial class SparkJobGenerator
                 || type.TypeKind != TypeKind.Class
                 || type.IsStatic
                 || type.IsGenericType
-                || !IsPartial(type, cancellationToken)
-                || context.Attributes.Length != 1)
+                || type.IsFileLocal
+                || !IsPartial(type, cancellationToken))
             {
                 return null;
             }
@@ -44,7 +44,7 @@ public sealed partial class SparkJobGenerator
             var containing = new List<ContainingTypeModel>();
             for (var outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
             {
-                if (outer.IsGenericType || !IsPartial(outer, cancellationToken))
+                if (outer.IsGenericType || outer.IsFileLocal || !IsPartial(outer, cancellationToken))
                 {
                     return null;
                 }
@@ -52,14 +52,18 @@ public sealed partial class SparkJobGenerator
                 containing.Insert(0, new ContainingTypeModel(Keyword(outer), outer.Name));
             }
 
-            if (JobDeclarationReader.ReadIdentity(type, context.Attributes[0]) is not { } identity
-                || identity.Script.Length == 0)
+            var symbols = SymbolsByCompilation.GetValue(context.SemanticModel.Compilation, static c => JobAttributeSymbols.Create(c)!);
+            if (symbols is null
+                || FirstSparkJob(type, symbols) is not { } sparkJob
+                || !DeclaredOn(sparkJob, context.TargetNode))
             {
+                // A class whose partial declarations carry [SparkJob] more than once (CS0579) is read once, from the
+                // attribute the compiler keeps, when the transform runs for the declaration that holds it.
                 return null;
             }
 
-            var symbols = SymbolsByCompilation.GetValue(context.SemanticModel.Compilation, static c => JobAttributeSymbols.Create(c)!);
-            if (symbols is null)
+            if (JobDeclarationReader.ReadIdentity(type, sparkJob) is not { } identity
+                || identity.Script.Length == 0)
             {
                 return null;
             }
@@ -132,7 +136,8 @@ public sealed partial class SparkJobGenerator
                     parameter.Type.ScalarTypeName,
                     parameter.Format,
                     parameter.Property.IsRequired,
-                    parameter.Property.Type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat)));
+                    parameter.Property.Type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat),
+                    parameter.IsSensitive));
             }
 
             var ns = type.ContainingNamespace.IsGlobalNamespace ? string.Empty : type.ContainingNamespace.ToDisplayString();
@@ -153,6 +158,25 @@ public sealed partial class SparkJobGenerator
                 EquatableArray.From(parameters),
                 HasJobBase(type, symbols));
         }
+
+        /// <summary>The type's first <c>[SparkJob]</c>, in the compiler's order of its declarations.</summary>
+        private static AttributeData? FirstSparkJob(INamedTypeSymbol type, JobAttributeSymbols symbols)
+        {
+            foreach (var attribute in type.GetAttributes())
+            {
+                if (symbols.IsSparkJob(attribute))
+                {
+                    return attribute;
+                }
+            }
+
+            return null;
+        }
+
+        private static bool DeclaredOn(AttributeData attribute, SyntaxNode declaration) =>
+            attribute.ApplicationSyntaxReference is { } reference
+            && reference.SyntaxTree == declaration.SyntaxTree
+            && declaration.Span.Contains(reference.Span);
 
         private static bool HasJobBase(INamedTypeSymbol type, JobAttributeSymbols symbols)
         {

@@ -26,10 +26,16 @@ public sealed partial class SparkJobGenerator : IIncrementalGenerator
             .Select(static (compilation, _) => compilation.GetTypeByMetadataName(KnownAttributes.SparkSubmission) is not null)
             .WithTrackingName(TrackingNames.RuntimeAvailable);
 
-        // 3. One source file per job: Definition, ToJobArguments(), ToSubmission().
-        context.RegisterSourceOutput(jobs.Combine(runtimeAvailable), static (spc, pair) => Emitter.EmitJob(spc, pair.Left, pair.Right));
+        // 3. Hint names for the whole project at once: unique ignoring case (as Roslyn compares them) and bounded in length.
+        var hintNames = jobs.Select(static (job, _) => job.TypeKey)
+            .Collect()
+            .Select(static (keys, _) => HintNameTable.Assign(keys, Emitter.EnvironmentsHintName))
+            .WithTrackingName(TrackingNames.HintNames);
 
-        // 4. Jobs grouped into merged environments: one file with the yaml texts and the assembly's job manifest.
+        // 4. One source file per job: Definition, ToJobArguments(), ToSubmission().
+        context.RegisterSourceOutput(jobs.Combine(runtimeAvailable).Combine(hintNames), static (spc, pair) => Emitter.EmitJob(spc, pair.Left.Left, pair.Left.Right, pair.Right));
+
+        // 5. Jobs grouped into merged environments: one file with the yaml texts and the assembly's job manifest.
         var environments = jobs.Collect()
             .WithTrackingName(TrackingNames.AllJobs)
             .Select(static (all, _) => Environments.EnvironmentMerger.MergeAll(all))

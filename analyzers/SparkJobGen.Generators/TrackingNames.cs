@@ -12,6 +12,9 @@ internal static class TrackingNames
     /// <summary>Whether the runtime library is referenced.</summary>
     public const string RuntimeAvailable = nameof(RuntimeAvailable);
 
+    /// <summary>The hint name of every job's file (<see cref="HintNameTable"/>).</summary>
+    public const string HintNames = nameof(HintNames);
+
     /// <summary>All job models, collected.</summary>
     public const string AllJobs = nameof(AllJobs);
 

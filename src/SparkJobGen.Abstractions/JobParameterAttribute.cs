@@ -29,4 +29,12 @@ public sealed class JobParameterAttribute : Attribute
     /// Without it dates render as ISO 8601, durations as ISO 8601 durations and numbers in their shortest round-trip form.
     /// </summary>
     public string? Format { get; set; }
+
+    /// <summary>
+    /// Whether the value is a secret (a password, a token, a key). It still reaches the script, but every output SparkJobGen
+    /// produces masks it as <c>***</c>: the spark-submit command line shown by <c>submit --dry-run</c> and in step lines,
+    /// <c>--json</c> documents, the runners' streamed output and logs, Livy requests and errors. The child process's own argv
+    /// (visible to other users of the machine in the process list) necessarily contains it.
+    /// </summary>
+    public bool Sensitive { get; set; }
 }

@@ -2,6 +2,7 @@ using System;
 using System.Collections;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using System.Xml;
 
 namespace SparkJobGen;
@@ -19,6 +20,8 @@ namespace SparkJobGen;
 public sealed class JobArgumentList : IReadOnlyList<string>
 {
     private readonly List<string> _items = new();
+    private readonly List<string> _sensitiveValues = new();
+    private int _sensitiveDepth;
 
     /// <inheritdoc />
     public int Count => _items.Count;
@@ -35,6 +38,11 @@ public sealed class JobArgumentList : IReadOnlyList<string>
         if (value is null)
         {
             return this;
+        }
+
+        if (_sensitiveDepth > 0)
+        {
+            _sensitiveValues.Add(value);
         }
 
         if (value.Length > 0 && value[0] == '-')
@@ -137,8 +145,19 @@ public sealed class JobArgumentList : IReadOnlyList<string>
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
-    /// <summary>Copies the arguments into an immutable array.</summary>
-    public IReadOnlyList<string> ToArray() => _items.ToArray();
+    /// <summary>
+    /// Marks the values added until the returned scope is disposed as secrets (<c>[JobParameter(Sensitive = true)]</c>): they
+    /// still reach the script, but <see cref="RenderedJobArguments.SensitiveValues"/> lists them so every printed, logged or
+    /// JSON output of the submission masks them.
+    /// </summary>
+    public SensitiveScope Sensitive()
+    {
+        _sensitiveDepth++;
+        return new SensitiveScope(this);
+    }
+
+    /// <summary>Copies the arguments into an immutable list that remembers which values are sensitive.</summary>
+    public IReadOnlyList<string> ToArray() => new RenderedJobArguments(_items.ToArray(), _sensitiveValues.ToArray());
 
     private static void ValidateFlag(string flag)
     {
@@ -147,4 +166,53 @@ public sealed class JobArgumentList : IReadOnlyList<string>
             throw new ArgumentException("A job parameter flag must not be empty.", nameof(flag));
         }
     }
+
+    /// <summary>Ends a <see cref="Sensitive"/> block.</summary>
+    public readonly struct SensitiveScope : IDisposable
+    {
+        private readonly JobArgumentList? _owner;
+
+        internal SensitiveScope(JobArgumentList owner) => _owner = owner;
+
+        /// <summary>Stops marking added values as sensitive.</summary>
+        public void Dispose()
+        {
+            if (_owner is not null && _owner._sensitiveDepth > 0)
+            {
+                _owner._sensitiveDepth--;
+            }
+        }
+    }
+}
+
+/// <summary>
+/// A script's rendered arguments (from <see cref="JobArgumentList.ToArray"/>) together with the values of sensitive
+/// parameters among them, which <see cref="SparkSubmission"/> carries to every runner's redactor.
+/// </summary>
+public sealed class RenderedJobArguments : IReadOnlyList<string>
+{
+    private readonly string[] _items;
+
+    /// <summary>Wraps rendered arguments.</summary>
+    /// <param name="items">The argv elements.</param>
+    /// <param name="sensitiveValues">The values among them that must never be printed.</param>
+    public RenderedJobArguments(IReadOnlyList<string> items, IReadOnlyList<string> sensitiveValues)
+    {
+        _items = (items ?? throw new ArgumentNullException(nameof(items))).ToArray();
+        SensitiveValues = (sensitiveValues ?? throw new ArgumentNullException(nameof(sensitiveValues))).ToArray();
+    }
+
+    /// <summary>The values of sensitive parameters, as passed to the script.</summary>
+    public IReadOnlyList<string> SensitiveValues { get; }
+
+    /// <inheritdoc />
+    public int Count => _items.Length;
+
+    /// <inheritdoc />
+    public string this[int index] => _items[index];
+
+    /// <inheritdoc />
+    public IEnumerator<string> GetEnumerator() => ((IEnumerable<string>)_items).GetEnumerator();
+
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 }

@@ -16,4 +16,5 @@ public sealed record PackageRequirement(string Name, string Specifier)
 /// <param name="IsRequired">Whether the property is <c>required</c>.</param>
 /// <param name="IsFlag">Whether the parameter is a boolean flag (present when true, no value).</param>
 /// <param name="IsList">Whether the parameter is a list (the flag repeats for each element).</param>
-public sealed record JobParameterInfo(string PropertyName, string Flag, string TypeName, bool IsRequired, bool IsFlag, bool IsList);
+/// <param name="IsSensitive">Whether <c>[JobParameter(Sensitive = true)]</c> marks its value as a secret, masked in every output.</param>
+public sealed record JobParameterInfo(string PropertyName, string Flag, string TypeName, bool IsRequired, bool IsFlag, bool IsList, bool IsSensitive = false);

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 
 namespace SparkJobGen;
 
@@ -257,6 +258,48 @@ public sealed record SparkSubmission
     /// <summary>Runs spark-submit with <c>--verbose</c>.</summary>
     public SparkSubmission Verbose() => this with { IsVerbose = true };
 
+    /// <summary>
+    /// Sets a Spark property whose value is a secret (a password, a storage key, a token): it reaches spark-submit or Livy like
+    /// any <see cref="WithConf"/> value, but is masked in every output SparkJobGen produces (see <see cref="SecretValues"/>).
+    /// </summary>
+    /// <param name="key">The property, for example <c>spark.hadoop.fs.azure.account.key.acct.dfs.core.windows.net</c>.</param>
+    /// <param name="value">The secret value.</param>
+    public SparkSubmission WithSecretConf(string key, string value)
+    {
+        var submission = WithConf(key, value);
+        return submission with { SecretConfKeys = Append(SecretConfKeys, [key], nameof(key)) };
+    }
+
+    /// <summary>The keys set with <see cref="WithSecretConf"/>.</summary>
+    public IReadOnlyList<string> SecretConfKeys { get; private init; } = Array.Empty<string>();
+
+    /// <summary>
+    /// The values that must never be printed: those of <c>[JobParameter(Sensitive = true)]</c> parameters (when the arguments
+    /// come from a generated <c>ToJobArguments()</c>) and of <see cref="WithSecretConf"/> properties. Runners, the Livy client
+    /// and the <c>sparkjobgen</c> tool mask them in output lines, logs, exceptions and JSON; the child process gets them unmasked.
+    /// </summary>
+    public IReadOnlyList<string> SecretValues
+    {
+        get
+        {
+            var secrets = new List<string>();
+            if (JobArguments is RenderedJobArguments rendered)
+            {
+                secrets.AddRange(rendered.SensitiveValues);
+            }
+
+            foreach (var entry in EffectiveConf())
+            {
+                if (SecretConfKeys.Contains(entry.Key))
+                {
+                    secrets.Add(entry.Value);
+                }
+            }
+
+            return secrets;
+        }
+    }
+
     /// <summary>Sets a Spark property; it overrides the job's declared value and any earlier value for the same key.</summary>
     /// <param name="key">The property, for example <c>spark.sql.shuffle.partitions</c>.</param>
     /// <param name="value">Its value.</param>
@@ -375,7 +418,10 @@ public sealed record SparkSubmission
             DeployMode,
             ShipsArchive ? EnvironmentArchive : null,
             script,
-            JobArguments);
+            JobArguments)
+        {
+            Secrets = SecretValues,
+        };
     }
 
     private SparkSubmission(SparkSubmission source, List<KeyValuePair<string, string>> conf)

@@ -20,7 +20,14 @@ public sealed record SparkSubmitCommand(
     DeployMode DeployMode,
     string? EnvironmentArchive,
     string ScriptPath,
-    IReadOnlyList<string> JobArguments);
+    IReadOnlyList<string> JobArguments)
+{
+    /// <summary>
+    /// Values to mask in every output (<see cref="SparkSubmission.SecretValues"/>): sensitive job parameters and secret Spark
+    /// properties. They are still in <see cref="Arguments"/>, which the child process needs.
+    /// </summary>
+    public IReadOnlyList<string> Secrets { get; init; } = [];
+}
 
 /// <summary>Driver and executor sizing of a submission; null members are left to Spark's defaults.</summary>
 /// <param name="DriverMemory">Driver memory, for example <c>2g</c>.</param>

@@ -69,9 +69,11 @@ internal readonly record struct JobIdentity(string Name, string Script, string E
 /// <param name="Flag">The flag (explicit or kebab-case property name).</param>
 /// <param name="Format">The optional format string.</param>
 /// <param name="Type">The classified parameter type.</param>
+/// <param name="IsSensitive">Whether <c>Sensitive = true</c> marks the value as a secret.</param>
 internal readonly record struct DeclaredParameter(
     IPropertySymbol Property,
     AttributeData Attribute,
     string Flag,
     string? Format,
-    ParameterTypeInfo Type);
+    ParameterTypeInfo Type,
+    bool IsSensitive = false);

@@ -112,15 +112,20 @@ internal static class JobDeclarationReader
                     ? explicitFlag
                     : "--" + ToKebabCase(property.Name);
                 string? format = null;
+                var sensitive = false;
                 foreach (var named in attribute.NamedArguments)
                 {
                     if (named.Key == "Format")
                     {
                         format = named.Value.Value as string;
                     }
+                    else if (named.Key == "Sensitive")
+                    {
+                        sensitive = named.Value.Value is true;
+                    }
                 }
 
-                result.Add(new DeclaredParameter(visible, attribute, flag, format, ParameterTypes.Classify(visible.Type)));
+                result.Add(new DeclaredParameter(visible, attribute, flag, format, ParameterTypes.Classify(visible.Type), sensitive));
             }
         }
 

@@ -134,22 +134,22 @@ public sealed class JobDeclarationAnalyzer : DiagnosticAnalyzer
     private static void CheckShape(SymbolAnalysisContext context, INamedTypeSymbol type, string jobName)
     {
         var cancellationToken = context.CancellationToken;
-        if (type.IsStatic || type.IsGenericType)
+        if (type.IsStatic || type.IsGenericType || type.IsFileLocal)
         {
-            var what = type.IsStatic ? "static" : "generic";
+            var what = type.IsStatic ? "static" : type.IsGenericType ? "generic" : "file-local (the generator's file cannot extend it)";
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.JobShapeNotSupported, IdentifierLocation(type, cancellationToken), type.Name, what));
         }
         else
         {
             for (var outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
             {
-                if (outer.IsGenericType)
+                if (outer.IsGenericType || outer.IsFileLocal)
                 {
                     context.ReportDiagnostic(Diagnostic.Create(
                         DiagnosticDescriptors.JobShapeNotSupported,
                         IdentifierLocation(type, cancellationToken),
                         type.Name,
-                        "nested in the generic type '" + outer.Name + "'"));
+                        "nested in the " + (outer.IsGenericType ? "generic" : "file-local") + " type '" + outer.Name + "'"));
                     break;
                 }
             }

@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using SparkJobGen.Generators.Declarations;
 
 namespace SparkJobGen.Generators.Model;
@@ -35,7 +36,18 @@ internal sealed record JobModel(
     EquatableArray<RequirementModel> PipPackages,
     EquatableArray<ConfEntryModel> SparkConf,
     EquatableArray<ParameterModel> Parameters,
-    bool HidesBaseJob);
+    bool HidesBaseJob)
+{
+    /// <summary>
+    /// The job's exact identity within the compilation, <c>Namespace|Outer+Job</c>: unlike <see cref="MetadataName"/> it
+    /// tells a nested type from a namespace of the same dotted name. Hint names are assigned from it (<see cref="HintNameTable"/>).
+    /// </summary>
+    public string TypeKey => Namespace + "|" + string.Concat(ContainingTypes.Select(static c => c.Name + "+")) + TypeName;
+
+    /// <summary>The dotted form (<c>Namespace.Outer.Job</c>) of a <see cref="TypeKey"/>.</summary>
+    /// <param name="typeKey">A type key.</param>
+    public static string DottedName(string typeKey) => typeKey.TrimStart('|').Replace('|', '.').Replace('+', '.');
+}
 
 /// <summary>An enclosing type of a nested job.</summary>
 /// <param name="Keyword">Its declaration keyword(s): <c>class</c>, <c>struct</c>, <c>record</c>, <c>record struct</c> or <c>interface</c>.</param>
@@ -62,6 +74,7 @@ internal sealed record ConfEntryModel(string Key, string Value);
 /// <param name="Format">The optional format string.</param>
 /// <param name="IsRequired">Whether the property is <c>required</c>.</param>
 /// <param name="TypeDisplay">The property type as displayed in docs and the definition.</param>
+/// <param name="IsSensitive">Whether the value is a secret, masked in every output.</param>
 internal sealed record ParameterModel(
     string PropertyName,
     string Flag,
@@ -70,7 +83,8 @@ internal sealed record ParameterModel(
     string ScalarTypeName,
     string? Format,
     bool IsRequired,
-    string TypeDisplay);
+    string TypeDisplay,
+    bool IsSensitive = false);
 
 /// <summary>A merged environment: the jobs sharing it and its environment.yaml text.</summary>
 /// <param name="Name">The environment name.</param>

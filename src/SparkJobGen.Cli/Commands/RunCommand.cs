@@ -49,6 +49,7 @@ internal static class RunCommand
                     parse.GetValue(project), parse.GetValue(assembly), parse.GetValue(configuration)!, !parse.GetValue(noBuild), console, cancellationToken).ConfigureAwait(false);
                 var found = JobDiscovery.Find(manifest, assemblyPath, parse.GetRequiredValue(job));
                 var submission = settings.Apply(parse, new SparkSubmission(found.ToDefinition(), parse.GetValue(jobArguments) ?? []).WithScript(found.ScriptPath));
+                console.Redactor.AddRange(submission.SecretValues).AddFromConf(submission.EffectiveConf()).AddFromJobArguments(submission.JobArguments);
                 var cache = parse.GetValue(cacheDir);
                 var sparkSubmitPath = parse.GetValue(settings.SparkSubmit);
 

@@ -79,6 +79,7 @@ internal static class SubmitCommand
                     }
 
                     var request = LivyBatchRequest.FromSubmission(submission);
+                    console.Redactor.AddFromConf(request.Conf ?? new Dictionary<string, string>()).AddRange(request.Secrets).AddFromJobArguments(request.Args ?? []);
                     if (parse.GetValue(dryRun))
                     {
                         // Exactly the body the client posts (secret values masked), on standard output so it can be piped to curl.
@@ -105,7 +106,7 @@ internal static class SubmitCommand
                         throw new SubmissionPreflightException(exception.Message, exception);
                     }
 
-                    arguments = console.Redactor.AddFromSparkArguments(sparkCommand.Arguments).RedactArguments(sparkCommand.Arguments);
+                    arguments = console.Redactor.AddRange(sparkCommand.Secrets).AddFromSparkArguments(sparkCommand.Arguments).RedactArguments(sparkCommand.Arguments);
                     if (parse.GetValue(dryRun))
                     {
                         console.Info("spark-submit " + SparkSubmitRunner.FormatCommandLine(arguments));

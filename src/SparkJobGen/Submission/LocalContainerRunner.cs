@@ -75,7 +75,7 @@ public static class LocalContainerRunner
 
         var scratch = Path.Combine(options.ScratchRoot ?? Path.GetTempPath(), string.Concat("sparkjobgen-container-", Guid.NewGuid().ToString("N").AsSpan(0, 12)));
         Directory.CreateDirectory(scratch);
-        var redactor = new SecretRedactor(options.Secrets ?? Array.Empty<string>());
+        var redactor = new SecretRedactor(options.Secrets ?? Array.Empty<string>()).AddFromJobArguments(request.JobArguments);
         try
         {
             var environmentDirectory = Path.Combine(scratch, SparkSubmission.ArchiveAlias);

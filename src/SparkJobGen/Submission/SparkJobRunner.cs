@@ -39,6 +39,9 @@ public sealed record SparkJobRunOptions
     /// <summary>Receives step progress.</summary>
     public Action<JobRunStep>? OnStep { get; init; }
 
+    /// <summary>Masks step details; set by <see cref="SparkJobRunner.RunAsync"/> from the submission's secrets.</summary>
+    internal SecretRedactor? StepRedactor { get; init; }
+
     /// <summary>Receives step progress as log messages.</summary>
     public ILogger? Logger { get; init; }
 }
@@ -72,6 +75,10 @@ public static class SparkJobRunner
     {
         ArgumentNullException.ThrowIfNull(submission);
         options ??= new SparkJobRunOptions();
+        var redactor = new SecretRedactor(submission.SecretValues).AddFromConf(submission.EffectiveConf()).AddFromJobArguments(submission.JobArguments);
+
+        // Step details (tool command lines, spark-submit lines) are masked like every other output.
+        options = options with { StepRedactor = redactor };
 
         CreatedEnvironment? environment = null;
         string archive;
@@ -119,7 +126,11 @@ public static class SparkJobRunner
                 Step(options, "submit", environment is null
                     ? "local container run of " + archive
                     : "local container run (no Spark found: set SPARK_HOME to run spark-submit --master local[*])", false);
-                var container = options.Container with { Timeout = options.Container.Timeout ?? options.SparkSubmit.Timeout };
+                var container = options.Container with
+                {
+                    Timeout = options.Container.Timeout ?? options.SparkSubmit.Timeout,
+                    Secrets = [.. options.Container.Secrets ?? [], .. options.SparkSubmit.Secrets ?? [], .. command.Secrets],
+                };
                 result = await LocalContainerRunner.RunAsync(
                     new LocalContainerRequest(archive, command.ScriptPath, command.JobArguments) { Environment = options.SparkSubmit.EnvironmentVariables },
                     container,
@@ -191,6 +202,7 @@ public static class SparkJobRunner
 
     private static void Step(SparkJobRunOptions options, string name, string detail, bool done)
     {
+        detail = options.StepRedactor?.Redact(detail) ?? detail;
         options.OnStep?.Invoke(new JobRunStep(name, detail, done));
         if (options.Logger is { } logger)
         {

@@ -59,7 +59,7 @@ public static partial class SparkSubmitRunner
     {
         ArgumentNullException.ThrowIfNull(command);
         options ??= new SparkSubmitOptions();
-        var redactor = new SecretRedactor(options.Secrets ?? Array.Empty<string>()).AddFromSparkArguments(command.Arguments);
+        var redactor = new SecretRedactor(options.Secrets ?? Array.Empty<string>()).AddRange(command.Secrets).AddFromSparkArguments(command.Arguments);
         var locator = new ExecutableLocator(options.EnvironmentVariables);
 
         var sparkSubmit = Preflight(command, options, locator);

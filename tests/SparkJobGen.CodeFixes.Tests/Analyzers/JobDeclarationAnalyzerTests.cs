@@ -79,7 +79,7 @@ public sealed class JobDeclarationAnalyzerTests
         """);
 
     [Fact]
-    public Task SJG1005_static_and_generic_jobs() => Verify.VerifyAsync("""
+    public Task SJG1005_static_generic_and_file_local_jobs() => Verify.VerifyAsync("""
         using SparkJobGen;
 
         [SparkJob("jobs/a.py")]
@@ -92,6 +92,15 @@ public sealed class JobDeclarationAnalyzerTests
         {
             [SparkJob("jobs/c.py")]
             public partial class {|SJG1005:InGeneric|} { }
+        }
+
+        [SparkJob("jobs/d.py")]
+        file partial class {|SJG1005:FileLocal|} { }
+
+        file partial class FileHolder
+        {
+            [SparkJob("jobs/e.py")]
+            public partial class {|SJG1005:InFileLocal|} { }
         }
         """);
 

@@ -70,7 +70,9 @@ public static class LivyBatchSubmitter
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(options);
         using var client = new LivyClient(options);
-        var redactor = client.Redactor.AddFromConf(request.Conf ?? new System.Collections.Generic.Dictionary<string, string>());
+        var redactor = client.Redactor.AddFromConf(request.Conf ?? new System.Collections.Generic.Dictionary<string, string>())
+            .AddRange(request.Secrets)
+            .AddFromJobArguments(request.Args ?? []);
         var logger = options.Logger;
         var stopwatch = Stopwatch.StartNew();
 

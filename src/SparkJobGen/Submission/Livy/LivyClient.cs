@@ -48,7 +48,9 @@ public sealed class LivyClient : IDisposable
     public Task<LivyBatch> CreateBatchAsync(LivyBatchRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        Redactor.AddFromConf(request.Conf ?? new System.Collections.Generic.Dictionary<string, string>());
+        Redactor.AddFromConf(request.Conf ?? new System.Collections.Generic.Dictionary<string, string>())
+            .AddRange(request.Secrets)
+            .AddFromJobArguments(request.Args ?? []);
         var body = request.ToJson();
         return SendAsync(HttpMethod.Post, "batches", body, LivyJson.Default.LivyBatch, cancellationToken);
     }
@@ -127,7 +129,7 @@ public sealed class LivyClient : IDisposable
                     _ => string.Empty,
                 };
                 throw new LivyException(
-                    Redactor.Redact($"{method} {uri} returned {(int)response.StatusCode} {response.ReasonPhrase}: {Truncate(text)}.{hint}"),
+                    Redactor.Redact($"{method} {uri} returned {(int)response.StatusCode} {response.ReasonPhrase}: {Truncate(Redactor.Redact(text))}.{hint}"),
                     response.StatusCode);
             }
 
@@ -142,10 +144,11 @@ public sealed class LivyClient : IDisposable
             }
             catch (JsonException exception)
             {
-                throw new LivyException(Redactor.Redact($"{method} {uri} returned a body that is not the expected Livy JSON: {Truncate(text)}"), exception);
+                throw new LivyException(Redactor.Redact($"{method} {uri} returned a body that is not the expected Livy JSON: {Truncate(Redactor.Redact(text))}"), exception);
             }
         }
     }
 
+    // Applied to text that is already redacted: truncating first could cut a secret so that the part left no longer matches.
     private static string Truncate(string text) => text.Length <= 500 ? text : string.Concat(text.AsSpan(0, 500), "…");
 }

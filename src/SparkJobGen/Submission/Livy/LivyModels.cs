@@ -32,6 +32,13 @@ public sealed record LivyBatchRequest
     [JsonPropertyName("conf")]
     public IReadOnlyDictionary<string, string>? Conf { get; init; }
 
+    /// <summary>
+    /// Values sent in the request that must never be printed (<see cref="SparkSubmission.SecretValues"/>); not part of the
+    /// request body. The client masks them, and the values of secret-looking flags in <see cref="Args"/>, in every error and log line.
+    /// </summary>
+    [JsonIgnore]
+    public IReadOnlyList<string> Secrets { get; init; } = [];
+
     /// <summary>The user to impersonate.</summary>
     [JsonPropertyName("proxyUser")]
     public string? ProxyUser { get; init; }
@@ -141,6 +148,7 @@ public sealed record LivyBatchRequest
         {
             File = command.ScriptPath,
             Args = command.JobArguments.ToArray(),
+            Secrets = command.Secrets,
             Archives = command.EnvironmentArchive is { } archive ? [archive + "#" + SparkSubmission.ArchiveAlias] : null,
             PyFiles = submission.PyFiles.Count > 0 ? submission.PyFiles : null,
             Files = submission.Files.Count > 0 ? submission.Files : null,

@@ -1,0 +1,66 @@
+using System.Reflection;
+
+namespace SparkJobGen.Generators.Tests;
+
+/// <summary>
+/// <c>[JobParameter(Sensitive = true)]</c>: the generated <c>ToJobArguments()</c> still passes the value to the script, and the
+/// submission built from it lists the value in <see cref="SparkSubmission.SecretValues"/> (and its command's
+/// <c>Secrets</c>), whatever the flag is called, so every runner masks it.
+/// </summary>
+public sealed class SensitiveParameterTests
+{
+    private const string Source = """
+        using System.Collections.Generic;
+        using SparkJobGen;
+
+        namespace Contoso.Jobs;
+
+        [SparkJob("jobs/load.py", Name = "load")]
+        public partial class Load
+        {
+            [JobParameter("--input")] public required string Input { get; init; }
+            [JobParameter("--connection", Sensitive = true)] public string? Connection { get; init; }
+            [JobParameter("--tokens", Sensitive = true)] public IReadOnlyList<string> Tokens { get; init; } = [];
+            [JobParameter("--label")] public string? Label { get; init; }
+        }
+
+        public static class Probe
+        {
+            public static SparkSubmission Submission() =>
+                new Load { Input = "hdfs:///in", Connection = "Server=db;Pwd=conn-secret-1", Tokens = ["tok-a-123", "-tok-b-456"], Label = "visible" }.ToSubmission();
+        }
+        """;
+
+    private static readonly Lazy<Assembly> Jobs = new(() => GeneratorHarness.EmitAndLoad(GeneratorHarness.RunAndAssertClean(Source).Output));
+
+    [Fact]
+    public void Sensitive_values_reach_the_script_and_are_listed_as_secrets()
+    {
+        var submission = (SparkSubmission)GeneratorHarness.Invoke(Jobs.Value, "Contoso.Jobs.Probe", "Submission")!;
+
+        Assert.Equal(
+            ["--input", "hdfs:///in", "--connection", "Server=db;Pwd=conn-secret-1", "--tokens", "tok-a-123", "--tokens=-tok-b-456", "--label", "visible"],
+            submission.JobArguments);
+        Assert.Equal(["Server=db;Pwd=conn-secret-1", "tok-a-123", "-tok-b-456"], submission.SecretValues);
+        Assert.Equal(submission.SecretValues, submission.WithScript("jobs/load.py").ToCommand().Secrets);
+    }
+
+    [Fact]
+    public void The_definition_describes_which_parameters_are_sensitive()
+    {
+        var type = Jobs.Value.GetType("Contoso.Jobs.Load", throwOnError: true)!;
+        var definition = (SparkJobDefinition)type.GetProperty("Definition", BindingFlags.Public | BindingFlags.Static)!.GetValue(null)!;
+
+        Assert.Equal(
+            [("--input", false), ("--connection", true), ("--tokens", true), ("--label", false)],
+            definition.Parameters.Select(p => (p.Flag, p.IsSensitive)));
+    }
+
+    [Fact]
+    public void Generated_code_marks_only_the_sensitive_parameters()
+    {
+        var (_, result) = GeneratorHarness.RunAndAssertClean(Source);
+        var code = GeneratorHarness.GeneratedSource(result, "Contoso.Jobs.Load.g.cs");
+        Assert.Equal(2, code.Split("using (arguments.Sensitive())").Length - 1);
+    }
+}
