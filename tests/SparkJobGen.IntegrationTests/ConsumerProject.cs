@@ -1,29 +1,36 @@
 namespace SparkJobGen.IntegrationTests;
 
 /// <summary>
-/// The SparkJobGen package packed once per test run (<c>dotnet pack src/SparkJobGen</c>, a unique prerelease version so the
-/// machine's package cache never serves an older build) into a local folder feed, as README's "Using the package" says.
+/// The SparkJobGen package packed once per test run, as README's "Repository layout" section says: <c>dotnet pack
+/// src/SparkJobGen</c> writes it to <c>artifacts/package/&lt;configuration&gt;/</c> (a unique prerelease version, so the
+/// machine's package cache never serves an older build; removed again when the test run ends).
 /// </summary>
 internal static class PackedPackage
 {
     private static readonly Lazy<(string Feed, string Version)> Packed = new(Pack, LazyThreadSafetyMode.ExecutionAndPublication);
 
-    /// <summary>The folder holding the .nupkg.</summary>
+    /// <summary>The folder holding the .nupkg: <c>artifacts/package/debug</c>.</summary>
     public static string Feed => Packed.Value.Feed;
 
     /// <summary>The package version.</summary>
     public static string Version => Packed.Value.Version;
 
+    /// <summary>The .nupkg file.</summary>
+    public static string File => Path.Combine(Feed, $"SparkJobGen.{Version}.nupkg");
+
     private static (string, string) Pack()
     {
-        var feed = Path.Combine(Path.GetTempPath(), "sjg-feed-" + Guid.NewGuid().ToString("N"));
+        var artifacts = Environment.GetEnvironmentVariable("SJG_ARTIFACTS") is { Length: > 0 } custom ? custom : Path.Combine(RepositoryLayout.Root, "artifacts");
+        var feed = Path.Combine(artifacts, "package", "debug");
         var version = "0.1.0-it" + DateTime.UtcNow.ToString("yyyyMMddHHmmssfff", System.Globalization.CultureInfo.InvariantCulture);
-        DotnetCli.RunOk(RepositoryLayout.Root, "pack", Path.Combine("src", "SparkJobGen", "SparkJobGen.csproj"), "-c", "Debug", "-o", feed, "-p:Version=" + version);
+        DotnetCli.RunOk(RepositoryLayout.Root, "pack", Path.Combine("src", "SparkJobGen", "SparkJobGen.csproj"), "-c", "Debug", "-p:Version=" + version);
+        var package = Path.Combine(feed, $"SparkJobGen.{version}.nupkg");
+        Assert.True(System.IO.File.Exists(package), "dotnet pack did not write " + package);
         AppDomain.CurrentDomain.ProcessExit += (_, _) =>
         {
             try
             {
-                Directory.Delete(feed, recursive: true);
+                System.IO.File.Delete(package);
             }
             catch (IOException)
             {
