@@ -2,7 +2,7 @@ using System.Text.RegularExpressions;
 
 namespace SparkJobGen.IntegrationTests;
 
-/// <summary>The README's and docs' <c>dotnet run --project</c> commands run as written.</summary>
+/// <summary>The README's and docs' <c>dotnet run --project</c> commands run as written, and the docs state current facts.</summary>
 [Collection(RealBuildCollection.Name)]
 public sealed partial class DocumentedCommandTests
 {
@@ -35,7 +35,23 @@ public sealed partial class DocumentedCommandTests
         }
     }
 
+    [Fact]
+    public void Readme_and_docs_state_current_facts_not_a_diary()
+    {
+        var documents = new[] { "README.md" }.Concat(Directory.GetFiles(Path.Combine(RepositoryLayout.Root, "docs"), "*.md", SearchOption.AllDirectories).Select(p => Path.GetRelativePath(RepositoryLayout.Root, p)));
+        var diary = documents
+            .SelectMany(d => File.ReadAllLines(Path.Combine(RepositoryLayout.Root, d)).Select((line, i) => (Where: $"{d}:{i + 1}", Line: line)))
+            .Where(l => DiaryWording().IsMatch(l.Line))
+            .Select(l => l.Where + ": " + l.Line.Trim())
+            .ToList();
+        Assert.True(diary.Count == 0, "History belongs in git, not in the docs:\n" + string.Join("\n", diary));
+    }
+
     /// <summary>A <c>dotnet run --project path …</c> command up to the end of its line or a comment.</summary>
     [GeneratedRegex(@"dotnet run --project [\w./-]+[^\n#`]*")]
     private static partial Regex DotnetRunCommand();
+
+    /// <summary>Numbered sessions or rounds of work, and other engineers: how a figure was reached, not what it is.</summary>
+    [GeneratedRegex(@"(?i)\bsession \d|\b(another|the other) engineer|\bround \d+ of work")]
+    private static partial Regex DiaryWording();
 }
