@@ -10,9 +10,15 @@ namespace SparkJobGen.Build;
 
 /// <summary>
 /// Writes each environment's <c>environment.yaml</c> (exactly the text the generator compiled into the assembly) and copies
-/// each job's script beside it: <c>&lt;OutputDirectory&gt;/&lt;environment&gt;/environment.yaml</c>. Files whose content is
-/// unchanged are not rewritten; every file is written to a temporary name first and renamed, so none is ever half-written.
+/// each job's script beside it: <c>&lt;OutputDirectory&gt;/&lt;environment&gt;/environment.yaml</c>.
 /// </summary>
+/// <remarks>
+/// The task runs on every build and compares what it would write with what is on disk: a file whose content is unchanged is
+/// not rewritten, and a deleted or moved output is written again. Every file is written to a temporary name first and
+/// renamed, so none is ever half-written. The files the previous run wrote and this one no longer writes (recorded in
+/// <see cref="RecordFile"/>) are removed, with the folders they leave empty, but only while they still hold the bytes written.
+/// Every failure is a build message (SJG3xxx) saying what to change, never an exception.
+/// </remarks>
 public sealed class WriteSparkJobEnvironments : Task
 {
     private static readonly UTF8Encoding Utf8NoBom = new(encoderShouldEmitUTF8Identifier: false);
@@ -29,7 +35,13 @@ public sealed class WriteSparkJobEnvironments : Task
     [Required]
     public string OutputDirectory { get; set; } = string.Empty;
 
-    /// <summary>Every file this task owns (written or already up to date), for <c>FileWrites</c> and <c>dotnet clean</c>.</summary>
+    /// <summary>Where the record of the files written is kept between builds (in <c>obj/</c>); optional.</summary>
+    public string RecordFile { get; set; } = string.Empty;
+
+    /// <summary>
+    /// Every file this task owns (written or already up to date), for <c>FileWrites</c> and publishing, with metadata
+    /// <c>OutputRelativePath</c>: the path under <see cref="OutputDirectory"/>.
+    /// </summary>
     [Output]
     public ITaskItem[] Files { get; private set; } = Array.Empty<ITaskItem>();
 
@@ -40,36 +52,56 @@ public sealed class WriteSparkJobEnvironments : Task
     /// <inheritdoc />
     public override bool Execute()
     {
+        try
+        {
+            Run();
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException and not StackOverflowException)
+        {
+            BuildMessages.Error(Log, BuildMessages.Unexpected, ProjectDirectory,
+                $"SparkJobGen could not write the Spark job environments to '{OutputDirectory}': {exception.GetType().Name}: {exception.Message} "
+                + "Set SparkJobGenWriteEnvironments=false to build without them, and report the problem with this message.");
+        }
+
+        return !Log.HasLoggedErrors;
+    }
+
+    private void Run()
+    {
         SparkJobManifest manifest;
         try
         {
             manifest = SparkJobManifest.Read(AssemblyPath);
         }
-        catch (Exception exception) when (exception is IOException or InvalidDataException or UnauthorizedAccessException)
+        catch (Exception exception) when (exception is InvalidDataException || BuildMessages.IsFileSystemFailure(exception))
         {
-            Log.LogError(null, "SJG3001", null, AssemblyPath, 0, 0, 0, 0, "Cannot read the Spark job manifest of '{0}': {1}", AssemblyPath, exception.Message);
-            return false;
+            BuildMessages.Error(Log, BuildMessages.ManifestUnreadable, AssemblyPath,
+                $"Cannot read the Spark job manifest of '{AssemblyPath}': {exception.Message} Rebuild the project (dotnet build --no-incremental); if it persists, set SparkJobGenWriteEnvironments=false.");
+            return;
         }
 
+        var root = Path.GetFullPath(OutputDirectory);
+        var written = new Dictionary<string, string>(StringComparer.Ordinal);
         var files = new List<ITaskItem>();
         var yamlFiles = new List<ITaskItem>();
+        var writable = new HashSet<string>(StringComparer.Ordinal);
         foreach (var environment in manifest.Environments)
         {
             if (!IsValidFolderName(environment.Name))
             {
-                Log.LogError(null, "SJG3002", null, ProjectDirectory, 0, 0, 0, 0,
-                    "The environment name '{0}' cannot be a folder name: use letters, digits, '.', '-' or '_' (no path separators, no '..').", environment.Name);
+                BuildMessages.Error(Log, BuildMessages.InvalidEnvironmentFolder, ProjectDirectory,
+                    $"The environment name '{environment.Name}' cannot be a folder name: use letters, digits, '.', '-' or '_' (no path separators, no '..').");
                 continue;
             }
 
-            var folder = Path.Combine(OutputDirectory, environment.Name);
-            var yamlPath = Path.Combine(folder, "environment.yaml");
-            if (WriteIfChanged(yamlPath, Utf8NoBom.GetBytes(environment.EnvironmentYaml)))
+            var yamlPath = Path.Combine(root, environment.Name, "environment.yaml");
+            var item = Write(yamlPath, Utf8NoBom.GetBytes(environment.EnvironmentYaml), root, written, $"environment '{environment.Name}'");
+            if (item is null)
             {
-                Log.LogMessage(MessageImportance.Normal, "SparkJobGen: wrote {0}", yamlPath);
+                continue;
             }
 
-            var item = new TaskItem(yamlPath);
+            writable.Add(environment.Name);
             item.SetMetadata("Environment", environment.Name);
             files.Add(item);
             yamlFiles.Add(item);
@@ -77,95 +109,114 @@ public sealed class WriteSparkJobEnvironments : Task
 
         foreach (var job in manifest.Jobs)
         {
-            if (!IsValidFolderName(job.Environment))
+            var relative = ScriptOutputPath.ForScript(job.Script);
+            if (!writable.Contains(job.Environment) || relative.Length == 0)
             {
                 continue;
             }
 
             var source = Path.GetFullPath(Path.Combine(ProjectDirectory, job.Script.Replace('/', Path.DirectorySeparatorChar)));
-            var relative = ScriptOutputPath.ForScript(job.Script);
-            if (relative.Length == 0)
-            {
-                continue;
-            }
-
-            var destination = Path.Combine(OutputDirectory, job.Environment, relative.Replace('/', Path.DirectorySeparatorChar));
             if (!File.Exists(source))
             {
-                Log.LogWarning(null, "SJG3003", null, ProjectDirectory, 0, 0, 0, 0,
-                    "The script '{0}' of Spark job '{1}' was not found at '{2}'; it is not copied to the output. Fix the path in [SparkJob(\"...\")].",
-                    job.Script, job.Name, source);
+                BuildMessages.Warning(Log, BuildMessages.ScriptMissing, ProjectDirectory,
+                    $"The script '{job.Script}' of Spark job '{job.Name}' was not found at '{source}'; it is not copied to the output. Fix the path in [SparkJob(\"...\")].");
                 continue;
             }
 
-            if (WriteIfChanged(destination, File.ReadAllBytes(source)))
+            byte[] content;
+            try
             {
-                Log.LogMessage(MessageImportance.Normal, "SparkJobGen: copied {0} to {1}", source, destination);
+                content = File.ReadAllBytes(source);
+            }
+            catch (Exception exception) when (BuildMessages.IsFileSystemFailure(exception))
+            {
+                BuildMessages.Error(Log, BuildMessages.CannotReadScript, source,
+                    $"Cannot read the script '{source}' of Spark job '{job.Name}': {exception.Message} Make the file readable, or point [SparkJob(\"...\")] at the right script.");
+                continue;
             }
 
-            files.Add(new TaskItem(destination));
+            var destination = Path.Combine(root, job.Environment, relative.Replace('/', Path.DirectorySeparatorChar));
+            if (Write(destination, content, root, written, $"the script of Spark job '{job.Name}'") is { } item)
+            {
+                files.Add(item);
+            }
+        }
+
+        if (RecordFile.Length != 0)
+        {
+            UpdateRecord(root, written);
         }
 
         Files = files.ToArray();
         EnvironmentFiles = yamlFiles.ToArray();
-        return !Log.HasLoggedErrors;
     }
 
-    /// <summary>Writes <paramref name="content"/> to <paramref name="path"/> unless the file already holds exactly those bytes.</summary>
-    /// <returns>Whether the file was written.</returns>
-    private static bool WriteIfChanged(string path, byte[] content)
+    /// <summary>Writes one file (when changed) and returns its item, or logs SJG3004 and returns <see langword="null"/>.</summary>
+    private TaskItem? Write(string path, byte[] content, string root, Dictionary<string, string> written, string what)
     {
-        if (File.Exists(path))
-        {
-            var info = new FileInfo(path);
-            if (info.Length == content.Length && ContentEquals(path, content))
-            {
-                return false;
-            }
-        }
-
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var temporary = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
         try
         {
-            File.WriteAllBytes(temporary, content);
-            if (File.Exists(path))
+            if (OutputFiles.WriteIfChanged(path, content))
             {
-                File.Replace(temporary, path, null);
-            }
-            else
-            {
-                File.Move(temporary, path);
+                Log.LogMessage(MessageImportance.Normal, "SparkJobGen: wrote {0}", path);
             }
         }
-        finally
+        catch (Exception exception) when (BuildMessages.IsFileSystemFailure(exception))
         {
-            if (File.Exists(temporary))
-            {
-                File.Delete(temporary);
-            }
+            BuildMessages.Error(Log, BuildMessages.CannotWrite, ProjectDirectory,
+                $"Cannot write {what} to '{path}': {exception.Message} {BuildMessages.WriteAdvice(exception, path)}");
+            return null;
         }
 
-        return true;
+        written[path] = OutputRecord.Hash(content);
+        var item = new TaskItem(path);
+        item.SetMetadata("OutputRelativePath", path.Substring(root.Length).TrimStart(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar));
+        return item;
     }
 
-    private static bool ContentEquals(string path, byte[] content)
+    /// <summary>Removes what the previous build wrote and this one did not, then records this build's files.</summary>
+    private void UpdateRecord(string root, Dictionary<string, string> written)
     {
-        var existing = File.ReadAllBytes(path);
-        if (existing.Length != content.Length)
+        var previous = OutputRecord.TryRead(RecordFile);
+        if (Log.HasLoggedErrors)
         {
-            return false;
-        }
-
-        for (var i = 0; i < existing.Length; i++)
-        {
-            if (existing[i] != content[i])
+            // A failed run removes nothing; it keeps recording what earlier runs wrote so a later run or clean still finds it.
+            if (previous is not null && string.Equals(previous.Root, root, StringComparison.Ordinal))
             {
-                return false;
+                foreach (var entry in previous.Files)
+                {
+                    if (!written.ContainsKey(entry.Key))
+                    {
+                        written[entry.Key] = entry.Value;
+                    }
+                }
             }
         }
+        else
+        {
+            RemoveStale(previous, root, written);
+        }
 
-        return true;
+        try
+        {
+            new OutputRecord(root, written).Write(RecordFile);
+        }
+        catch (Exception exception) when (BuildMessages.IsFileSystemFailure(exception))
+        {
+            BuildMessages.Error(Log, BuildMessages.CannotWrite, ProjectDirectory,
+                $"Cannot write the record of the Spark job outputs to '{RecordFile}': {exception.Message} {BuildMessages.WriteAdvice(exception, RecordFile)}");
+        }
+    }
+
+    /// <summary>Removes the files <paramref name="previous"/> recorded that this run did not write (see <see cref="OutputRecord"/>).</summary>
+    private void RemoveStale(OutputRecord? previous, string root, Dictionary<string, string> written)
+    {
+        previous?.RemoveFilesExcept(
+            new HashSet<string>(written.Keys, StringComparer.Ordinal),
+            removeRoot: !string.Equals(previous.Root, root, StringComparison.Ordinal),
+            removed: path => Log.LogMessage(MessageImportance.Normal, "SparkJobGen: removed {0}, which this build no longer writes", path),
+            failed: (path, exception) => BuildMessages.Warning(Log, BuildMessages.CannotRemoveStale, ProjectDirectory,
+                $"Cannot remove '{path}', which the previous build wrote and this one no longer writes: {exception.Message} Remove it by hand, or close the program that holds it."));
     }
 
     private static bool IsValidFolderName(string name)

@@ -8,14 +8,12 @@ public sealed class PackageTests
     public void Packed_package_restores_into_a_fresh_project_that_builds_generates_and_runs()
     {
         var work = Path.Combine(Path.GetTempPath(), "sjg-package-" + Guid.NewGuid().ToString("N"));
-        var feed = Path.Combine(work, "feed");
+        var feed = PackedPackage.Feed;
         var app = Path.Combine(work, "app");
-        // A unique prerelease version, so the machine's package cache never serves an older build of the package.
-        var version = "0.1.0-it" + DateTime.UtcNow.ToString("yyyyMMddHHmmssfff", System.Globalization.CultureInfo.InvariantCulture);
+        var version = PackedPackage.Version;
         try
         {
-            DotnetCli.RunOk(RepositoryLayout.Root, "pack", Path.Combine("src", "SparkJobGen", "SparkJobGen.csproj"), "-c", "Debug", "-o", feed, "-p:Version=" + version);
-            var package = Path.Combine(feed, $"SparkJobGen.{version}.nupkg");
+            var package = PackedPackage.File;
             Assert.True(File.Exists(package));
             using (var zip = System.IO.Compression.ZipFile.OpenRead(package))
             {
@@ -28,6 +26,11 @@ public sealed class PackageTests
                 Assert.Contains("lib/net8.0/SparkJobGen.dll", entries);
                 Assert.Contains("lib/net8.0/SparkJobGen.Abstractions.dll", entries);
                 Assert.DoesNotContain(entries, e => e.StartsWith("lib/", StringComparison.Ordinal) && e.Contains("Generators", StringComparison.Ordinal));
+
+                // Every diagnostic page ships in the package, where each diagnostic's description points.
+                var pages = Directory.GetFiles(Path.Combine(RepositoryLayout.Root, "docs", "diagnostics"), "*.md").Select(Path.GetFileName).ToList();
+                Assert.Contains("SJG1002.md", pages);
+                Assert.All(pages, page => Assert.Contains("docs/diagnostics/" + page, entries));
             }
 
             Directory.CreateDirectory(Path.Combine(app, "jobs"));
@@ -93,6 +96,46 @@ public sealed class PackageTests
             {
                 Directory.Delete(work, recursive: true);
             }
+        }
+    }
+
+    [Fact]
+    public void Sample_builds_against_the_package_dotnet_pack_wrote_with_only_SparkJobGenVersion_set()
+    {
+        // README: `dotnet pack src/SparkJobGen`, then `dotnet build samples/CustomerScoring -p:SparkJobGenVersion=<version>`;
+        // the samples find the package where dotnet pack wrote it. A copy of the sample beside it (same samples/ settings),
+        // so the sample's own build output is untouched.
+        var work = Path.Combine(RepositoryLayout.Root, "samples", ".package-test-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            CopySample(RepositoryLayout.Sample, work);
+            var output = DotnetCli.RunOk(work, "build", "-c", "Debug", "-p:SparkJobGenVersion=" + PackedPackage.Version);
+            Assert.DoesNotContain("NU1101", output, StringComparison.Ordinal);
+            var assets = File.ReadAllText(Path.Combine(work, "obj", "project.assets.json"));
+            Assert.Contains("\"SparkJobGen/" + PackedPackage.Version + "\"", assets, StringComparison.Ordinal);
+            Assert.True(File.Exists(Path.Combine(work, "bin", "Debug", "net10.0", "sparkjobs", "analytics", "environment.yaml")));
+        }
+        finally
+        {
+            if (Directory.Exists(work))
+            {
+                Directory.Delete(work, recursive: true);
+            }
+        }
+    }
+
+    private static void CopySample(string from, string to)
+    {
+        foreach (var file in Directory.GetFiles(from, "*", SearchOption.AllDirectories))
+        {
+            var relative = Path.GetRelativePath(from, file);
+            if (relative.StartsWith("bin" + Path.DirectorySeparatorChar, StringComparison.Ordinal) || relative.StartsWith("obj" + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(to, relative))!);
+            File.Copy(file, Path.Combine(to, relative));
         }
     }
 }

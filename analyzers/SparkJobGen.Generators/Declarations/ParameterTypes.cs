@@ -120,7 +120,8 @@ internal static class ParameterTypes
         {
             if (type.TypeKind == TypeKind.Enum)
             {
-                kind = ParameterKind.Enum;
+                // A [Flags] value can combine members ("Read, Write" as one argument): refused, see WhyUnsupported.
+                kind = IsFlagsEnum(type) ? ParameterKind.Unsupported : ParameterKind.Enum;
             }
             else
             {
@@ -136,6 +137,53 @@ internal static class ParameterTypes
         }
 
         return new ParameterTypeInfo(kind, false, name);
+    }
+
+    /// <summary>Why <paramref name="type"/> (which <see cref="Classify"/> refused) cannot be a parameter, and what to use instead.</summary>
+    /// <param name="type">The property type.</param>
+    public static string WhyUnsupported(ITypeSymbol type)
+    {
+        var element = type is IArrayTypeSymbol { Rank: 1 } array ? array.ElementType
+            : type is INamedTypeSymbol { IsReferenceType: true } named ? FindEnumerableElement(named)
+            : null;
+        var scalar = element ?? type;
+        if (scalar is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable)
+        {
+            scalar = nullable.TypeArguments[0];
+        }
+
+        if (IsFlagsEnum(scalar))
+        {
+            return "a [Flags] enum value can combine several members, which would reach the script as one argument such as 'Read, Write'; "
+                + "use an enum without [Flags] in a list or array, whose flag repeats per member";
+        }
+
+        if (element is not null && scalar.SpecialType == SpecialType.System_Boolean)
+        {
+            return "a bool parameter is a flag that is present when true, so a list of them has no argument form; "
+                + "use one bool property per switch, or a list of strings or of an enum";
+        }
+
+        return "use string, bool, int, long, double, decimal, DateOnly, DateTime, DateTimeOffset, TimeSpan, Uri, an enum without [Flags], "
+            + "their nullable forms, or an array or list of them (not of bool)";
+    }
+
+    private static bool IsFlagsEnum(ITypeSymbol type)
+    {
+        if (type.TypeKind != TypeKind.Enum)
+        {
+            return false;
+        }
+
+        foreach (var attribute in type.GetAttributes())
+        {
+            if (attribute.AttributeClass?.ToDisplayString() == "System.FlagsAttribute")
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static ITypeSymbol? FindEnumerableElement(INamedTypeSymbol type)

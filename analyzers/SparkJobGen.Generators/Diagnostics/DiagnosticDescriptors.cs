@@ -72,6 +72,9 @@ internal static class DiagnosticDescriptors
     /// <summary>SJG2008: a specifier or package name is not written in its normalized form.</summary>
     public const string NotNormalizedId = "SJG2008";
 
+    /// <summary>SJG2009: two jobs sharing an environment order the same two channels oppositely.</summary>
+    public const string ConflictingChannelOrderId = "SJG2009";
+
     /// <summary>SJG1001.</summary>
     public static readonly DiagnosticDescriptor DuplicateParameter = Create(
         DuplicateParameterId,
@@ -85,7 +88,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor UnsupportedParameterType = Create(
         UnsupportedParameterTypeId,
         "Unsupported job parameter type",
-        "Job parameter '{0}' has type '{1}', which cannot be passed to a Python script; use string, bool, int, long, double, decimal, DateOnly, DateTime, DateTimeOffset, TimeSpan, Uri, an enum, their nullable forms or a list of them",
+        "Job parameter '{0}' has type '{1}', which cannot be passed to a Python script: {2}",
         DeclarationCategory,
         DiagnosticSeverity.Error,
         "The generator leaves parameters of unsupported types out of the submission builder.");
@@ -243,10 +246,27 @@ internal static class DiagnosticDescriptors
         DiagnosticSeverity.Info,
         "Normalized specifiers and names (PEP 440, PEP 503) read the same everywhere and make equal constraints compare equal.");
 
+    /// <summary>SJG2009 (reported at the end of the compilation, once every job of the environment is known).</summary>
+    public static readonly DiagnosticDescriptor ConflictingChannelOrder = Create(
+        ConflictingChannelOrderId,
+        "Jobs sharing an environment order its channels differently",
+        "Jobs '{0}' and '{1}' share environment '{2}' but order channels oppositely: '{0}' puts '{3}' before '{4}', '{1}' puts '{4}' before '{3}'; the merged environment.yaml lists '{5}' first. Declare the channels in one order for both (for example on the assembly or a shared base class).",
+        VersionsCategory,
+        DiagnosticSeverity.Warning,
+        "Channel order is conda's priority: a package comes from the first channel that has it. Jobs sharing an environment get one channel list that keeps every order a job declares; two opposite orders cannot both hold.",
+        WellKnownDiagnosticTags.CompilationEnd);
+
     /// <summary>The help page of a diagnostic.</summary>
     /// <param name="id">The diagnostic id.</param>
     public static string HelpLink(string id) => "https://github.com/sparkjobgen/sparkjobgen/blob/main/docs/diagnostics/" + id + ".md";
 
-    private static DiagnosticDescriptor Create(string id, string title, string messageFormat, string category, DiagnosticSeverity severity, string description) =>
-        new(id, title, messageFormat, category, severity, isEnabledByDefault: true, description: description, helpLinkUri: HelpLink(id));
+    /// <summary>Where the page of a diagnostic is on a machine without network: inside the installed SparkJobGen package.</summary>
+    /// <param name="id">The diagnostic id.</param>
+    public static string PackagePage(string id) => "docs/diagnostics/" + id + ".md";
+
+    private static DiagnosticDescriptor Create(string id, string title, string messageFormat, string category, DiagnosticSeverity severity, string description, params string[] customTags) =>
+        new(id, title, messageFormat, category, severity, isEnabledByDefault: true,
+            description: description + " Documentation: " + PackagePage(id) + " in the SparkJobGen package (~/.nuget/packages/sparkjobgen/<version>/" + PackagePage(id) + ").",
+            helpLinkUri: HelpLink(id),
+            customTags: customTags);
 }

@@ -213,7 +213,8 @@ public sealed class JobDeclarationAnalyzer : DiagnosticAnalyzer
                     DiagnosticDescriptors.UnsupportedParameterType,
                     PropertyTypeLocation(parameter, cancellationToken),
                     name,
-                    parameter.Property.Type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat)));
+                    parameter.Property.Type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat),
+                    ParameterTypes.WhyUnsupported(parameter.Property.Type)));
                 continue;
             }
 

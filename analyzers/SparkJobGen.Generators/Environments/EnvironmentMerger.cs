@@ -39,7 +39,7 @@ internal static class EnvironmentMerger
     /// <param name="jobs">Its jobs, in a deterministic order.</param>
     public static EnvironmentModel Merge(string name, IReadOnlyList<JobModel> jobs)
     {
-        var channels = new List<string>();
+        var jobChannels = new List<IReadOnlyList<string>>(jobs.Count);
         var conda = new List<RequirementModel>();
         var pip = new List<RequirementModel>();
         var jobNames = new List<string>(jobs.Count);
@@ -48,20 +48,84 @@ internal static class EnvironmentMerger
         {
             jobNames.Add(job.Identity.Name);
             references.Add(new JobReferenceModel(job.Identity.Name, job.Identity.Environment, job.Identity.Script, job.MetadataName, job));
-            foreach (var channel in job.Channels)
-            {
-                if (!channels.Contains(channel))
-                {
-                    channels.Add(channel);
-                }
-            }
-
+            jobChannels.Add(job.Channels);
             conda.AddRange(job.CondaPackages);
             pip.AddRange(job.PipPackages);
         }
 
-        var yaml = Render(name, jobNames, channels, conda, pip);
+        var yaml = Render(name, jobNames, MergeChannels(jobChannels), conda, pip);
         return new EnvironmentModel(name, yaml, EquatableArray.From(references));
+    }
+
+    /// <summary>
+    /// The channel order of an environment shared by several jobs, each listing its channels nearest declaration first. Every
+    /// order a job states is kept: a channel that a job lists before another stays before it. Channels that no job orders
+    /// relative to each other come in the order of the earliest position any job gives them, then by name. The result depends
+    /// only on what the jobs declare, never on their class names or the order they are merged in. Two jobs that order the same
+    /// two channels oppositely are reported by SJG2009; that pair (any cycle) is then ordered by the same rule, earliest
+    /// position first, then name.
+    /// </summary>
+    /// <param name="jobChannels">Each job's channels in priority order, without duplicates.</param>
+    /// <returns>The merged channels in priority order.</returns>
+    public static List<string> MergeChannels(IReadOnlyList<IReadOnlyList<string>> jobChannels)
+    {
+        var rank = new Dictionary<string, int>(StringComparer.Ordinal);
+        var successors = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        var predecessors = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var channels in jobChannels)
+        {
+            for (var i = 0; i < channels.Count; i++)
+            {
+                var channel = channels[i];
+                rank[channel] = rank.TryGetValue(channel, out var existing) ? Math.Min(existing, i) : i;
+                if (!successors.ContainsKey(channel))
+                {
+                    successors[channel] = new HashSet<string>(StringComparer.Ordinal);
+                    predecessors[channel] = 0;
+                }
+            }
+
+            for (var i = 0; i < channels.Count; i++)
+            {
+                for (var j = i + 1; j < channels.Count; j++)
+                {
+                    if (successors[channels[i]].Add(channels[j]))
+                    {
+                        predecessors[channels[j]]++;
+                    }
+                }
+            }
+        }
+
+        var remaining = new SortedSet<string>(rank.Keys, Comparer<string>.Create((a, b) =>
+        {
+            var byRank = rank[a].CompareTo(rank[b]);
+            return byRank != 0 ? byRank : string.CompareOrdinal(a, b);
+        }));
+        var result = new List<string>(remaining.Count);
+        while (remaining.Count > 0)
+        {
+            // The first channel nothing unplaced must precede; when every one is in a cycle (conflicting jobs), the first.
+            string? next = null;
+            foreach (var candidate in remaining)
+            {
+                if (predecessors[candidate] == 0)
+                {
+                    next = candidate;
+                    break;
+                }
+            }
+
+            next ??= remaining.Min!;
+            remaining.Remove(next);
+            result.Add(next);
+            foreach (var successor in successors[next])
+            {
+                predecessors[successor]--;
+            }
+        }
+
+        return result;
     }
 
     /// <summary>Renders an environment.yaml from requirements (used for a single job's own view as well).</summary>

@@ -65,6 +65,33 @@ public sealed class JobDeclarationAnalyzerTests
         """);
 
     [Fact]
+    public Task SJG1002_list_of_bool_and_flags_enum_are_refused_with_the_reason() => Verify.VerifyAsync("""
+        using System;
+        using System.Collections.Generic;
+        using SparkJobGen;
+
+        [Flags]
+        public enum Access { None = 0, Read = 1, Write = 2 }
+
+        public enum Mode { Fast, Safe }
+
+        [SparkJob("jobs/score.py")]
+        public partial class ScoreCustomers
+        {
+            [JobParameter] public {|#0:List<bool>|} Switches { get; set; } = new();
+            [JobParameter] public {|#1:Access|} Rights { get; set; }
+            [JobParameter] public {|#2:Access[]|} EachRight { get; set; } = [];
+            [JobParameter] public Mode[] Modes { get; set; } = [];
+        }
+        """,
+        Verify.Diagnostic(DiagnosticDescriptors.UnsupportedParameterTypeId).WithLocation(0).WithArguments("Switches", "List<bool>",
+            "a bool parameter is a flag that is present when true, so a list of them has no argument form; use one bool property per switch, or a list of strings or of an enum"),
+        Verify.Diagnostic(DiagnosticDescriptors.UnsupportedParameterTypeId).WithLocation(1).WithArguments("Rights", "Access",
+            "a [Flags] enum value can combine several members, which would reach the script as one argument such as 'Read, Write'; use an enum without [Flags] in a list or array, whose flag repeats per member"),
+        Verify.Diagnostic(DiagnosticDescriptors.UnsupportedParameterTypeId).WithLocation(2).WithArguments("EachRight", "Access[]",
+            "a [Flags] enum value can combine several members, which would reach the script as one argument such as 'Read, Write'; use an enum without [Flags] in a list or array, whose flag repeats per member"));
+
+    [Fact]
     public Task SJG1004_non_partial_job_and_containing_type() => Verify.VerifyAsync("""
         using SparkJobGen;
 

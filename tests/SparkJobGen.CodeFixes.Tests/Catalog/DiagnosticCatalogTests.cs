@@ -59,6 +59,8 @@ public sealed class DiagnosticCatalogTests
     {
         var descriptor = Descriptors.Single(d => d.Id == id);
         Assert.Equal("https://github.com/sparkjobgen/sparkjobgen/blob/main/docs/diagnostics/" + id + ".md", descriptor.HelpLinkUri);
+        // Offline, the page is read from the package (Packaging.targets ships docs/diagnostics/), and the description says where.
+        Assert.EndsWith("Documentation: docs/diagnostics/" + id + ".md in the SparkJobGen package (~/.nuget/packages/sparkjobgen/<version>/docs/diagnostics/" + id + ".md).", descriptor.Description.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
         var page = File.ReadAllText(Path.Combine(RepoRoot(), "docs", "diagnostics", id + ".md"));
         Assert.StartsWith("# " + id + ": " + descriptor.Title, page, StringComparison.Ordinal);
         Assert.Contains("| Severity | " + descriptor.DefaultSeverity + " |", page, StringComparison.Ordinal);

@@ -1,0 +1,125 @@
+#!/usr/bin/env bash
+# The build a consumer pays for SparkJobGen: two generated projects with the same job classes (JOBS jobs in ENVS shared
+# environments, 4 typed parameters, 3 conda and 1 pip package, a channel and a Spark conf entry each), one referencing the
+# packed SparkJobGen package, the other compiling only the attribute sources (no generator, analyzers or MSBuild step).
+# Each round rebuilds both (`dotnet build --no-restore -t:Rebuild`, the compiler server warm), in alternating order, and
+# prints the wall-clock times, their medians and the ratio; then one build with -p:ReportAnalyzer=true breaks the package
+# variant's compile down into analyzers and generator.
+#
+#   bench/consumer-build/run.sh [ROUNDS] [JOBS] [ENVS]        (defaults 5 300 30)
+#   FEED=/folder/with/nupkg VERSION=x.y.z bench/consumer-build/run.sh   reuses a packed package instead of packing one
+set -euo pipefail
+rounds=${1:-5}
+jobs=${2:-300}
+envs=${3:-30}
+root=$(cd "$(dirname "$0")/../.." && pwd)
+work=$(mktemp -d "${TMPDIR:-/tmp}/sjg-consumer-bench.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 MSBUILDDISABLENODEREUSE=1
+
+if [[ -z "${FEED:-}" ]]; then
+  VERSION="0.1.0-bench$(date -u +%Y%m%d%H%M%S)"
+  FEED="$work/feed"
+  dotnet pack "$root/src/SparkJobGen" -c Release -o "$FEED" -p:Version="$VERSION" >/dev/null
+fi
+: "${VERSION:?set VERSION with FEED}"
+
+cat > "$work/nuget.config" <<XML
+<?xml version="1.0" encoding="utf-8"?>
+<configuration>
+  <packageSources><add key="bench" value="$FEED" /></packageSources>
+  <packageSourceMapping>
+    <packageSource key="bench"><package pattern="SparkJobGen" /></packageSource>
+    <packageSource key="nuget.org"><package pattern="*" /></packageSource>
+  </packageSourceMapping>
+</configuration>
+XML
+
+generate() { # $1 folder, $2 extra csproj items
+  local dir=$1
+  mkdir -p "$dir/jobs"
+  cat > "$dir/Bench.csproj" <<XML
+<Project Sdk="Microsoft.NET.Sdk">
+  <PropertyGroup>
+    <TargetFramework>net10.0</TargetFramework>
+    <Nullable>enable</Nullable>
+    <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
+  </PropertyGroup>
+  <ItemGroup>
+$2
+  </ItemGroup>
+</Project>
+XML
+  echo '[assembly: SparkJobGen.CondaChannel("conda-forge")]' > "$dir/Assembly.cs"
+  for ((i = 0; i < jobs; i++)); do
+    local env="env$((i % envs))"
+    echo "print('job $i')" > "$dir/jobs/job_$i.py"
+    cat > "$dir/Job$i.cs" <<CS
+using System;
+using System.Collections.Generic;
+using SparkJobGen;
+
+namespace Bench.Jobs;
+
+public enum Mode$i { Full, Incremental }
+
+[SparkJob("jobs/job_$i.py", Environment = "$env")]
+[PythonVersion("3.11")]
+[PySpark("3.5.1")]
+[CondaPackage("numpy", ">=1.26,<2")]
+[CondaPackage("pandas", "2.1.*")]
+[CondaPackage("pyarrow", ">=14")]
+[PipPackage("requests", ">=2.31")]
+[SparkConf("spark.sql.shuffle.partitions", "$((100 + i))")]
+public partial class Job$i
+{
+    [JobParameter("--input")] public required Uri Input { get; init; }
+    [JobParameter("--run-date")] public required DateOnly RunDate { get; init; }
+    [JobParameter("--threshold")] public double Threshold { get; init; } = 0.5;
+    [JobParameter("--segment")] public IReadOnlyList<string> Segments { get; init; } = [];
+    [JobParameter("--mode")] public Mode$i Mode { get; init; }
+}
+CS
+  done
+}
+
+generate "$work/with" "    <PackageReference Include=\"SparkJobGen\" Version=\"$VERSION\" />"
+generate "$work/without" "    <Compile Include=\"$root/src/SparkJobGen.Abstractions/*.cs\" Link=\"Abstractions/%(Filename)%(Extension)\" />"
+for variant in with without; do
+  dotnet restore "$work/$variant" >/dev/null
+  dotnet build --no-restore "$work/$variant" >/dev/null   # warm-up: compiler server and disk cache
+done
+
+measure() {
+  local start end
+  start=$(date +%s.%N)
+  dotnet build --no-restore -t:Rebuild "$work/$1" >/dev/null
+  end=$(date +%s.%N)
+  echo "$end - $start" | bc
+}
+
+declare -a with_times without_times
+for ((r = 1; r <= rounds; r++)); do
+  if ((r % 2)); then order="with without"; else order="without with"; fi
+  for variant in $order; do
+    t=$(measure "$variant")
+    if [[ $variant == with ]]; then with_times+=("$t"); else without_times+=("$t"); fi
+    echo "round $r $variant ${t}s (load $(cut -d' ' -f1 /proc/loadavg))"
+  done
+done
+
+median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
+mw=$(median "${with_times[@]}")
+mo=$(median "${without_times[@]}")
+echo
+echo "commit $(git -C "$root" rev-parse --short HEAD), $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), dotnet $(dotnet --version)"
+echo "jobs $jobs, environments $envs, rounds $rounds"
+echo "median rebuild with SparkJobGen:    ${mw}s   (${with_times[*]})"
+echo "median rebuild without SparkJobGen: ${mo}s   (${without_times[*]})"
+echo "ratio: $(echo "scale=2; $mw / $mo" | bc)"
+generated=$(dotnet build --no-restore -t:Rebuild "$work/with" -p:EmitCompilerGeneratedFiles=true -p:CompilerGeneratedFilesOutputPath="$work/generated" >/dev/null; cat $(find "$work/generated" -name '*.cs') | wc -l)
+echo "generated C# lines: $generated"
+echo
+echo "analyzer and generator time in one rebuild with SparkJobGen (-p:ReportAnalyzer=true):"
+dotnet build --no-restore -t:Rebuild "$work/with" -p:ReportAnalyzer=true -v:d 2>&1 \
+  | grep -E "Total (analyzer|generator) execution time|SparkJobGen\.Generators\.(Diagnostics\.)?[A-Za-z]+ *$|^ +[0-9.]+ +[0-9]+ +SparkJobGen" | sed 's/^ *//' | sort -u | head -20

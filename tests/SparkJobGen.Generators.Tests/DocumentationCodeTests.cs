@@ -1,0 +1,185 @@
+using System.Collections.Immutable;
+using System.Reflection;
+using System.Text.RegularExpressions;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace SparkJobGen.Generators.Tests;
+
+/// <summary>
+/// The README and docs as code: every <c>```csharp</c> block compiles against the SparkJobGen assemblies with the real
+/// generator and analyzers (no error, no warning), and every API name the prose puts in backticks (<c>`LivyBatchSubmitter`</c>,
+/// <c>`SparkJobRunner.RunAsync`</c>, MSBuild properties, namespaces) exists, in the namespace the prose gives it.
+/// </summary>
+public sealed partial class DocumentationCodeTests
+{
+    /// <summary>What a statement block may use without declaring it: the reader's own token, progress sink or archiver.</summary>
+    private static readonly (string Type, string Name)[] FreeVariables =
+    [
+        ("global::System.Threading.CancellationToken", "cancellationToken"),
+        ("global::System.Threading.CancellationToken", "ct"),
+        ("string", "token"),
+        ("global::SparkJobGen.SparkSubmission", "submission"),
+        ("global::SparkJobGen.Submission.IEnvironmentArchiver", "packer"),
+        ("global::System.IProgress<global::SparkJobGen.Packing.PackProgress>", "progress"),
+    ];
+
+    private static readonly string[] Namespaces =
+    [
+        "System", "System.Collections.Generic", "System.Threading", "System.Threading.Tasks", "SparkJobGen",
+    ];
+
+    public static TheoryData<string> Documents => new() { "README.md", "docs/submission.md", "docs/versions.md", "docs/packing.md" };
+
+    [Theory]
+    [MemberData(nameof(Documents))]
+    public async Task Csharp_blocks_compile_with_the_generator_and_analyzers_without_warnings(string document)
+    {
+        var blocks = CodeBlocks(Read(document)).ToList();
+        Assert.NotEmpty(blocks);
+        var sources = new List<string> { string.Join("\n", Namespaces.Select(n => $"global using {n};")) };
+        if (document != "README.md")
+        {
+            // Other pages use the README's job class.
+            sources.AddRange(CodeBlocks(Read("README.md")).Where(IsCompilationUnit));
+        }
+
+        sources.AddRange(blocks.Select((block, i) => IsCompilationUnit(block) ? block : WrapStatements(block, i)));
+        var compilation = CSharpCompilation.Create(
+            "Documentation",
+            sources.Select((s, i) => CSharpSyntaxTree.ParseText(s, GeneratorHarness.ParseOptions, path: $"{document}#{i}.cs")),
+            References.Value,
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
+
+        var (output, generatorDiagnostics, _) = GeneratorHarness.Run(compilation);
+        Assert.Empty(generatorDiagnostics);
+        var analyzers = typeof(SparkJobGenerator).Assembly.GetTypes()
+            .Where(t => !t.IsAbstract && typeof(DiagnosticAnalyzer).IsAssignableFrom(t))
+            .Select(t => (DiagnosticAnalyzer)Activator.CreateInstance(t, nonPublic: true)!)
+            .ToImmutableArray();
+        Assert.NotEmpty(analyzers);
+        var diagnostics = (await output.WithAnalyzers(analyzers).GetAllDiagnosticsAsync())
+            .Where(d => d.Severity >= DiagnosticSeverity.Warning)
+            .ToList();
+        Assert.True(diagnostics.Count == 0, document + " does not compile cleanly:\n" + string.Join("\n", diagnostics));
+    }
+
+    [Fact]
+    public void Readme_names_only_apis_properties_and_namespaces_that_exist_and_namespaces_it_gives_are_right()
+    {
+        var text = Read("README.md");
+        var buildProperties = string.Concat(
+            new[] { "src/SparkJobGen/build/SparkJobGen.props", "src/SparkJobGen/build/SparkJobGen.targets", "samples/Directory.Build.props" }.Select(Read));
+        var namespaces = PublicTypes.Value.Select(t => t.Namespace).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        var missing = new List<string>();
+        foreach (Match match in InlineApiName().Matches(text))
+        {
+            var name = match.Groups["name"].Value;
+            var parts = name.Split('.');
+            var types = PublicTypes.Value.Where(t => t.Name == parts[0] || t.Name == parts[0] + "Attribute").ToList();
+            var resolves = PublicTypes.Value.Any(t => t.FullName == name) || (parts.Length == 1
+                ? types.Count > 0 || PublicMemberNames.Value.Contains(name) || Type.GetType("System." + name + ", System.Runtime") is not null
+                : types.Any(t => t.GetMember(parts[1], BindingFlags.Public | BindingFlags.Static | BindingFlags.Instance).Length > 0));
+            if (!resolves && !namespaces.Contains(name) && !(name.StartsWith("SparkJobGen", StringComparison.Ordinal) && (buildProperties.Contains("<" + name + " ", StringComparison.Ordinal) || buildProperties.Contains("$(" + name + ")", StringComparison.Ordinal))))
+            {
+                missing.Add(name);
+            }
+        }
+
+        foreach (Match match in NamespaceClaim().Matches(text))
+        {
+            var typeName = match.Groups["type"].Value.Split('.')[0];
+            var ns = match.Groups["ns"].Value;
+            if (!PublicTypes.Value.Any(t => t.Namespace == ns && (t.Name == typeName || t.Name == typeName + "Attribute")))
+            {
+                missing.Add($"{typeName} in namespace {ns}");
+            }
+        }
+
+        Assert.True(missing.Count == 0, "README.md names what does not exist: " + string.Join(", ", missing.Distinct()));
+    }
+
+    private static string Read(string document) => File.ReadAllText(Path.Combine(RepositoryRoot(), document));
+
+    private static IEnumerable<string> CodeBlocks(string markdown) =>
+        CsharpBlock().Matches(markdown).Select(m => m.Groups["code"].Value);
+
+    private static bool IsCompilationUnit(string block) =>
+        CSharpSyntaxTree.ParseText(block, GeneratorHarness.ParseOptions).GetCompilationUnitRoot().Members.Any(m => m is not GlobalStatementSyntax);
+
+    /// <summary>A statement block becomes the body of an async method whose parameters are the free variables it does not declare.</summary>
+    private static string WrapStatements(string block, int index)
+    {
+        var root = CSharpSyntaxTree.ParseText(block, GeneratorHarness.ParseOptions).GetCompilationUnitRoot();
+        var declared = root.DescendantNodes().OfType<VariableDeclaratorSyntax>().Select(v => v.Identifier.ValueText)
+            .Concat(root.DescendantNodes().OfType<SingleVariableDesignationSyntax>().Select(v => v.Identifier.ValueText))
+            .ToHashSet(StringComparer.Ordinal);
+        var parameters = string.Join(", ", FreeVariables.Where(v => !declared.Contains(v.Name)).Select(v => $"{v.Type} {v.Name}"));
+        var usings = string.Concat(root.Usings.Select(u => u.ToFullString()));
+        var body = string.Concat(root.Members.Select(m => m.ToFullString()));
+        return $$"""
+            {{usings}}
+            internal static class DocumentationBlock{{index}}
+            {
+                internal static async global::System.Threading.Tasks.Task RunAsync({{parameters}})
+                {
+                    await global::System.Threading.Tasks.Task.CompletedTask;
+            {{body}}
+                }
+            }
+            """;
+    }
+
+    private static readonly Lazy<ImmutableArray<MetadataReference>> References = new(() =>
+    {
+        // The framework's assemblies (not the test's own dependencies, which include the generator and its copy of the version model).
+        var framework = Path.GetDirectoryName(typeof(object).Assembly.Location)!;
+        var paths = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
+            .Where(p => string.Equals(Path.GetDirectoryName(p), framework, StringComparison.Ordinal))
+            .ToList();
+        paths.AddRange(SparkJobGenAssemblies().Select(a => a.Location));
+        return paths.Distinct().Select(p => (MetadataReference)MetadataReference.CreateFromFile(p)).ToImmutableArray();
+    });
+
+    private static readonly Lazy<List<Type>> PublicTypes = new(() => SparkJobGenAssemblies().SelectMany(a => a.GetExportedTypes()).ToList());
+
+    private static readonly Lazy<HashSet<string>> PublicMemberNames = new(() => PublicTypes.Value
+        .SelectMany(t => t.GetMembers(BindingFlags.Public | BindingFlags.Static | BindingFlags.Instance | BindingFlags.DeclaredOnly))
+        .Select(m => m.Name)
+        .ToHashSet(StringComparer.Ordinal));
+
+    private static IEnumerable<Assembly> SparkJobGenAssemblies() =>
+    [
+        typeof(SparkJobAttribute).Assembly,
+        typeof(SparkSubmission).Assembly,
+        Assembly.Load("SparkJobGen.Versions"),
+    ];
+
+    private static string RepositoryRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "SparkJobGen.sln")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        return Path.GetFullPath(Path.Combine(SourceDirectory(), "..", ".."));
+    }
+
+    private static string SourceDirectory([System.Runtime.CompilerServices.CallerFilePath] string path = "") => Path.GetDirectoryName(path)!;
+
+    [GeneratedRegex(@"```csharp\n(?<code>.*?)```", RegexOptions.Singleline)]
+    private static partial Regex CsharpBlock();
+
+    /// <summary>`Name` or `Type.Member` (optionally with an argument list) in backticks, starting with an upper-case letter.</summary>
+    [GeneratedRegex(@"(?<!`)`(?<name>[A-Z][A-Za-z0-9]*[a-z][A-Za-z0-9]*(\.[A-Z][A-Za-z0-9]*)?)(\([^`]*\))?`(?!`)")]
+    private static partial Regex InlineApiName();
+
+    /// <summary>"`Type` (namespace `Ns`" or "`Type`, namespace `Ns`" or "`Type` from `Ns`" in prose.</summary>
+    [GeneratedRegex(@"`(?<type>[A-Z]\w*(\.\w+)?)`[^`]{0,20}?(namespace|from) `(?<ns>SparkJobGen(\.[A-Z]\w*)*)`")]
+    private static partial Regex NamespaceClaim();
+}

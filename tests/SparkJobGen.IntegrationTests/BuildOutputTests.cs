@@ -1,0 +1,153 @@
+namespace SparkJobGen.IntegrationTests;
+
+/// <summary>
+/// The build step that writes <c>sparkjobs/&lt;environment&gt;/</c>, as a project using the packed package meets it: outputs
+/// rewritten when deleted or redirected, published, stale folders removed (and nothing else), and every failure a build
+/// message with its SJG3xxx code instead of a task crash.
+/// </summary>
+[Collection(RealBuildCollection.Name)]
+public sealed class BuildOutputTests
+{
+    private static readonly string[] ExpectedFiles =
+    [
+        "etl-env/environment.yaml",
+        "etl-env/jobs/etl.py",
+        "reports/environment.yaml",
+        "reports/jobs/report.py",
+    ];
+
+    private static Dictionary<string, string> Files(string etlEnvironment = "etl-env") => new()
+    {
+        ["jobs/etl.py"] = "import sys\nprint(sys.argv[1:])\n",
+        ["jobs/report.py"] = "print('report')\n",
+        ["Jobs.cs"] = $$"""
+            using SparkJobGen;
+
+            [assembly: CondaChannel("conda-forge")]
+
+            namespace Demo;
+
+            [SparkJob("jobs/etl.py", Environment = "{{etlEnvironment}}")]
+            [PythonVersion("3.12")]
+            public partial class Etl
+            {
+                [JobParameter] public required DateOnly Day { get; init; }
+            }
+
+            [SparkJob("jobs/report.py", Environment = "reports")]
+            [PythonVersion("3.11")]
+            public partial class Report
+            {
+            }
+            """,
+        ["Program.cs"] = "System.Console.WriteLine(Demo.Etl.Definition.Environment);\n",
+    };
+
+    [Fact]
+    public void Deleted_or_redirected_outputs_are_written_again_and_unchanged_ones_are_not_rewritten()
+    {
+        using var project = ConsumerProject.Create(Files());
+        var sparkjobs = Path.Combine(project.Output, "sparkjobs");
+        project.RunOk("build", "-c", "Debug");
+        Assert.Equal(ExpectedFiles, ConsumerProject.FilesUnder(sparkjobs));
+        var yaml = File.ReadAllBytes(Path.Combine(sparkjobs, "etl-env", "environment.yaml"));
+
+        // `rm -rf bin` on an up-to-date project: the next build writes the folder again.
+        Directory.Delete(Path.Combine(project.Directory, "bin"), recursive: true);
+        project.RunOk("build", "-c", "Debug");
+        Assert.Equal(ExpectedFiles, ConsumerProject.FilesUnder(sparkjobs));
+        Assert.Equal(yaml, File.ReadAllBytes(Path.Combine(sparkjobs, "etl-env", "environment.yaml")));
+
+        // One deleted file is written again; an unchanged file keeps its timestamp (it is compared, not rewritten).
+        var old = new DateTime(2001, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        File.SetLastWriteTimeUtc(Path.Combine(sparkjobs, "reports", "environment.yaml"), old);
+        File.Delete(Path.Combine(sparkjobs, "etl-env", "jobs", "etl.py"));
+        project.RunOk("build", "-c", "Debug");
+        Assert.Equal(ExpectedFiles, ConsumerProject.FilesUnder(sparkjobs));
+        Assert.Equal(old, File.GetLastWriteTimeUtc(Path.Combine(sparkjobs, "reports", "environment.yaml")));
+
+        // A different output folder on an up-to-date project is written too.
+        var elsewhere = Path.Combine(project.Work, "elsewhere");
+        project.RunOk("build", "-c", "Debug", "-p:SparkJobGenOutputDirectory=" + elsewhere);
+        Assert.Equal(ExpectedFiles, ConsumerProject.FilesUnder(elsewhere));
+        Assert.Equal(yaml, File.ReadAllBytes(Path.Combine(elsewhere, "etl-env", "environment.yaml")));
+    }
+
+    [Fact]
+    public void Publish_copies_the_environment_folders_unless_switched_off()
+    {
+        using var project = ConsumerProject.Create(Files());
+        var published = Path.Combine(project.Work, "published");
+        project.RunOk("publish", "-c", "Debug", "-o", published);
+        Assert.Equal(ExpectedFiles, ConsumerProject.FilesUnder(Path.Combine(published, "sparkjobs")));
+        Assert.Equal(
+            File.ReadAllBytes(Path.Combine(project.Output, "sparkjobs", "reports", "environment.yaml")),
+            File.ReadAllBytes(Path.Combine(published, "sparkjobs", "reports", "environment.yaml")));
+
+        // The published app finds its environment where SparkJobDefinition.GetOutputDirectory() looks.
+        var dll = Path.Combine(published, "App.dll");
+        Assert.True(File.Exists(dll));
+
+        var withoutEnvironments = Path.Combine(project.Work, "published-without");
+        project.RunOk("publish", "-c", "Debug", "-o", withoutEnvironments, "-p:SparkJobGenPublishEnvironments=false");
+        Assert.True(File.Exists(Path.Combine(withoutEnvironments, "App.dll")));
+        Assert.False(Directory.Exists(Path.Combine(withoutEnvironments, "sparkjobs")));
+    }
+
+    [Fact]
+    public void Renamed_environment_leaves_no_folder_behind_and_files_it_did_not_write_stay()
+    {
+        using var project = ConsumerProject.Create(Files("old-env"));
+        var sparkjobs = Path.Combine(project.Output, "sparkjobs");
+        project.RunOk("build", "-c", "Debug");
+        Assert.True(File.Exists(Path.Combine(sparkjobs, "old-env", "environment.yaml")));
+
+        // Files the step never wrote: one in a folder of its own, one inside the environment folder.
+        Directory.CreateDirectory(Path.Combine(sparkjobs, "mine"));
+        File.WriteAllText(Path.Combine(sparkjobs, "mine", "notes.txt"), "mine");
+        project.WriteFile("Jobs.cs", Files("etl-env")["Jobs.cs"]);
+        project.RunOk("build", "-c", "Debug");
+        Assert.Equal([.. ExpectedFiles, "mine/notes.txt"], ConsumerProject.FilesUnder(sparkjobs).OrderBy(f => f.StartsWith("mine/", StringComparison.Ordinal)));
+        Assert.False(Directory.Exists(Path.Combine(sparkjobs, "old-env")));
+
+        // A written file someone changed afterwards is no longer the step's to remove: after a rename it stays, and so does its folder.
+        File.AppendAllText(Path.Combine(sparkjobs, "etl-env", "jobs", "etl.py"), "# edited by hand\n");
+        File.WriteAllText(Path.Combine(sparkjobs, "etl-env", "extra.txt"), "mine");
+        project.WriteFile("Jobs.cs", Files("third-env")["Jobs.cs"]);
+        project.RunOk("build", "-c", "Debug");
+        Assert.Equal(
+            ["etl-env/extra.txt", "etl-env/jobs/etl.py", "mine/notes.txt", "reports/environment.yaml", "reports/jobs/report.py", "third-env/environment.yaml", "third-env/jobs/etl.py"],
+            ConsumerProject.FilesUnder(sparkjobs));
+
+        // dotnet clean removes what the step wrote and keeps the rest.
+        project.RunOk("clean", "-c", "Debug");
+        Assert.Equal(["etl-env/extra.txt", "etl-env/jobs/etl.py", "mine/notes.txt"], ConsumerProject.FilesUnder(sparkjobs));
+    }
+
+    [Fact]
+    public void Long_paths_are_written_or_refused_with_a_build_message_never_a_task_crash()
+    {
+        // A 240-character script name is a valid file name; the copy must not fail on a longer temporary name.
+        var longScript = "jobs/" + new string('s', 237) + ".py";
+        var files = Files();
+        files[longScript] = "print('long')\n";
+        files["Jobs.cs"] = files["Jobs.cs"].Replace("\"jobs/report.py\"", "\"" + longScript + "\"", StringComparison.Ordinal);
+        using var project = ConsumerProject.Create(files);
+        project.RunOk("build", "-c", "Debug");
+        Assert.Equal("print('long')\n", File.ReadAllText(Path.Combine(project.Output, "sparkjobs", "reports", longScript)));
+
+        // A 300-character environment name cannot be a folder name on this file system (255 bytes per name).
+        var longEnvironment = new string('e', 300);
+        project.WriteFile("Jobs.cs", Files(longEnvironment)["Jobs.cs"]);
+        var (exitCode, output) = project.Run("build", "-c", "Debug");
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("error SJG3004: Cannot write environment '" + longEnvironment + "'", output, StringComparison.Ordinal);
+        Assert.Contains("shorten the environment name or the job's script path, or set SparkJobGenOutputDirectory to a shorter folder", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("MSB4018", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
+
+        // The other environment is still written, and nothing half-written is left.
+        Assert.True(File.Exists(Path.Combine(project.Output, "sparkjobs", "reports", "environment.yaml")));
+        Assert.DoesNotContain(ConsumerProject.FilesUnder(Path.Combine(project.Output, "sparkjobs")), f => f.EndsWith(".tmp", StringComparison.Ordinal));
+    }
+}
