@@ -41,6 +41,7 @@ internal static class CliJson
 [JsonSerializable(typeof(DryRunDocument))]
 [JsonSerializable(typeof(EnvCreateDocument))]
 [JsonSerializable(typeof(JobsDocument))]
+[JsonSerializable(typeof(Commands.StoreDocument))]
 internal sealed partial class DocumentJsonContext : JsonSerializerContext;
 
 /// <summary>
