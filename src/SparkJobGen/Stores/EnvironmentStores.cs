@@ -1,6 +1,7 @@
 using System;
 using SparkJobGen.Stores.FileSystem;
 using SparkJobGen.Stores.S3;
+using SparkJobGen.Stores.WebHdfs;
 
 namespace SparkJobGen.Stores;
 
@@ -58,7 +59,7 @@ public static class EnvironmentStores
         {
             "file" => new FileSystemEnvironmentStore(uri),
             "s3a" or "s3" => S3EnvironmentStore.Create(uri, options),
-            _ => throw new NotSupportedException($"The environment store scheme '{uri.Scheme}' is not available in this build."),
+            _ => WebHdfsEnvironmentStore.Create(uri, options),
         };
     }
 }
