@@ -153,3 +153,19 @@ public sealed class FileSystemStoreTests : IDisposable
         Assert.NotEqual(first.Sha256, changed.Sha256);
     }
 }
+
+/// <summary>What the secret redactor masks of store credentials when they appear in text it did not learn them from.</summary>
+public sealed class StoreCredentialRedactionTests
+{
+    [Theory]
+    [InlineData("GET http://nn:9870/webhdfs/v1/envs?op=LISTSTATUS&delegation=HAAFYWxpY2UFYWxp&user.name=alice", "HAAFYWxpY2UFYWxp")]
+    [InlineData("AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY", "wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY")]
+    [InlineData("aws_session_token = IQoJb3JpZ2luX2VjEXAMPLE", "IQoJb3JpZ2luX2VjEXAMPLE")]
+    [InlineData("x-amz-security-token: FQoGZXIvYXdzEXAMPLE", "FQoGZXIvYXdzEXAMPLE")]
+    public void Store_secrets_in_text_are_masked(string text, string secret)
+    {
+        var redacted = new SparkJobGen.Submission.SecretRedactor().Redact(text);
+        Assert.DoesNotContain(secret, redacted);
+        Assert.Contains(SparkJobGen.Submission.SecretRedactor.Mask, redacted);
+    }
+}

@@ -17,7 +17,7 @@ public sealed partial class SecretRedactor
     /// <summary>The text that replaces a secret.</summary>
     public const string Mask = "***";
 
-    private static readonly string[] SecretKeyWords = ["password", "secret", "token", "keytab", "credential", "passphrase", "apikey", "api.key", "access.key", "accesskey"];
+    private static readonly string[] SecretKeyWords = ["password", "secret", "token", "keytab", "credential", "passphrase", "apikey", "api.key", "access.key", "accesskey", "delegation"];
 
     private readonly HashSet<string> _secrets = new(StringComparer.Ordinal);
     private readonly object _gate = new();
@@ -160,7 +160,7 @@ public sealed partial class SecretRedactor
     }
 
     // key=value or key: value where the key (a dotted/word identifier) names a secret; the value runs to whitespace, quote or comma.
-    [GeneratedRegex(@"(?<key>[A-Za-z0-9_.\-]*(?i:password|secret|token|keytab|credential|passphrase|apikey|api\.key|access\.key|accesskey)[A-Za-z0-9_.\-]*)(?<sep>\s*[=:]\s*|""\s*:\s*"")(?<value>[^\s""',;&]+)", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"(?<key>[A-Za-z0-9_.\-]*(?i:password|secret|token|keytab|credential|passphrase|apikey|api\.key|access\.key|accesskey|delegation)[A-Za-z0-9_.\-]*)(?<sep>\s*[=:]\s*|""\s*:\s*"")(?<value>[^\s""',;&]+)", RegexOptions.CultureInvariant)]
     private static partial Regex SecretAssignment();
 
     [GeneratedRegex(@"(?<head>(?i:authorization)\s*[:=]\s*(?:(?i:bearer|basic|negotiate)\s+)?)(?<value>[^\s""',;]+)", RegexOptions.CultureInvariant)]
