@@ -57,7 +57,7 @@ public static class EnvironmentStores
         options ??= new EnvironmentStoreOptions();
         return uri.Scheme switch
         {
-            "file" => new FileSystemEnvironmentStore(uri),
+            "file" => new FileSystemEnvironmentStore(uri, EnvironmentStoreShipper.DigestCacheDirectory(options)),
             "s3a" or "s3" => S3EnvironmentStore.Create(uri, options),
             _ => WebHdfsEnvironmentStore.Create(uri, options),
         };

@@ -10,7 +10,8 @@ namespace SparkJobGen.Stores.FileSystem;
 /// <summary>
 /// A store in a folder every node mounts (<c>file:///mnt/shared/envs/</c>). An upload is copied to a hidden temporary file in
 /// the folder, flushed to disk, made read-only for everyone (0444) and published with a hard link, which fails when the name
-/// exists: two uploaders cannot both publish, and the name never shows a partial file. A stored file is verified by hashing it.
+/// exists: two uploaders cannot both publish, and the name never shows a partial file. A stored file is verified by hashing it,
+/// once per file identity: the hash is cached by path, length and modification time like a local archive's digest.
 /// </summary>
 public sealed class FileSystemEnvironmentStore : IEnvironmentStore
 {
@@ -20,14 +21,17 @@ public sealed class FileSystemEnvironmentStore : IEnvironmentStore
     private const UnixFileMode PublishedMode = UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
 
     private readonly string _folder;
+    private readonly string? _digestCache;
 
     /// <summary>Creates the store of a <c>file://</c> folder URI.</summary>
     /// <param name="location">The folder URI.</param>
-    public FileSystemEnvironmentStore(Uri location)
+    /// <param name="digestCacheDirectory">Where the hashes of verified stored files are cached; null to hash a stored file at every lookup.</param>
+    public FileSystemEnvironmentStore(Uri location, string? digestCacheDirectory = null)
     {
         ArgumentNullException.ThrowIfNull(location);
         Location = location;
         _folder = Path.GetFullPath(location.LocalPath);
+        _digestCache = digestCacheDirectory;
     }
 
     /// <inheritdoc/>
@@ -71,10 +75,11 @@ public sealed class FileSystemEnvironmentStore : IEnvironmentStore
             return false;
         }
 
-        // A folder records no metadata of its own: the stored bytes themselves are hashed (a read of the share, no write).
+        // A folder records no metadata of its own: the stored bytes themselves are hashed (a read of the share, no write), and
+        // the hash is cached while the file keeps its length and modification time (published files are read-only).
         try
         {
-            var actual = await ArchiveDigest.ReadAsync(Path.Combine(_folder, stored.Name), cancellationToken).ConfigureAwait(false);
+            var actual = await ArchiveDigest.ComputeAsync(Path.Combine(_folder, stored.Name), _digestCache, cancellationToken).ConfigureAwait(false);
             return actual.Length == digest.Length && string.Equals(actual.Sha256, digest.Sha256, StringComparison.Ordinal);
         }
         catch (FileNotFoundException)
