@@ -53,6 +53,54 @@ public sealed class StoreSubmissionTests(S3rverServer server) : IDisposable
     }
 
     [SkippableFact]
+    public async Task On_kubernetes_the_store_uri_is_shipped_so_executors_fetch_from_the_store_without_an_upload_path()
+    {
+        Skip.If(server.SkipReason is not null, server.SkipReason);
+        var bucket = await server.NewBucketAsync();
+        var archive = Archives.Write(_work, "analytics.tar.gz", 20_000, seed: 3);
+        using var standIn = new SparkSubmitStandIn();
+        // A local archive in Kubernetes cluster mode would need WithKubernetesUploadPath; the store's copy does not.
+        var submission = new SparkSubmission(Job(), [])
+            .WithScript($"s3a://{bucket}/jobs/score_customers.py")
+            .OnKubernetes("k8s://https://127.0.0.1:6443", DeployMode.Cluster, "spark-py:3.5.1")
+            .WithEnvironmentArchive(archive)
+            .WithEnvironmentStore($"s3a://{bucket}/envs/");
+        var options = new SparkJobRunOptions
+        {
+            SparkSubmit = new SparkSubmitOptions { SparkSubmitPath = standIn.SparkSubmit },
+            Store = new EnvironmentStoreOptions { EnvironmentVariables = server.Variables(), DigestCacheDirectory = _work.Combine("digests") },
+        };
+
+        await SparkJobRunner.RunAsync(submission, options);
+
+        var argv = RecordedArgv(standIn);
+        Assert.Equal($"s3a://{bucket}/envs/analytics-{Archives.Sha256(archive)[..16]}.tar.gz#environment", argv[argv.ToList().IndexOf("--archives") + 1]);
+        Assert.DoesNotContain(argv, static a => a.Contains("spark.kubernetes.file.upload.path", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task The_tool_runs_through_a_folder_store_and_prints_the_hit()
+    {
+        var assembly = ProbeAssembly.LayOut(_work);
+        var archive = Archives.Write(_work, "probe.tar.gz", 30_000, seed: 4);
+        var folder = Directory.CreateDirectory(_work.Combine("shared-envs")).FullName;
+        using var standIn = new SparkSubmitStandIn();
+        var environment = new Dictionary<string, string?> { ["SPARKJOBGEN_CACHE"] = _work.Combine("cache") };
+        string[] args = ["run", "probe-job", "--assembly", assembly, "--master", "yarn", "--deploy-mode", "client", "--archive", archive, "--store", new Uri(folder + "/").AbsoluteUri, "--spark-submit", standIn.SparkSubmit];
+
+        var first = await CliProcess.RunAsync(environment, args);
+        var second = await CliProcess.RunAsync(environment, args);
+
+        var stored = Path.Combine(folder, $"probe-{Archives.Sha256(archive)[..16]}.tar.gz");
+        Assert.True(first.ExitCode == 0, first.Stdout + first.Stderr);
+        Assert.Contains("(Uploaded, 30,000 bytes uploaded)", first.Stdout);
+        Assert.True(second.ExitCode == 0, second.Stdout + second.Stderr);
+        Assert.Contains("(Hit, 0 bytes uploaded)", second.Stdout);
+        Assert.Contains(new Uri(stored).AbsoluteUri + "#environment", RecordedArgv(standIn));
+        Assert.Equal(File.ReadAllBytes(archive), File.ReadAllBytes(stored));
+    }
+
+    [SkippableFact]
     public async Task Local_mode_and_remote_archives_do_not_touch_the_store()
     {
         Skip.If(server.SkipReason is not null, server.SkipReason);
