@@ -141,8 +141,17 @@ public sealed class S3rverServer : IAsyncLifetime, IDisposable
             }
         }
 
+        // Build output outside the checkout (SJG_ARTIFACTS): where this source file was compiled from.
+        var source = Path.GetFullPath(Path.Combine(SourceDirectory(), "..", ".."));
+        if (File.Exists(Path.Combine(source, "SparkJobGen.sln")))
+        {
+            return source;
+        }
+
         throw new InvalidOperationException("SparkJobGen.sln not found above " + AppContext.BaseDirectory);
     }
+
+    private static string SourceDirectory([System.Runtime.CompilerServices.CallerFilePath] string path = "") => Path.GetDirectoryName(path)!;
 }
 
 [CollectionDefinition(Name)]
