@@ -109,6 +109,25 @@ public sealed class StoreSubmissionTests(S3rverServer server) : IDisposable
         Assert.Same(remote, unchanged);
         Assert.Null(shipped);
         Assert.Equal("s3a://never-contacted/envs/", remote.EnvironmentStore);
+
+        var local = new SparkSubmission(Job(), []).WithEnvironmentArchive("analytics.tar.gz").WithEnvironmentStore("s3a://never-contacted/envs/");
+        Assert.Same(local, (await EnvironmentStoreShipper.ShipAsync(local, null, null, CancellationToken.None)).Submission);
+    }
+
+    [Fact]
+    public async Task A_file_uri_archive_is_shipped_from_its_local_path()
+    {
+        var archive = Archives.Write(_work, "analytics.tar.gz", 4096, seed: 5);
+        var folder = Directory.CreateDirectory(_work.Combine("envs")).FullName;
+        var submission = new SparkSubmission(Job(), []).OnYarn(DeployMode.Client)
+            .WithEnvironmentArchive(new Uri(archive).AbsoluteUri)
+            .WithEnvironmentStore(new Uri(folder + "/").AbsoluteUri);
+
+        var (shipped, result) = await EnvironmentStoreShipper.ShipAsync(submission, new EnvironmentStoreOptions { DigestCacheDirectory = _work.Combine("d") }, null, CancellationToken.None);
+
+        Assert.Equal(StoreShipOutcome.Uploaded, result!.Outcome);
+        Assert.Equal(result.SparkUri, shipped.EnvironmentArchive);
+        Assert.Equal(File.ReadAllBytes(archive), File.ReadAllBytes(Path.Combine(folder, result.Name)));
     }
 
     [SkippableFact]

@@ -128,8 +128,9 @@ public static class EnvironmentStoreShipper
             return (submission, null);
         }
 
+        var localArchive = archive.StartsWith("file://", StringComparison.OrdinalIgnoreCase) ? new Uri(archive).LocalPath : archive;
         using var store = EnvironmentStores.Open(location, options);
-        var shipped = await ShipAsync(store, submission.Job.Environment, archive, options, onStep, cancellationToken).ConfigureAwait(false);
+        var shipped = await ShipAsync(store, submission.Job.Environment, localArchive, options, onStep, cancellationToken).ConfigureAwait(false);
         return (submission.WithEnvironmentArchive(shipped.SparkUri), shipped);
     }
 
