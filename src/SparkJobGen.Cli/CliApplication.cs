@@ -25,6 +25,7 @@ internal static class CliApplication
         root.Subcommands.Add(PackCommand.Create(io));
         root.Subcommands.Add(EnvCommand.Create(io));
         root.Subcommands.Add(JobsCommand.Create(io));
+        root.Subcommands.Add(StoreCommand.Create(io));
         return root;
     }
 
@@ -96,6 +97,7 @@ internal static class CliApplication
         InvalidDataException => (ExitCodes.EnvironmentFailed, "environment"),
         FileNotFoundException => (ExitCodes.Prerequisite, "prerequisite"),
         LivyException => (ExitCodes.LivyFailed, "livy"),
+        SparkJobGen.Stores.EnvironmentStoreException => (ExitCodes.StoreFailed, "store"),
         JobDiscoveryException => (ExitCodes.JobNotFound, "job-not-found"),
         ArgumentException or NotSupportedException => (ExitCodes.Usage, "usage"),
         InvalidOperationException => (ExitCodes.Prerequisite, "prerequisite"),

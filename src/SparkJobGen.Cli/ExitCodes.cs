@@ -27,6 +27,9 @@ internal static class ExitCodes
     /// <summary>The job or project could not be found (build failure, unknown job name, unreadable assembly).</summary>
     public const int JobNotFound = 7;
 
+    /// <summary>The environment store refused a request or could not be reached (credentials, not a folder, missing bucket).</summary>
+    public const int StoreFailed = 10;
+
     /// <summary>The --timeout elapsed; the job was stopped.</summary>
     public const int TimedOut = 124;
 

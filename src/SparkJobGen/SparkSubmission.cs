@@ -68,6 +68,12 @@ public sealed record SparkSubmission
     /// <summary>A Python interpreter already installed on every cluster node, used instead of an archive.</summary>
     public string? ClusterPython { get; private init; }
 
+    /// <summary>
+    /// The environment store folder (<c>s3a://bucket/envs/</c>, <c>hdfs://namenode/user/me/envs/</c>, <c>file:///mnt/shared/envs/</c>)
+    /// the local archive is shipped through, once per content; see <see cref="WithEnvironmentStore"/>.
+    /// </summary>
+    public string? EnvironmentStore { get; private init; }
+
     /// <summary>The script path or URI; by default the copy in the build output (<see cref="SparkJobDefinition.GetScriptPath"/>).</summary>
     public string ScriptPath { get; private init; } = string.Empty;
 
@@ -194,6 +200,17 @@ public sealed record SparkSubmission
 
         return this with { EnvironmentArchive = archive, ClusterPython = null };
     }
+
+    /// <summary>
+    /// Ships the environment archive through a content-addressed store instead of uploading it with every submission:
+    /// <c>SparkJobRunner</c> and <c>sparkjobgen run</c>/<c>submit</c> look the archive up as
+    /// <c>&lt;store&gt;/&lt;environment&gt;-&lt;key&gt;.tar.gz</c>, upload it only when it is missing or corrupt, and submit
+    /// <c>--archives &lt;store object&gt;#environment</c>. Cluster modes only; local mode ignores it.
+    /// </summary>
+    /// <param name="store">A folder URI: <c>s3a://bucket/envs/</c>, <c>hdfs://namenode/user/me/envs/</c> (through WebHDFS), <c>webhdfs://host:port/path/</c> or <c>file:///mnt/shared/envs/</c>.</param>
+    /// <exception cref="ArgumentException">Not a folder URI of a supported scheme.</exception>
+    public SparkSubmission WithEnvironmentStore(string store) =>
+        this with { EnvironmentStore = Stores.EnvironmentStores.ParseLocation(RequireValue(store, nameof(store), "the environment store")).OriginalString };
 
     /// <summary>Uses a Python interpreter already installed at the same path on every node instead of shipping an archive.</summary>
     /// <param name="pythonPath">The interpreter path on the cluster nodes, for example <c>/opt/conda/envs/analytics/bin/python</c>.</param>

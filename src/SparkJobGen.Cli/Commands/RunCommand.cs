@@ -69,6 +69,7 @@ internal static class RunCommand
                     Container = new LocalContainerOptions { Timeout = limit, OnOutput = console.Output, KeepScratch = parse.GetValue(keepScratch) },
                     ForceLocalContainer = parse.GetValue(localContainer),
                     OnStep = console.Step,
+                    Store = StoreCommand.Options(console),
                 };
 
                 if (options.Archiver is null && submission.EnvironmentArchive is null)
@@ -97,6 +98,7 @@ internal static class RunCommand
         yield return new("application id", run.Submission.ApplicationId);
         yield return new("environment", run.Environment?.Prefix);
         yield return new("archive", run.EnvironmentArchive + (run.ArchiveReused ? " (cached)" : string.Empty));
+        yield return new("store", run.Store is { } store ? $"{store.SparkUri} ({store.Outcome}, {store.BytesUploaded:N0} bytes uploaded)" : null);
         yield return new("duration", run.Submission.Duration.ToString(@"hh\:mm\:ss\.f", System.Globalization.CultureInfo.InvariantCulture));
     }
 }

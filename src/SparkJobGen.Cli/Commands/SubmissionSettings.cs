@@ -14,6 +14,8 @@ internal sealed class SubmissionSettings
 
     public Option<string?> Archive { get; } = new("--archive") { Description = "The packed environment archive (path or URI) shipped as <archive>#environment.", HelpName = "path-or-uri" };
 
+    public Option<string?> Store { get; } = new("--store") { Description = "Ship the archive through this content-addressed store (s3a://bucket/envs/, hdfs://namenode/path/, file:///mnt/envs/): uploaded once, then reused.", HelpName = "uri" };
+
     public Option<string?> Script { get; } = new("--script") { Description = "Overrides the script path (for example an hdfs:// or s3a:// copy).", HelpName = "path-or-uri" };
 
     public Option<string[]> Conf { get; } = new("--conf") { Description = "A Spark property key=value (repeatable); overrides the job's declared value.", HelpName = "key=value" };
@@ -54,7 +56,7 @@ internal sealed class SubmissionSettings
     /// <param name="command">The verb.</param>
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Master, DeployMode, Archive, Script, Conf, Name, ProxyUser, Queue, DriverMemory, DriverCores, ExecutorMemory, ExecutorCores, NumExecutors, KubernetesImage, Namespace, UploadPath, DriverPython, SparkSubmit })
+        foreach (var option in new Option[] { Master, DeployMode, Archive, Store, Script, Conf, Name, ProxyUser, Queue, DriverMemory, DriverCores, ExecutorMemory, ExecutorCores, NumExecutors, KubernetesImage, Namespace, UploadPath, DriverPython, SparkSubmit })
         {
             command.Options.Add(option);
         }
@@ -104,6 +106,7 @@ internal sealed class SubmissionSettings
         }
 
         submission = Set(result.GetValue(Archive), submission, static (s, v) => s.WithEnvironmentArchive(v));
+        submission = Set(result.GetValue(Store), submission, static (s, v) => s.WithEnvironmentStore(v));
         submission = Set(result.GetValue(Script), submission, static (s, v) => s.WithScript(v));
         submission = Set(result.GetValue(Name), submission, static (s, v) => s.WithName(v));
         submission = Set(result.GetValue(ProxyUser), submission, static (s, v) => s.AsProxyUser(v));

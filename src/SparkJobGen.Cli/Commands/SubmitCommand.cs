@@ -68,6 +68,15 @@ internal static class SubmitCommand
                     parse.GetValue(project), parse.GetValue(assembly), parse.GetValue(configuration)!, !parse.GetValue(noBuild), console, cancellationToken).ConfigureAwait(false);
                 var found = JobDiscovery.Find(manifest, assemblyPath, parse.GetRequiredValue(job));
                 var submission = settings.Apply(parse, new SparkSubmission(found.ToDefinition(), parse.GetValue(jobArguments) ?? []).WithScript(found.ScriptPath));
+                if (!parse.GetValue(dryRun))
+                {
+                    (submission, _) = await SparkJobGen.Stores.EnvironmentStoreShipper.ShipAsync(
+                        submission, StoreCommand.Options(console), detail => console.Step(new JobRunStep("store", detail, false)), cancellationToken).ConfigureAwait(false);
+                }
+                else if (submission.EnvironmentStore is { } store)
+                {
+                    console.Info($"dry run: the archive is not shipped to {store}; a real submission ships it there and submits the store's copy");
+                }
 
                 SubmissionResult result;
                 IReadOnlyList<string>? arguments = null;

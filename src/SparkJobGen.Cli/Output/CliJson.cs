@@ -41,5 +41,6 @@ internal static class CliJson
 [JsonSerializable(typeof(DryRunDocument))]
 [JsonSerializable(typeof(EnvCreateDocument))]
 [JsonSerializable(typeof(JobsDocument))]
+[JsonSerializable(typeof(Commands.StoreDocument))]
 internal sealed partial class DocumentJsonContext : JsonSerializerContext;
 

@@ -44,10 +44,10 @@ public sealed partial class SecretRedactor
     /// Credential words and cloud storage credential keys beyond Spark's default: <c>passwd</c>, <c>passphrase</c>,
     /// <c>credential</c>, <c>keytab</c>, API and access keys, private keys (<c>fs.gs.auth.service.account.private.key</c>),
     /// Azure storage account keys (<c>fs.azure.account.key.&lt;account&gt;…</c>) and SAS tokens (<c>fs.azure.sas.…</c>),
-    /// S3 encryption keys.
+    /// S3 encryption keys, Hadoop delegation tokens (<c>delegation=</c> in WebHDFS URLs).
     /// </summary>
     public const string ExtraKeyPattern =
-        "(?i)passwd|passphrase|credential|keytab|api[._-]?key|access[_-]?key|private[._-]?key|account[.]key|fs[.]azure[.]sas|encryption[.]key";
+        "(?i)passwd|passphrase|credential|keytab|api[._-]?key|access[_-]?key|private[._-]?key|account[.]key|fs[.]azure[.]sas|encryption[.]key|delegation";
 
     /// <summary>
     /// Secret-looking environment variable or flag names: a <c>PASS</c> or <c>SAS</c> word (<c>DB_PASS</c>, <c>--db-pass</c>), a

@@ -41,6 +41,8 @@ public sealed record SparkJobRunOptions
 
     /// <summary>Masks step details; set by <see cref="SparkJobRunner.RunAsync"/> from the submission's secrets.</summary>
     internal SecretRedactor? StepRedactor { get; init; }
+    /// <summary>Credentials, endpoints and progress of the submission's environment store (<see cref="SparkSubmission.WithEnvironmentStore"/>).</summary>
+    public Stores.EnvironmentStoreOptions Store { get; init; } = new();
 
     /// <summary>Receives step progress as log messages.</summary>
     public ILogger? Logger { get; init; }
@@ -51,7 +53,11 @@ public sealed record SparkJobRunOptions
 /// <param name="EnvironmentArchive">The packed archive used.</param>
 /// <param name="ArchiveReused">Whether the archive came from the pack cache.</param>
 /// <param name="Submission">How the job ended.</param>
-public sealed record JobRunResult(CreatedEnvironment? Environment, string EnvironmentArchive, bool ArchiveReused, SubmissionResult Submission);
+public sealed record JobRunResult(CreatedEnvironment? Environment, string EnvironmentArchive, bool ArchiveReused, SubmissionResult Submission)
+{
+    /// <summary>How the archive reached the environment store; null when the submission names no store (or runs locally).</summary>
+    public Stores.StoreShipResult? Store { get; init; }
+}
 
 /// <summary>
 /// One call does it all: create or reuse the job's environment, pack it (cached by content hash), verify the archive, and
@@ -110,6 +116,7 @@ public static class SparkJobRunner
         }
 
         SubmissionResult result;
+        Stores.StoreShipResult? shipped = null;
         if (submission.Cluster == ClusterManager.Local)
         {
             // With a given archive there is no local environment to drive spark-submit, so the archive runs in a local container.
@@ -140,12 +147,14 @@ public static class SparkJobRunner
         else
         {
             var cluster = submission.EnvironmentArchive is null ? submission.WithEnvironmentArchive(archive) : submission;
+            (cluster, shipped) = await Stores.EnvironmentStoreShipper.ShipAsync(
+                cluster, options.Store, detail => Step(options, "store", detail, false), cancellationToken).ConfigureAwait(false);
             Step(options, "submit", $"spark-submit --master {cluster.Master} --deploy-mode {cluster.DeployMode.ToString().ToLowerInvariant()}", false);
             result = await SparkSubmitRunner.SubmitAsync(cluster, options.SparkSubmit, cancellationToken).ConfigureAwait(false);
         }
 
         Step(options, "submit", $"{result.FinalState} (exit code {result.ExitCode})", true);
-        return new JobRunResult(environment, archive, archiveReused, result);
+        return new JobRunResult(environment, archive, archiveReused, result) { Store = shipped };
     }
 
     /// <summary>The pack cache root (see <see cref="SparkJobRunOptions.PackCacheRoot"/>).</summary>
