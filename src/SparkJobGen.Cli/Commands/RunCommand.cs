@@ -67,6 +67,8 @@ internal static class RunCommand
                     SparkSubmit = new SparkSubmitOptions { SparkSubmitPath = sparkSubmitPath, Timeout = limit, OnOutput = console.Output },
                     Container = new LocalContainerOptions { Timeout = limit, OnOutput = console.Output, KeepScratch = parse.GetValue(keepScratch) },
                     ForceLocalContainer = parse.GetValue(localContainer),
+                    SkipPreflight = parse.GetValue(settings.NoPreflight),
+                    Preflight = settings.Preflight(parse, assemblyPath),
                     OnStep = console.Step,
                 };
 

@@ -111,11 +111,10 @@ internal static class SubmitCommand
                         return ExitCodes.Success;
                     }
 
+                    var sparkSubmitOptions = new SparkSubmitOptions { SparkSubmitPath = parse.GetValue(settings.SparkSubmit), Timeout = limit, OnOutput = console.Output };
+                    await settings.RunPreflightAsync(parse, submission, settings.Preflight(parse, assemblyPath) with { SparkSubmit = sparkSubmitOptions }, console, cancellationToken).ConfigureAwait(false);
                     console.Step(new JobRunStep("submit", "spark-submit " + SparkSubmitRunner.FormatCommandLine(arguments), false));
-                    result = await SparkSubmitRunner.SubmitAsync(
-                        sparkCommand,
-                        new SparkSubmitOptions { SparkSubmitPath = parse.GetValue(settings.SparkSubmit), Timeout = limit, OnOutput = console.Output },
-                        cancellationToken).ConfigureAwait(false);
+                    result = await SparkSubmitRunner.SubmitAsync(sparkCommand, sparkSubmitOptions, cancellationToken).ConfigureAwait(false);
                 }
 
                 var exitCode = CliApplication.ExitCodeOf(result);

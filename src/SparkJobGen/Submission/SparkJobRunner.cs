@@ -6,11 +6,12 @@ using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Logging;
 using SparkJobGen.Environments;
+using SparkJobGen.Submission.Preflight;
 
 namespace SparkJobGen.Submission;
 
 /// <summary>A step of a job run, reported as it starts or finishes.</summary>
-/// <param name="Name">The step: <c>environment</c>, <c>pack</c>, <c>verify</c> or <c>submit</c>.</param>
+/// <param name="Name">The step: <c>environment</c>, <c>pack</c>, <c>verify</c>, <c>preflight</c> or <c>submit</c>.</param>
 /// <param name="Detail">What is happening, for example the command or the archive path.</param>
 /// <param name="IsDone">Whether the step finished (false when it starts).</param>
 public sealed record JobRunStep(string Name, string Detail, bool IsDone);
@@ -36,6 +37,12 @@ public sealed record SparkJobRunOptions
     /// <summary>Uses the local container run even when Spark is installed (local mode only).</summary>
     public bool ForceLocalContainer { get; init; }
 
+    /// <summary>Skips the preflight checks (<see cref="SubmissionPreflight"/>); their outcome is then not reported either.</summary>
+    public bool SkipPreflight { get; init; }
+
+    /// <summary>What the preflight compares against: a declared cluster Spark version, the job assembly for its glibc floor.</summary>
+    public PreflightOptions Preflight { get; init; } = new();
+
     /// <summary>Receives step progress.</summary>
     public Action<JobRunStep>? OnStep { get; init; }
 
@@ -48,7 +55,11 @@ public sealed record SparkJobRunOptions
 /// <param name="EnvironmentArchive">The packed archive used.</param>
 /// <param name="ArchiveReused">Whether the archive came from the pack cache.</param>
 /// <param name="Submission">How the job ended.</param>
-public sealed record JobRunResult(CreatedEnvironment? Environment, string EnvironmentArchive, bool ArchiveReused, SubmissionResult Submission);
+public sealed record JobRunResult(CreatedEnvironment? Environment, string EnvironmentArchive, bool ArchiveReused, SubmissionResult Submission)
+{
+    /// <summary>The preflight checks that ran before submitting; null when skipped or when nothing reached spark-submit (a local container run).</summary>
+    public PreflightReport? Preflight { get; init; }
+}
 
 /// <summary>
 /// One call does it all: create or reuse the job's environment, pack it (cached by content hash), verify the archive, and
@@ -103,6 +114,7 @@ public static class SparkJobRunner
         }
 
         SubmissionResult result;
+        PreflightReport? preflight = null;
         if (submission.Cluster == ClusterManager.Local)
         {
             // With a given archive there is no local environment to drive spark-submit, so the archive runs in a local container.
@@ -110,6 +122,7 @@ public static class SparkJobRunner
             if (sparkPresent)
             {
                 var local = submission.WithDriverPython(environment!.PythonPath);
+                preflight = await PreflightAsync(local, options, cancellationToken).ConfigureAwait(false);
                 Step(options, "submit", "spark-submit --master " + local.Master, false);
                 result = await SparkSubmitRunner.SubmitAsync(local, options.SparkSubmit, cancellationToken).ConfigureAwait(false);
             }
@@ -129,12 +142,40 @@ public static class SparkJobRunner
         else
         {
             var cluster = submission.EnvironmentArchive is null ? submission.WithEnvironmentArchive(archive) : submission;
+            var sparkSubmit = options.SparkSubmit;
+            if (environment is not null && cluster.DeployMode == DeployMode.Client)
+            {
+                // The driver runs here: the environment just created is the packed one, so driver and executors run the same
+                // Python, and ./environment in spark-submit's working directory points at it for Python that Spark starts in the driver.
+                cluster = cluster.WithDriverPython(environment.PythonPath);
+                sparkSubmit = sparkSubmit with { LocalEnvironment = sparkSubmit.LocalEnvironment ?? environment.Prefix };
+            }
+
+            preflight = await PreflightAsync(cluster, options, cancellationToken).ConfigureAwait(false);
             Step(options, "submit", $"spark-submit --master {cluster.Master} --deploy-mode {cluster.DeployMode.ToString().ToLowerInvariant()}", false);
-            result = await SparkSubmitRunner.SubmitAsync(cluster, options.SparkSubmit, cancellationToken).ConfigureAwait(false);
+            result = await SparkSubmitRunner.SubmitAsync(cluster, sparkSubmit, cancellationToken).ConfigureAwait(false);
         }
 
         Step(options, "submit", $"{result.FinalState} (exit code {result.ExitCode})", true);
-        return new JobRunResult(environment, archive, archiveReused, result);
+        return new JobRunResult(environment, archive, archiveReused, result) { Preflight = preflight };
+    }
+
+    private static async Task<PreflightReport?> PreflightAsync(SparkSubmission submission, SparkJobRunOptions options, CancellationToken cancellationToken)
+    {
+        if (options.SkipPreflight)
+        {
+            Step(options, "preflight", "skipped", true);
+            return null;
+        }
+
+        var report = await SubmissionPreflight.CheckAsync(submission, options.Preflight with { SparkSubmit = options.SparkSubmit }, cancellationToken).ConfigureAwait(false);
+        foreach (var check in report.Checks)
+        {
+            Step(options, "preflight", $"{check.Name} {check.Status.ToString().ToLowerInvariant()}: {check.Detail}", true);
+        }
+
+        report.ThrowIfFailed();
+        return report;
     }
 
     /// <summary>The pack cache root (see <see cref="SparkJobRunOptions.PackCacheRoot"/>).</summary>
