@@ -145,9 +145,11 @@ public sealed class LocalContainerRunnerTests : IDisposable
         Assert.Contains("spark.pyspark.driver.python=" + python, argv);
         Assert.Contains("spark.pyspark.python=./environment/bin/python", argv);
         Assert.Equal(python, standIn.ReceivedEnvironment()["PYSPARK_DRIVER_PYTHON"]);
-        // ./environment/bin/python resolves, in spark-submit's working directory, to the same environment (Spark 4's
-        // PythonPlannerRunner starts func.pythonExec, the executors' ./environment/bin/python, inside the driver:
-        // apache/spark sql/core/src/main/scala/org/apache/spark/sql/execution/python/PythonPlannerRunner.scala, runInPython).
+        // ./environment/bin/python resolves, in spark-submit's working directory, to the same environment. Spark 4 runs Python
+        // in the driver with the executors' interpreter: apache/spark (003a69c) sql/core/src/main/scala/org/apache/spark/sql/
+        // execution/python/PythonPlannerRunner.scala:40-42 ("run Python functions in Spark driver") and :66
+        // (val pythonExec = func.pythonExec), which PySpark takes from PYSPARK_PYTHON, set from spark.pyspark.python by
+        // Spark 3.5.1 core/src/main/scala/org/apache/spark/deploy/PythonRunner.scala:85.
         Assert.Equal(Processes.Run("realpath", python).Output.Trim(), standIn.ReceivedEnvironmentPython());
         Assert.NotEqual(Environment.CurrentDirectory, standIn.ReceivedWorkingDirectory());
         Assert.False(Directory.Exists(standIn.ReceivedWorkingDirectory()), "the run directory held only the link and is removed");

@@ -275,6 +275,9 @@ public sealed class SparkSubmitRunnerTests : IDisposable
     [Fact]
     public async Task Client_mode_with_a_local_environment_runs_where_environment_resolves_and_relative_paths_still_work()
     {
+        // spark.pyspark.python=./environment/bin/python is also what Spark 4 starts inside the driver (apache/spark 003a69c
+        // sql/core/src/main/scala/org/apache/spark/sql/execution/python/PythonPlannerRunner.scala:66), relative to the
+        // driver's working directory, which is spark-submit's in client mode.
         using var environment = new TempDirectory("sjg-localenv");
         var python = environment.WriteFile("bin/python", "#!/bin/sh\n", executable: true);
         var relativeScript = Path.GetRelativePath(Environment.CurrentDirectory, _script);
