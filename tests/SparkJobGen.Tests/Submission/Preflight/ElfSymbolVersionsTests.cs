@@ -28,6 +28,11 @@ public sealed partial class ElfSymbolVersionsTests
             "/usr/lib/python3.11/lib-dynload/_asyncio.cpython-311-x86_64-linux-gnu.so",
             "/usr/lib/x86_64-linux-gnu/libc.so.6",
             Environment.ProcessPath!,
+            // 32-bit little-endian and 64-bit big-endian files (Debian's libc6-i386-cross and libc6-s390x-cross, which .ci/run installs).
+            "/usr/i686-linux-gnu/lib/libm.so.6",
+            "/usr/i686-linux-gnu/lib/libc.so.6",
+            "/usr/s390x-linux-gnu/lib/libm.so.6",
+            "/usr/s390x-linux-gnu/lib/libc.so.6",
         })
         {
             if (File.Exists(candidate))
