@@ -96,6 +96,8 @@ public sealed class CliTests : IDisposable
         Assert.Equal("succeeded", document.GetProperty("submission").GetProperty("finalState").GetString());
         Assert.Equal(["--run-date", "2026-11-24"], standIn.ReceivedArguments()[^2..]);
         Assert.Contains("(state: FINISHED)", stderr);
+        var preflight = document.GetProperty("preflight").EnumerateArray().ToDictionary(c => c.GetProperty("name").GetString()!, c => c.GetProperty("status").GetString());
+        Assert.Equal(new Dictionary<string, string?> { ["python"] = "skipped", ["spark"] = "skipped", ["glibc"] = "skipped" }, preflight);
     }
 
     [Fact]

@@ -168,13 +168,14 @@ internal sealed class SubmissionSettings
     /// <param name="preflight">The preflight options.</param>
     /// <param name="console">Where the checks are printed.</param>
     /// <param name="cancellationToken">Stops the checks.</param>
+    /// <returns>The report; null when skipped.</returns>
     /// <exception cref="SubmissionPreflightException">A check failed.</exception>
-    public async Task RunPreflightAsync(ParseResult result, SparkSubmission submission, PreflightOptions preflight, Output.CliConsole console, CancellationToken cancellationToken)
+    public async Task<PreflightReport?> RunPreflightAsync(ParseResult result, SparkSubmission submission, PreflightOptions preflight, Output.CliConsole console, CancellationToken cancellationToken)
     {
         if (result.GetValue(NoPreflight))
         {
             console.Step(new JobRunStep("preflight", "skipped (--no-preflight)", true));
-            return;
+            return null;
         }
 
         var report = await SubmissionPreflight.CheckAsync(submission, preflight, cancellationToken).ConfigureAwait(false);
@@ -184,6 +185,7 @@ internal sealed class SubmissionSettings
         }
 
         report.ThrowIfFailed();
+        return report;
     }
 
     /// <summary>The Spark conf values given on the command line, for redaction.</summary>

@@ -71,6 +71,7 @@ internal static class SubmitCommand
 
                 SubmissionResult result;
                 IReadOnlyList<string>? arguments = null;
+                SparkJobGen.Submission.Preflight.PreflightReport? preflight = null;
                 if (parse.GetValue(livy) is { } livyUrl)
                 {
                     if (!Uri.TryCreate(livyUrl, UriKind.Absolute, out var endpoint) || (endpoint.Scheme != Uri.UriSchemeHttp && endpoint.Scheme != Uri.UriSchemeHttps))
@@ -112,7 +113,7 @@ internal static class SubmitCommand
                     }
 
                     var sparkSubmitOptions = new SparkSubmitOptions { SparkSubmitPath = parse.GetValue(settings.SparkSubmit), Timeout = limit, OnOutput = console.Output };
-                    await settings.RunPreflightAsync(parse, submission, settings.Preflight(parse, assemblyPath) with { SparkSubmit = sparkSubmitOptions }, console, cancellationToken).ConfigureAwait(false);
+                    preflight = await settings.RunPreflightAsync(parse, submission, settings.Preflight(parse, assemblyPath) with { SparkSubmit = sparkSubmitOptions }, console, cancellationToken).ConfigureAwait(false);
                     console.Step(new JobRunStep("submit", "spark-submit " + SparkSubmitRunner.FormatCommandLine(arguments), false));
                     result = await SparkSubmitRunner.SubmitAsync(sparkCommand, sparkSubmitOptions, cancellationToken).ConfigureAwait(false);
                 }
@@ -126,7 +127,7 @@ internal static class SubmitCommand
                     new("submission id", result.SubmissionId),
                     new("tracking url", result.TrackingUrl),
                 });
-                console.WriteJson(new RunDocument(exitCode, found.Job.Name, null, submission.EnvironmentArchive, null, arguments, SubmissionDocument.From(result)), CliJson.Documents.RunDocument);
+                console.WriteJson(new RunDocument(exitCode, found.Job.Name, null, submission.EnvironmentArchive, null, arguments, SubmissionDocument.From(result)) { Preflight = PreflightCheckDocument.From(preflight) }, CliJson.Documents.RunDocument);
                 return exitCode;
             });
         });
