@@ -65,7 +65,9 @@ public sealed record JobRunResult(CreatedEnvironment? Environment, string Enviro
 /// One call does it all: create or reuse the job's environment, pack it (cached by content hash), verify the archive, and
 /// submit. In local mode (the default of <c>ToSubmission()</c>) it runs <c>spark-submit --master local[*]</c> with the created
 /// environment's interpreter when Spark is installed, and otherwise a <see cref="LocalContainerRunner">local container run</see>
-/// of the packed archive; on a cluster it ships the packed archive with <c>--archives …#environment</c>.
+/// of the packed archive; on a cluster it ships the packed archive with <c>--archives …#environment</c>, and in client deploy
+/// modes drives with the created environment's interpreter from a run directory whose <c>./environment</c> links to it.
+/// Before spark-submit starts, the <see cref="SubmissionPreflight">preflight</see> runs unless <see cref="SparkJobRunOptions.SkipPreflight"/>.
 /// A submission that already names an archive (<c>WithEnvironmentArchive</c>) skips creation and packing: on a cluster the
 /// archive is shipped, in local mode it runs in a local container run.
 /// </summary>
@@ -76,13 +78,14 @@ public static class SparkJobRunner
     /// <param name="options">Creation, packing and submission options.</param>
     /// <param name="cancellationToken">Stops whatever step is running (process trees are killed, partial results discarded).</param>
     /// <exception cref="EnvironmentCreationException">The environment could not be created.</exception>
-    /// <exception cref="SubmissionPreflightException">Something needed for submission is missing.</exception>
+    /// <exception cref="SubmissionPreflightException">Something needed for submission is missing, a preflight check failed, or a value Spark would change was refused.</exception>
     /// <exception cref="SubmissionCanceledException">Cancelled during submission.</exception>
     /// <exception cref="SubmissionTimeoutException">The submission timed out.</exception>
     public static async Task<JobRunResult> RunAsync(SparkSubmission submission, SparkJobRunOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(submission);
         options ??= new SparkJobRunOptions();
+        RefuseBeforeCreating(submission);
 
         CreatedEnvironment? environment = null;
         string archive;
@@ -128,7 +131,16 @@ public static class SparkJobRunner
             }
             else
             {
-                var command = submission.ToCommand();
+                SparkSubmitCommand command;
+                try
+                {
+                    command = submission.ToCommand();
+                }
+                catch (InvalidOperationException exception)
+                {
+                    throw new SubmissionPreflightException(exception.Message, exception);
+                }
+
                 Step(options, "submit", environment is null
                     ? "local container run of " + archive
                     : "local container run (no Spark found: set SPARK_HOME to run spark-submit --master local[*])", false);
@@ -158,6 +170,25 @@ public static class SparkJobRunner
 
         Step(options, "submit", $"{result.FinalState} (exit code {result.ExitCode})", true);
         return new JobRunResult(environment, archive, archiveReused, result) { Preflight = preflight };
+    }
+
+    /// <summary>
+    /// Builds the command once before anything is created or packed, so a value Spark would change (or a submission incomplete
+    /// for its mode other than the archive this runner is about to pack) is refused at once. The archive is a placeholder here.
+    /// </summary>
+    private static void RefuseBeforeCreating(SparkSubmission submission)
+    {
+        try
+        {
+            var probe = submission.Cluster != ClusterManager.Local && submission.EnvironmentArchive is null && submission.ClusterPython is null
+                ? submission.WithEnvironmentArchive("hdfs:///sparkjobgen/not-yet-packed.tar.gz")
+                : submission;
+            probe.ToCommand();
+        }
+        catch (InvalidOperationException exception)
+        {
+            throw new SubmissionPreflightException(exception.Message, exception);
+        }
     }
 
     private static async Task<PreflightReport?> PreflightAsync(SparkSubmission submission, SparkJobRunOptions options, CancellationToken cancellationToken)

@@ -179,6 +179,24 @@ public sealed class LocalContainerRunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task A_value_spark_would_change_is_refused_before_any_environment_is_created_or_packed()
+    {
+        var archiver = new TarArchiver();
+        var rendered = new JobArgumentList().Add("--pattern", "`echo INJECTED`").ToArray();
+        var yarnCluster = new SparkSubmission(ProbeJob("jobs/probe_job.py"), rendered).WithScript(_script).OnYarn(DeployMode.Cluster);
+        var local = new SparkSubmission(ProbeJob("jobs/probe_job.py"), new JobArgumentList().Add("--note", "a\r\nb").ToArray()).WithScript(_script);
+
+        var shell = await Assert.ThrowsAsync<SubmissionPreflightException>(() => SparkJobRunner.RunAsync(yarnCluster, RunOptions(archiver)));
+        var carriageReturn = await Assert.ThrowsAsync<SubmissionPreflightException>(() => SparkJobRunner.RunAsync(local, RunOptions(archiver)));
+
+        Assert.Contains("job parameter --pattern", shell.Message, StringComparison.Ordinal);
+        Assert.Contains("job parameter --note", carriageReturn.Message, StringComparison.Ordinal);
+        Assert.Equal(0, archiver.Packs);
+        Assert.False(Directory.Exists(_work.Combine("cache", "envs")) && Directory.EnumerateFileSystemEntries(_work.Combine("cache", "envs")).Any(),
+            "no environment may be created for a submission that is refused");
+    }
+
+    [Fact]
     public async Task Script_failure_timeout_and_bad_archive_are_reported()
     {
         var archiver = new TarArchiver();
