@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
+using SparkJobGen.Submission;
 
 namespace SparkJobGen;
 
@@ -79,6 +80,12 @@ public sealed record SparkSubmission
 
     /// <summary>The interpreter of the driver when it runs on this machine (local and client modes). Defaults to <c>python3</c>.</summary>
     public string DriverPython { get; private init; } = "python3";
+
+    /// <summary>
+    /// The oldest glibc on the cluster's nodes (<c>major.minor</c>), checked by the preflight against the native code in the
+    /// environment archive; when null, the job assembly's <see cref="ClusterGlibcAttribute"/> is used, else nothing is checked.
+    /// </summary>
+    public string? ClusterGlibc { get; private init; }
 
     /// <summary>The user to run the application as (<c>--proxy-user</c>).</summary>
     public string? ProxyUser { get; private init; }
@@ -180,12 +187,15 @@ public sealed record SparkSubmission
         this with { KubernetesUploadPath = RequireValue(uploadPath, nameof(uploadPath), "the upload path") };
 
     /// <summary>Ships the packed environment with <c>--archives &lt;archive&gt;#environment</c>.</summary>
-    /// <param name="archive">A local path or a URI (<c>hdfs://</c>, <c>s3a://</c>, <c>local://</c>); an alias other than <c>#environment</c> is refused.</param>
+    /// <param name="archive">
+    /// A local path or a URI (<c>hdfs://</c>, <c>s3a://</c>, <c>local://</c>); an alias other than <c>#environment</c> is refused.
+    /// A <c>#</c> followed by text with a <c>/</c> or a <c>.</c> is part of the path, not an alias.
+    /// </param>
     public SparkSubmission WithEnvironmentArchive(string archive)
     {
         RequireValue(archive, nameof(archive), "the environment archive");
         var hash = archive.LastIndexOf('#');
-        if (hash >= 0)
+        if (hash >= 0 && archive.AsSpan(hash + 1).IndexOfAny('/', '.') < 0)
         {
             var alias = archive.Substring(hash + 1);
             if (alias != ArchiveAlias)
@@ -226,6 +236,23 @@ public sealed record SparkSubmission
     /// <param name="pythonPath">For example the created environment's <c>bin/python</c>.</param>
     public SparkSubmission WithDriverPython(string pythonPath) =>
         this with { DriverPython = RequireValue(pythonPath, nameof(pythonPath), "the driver Python path") };
+
+    /// <summary>
+    /// Declares the oldest glibc on the cluster's nodes; the preflight then refuses an archive whose native code needs a newer
+    /// one (it reads the highest <c>GLIBC_x.y</c> symbol version of the archive's ELF files). Wins over <see cref="ClusterGlibcAttribute"/>.
+    /// </summary>
+    /// <param name="version">The glibc version, <c>major.minor</c>, for example <c>2.17</c> (CentOS 7) or <c>2.28</c> (RHEL 8).</param>
+    public SparkSubmission WithClusterGlibc(string version)
+    {
+        RequireValue(version, nameof(version), "the glibc version");
+        var parts = version.Split('.');
+        if (parts.Length != 2 || !parts.All(static p => p.Length > 0 && p.All(char.IsAsciiDigit)))
+        {
+            throw new ArgumentException($"The cluster glibc version is major.minor, for example 2.17; got '{version}'.", nameof(version));
+        }
+
+        return this with { ClusterGlibc = version };
+    }
 
     /// <summary>Overrides the application name.</summary>
     /// <param name="name">The name shown in the Spark UI and the cluster manager.</param>
@@ -400,17 +427,17 @@ public sealed record SparkSubmission
         if (ShipsArchive)
         {
             args.Add("--archives");
-            args.Add(EnvironmentArchive + "#" + ArchiveAlias);
+            args.Add(LauncherArguments.Resource(EnvironmentArchive!) + "#" + ArchiveAlias);
         }
 
         if (PyFiles.Count > 0)
         {
-            AddOption(args, "--py-files", string.Join(",", PyFiles));
+            AddOption(args, "--py-files", string.Join(",", PyFiles.Select(LauncherArguments.Resource)));
         }
 
         if (Files.Count > 0)
         {
-            AddOption(args, "--files", string.Join(",", Files));
+            AddOption(args, "--files", string.Join(",", Files.Select(LauncherArguments.Resource)));
         }
 
         foreach (var entry in EffectiveConf())
@@ -425,8 +452,17 @@ public sealed record SparkSubmission
         }
 
         // Everything after the primary resource is handed to the script untouched by spark-submit's own option parser.
-        args.Add(script);
+        var scriptArgument = LauncherArguments.Resource(script);
+        args.Add(scriptArgument);
+        var firstJobArgument = args.Count;
         args.AddRange(JobArguments);
+
+        LauncherArguments.RefuseCarriageReturns(args, firstJobArgument);
+        if (Cluster == ClusterManager.Yarn && DeployMode == DeployMode.Cluster)
+        {
+            LauncherArguments.RefuseEncodedYarnScriptName(script, scriptArgument);
+            LauncherArguments.RefuseYarnShellCharacters(JobArguments);
+        }
 
         return new SparkSubmitCommand(
             args.ToArray(),

@@ -96,6 +96,8 @@ public sealed class CliTests : IDisposable
         Assert.Equal("succeeded", document.GetProperty("submission").GetProperty("finalState").GetString());
         Assert.Equal(["--run-date", "2026-11-24"], standIn.ReceivedArguments()[^2..]);
         Assert.Contains("(state: FINISHED)", stderr);
+        var preflight = document.GetProperty("preflight").EnumerateArray().ToDictionary(c => c.GetProperty("name").GetString()!, c => c.GetProperty("status").GetString());
+        Assert.Equal(new Dictionary<string, string?> { ["python"] = "skipped", ["spark"] = "skipped", ["glibc"] = "skipped" }, preflight);
     }
 
     [Fact]
@@ -114,6 +116,34 @@ public sealed class CliTests : IDisposable
         Assert.Equal(3, missing.ExitCode);
         Assert.Contains("spark-submit was not found", missing.Stderr);
         Assert.Equal("prerequisite", Json(missing.Stdout).GetProperty("error").GetProperty("kind").GetString());
+    }
+
+    [Fact]
+    public async Task Submit_preflight_refuses_native_code_newer_than_the_assemblys_glibc_floor_and_can_be_skipped()
+    {
+        using var standIn = new SparkSubmitStandIn();
+        standIn.ReportsVersion("3.5.1");
+        var root = _work.Combine("glibc-env");
+        Directory.CreateDirectory(Path.Combine(root, "bin"));
+        File.Copy("/bin/ls", Path.Combine(root, "bin", "ls"));
+        var archive = _work.Combine("glibc-env.tar.gz");
+        Assert.Equal(0, Processes.Run("tar", "-czf", archive, "-C", root, ".").ExitCode);
+        var environment = new Dictionary<string, string?> { ["SPARK_HOME"] = standIn.SparkHome };
+        string[] submit = ["submit", "probe-job", "--assembly", _assembly, "--master", "yarn", "--deploy-mode", "cluster", "--archive", archive];
+
+        var refused = await CliProcess.RunAsync(environment, submit);
+        var skipped = await CliProcess.RunAsync(environment, [.. submit, "--no-preflight"]);
+        var raised = await CliProcess.RunAsync(environment, [.. submit, "--cluster-glibc", "9.99"]);
+
+        Assert.Equal(3, refused.ExitCode);
+        Assert.Contains("./bin/ls in the archive needs GLIBC_", refused.Stderr);
+        Assert.Contains("declares glibc 2.1", refused.Stderr);
+        Assert.Contains("--no-preflight", refused.Stderr);
+        Assert.True(skipped.ExitCode == 0, skipped.Stderr);
+        Assert.Contains("preflight: skipped (--no-preflight)", skipped.Stdout);
+        Assert.True(raised.ExitCode == 0, raised.Stderr);
+        Assert.Contains("preflight: glibc passed", raised.Stdout);
+        Assert.Contains("preflight: spark passed: spark-submit is Spark 3.5.1", raised.Stdout);
     }
 
     [Fact]

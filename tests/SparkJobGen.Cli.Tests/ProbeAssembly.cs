@@ -7,6 +7,10 @@ using SparkJobGen.Tests;
 [assembly: GeneratedSparkJob("probe-job", "probe", "jobs/probe_job.py", "SparkJobGen.Cli.Tests.ProbeJob")]
 [assembly: GeneratedSparkJob("other-job", "probe", "jobs/other_job.py", "SparkJobGen.Cli.Tests.OtherJob")]
 
+// A cluster glibc floor older than anything this machine's binaries need, so the preflight refuses a local archive holding
+// one of them; read from the copied dll's metadata by the tool.
+[assembly: SparkJobGen.ClusterGlibc("2.1")]
+
 namespace SparkJobGen.Cli.Tests;
 
 /// <summary>Lays out an "application output folder": a copy of this assembly plus sparkjobs/probe/{environment.yaml, jobs/*.py}.</summary>

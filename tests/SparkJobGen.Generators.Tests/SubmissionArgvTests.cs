@@ -23,7 +23,18 @@ public sealed class SubmissionArgvTests
 
     private static SparkSubmission Submission() => (SparkSubmission)GeneratorHarness.Invoke(Jobs.Value, "Contoso.Jobs.Probe", "Submission")!;
 
-    private static readonly string[] JobTail = ["jobs/score_customers.py", "--input", "hdfs:///data/c", "--run-date", "2026-11-24", "--threshold", "0.5"];
+    /// <summary>
+    /// A local path as spark-submit receives it: an absolute file:// URI (percent-encoding is tested with paths that need it in
+    /// SparkJobGen.Tests' LauncherArgumentTests; this folder's path needs none).
+    /// </summary>
+    private static string FileUri(string path)
+    {
+        var full = Path.GetFullPath(path);
+        Assert.Matches("^[A-Za-z0-9/._~-]+$", full);
+        return "file://" + full;
+    }
+
+    private static readonly string[] JobTail = [FileUri("jobs/score_customers.py"), "--input", "hdfs:///data/c", "--run-date", "2026-11-24", "--threshold", "0.5"];
 
     [Fact]
     public void Local_mode_uses_the_local_interpreter_everywhere_and_ships_no_archive()
@@ -51,7 +62,7 @@ public sealed class SubmissionArgvTests
             [
                 "--master", "yarn", "--deploy-mode", "cluster", "--name", "score-customers", "--queue", "etl",
                 "--executor-memory", "4g",
-                "--archives", "artifacts/analytics.tar.gz#environment",
+                "--archives", FileUri("artifacts/analytics.tar.gz") + "#environment",
                 "--conf", "spark.pyspark.python=./environment/bin/python",
                 "--conf", "spark.pyspark.driver.python=./environment/bin/python",
                 "--conf", "spark.yarn.appMasterEnv.PYSPARK_PYTHON=./environment/bin/python",
@@ -91,7 +102,7 @@ public sealed class SubmissionArgvTests
         Assert.Equal(
             [
                 "--master", "spark://master:7077", "--deploy-mode", "client", "--name", "score-customers",
-                "--archives", "/shared/analytics.tar.gz#environment",
+                "--archives", "file:///shared/analytics.tar.gz#environment",
                 "--conf", "spark.pyspark.python=./environment/bin/python",
                 "--conf", "spark.pyspark.driver.python=python3",
                 "--conf", "spark.sql.shuffle.partitions=400",
@@ -136,7 +147,7 @@ public sealed class SubmissionArgvTests
         Assert.Equal(
             [
                 "--master", "k8s://https://10.0.0.1:443", "--deploy-mode", "client", "--name", "score-customers",
-                "--archives", "analytics.tar.gz#environment",
+                "--archives", FileUri("analytics.tar.gz") + "#environment",
                 "--conf", "spark.pyspark.python=./environment/bin/python",
                 "--conf", "spark.pyspark.driver.python=python3",
                 "--conf", "spark.kubernetes.container.image=spark-py:latest",

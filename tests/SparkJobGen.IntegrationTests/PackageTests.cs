@@ -81,7 +81,8 @@ public sealed class PackageTests
                 """);
 
             var output = DotnetCli.RunOk(app, "run", "-c", "Debug");
-            Assert.Contains("--archives|env.tar.gz#environment|", output, StringComparison.Ordinal);
+            // A local archive reaches spark-submit as an absolute file: URI (percent-encoded where needed).
+            Assert.Contains("--archives|file://" + Path.Combine(app, "env.tar.gz") + "#environment|", output, StringComparison.Ordinal);
             Assert.Contains("|--day|2026-11-24", output, StringComparison.Ordinal);
 
             var yaml = File.ReadAllText(Path.Combine(app, "bin", "Debug", "net10.0", "sparkjobs", "etl-env", "environment.yaml"));

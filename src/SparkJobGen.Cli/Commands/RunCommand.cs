@@ -68,6 +68,8 @@ internal static class RunCommand
                     SparkSubmit = new SparkSubmitOptions { SparkSubmitPath = sparkSubmitPath, Timeout = limit, OnOutput = console.Output },
                     Container = new LocalContainerOptions { Timeout = limit, OnOutput = console.Output, KeepScratch = parse.GetValue(keepScratch) },
                     ForceLocalContainer = parse.GetValue(localContainer),
+                    SkipPreflight = parse.GetValue(settings.NoPreflight),
+                    Preflight = settings.Preflight(parse, assemblyPath),
                     OnStep = console.Step,
                     Store = StoreCommand.Options(console),
                 };
@@ -84,7 +86,7 @@ internal static class RunCommand
                 console.Summary($"{found.Job.Name}: {run.Submission.FinalState}", Rows(run));
                 console.WriteJson(new RunDocument(
                     exitCode, found.Job.Name, run.Environment is null ? null : EnvironmentDocument.From(run.Environment), run.EnvironmentArchive, run.ArchiveReused,
-                    null, SubmissionDocument.From(run.Submission)), CliJson.Documents.RunDocument);
+                    null, SubmissionDocument.From(run.Submission)) { Preflight = PreflightCheckDocument.From(run.Preflight) }, CliJson.Documents.RunDocument);
                 return exitCode;
             });
         });

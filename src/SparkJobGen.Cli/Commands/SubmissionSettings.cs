@@ -2,6 +2,10 @@ using System;
 using System.Collections.Generic;
 using System.CommandLine;
 using System.Globalization;
+using System.Threading;
+using System.Threading.Tasks;
+using SparkJobGen.Submission;
+using SparkJobGen.Submission.Preflight;
 
 namespace SparkJobGen.Cli.Commands;
 
@@ -42,7 +46,13 @@ internal sealed class SubmissionSettings
 
     public Option<string?> UploadPath { get; } = new("--upload-path") { Description = "Where spark-submit uploads local files in Kubernetes cluster mode (s3a://…)." };
 
-    public Option<string?> DriverPython { get; } = new("--driver-python") { Description = "The driver's Python in local and client modes (run uses the created environment's)." };
+    public Option<string?> DriverPython { get; } = new("--driver-python") { Description = "The driver's Python in local and client modes (run drives with the environment it creates; this applies with --archive)." };
+
+    public Option<string?> ClusterGlibc { get; } = new("--cluster-glibc") { Description = "The oldest glibc on the cluster's nodes (major.minor, e.g. 2.17); the preflight refuses an archive needing newer. Default: the job assembly's [assembly: ClusterGlibc]." };
+
+    public Option<string?> ClusterSparkVersion { get; } = new("--cluster-spark-version") { Description = "The cluster's Spark version for the preflight, instead of asking spark-submit --version.", HelpName = "version" };
+
+    public Option<bool> NoPreflight { get; } = new("--no-preflight") { Description = "Skip the preflight checks (driver/packed Python, Spark version, glibc)." };
 
     public Option<string?> SparkSubmit { get; } = new("--spark-submit") { Description = "The spark-submit executable (default: $SPARK_HOME/bin/spark-submit, then PATH).", HelpName = "path" };
 
@@ -56,7 +66,7 @@ internal sealed class SubmissionSettings
     /// <param name="command">The verb.</param>
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Master, DeployMode, Archive, Store, Script, Conf, Name, ProxyUser, Queue, DriverMemory, DriverCores, ExecutorMemory, ExecutorCores, NumExecutors, KubernetesImage, Namespace, UploadPath, DriverPython, SparkSubmit })
+        foreach (var option in new Option[] { Master, DeployMode, Archive, Store, Script, Conf, Name, ProxyUser, Queue, DriverMemory, DriverCores, ExecutorMemory, ExecutorCores, NumExecutors, KubernetesImage, Namespace, UploadPath, DriverPython, SparkSubmit, ClusterGlibc, ClusterSparkVersion, NoPreflight })
         {
             command.Options.Add(option);
         }
@@ -116,6 +126,7 @@ internal sealed class SubmissionSettings
         submission = Set(result.GetValue(Namespace), submission, static (s, v) => s.InNamespace(v));
         submission = Set(result.GetValue(UploadPath), submission, static (s, v) => s.WithKubernetesUploadPath(v));
         submission = Set(result.GetValue(DriverPython), submission, static (s, v) => s.WithDriverPython(v));
+        submission = Set(result.GetValue(ClusterGlibc), submission, static (s, v) => s.WithClusterGlibc(v));
         if (result.GetValue(DriverCores) is { } driverCores)
         {
             submission = submission.DriverCores(driverCores);
@@ -143,6 +154,41 @@ internal sealed class SubmissionSettings
         }
 
         return submission;
+    }
+
+    /// <summary>What the preflight compares against: <c>--cluster-spark-version</c> and the job assembly's glibc floor.</summary>
+    /// <param name="result">The parse result.</param>
+    /// <param name="assemblyPath">The job assembly, whose <c>[assembly: ClusterGlibc]</c> is read from its metadata.</param>
+    public PreflightOptions Preflight(ParseResult result, string assemblyPath) => new()
+    {
+        ClusterSparkVersion = result.GetValue(ClusterSparkVersion),
+        DeclaredGlibc = ClusterGlibcFloor.ReadFromAssemblyFile(assemblyPath),
+    };
+
+    /// <summary>Runs the preflight of a spark-submit submission and prints each check, unless <c>--no-preflight</c>.</summary>
+    /// <param name="result">The parse result.</param>
+    /// <param name="submission">The submission.</param>
+    /// <param name="preflight">The preflight options.</param>
+    /// <param name="console">Where the checks are printed.</param>
+    /// <param name="cancellationToken">Stops the checks.</param>
+    /// <returns>The report; null when skipped.</returns>
+    /// <exception cref="SubmissionPreflightException">A check failed.</exception>
+    public async Task<PreflightReport?> RunPreflightAsync(ParseResult result, SparkSubmission submission, PreflightOptions preflight, Output.CliConsole console, CancellationToken cancellationToken)
+    {
+        if (result.GetValue(NoPreflight))
+        {
+            console.Step(new JobRunStep("preflight", "skipped (--no-preflight)", true));
+            return null;
+        }
+
+        var report = await SubmissionPreflight.CheckAsync(submission, preflight, cancellationToken).ConfigureAwait(false);
+        foreach (var check in report.Checks)
+        {
+            console.Step(new JobRunStep("preflight", $"{check.Name} {check.Status.ToString().ToLowerInvariant()}: {check.Detail}", true));
+        }
+
+        report.ThrowIfFailed();
+        return report;
     }
 
     /// <summary>The Spark conf values given on the command line, for redaction.</summary>

@@ -80,6 +80,7 @@ internal static class SubmitCommand
 
                 SubmissionResult result;
                 IReadOnlyList<string>? arguments = null;
+                SparkJobGen.Submission.Preflight.PreflightReport? preflight = null;
                 if (parse.GetValue(livy) is { } livyUrl)
                 {
                     if (!Uri.TryCreate(livyUrl, UriKind.Absolute, out var endpoint) || (endpoint.Scheme != Uri.UriSchemeHttp && endpoint.Scheme != Uri.UriSchemeHttps))
@@ -123,11 +124,10 @@ internal static class SubmitCommand
                         return ExitCodes.Success;
                     }
 
+                    var sparkSubmitOptions = new SparkSubmitOptions { SparkSubmitPath = parse.GetValue(settings.SparkSubmit), Timeout = limit, OnOutput = console.Output };
+                    preflight = await settings.RunPreflightAsync(parse, submission, settings.Preflight(parse, assemblyPath) with { SparkSubmit = sparkSubmitOptions }, console, cancellationToken).ConfigureAwait(false);
                     console.Step(new JobRunStep("submit", "spark-submit " + SparkSubmitRunner.FormatCommandLine(arguments), false));
-                    result = await SparkSubmitRunner.SubmitAsync(
-                        sparkCommand,
-                        new SparkSubmitOptions { SparkSubmitPath = parse.GetValue(settings.SparkSubmit), Timeout = limit, OnOutput = console.Output },
-                        cancellationToken).ConfigureAwait(false);
+                    result = await SparkSubmitRunner.SubmitAsync(sparkCommand, sparkSubmitOptions, cancellationToken).ConfigureAwait(false);
                 }
 
                 var exitCode = CliApplication.ExitCodeOf(result);
@@ -140,7 +140,7 @@ internal static class SubmitCommand
                     new("batch name", result.ApplicationName),
                     new("tracking url", result.TrackingUrl),
                 });
-                console.WriteJson(new RunDocument(exitCode, found.Job.Name, null, submission.EnvironmentArchive, null, arguments, SubmissionDocument.From(result)), CliJson.Documents.RunDocument);
+                console.WriteJson(new RunDocument(exitCode, found.Job.Name, null, submission.EnvironmentArchive, null, arguments, SubmissionDocument.From(result)) { Preflight = PreflightCheckDocument.From(preflight) }, CliJson.Documents.RunDocument);
                 return exitCode;
             });
         });

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using SparkJobGen.Environments;
 using SparkJobGen.Submission;
 
@@ -37,7 +38,23 @@ internal sealed record EnvironmentDocument(string Prefix, string Python, string 
 }
 
 /// <summary>The <c>--json</c> document of <c>run</c> and <c>submit</c>.</summary>
-internal sealed record RunDocument(int ExitCode, string Job, EnvironmentDocument? Environment, string? Archive, bool? ArchiveReused, IReadOnlyList<string>? SparkSubmitArguments, SubmissionDocument Submission);
+internal sealed record RunDocument(int ExitCode, string Job, EnvironmentDocument? Environment, string? Archive, bool? ArchiveReused, IReadOnlyList<string>? SparkSubmitArguments, SubmissionDocument Submission)
+{
+    /// <summary>The preflight checks that ran before spark-submit; null when skipped or when spark-submit was not used.</summary>
+    public IReadOnlyList<PreflightCheckDocument>? Preflight { get; init; }
+}
+
+/// <summary>One preflight check in JSON output.</summary>
+/// <param name="Name"><c>python</c>, <c>spark</c> or <c>glibc</c>.</param>
+/// <param name="Status"><c>passed</c>, <c>failed</c> or <c>skipped</c>.</param>
+/// <param name="Detail">What was compared.</param>
+internal sealed record PreflightCheckDocument(string Name, string Status, string Detail)
+{
+    /// <summary>Converts a report; null for a skipped preflight.</summary>
+    /// <param name="report">The report.</param>
+    public static IReadOnlyList<PreflightCheckDocument>? From(SparkJobGen.Submission.Preflight.PreflightReport? report) =>
+        report?.Checks.Select(static c => new PreflightCheckDocument(c.Name, c.Status.ToString().ToLowerInvariant(), c.Detail)).ToArray();
+}
 
 /// <summary>The <c>--json</c> document of <c>submit --dry-run</c> without Livy.</summary>
 /// <param name="ExitCode">Always 0: nothing was submitted.</param>

@@ -6,11 +6,12 @@ using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Logging;
 using SparkJobGen.Environments;
+using SparkJobGen.Submission.Preflight;
 
 namespace SparkJobGen.Submission;
 
 /// <summary>A step of a job run, reported as it starts or finishes.</summary>
-/// <param name="Name">The step: <c>environment</c>, <c>pack</c>, <c>verify</c> or <c>submit</c>.</param>
+/// <param name="Name">The step: <c>environment</c>, <c>pack</c>, <c>verify</c>, <c>preflight</c> or <c>submit</c>.</param>
 /// <param name="Detail">What is happening, for example the command or the archive path.</param>
 /// <param name="IsDone">Whether the step finished (false when it starts).</param>
 public sealed record JobRunStep(string Name, string Detail, bool IsDone);
@@ -36,6 +37,12 @@ public sealed record SparkJobRunOptions
     /// <summary>Uses the local container run even when Spark is installed (local mode only).</summary>
     public bool ForceLocalContainer { get; init; }
 
+    /// <summary>Skips the preflight checks (<see cref="SubmissionPreflight"/>); their outcome is then not reported either.</summary>
+    public bool SkipPreflight { get; init; }
+
+    /// <summary>What the preflight compares against: a declared cluster Spark version, the job assembly for its glibc floor.</summary>
+    public PreflightOptions Preflight { get; init; } = new();
+
     /// <summary>Receives step progress.</summary>
     public Action<JobRunStep>? OnStep { get; init; }
 
@@ -57,13 +64,17 @@ public sealed record JobRunResult(CreatedEnvironment? Environment, string Enviro
 {
     /// <summary>How the archive reached the environment store; null when the submission names no store (or runs locally).</summary>
     public Stores.StoreShipResult? Store { get; init; }
+    /// <summary>The preflight checks that ran before submitting; null when skipped or when nothing reached spark-submit (a local container run).</summary>
+    public PreflightReport? Preflight { get; init; }
 }
 
 /// <summary>
 /// One call does it all: create or reuse the job's environment, pack it (cached by content hash), verify the archive, and
 /// submit. In local mode (the default of <c>ToSubmission()</c>) it runs <c>spark-submit --master local[*]</c> with the created
 /// environment's interpreter when Spark is installed, and otherwise a <see cref="LocalContainerRunner">local container run</see>
-/// of the packed archive; on a cluster it ships the packed archive with <c>--archives …#environment</c>.
+/// of the packed archive; on a cluster it ships the packed archive with <c>--archives …#environment</c>, and in client deploy
+/// modes drives with the created environment's interpreter from a run directory whose <c>./environment</c> links to it.
+/// Before spark-submit starts, the <see cref="SubmissionPreflight">preflight</see> runs unless <see cref="SparkJobRunOptions.SkipPreflight"/>.
 /// A submission that already names an archive (<c>WithEnvironmentArchive</c>) skips creation and packing: on a cluster the
 /// archive is shipped, in local mode it runs in a local container run.
 /// </summary>
@@ -74,7 +85,7 @@ public static class SparkJobRunner
     /// <param name="options">Creation, packing and submission options.</param>
     /// <param name="cancellationToken">Stops whatever step is running (process trees are killed, partial results discarded).</param>
     /// <exception cref="EnvironmentCreationException">The environment could not be created.</exception>
-    /// <exception cref="SubmissionPreflightException">Something needed for submission is missing.</exception>
+    /// <exception cref="SubmissionPreflightException">Something needed for submission is missing, a preflight check failed, or a value Spark would change was refused.</exception>
     /// <exception cref="SubmissionCanceledException">Cancelled during submission.</exception>
     /// <exception cref="SubmissionTimeoutException">The submission timed out.</exception>
     public static async Task<JobRunResult> RunAsync(SparkSubmission submission, SparkJobRunOptions? options = null, CancellationToken cancellationToken = default)
@@ -85,6 +96,7 @@ public static class SparkJobRunner
 
         // Step details (tool command lines, spark-submit lines) are masked like every other output.
         options = options with { StepRedactor = redactor };
+        RefuseBeforeCreating(submission);
 
         CreatedEnvironment? environment = null;
         string archive;
@@ -117,6 +129,7 @@ public static class SparkJobRunner
 
         SubmissionResult result;
         Stores.StoreShipResult? shipped = null;
+        PreflightReport? preflight = null;
         if (submission.Cluster == ClusterManager.Local)
         {
             // With a given archive there is no local environment to drive spark-submit, so the archive runs in a local container.
@@ -124,12 +137,22 @@ public static class SparkJobRunner
             if (sparkPresent)
             {
                 var local = submission.WithDriverPython(environment!.PythonPath);
+                preflight = await PreflightAsync(local, options, cancellationToken).ConfigureAwait(false);
                 Step(options, "submit", "spark-submit --master " + local.Master, false);
                 result = await SparkSubmitRunner.SubmitAsync(local, options.SparkSubmit, cancellationToken).ConfigureAwait(false);
             }
             else
             {
-                var command = submission.ToCommand();
+                SparkSubmitCommand command;
+                try
+                {
+                    command = submission.ToCommand();
+                }
+                catch (InvalidOperationException exception)
+                {
+                    throw new SubmissionPreflightException(exception.Message, exception);
+                }
+
                 Step(options, "submit", environment is null
                     ? "local container run of " + archive
                     : "local container run (no Spark found: set SPARK_HOME to run spark-submit --master local[*])", false);
@@ -147,14 +170,62 @@ public static class SparkJobRunner
         else
         {
             var cluster = submission.EnvironmentArchive is null ? submission.WithEnvironmentArchive(archive) : submission;
+            var sparkSubmit = options.SparkSubmit;
+            if (environment is not null && cluster.DeployMode == DeployMode.Client)
+            {
+                // The driver runs here: the environment just created is the packed one, so driver and executors run the same
+                // Python, and ./environment in spark-submit's working directory points at it for Python that Spark starts in the driver.
+                cluster = cluster.WithDriverPython(environment.PythonPath);
+                sparkSubmit = sparkSubmit with { LocalEnvironment = sparkSubmit.LocalEnvironment ?? environment.Prefix };
+            }
+
+            // Preflight reads the local archive, and a failed check uploads nothing to the store.
+            preflight = await PreflightAsync(cluster, options, cancellationToken).ConfigureAwait(false);
             (cluster, shipped) = await Stores.EnvironmentStoreShipper.ShipAsync(
                 cluster, options.Store, detail => Step(options, "store", detail, false), cancellationToken).ConfigureAwait(false);
             Step(options, "submit", $"spark-submit --master {cluster.Master} --deploy-mode {cluster.DeployMode.ToString().ToLowerInvariant()}", false);
-            result = await SparkSubmitRunner.SubmitAsync(cluster, options.SparkSubmit, cancellationToken).ConfigureAwait(false);
+            result = await SparkSubmitRunner.SubmitAsync(cluster, sparkSubmit, cancellationToken).ConfigureAwait(false);
         }
 
         Step(options, "submit", $"{result.FinalState} (exit code {result.ExitCode})", true);
-        return new JobRunResult(environment, archive, archiveReused, result) { Store = shipped };
+        return new JobRunResult(environment, archive, archiveReused, result) { Store = shipped, Preflight = preflight };
+    }
+
+    /// <summary>
+    /// Builds the command once before anything is created or packed, so a value Spark would change (or a submission incomplete
+    /// for its mode other than the archive this runner is about to pack) is refused at once. The archive is a placeholder here.
+    /// </summary>
+    private static void RefuseBeforeCreating(SparkSubmission submission)
+    {
+        try
+        {
+            var probe = submission.Cluster != ClusterManager.Local && submission.EnvironmentArchive is null && submission.ClusterPython is null
+                ? submission.WithEnvironmentArchive("hdfs:///sparkjobgen/not-yet-packed.tar.gz")
+                : submission;
+            probe.ToCommand();
+        }
+        catch (InvalidOperationException exception)
+        {
+            throw new SubmissionPreflightException(exception.Message, exception);
+        }
+    }
+
+    private static async Task<PreflightReport?> PreflightAsync(SparkSubmission submission, SparkJobRunOptions options, CancellationToken cancellationToken)
+    {
+        if (options.SkipPreflight)
+        {
+            Step(options, "preflight", "skipped", true);
+            return null;
+        }
+
+        var report = await SubmissionPreflight.CheckAsync(submission, options.Preflight with { SparkSubmit = options.SparkSubmit }, cancellationToken).ConfigureAwait(false);
+        foreach (var check in report.Checks)
+        {
+            Step(options, "preflight", $"{check.Name} {check.Status.ToString().ToLowerInvariant()}: {check.Detail}", true);
+        }
+
+        report.ThrowIfFailed();
+        return report;
     }
 
     /// <summary>The pack cache root (see <see cref="SparkJobRunOptions.PackCacheRoot"/>).</summary>

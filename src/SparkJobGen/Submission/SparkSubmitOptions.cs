@@ -17,8 +17,22 @@ public sealed record SparkSubmitOptions
     /// </summary>
     public IReadOnlyDictionary<string, string?>? EnvironmentVariables { get; init; }
 
-    /// <summary>The working directory of spark-submit; the current directory when null.</summary>
+    /// <summary>
+    /// The working directory of spark-submit; the current directory when null (or the run directory, see
+    /// <see cref="LocalEnvironment"/>). Local paths of the submission are made absolute when its command is built, so they do
+    /// not depend on it.
+    /// </summary>
     public string? WorkingDirectory { get; init; }
+
+    /// <summary>
+    /// The local environment whose packed copy the submission ships (its prefix). In a client deploy mode on a cluster, when
+    /// <see cref="WorkingDirectory"/> is null, spark-submit then runs in a fresh run directory under
+    /// <c>$TMPDIR/sparkjobgen-runs</c> where <c>./environment</c> links to this prefix, so Python that Spark starts in the driver
+    /// with <c>./environment/bin/python</c> (Spark 4's Python data sources, UDTF analysis, streaming sinks) finds the same
+    /// environment as the executors. The link is removed afterwards and the directory too when nothing else was written in it.
+    /// <see cref="SparkJobRunner"/> sets it to the environment it created.
+    /// </summary>
+    public string? LocalEnvironment { get; init; }
 
     /// <summary>Stops the submission when it runs longer (then <see cref="SubmissionTimeoutException"/> is thrown); no limit when null.</summary>
     public TimeSpan? Timeout { get; init; }

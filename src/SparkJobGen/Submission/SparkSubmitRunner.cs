@@ -65,7 +65,7 @@ public static partial class SparkSubmitRunner
         var sparkSubmit = Preflight(command, options, locator);
         cancellationToken.ThrowIfCancellationRequested();
 
-        var environment = MergeEnvironment(options.EnvironmentVariables, command.Environment);
+        var environment = ChildEnvironment(options.EnvironmentVariables, command.Environment, static name => Environment.GetEnvironmentVariable(name));
         var parser = new SparkLogParser();
         var logger = options.Logger;
         if (logger is not null)
@@ -77,6 +77,13 @@ public static partial class SparkSubmitRunner
         using var timeout = options.Timeout is { } limit ? new CancellationTokenSource(limit) : new CancellationTokenSource();
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
 
+        var runDirectory = NeedsRunDirectory(command, options) ? RunDirectory.Create(options.LocalEnvironment!) : null;
+        if (runDirectory is not null && logger is not null)
+        {
+            var detail = $"working directory {runDirectory.Path} (./{SparkSubmission.ArchiveAlias} -> {options.LocalEnvironment})";
+            SubmissionLog.Step(logger, "submit", detail);
+        }
+
         ChildProcessExit exit;
         try
         {
@@ -84,7 +91,7 @@ public static partial class SparkSubmitRunner
                 sparkSubmit,
                 command.Arguments,
                 environment,
-                options.WorkingDirectory,
+                runDirectory?.Path ?? options.WorkingDirectory,
                 line =>
                 {
                     var redacted = line with { Text = redactor.Redact(line.Text) };
@@ -101,6 +108,10 @@ public static partial class SparkSubmitRunner
         catch (Win32Exception exception)
         {
             throw new SubmissionPreflightException($"spark-submit at '{sparkSubmit}' could not be started: {exception.Message}. Check that it is executable.", exception);
+        }
+        finally
+        {
+            runDirectory?.Dispose();
         }
 
         var result = new SubmissionResult(exit.ExitCode, parser.ApplicationId, parser.ResolveState(exit.ExitCode), exit.Duration, BackendName)
@@ -138,6 +149,15 @@ public static partial class SparkSubmitRunner
         throw new SubmissionTimeoutException(
             $"spark-submit did not finish within {options.Timeout}; the process tree was killed. Cluster application: {clusterKill}.", result);
     }
+
+    /// <summary>
+    /// Whether spark-submit runs in a run directory whose <c>./environment</c> links to the local environment: a client deploy
+    /// mode on a cluster that ships the archive, with <see cref="SparkSubmitOptions.LocalEnvironment"/> set and no explicit
+    /// <see cref="SparkSubmitOptions.WorkingDirectory"/>.
+    /// </summary>
+    private static bool NeedsRunDirectory(SparkSubmitCommand command, SparkSubmitOptions options) =>
+        options.LocalEnvironment is not null && options.WorkingDirectory is null && command.DeployMode == DeployMode.Client &&
+        command.Cluster != ClusterManager.Local && command.EnvironmentArchive is not null;
 
     /// <summary>
     /// Finds spark-submit and checks Java and the command's local files, without starting anything.
@@ -272,6 +292,48 @@ public static partial class SparkSubmitRunner
 
         return path;
     }
+
+    /// <summary>
+    /// The variables spark-submit's process gets on top of this process's environment: <see cref="MergeEnvironment"/>, then
+    /// <c>SPARK_REMOTE</c> removed and a UTF-8 character set when the inherited locale has none.
+    /// </summary>
+    /// <param name="overrides">The caller's overrides (<see cref="SparkSubmitOptions.EnvironmentVariables"/>).</param>
+    /// <param name="command">The command's variables.</param>
+    /// <param name="inherited">Reads this process's variables.</param>
+    /// <remarks>
+    /// <para>An inherited <c>SPARK_REMOTE</c> (Spark Connect) makes Spark 3.4 and later refuse every submission that names a
+    /// master or deploy mode ("Remote cannot be specified with master and/or deploy mode"), and spark-submit always gets
+    /// <c>--master</c>, so the variable is never passed on.</para>
+    /// <para>The JVM decodes its argv with the locale's character set: under <c>LC_ALL=C</c> or no locale at all, <c>é✓</c>
+    /// arrives as question marks. When the effective <c>LC_CTYPE</c> (<c>LC_ALL</c>, else <c>LC_CTYPE</c>, else <c>LANG</c>) does
+    /// not name UTF-8, <c>C.UTF-8</c> is set in its place (<c>LC_ALL</c> when that was the one in effect, else <c>LC_CTYPE</c>),
+    /// which changes the character set only.</para>
+    /// </remarks>
+    internal static Dictionary<string, string?> ChildEnvironment(
+        IReadOnlyDictionary<string, string?>? overrides, IReadOnlyDictionary<string, string?> command, Func<string, string?> inherited)
+    {
+        var merged = MergeEnvironment(overrides, command);
+        merged["SPARK_REMOTE"] = null;
+
+        string? Effective(string name) => merged.TryGetValue(name, out var value) ? value : inherited(name);
+        var utf8Locale = OperatingSystem.IsMacOS() ? "en_US.UTF-8" : "C.UTF-8";
+        if (Effective("LC_ALL") is { Length: > 0 } all)
+        {
+            if (!NamesUtf8(all))
+            {
+                merged["LC_ALL"] = utf8Locale;
+            }
+        }
+        else if (!NamesUtf8((Effective("LC_CTYPE") is { Length: > 0 } ctype ? ctype : Effective("LANG")) ?? string.Empty))
+        {
+            merged["LC_CTYPE"] = utf8Locale;
+        }
+
+        return merged;
+    }
+
+    private static bool NamesUtf8(string locale) =>
+        locale.Replace("-", string.Empty, StringComparison.Ordinal).Contains("utf8", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Process overrides first, then the command's variables (which win).</summary>
     internal static Dictionary<string, string?> MergeEnvironment(IReadOnlyDictionary<string, string?>? overrides, IReadOnlyDictionary<string, string?> command)

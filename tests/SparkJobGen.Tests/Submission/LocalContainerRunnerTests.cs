@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using SparkJobGen.Environments;
 using SparkJobGen.Submission;
+using SparkJobGen.Submission.Preflight;
 using SparkJobGen.Tests.Environments;
 
 namespace SparkJobGen.Tests.Submission;
@@ -123,8 +124,76 @@ public sealed class LocalContainerRunnerTests : IDisposable
         var run = await SparkJobRunner.RunAsync(submission, RunOptions(new TarArchiver(), new Dictionary<string, string?> { ["SPARK_HOME"] = standIn.SparkHome }));
 
         var argv = standIn.ReceivedArguments();
-        Assert.Equal(run.EnvironmentArchive + "#environment", argv[Array.IndexOf(argv, "--archives") + 1]);
+        Assert.Equal("file://" + run.EnvironmentArchive + "#environment", argv[Array.IndexOf(argv, "--archives") + 1]);
         Assert.Contains("spark.yarn.appMasterEnv.PYSPARK_PYTHON=./environment/bin/python", argv);
+    }
+
+    [Fact]
+    public async Task Client_modes_drive_with_the_created_environment_in_a_directory_where_environment_resolves_to_it()
+    {
+        using var standIn = new SparkSubmitStandIn();
+        standIn.ReportsVersion("3.5.1");
+        var steps = new ConcurrentQueue<JobRunStep>();
+        var submission = new SparkSubmission(ProbeJob("jobs/probe_job.py"), ["--input", "data/x.csv"]).WithScript(_script).OnYarn(DeployMode.Client);
+
+        var run = await SparkJobRunner.RunAsync(submission, RunOptions(new TarArchiver(), new Dictionary<string, string?> { ["SPARK_HOME"] = standIn.SparkHome }) with { OnStep = steps.Enqueue });
+
+        // The driver runs the created environment's interpreter, not python3 from PATH (PythonRunner picks
+        // spark.pyspark.driver.python first: Spark 3.5.1 core/src/main/scala/org/apache/spark/deploy/PythonRunner.scala:43-46).
+        var python = run.Environment!.PythonPath;
+        var argv = standIn.ReceivedArguments();
+        Assert.Contains("spark.pyspark.driver.python=" + python, argv);
+        Assert.Contains("spark.pyspark.python=./environment/bin/python", argv);
+        Assert.Equal(python, standIn.ReceivedEnvironment()["PYSPARK_DRIVER_PYTHON"]);
+        // ./environment/bin/python resolves, in spark-submit's working directory, to the same environment. Spark 4 runs Python
+        // in the driver with the executors' interpreter: apache/spark (003a69c) sql/core/src/main/scala/org/apache/spark/sql/
+        // execution/python/PythonPlannerRunner.scala:40-42 ("run Python functions in Spark driver") and :66
+        // (val pythonExec = func.pythonExec), which PySpark takes from PYSPARK_PYTHON, set from spark.pyspark.python by
+        // Spark 3.5.1 core/src/main/scala/org/apache/spark/deploy/PythonRunner.scala:85.
+        Assert.Equal(Processes.Run("realpath", python).Output.Trim(), standIn.ReceivedEnvironmentPython());
+        Assert.NotEqual(Environment.CurrentDirectory, standIn.ReceivedWorkingDirectory());
+        Assert.False(Directory.Exists(standIn.ReceivedWorkingDirectory()), "the run directory held only the link and is removed");
+        Assert.True(File.Exists(python), "removing the link must not touch the environment");
+        // The preflight ran and was reported.
+        Assert.Equal(PreflightStatus.Passed, run.Preflight!.Checks.Single(c => c.Name == "python").Status);
+        Assert.Contains(steps, s => s.Name == "preflight" && s.Detail.StartsWith("python passed", StringComparison.Ordinal));
+        Assert.Contains(steps, s => s.Name == "preflight" && s.Detail.StartsWith("spark passed: spark-submit is Spark 3.5.1", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_failed_preflight_stops_the_run_before_spark_submit_and_can_be_skipped()
+    {
+        using var standIn = new SparkSubmitStandIn();
+        standIn.ReportsVersion("3.0.3");
+        var submission = new SparkSubmission(ProbeJob("jobs/probe_job.py"), []).WithScript(_script).OnStandalone("spark://m:7077");
+        var options = RunOptions(new TarArchiver(), new Dictionary<string, string?> { ["SPARK_HOME"] = standIn.SparkHome });
+
+        var error = await Assert.ThrowsAsync<SubmissionPreflightException>(() => SparkJobRunner.RunAsync(submission, options));
+
+        Assert.Contains("spark.archives, added in Spark 3.1", error.Message, StringComparison.Ordinal);
+        Assert.False(standIn.WasStarted);
+
+        var skipped = await SparkJobRunner.RunAsync(submission, options with { SkipPreflight = true });
+        Assert.True(standIn.WasStarted);
+        Assert.Null(skipped.Preflight);
+    }
+
+    [Fact]
+    public async Task A_value_spark_would_change_is_refused_before_any_environment_is_created_or_packed()
+    {
+        var archiver = new TarArchiver();
+        var rendered = new JobArgumentList().Add("--pattern", "`echo INJECTED`").ToArray();
+        var yarnCluster = new SparkSubmission(ProbeJob("jobs/probe_job.py"), rendered).WithScript(_script).OnYarn(DeployMode.Cluster);
+        var local = new SparkSubmission(ProbeJob("jobs/probe_job.py"), new JobArgumentList().Add("--note", "a\r\nb").ToArray()).WithScript(_script);
+
+        var shell = await Assert.ThrowsAsync<SubmissionPreflightException>(() => SparkJobRunner.RunAsync(yarnCluster, RunOptions(archiver)));
+        var carriageReturn = await Assert.ThrowsAsync<SubmissionPreflightException>(() => SparkJobRunner.RunAsync(local, RunOptions(archiver)));
+
+        Assert.Contains("job parameter --pattern", shell.Message, StringComparison.Ordinal);
+        Assert.Contains("job parameter --note", carriageReturn.Message, StringComparison.Ordinal);
+        Assert.Equal(0, archiver.Packs);
+        Assert.False(Directory.Exists(_work.Combine("cache", "envs")) && Directory.EnumerateFileSystemEntries(_work.Combine("cache", "envs")).Any(),
+            "no environment may be created for a submission that is refused");
     }
 
     [Fact]

@@ -11,7 +11,14 @@ internal sealed class SparkSubmitStandIn : IDisposable
         #!/bin/bash
         # spark-submit STAND-IN used by SparkJobGen tests. It is not Spark: it records its argv and environment and prints scripted lines.
         control="$(cd "$(dirname "$0")/.." && pwd)/standin"
+        if [ "$1" = "--version" ]; then
+          # spark-submit --version prints its banner on stderr.
+          [ -f "$control/version" ] && /bin/cat "$control/version" >&2
+          exit 0
+        fi
         : > "$control/argv"
+        pwd -P > "$control/cwd"
+        if [ -e environment/bin/python ]; then readlink -f environment/bin/python > "$control/environment"; else : > "$control/environment"; fi
         for a in "$@"; do printf '%s\0' "$a" >> "$control/argv"; done
         /usr/bin/env -0 > "$control/env"
         echo $$ > "$control/self.pid"
@@ -56,6 +63,29 @@ internal sealed class SparkSubmitStandIn : IDisposable
         File.WriteAllText(Path.Combine(Control, "exit"), code.ToString());
         return this;
     }
+
+    /// <summary>Makes <c>spark-submit --version</c> print Spark's banner for <paramref name="version"/>, as Spark 3.5 prints it.</summary>
+    public SparkSubmitStandIn ReportsVersion(string version)
+    {
+        File.WriteAllText(Path.Combine(Control, "version"), $$"""
+            Welcome to
+                  ____              __
+                 / __/__  ___ _____/ /__
+                _\ \/ _ \/ _ `/ __/  '_/
+               /___/ .__/\_,_/_/ /_/\_\   version {{version}}
+                  /_/
+
+            Using Scala version 2.12.18, OpenJDK 64-Bit Server VM, 17.0.15
+            Branch HEAD
+            """ + "\n");
+        return this;
+    }
+
+    /// <summary>The working directory spark-submit ran in.</summary>
+    public string ReceivedWorkingDirectory() => File.ReadAllText(Path.Combine(Control, "cwd")).Trim();
+
+    /// <summary>Where <c>./environment/bin/python</c> resolved in spark-submit's working directory; empty when it did not exist.</summary>
+    public string ReceivedEnvironmentPython() => File.ReadAllText(Path.Combine(Control, "environment")).Trim();
 
     public SparkSubmitStandIn SleepsInChild(int seconds)
     {
