@@ -69,6 +69,9 @@ internal static class SubmitCommand
                 var found = JobDiscovery.Find(manifest, assemblyPath, parse.GetRequiredValue(job));
                 var submission = settings.Apply(parse, new SparkSubmission(found.ToDefinition(), parse.GetValue(jobArguments) ?? []).WithScript(found.ScriptPath));
 
+                // The values of the job's [JobParameter(Sensitive = true)] flags, learned from the manifest before anything is printed.
+                console.Redactor.AddRange(submission.SecretValues);
+
                 SubmissionResult result;
                 IReadOnlyList<string>? arguments = null;
                 if (parse.GetValue(livy) is { } livyUrl)
