@@ -123,6 +123,33 @@ public sealed class SensitiveParameterCliTests : IDisposable
         Assert.DoesNotContain("   at ", human.Stderr, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// <c>run</c> with a given archive: the local container run of a real venv's Python prints the value it received; the tool
+    /// masks it in that streamed output and the step lines, and the script still gets it (it writes its argv to a file).
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Forms))]
+    public async Task Run_masks_the_value_in_the_child_output_while_the_script_receives_it(string form)
+    {
+        var environment = _work.Combine("venv");
+        Assert.Equal(0, Processes.Run("python3", "-m", "venv", "--without-pip", environment).ExitCode);
+        var archive = _work.Combine("parity.tar.gz");
+        Assert.Equal(0, Processes.Run("tar", "-czf", archive, "-C", environment, ".").ExitCode);
+        var received = _work.Combine("received.json");
+        _work.WriteFile("app/sparkjobs/parity/jobs/score.py", $"""
+            import json, sys
+            open({JsonSerializer.Serialize(received)}, "w").write(json.dumps(sys.argv[1:]))
+            print("argv: " + " ".join(sys.argv[1:]))
+            """ + "\n");
+
+        var human = await CliProcess.RunAsync(null, ["run", "parity-score", "--assembly", _assembly, "--archive", archive, "--", .. JobArguments(form)]);
+
+        Assert.True(human.ExitCode == 0, human.Stderr);
+        AssertNoReference(human.Stdout + human.Stderr);
+        Assert.Contains("argv: --run-date 2026-11-24 --input hdfs:///in", human.Stdout + human.Stderr, StringComparison.Ordinal);
+        Assert.Equal(JobArguments(form), JsonSerializer.Deserialize<string[]>(File.ReadAllText(received)));
+    }
+
     [Fact]
     public async Task Jobs_list_json_shows_each_jobs_spark_conf_and_parameters_with_the_sensitive_one_marked()
     {
