@@ -181,7 +181,8 @@ public sealed partial class SparkJobGenerator
                 var parameter = job.Parameters[i];
                 w.Line(
                     $"[assembly: global::SparkJobGen.Generated.GeneratedSparkJobParameter({Literal(reference.Name)}, {i}, {Literal(parameter.PropertyName)}, {Literal(parameter.Flag)}, {Literal(parameter.TypeDisplay)}, " +
-                    $"IsRequired = {Bool(parameter.IsRequired)}, IsFlag = {Bool(parameter.Kind == ParameterKind.Boolean)}, IsList = {Bool(parameter.IsList)})]");
+                    $"IsRequired = {Bool(parameter.IsRequired)}, IsFlag = {Bool(parameter.Kind == ParameterKind.Boolean)}, IsList = {Bool(parameter.IsList)}" +
+                    $"{(parameter.IsSensitive ? ", IsSensitive = true" : string.Empty)})]");
             }
         }
 

@@ -128,4 +128,10 @@ public sealed class GeneratedSparkJobParameterAttribute : Attribute
 
     /// <summary>Whether the flag repeats for each element of a list.</summary>
     public bool IsList { get; set; }
+
+    /// <summary>
+    /// Whether <c>[JobParameter(Sensitive = true)]</c> marks the value as a secret. The generator writes it only when true, so an
+    /// assembly built before this property existed reads as having no sensitive parameters.
+    /// </summary>
+    public bool IsSensitive { get; set; }
 }

@@ -30,7 +30,7 @@ internal sealed record DiscoveredJob(ManifestJob Job, string EnvironmentYaml, st
             Job.CondaPackages.Select(static p => new PackageRequirement(p.Key, p.Value)).ToArray(),
             Job.PipPackages.Select(static p => new PackageRequirement(p.Key, p.Value)).ToArray(),
             Job.SparkConf,
-            Job.Parameters.Select(static p => new JobParameterInfo(p.PropertyName, p.Flag, p.TypeName, p.IsRequired, p.IsFlag, p.IsList)).ToArray());
+            Job.Parameters.Select(static p => new JobParameterInfo(p.PropertyName, p.Flag, p.TypeName, p.IsRequired, p.IsFlag, p.IsList, p.IsSensitive)).ToArray());
 }
 
 /// <summary>A job, project or assembly could not be found or read.</summary>

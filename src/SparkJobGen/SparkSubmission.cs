@@ -318,9 +318,12 @@ public sealed record SparkSubmission
     public IReadOnlyList<string> SecretConfKeys { get; private init; } = Array.Empty<string>();
 
     /// <summary>
-    /// The values that must never be printed: those of <c>[JobParameter(Sensitive = true)]</c> parameters (when the arguments
-    /// come from a generated <c>ToJobArguments()</c>) and of <see cref="WithSecretConf"/> properties. Runners, the Livy client
-    /// and the <c>sparkjobgen</c> tool mask them in output lines, logs, exceptions and JSON; the child process gets them unmasked.
+    /// The values that must never be printed: those of <c>[JobParameter(Sensitive = true)]</c> parameters and of
+    /// <see cref="WithSecretConf"/> properties. A sensitive parameter's value is known from a generated <c>ToJobArguments()</c>,
+    /// and from plain string arguments too: the value after a sensitive parameter's flag (<c>--flag value</c>) or after its
+    /// <c>=</c> (<c>--flag=value</c>), as the job's <see cref="SparkJobDefinition.Parameters"/> describe it. Runners, the Livy
+    /// client and the <c>sparkjobgen</c> tool mask them in output lines, logs, exceptions and JSON; the child process gets
+    /// them unmasked.
     /// </summary>
     public IReadOnlyList<string> SecretValues
     {
@@ -330,6 +333,14 @@ public sealed record SparkSubmission
             if (JobArguments is RenderedJobArguments rendered)
             {
                 secrets.AddRange(rendered.SensitiveValues);
+            }
+
+            foreach (var value in SensitiveArgumentValues(Job.Parameters, JobArguments))
+            {
+                if (!secrets.Contains(value))
+                {
+                    secrets.Add(value);
+                }
             }
 
             foreach (var entry in EffectiveConf())
@@ -592,6 +603,55 @@ public sealed record SparkSubmission
 
     private static int RequirePositive(int value, string parameter) =>
         value > 0 ? value : throw new ArgumentOutOfRangeException(parameter, value, "The value must be positive.");
+
+    /// <summary>
+    /// The values given to sensitive parameters in a script's argv: the element after the flag (unless that element is itself one
+    /// of the job's flags, the value being missing) and the text after <c>--flag=</c>. Boolean flags carry no value.
+    /// </summary>
+    private static IEnumerable<string> SensitiveArgumentValues(IReadOnlyList<JobParameterInfo> parameters, IReadOnlyList<string> arguments)
+    {
+        var sensitive = new HashSet<string>(StringComparer.Ordinal);
+        var flags = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var parameter in parameters)
+        {
+            flags.Add(parameter.Flag);
+            if (parameter.IsSensitive && !parameter.IsFlag)
+            {
+                sensitive.Add(parameter.Flag);
+            }
+        }
+
+        if (sensitive.Count == 0)
+        {
+            yield break;
+        }
+
+        for (var i = 0; i < arguments.Count; i++)
+        {
+            var argument = arguments[i];
+            if (argument is null)
+            {
+                continue;
+            }
+
+            if (sensitive.Contains(argument))
+            {
+                if (i + 1 < arguments.Count && arguments[i + 1] is { } value && !flags.Contains(value))
+                {
+                    yield return value;
+                    i++;
+                }
+
+                continue;
+            }
+
+            var equals = argument.IndexOf('=', StringComparison.Ordinal);
+            if (equals > 0 && sensitive.Contains(argument.Substring(0, equals)))
+            {
+                yield return argument.Substring(equals + 1);
+            }
+        }
+    }
 
     private static string[] Append(IReadOnlyList<string> existing, string[] more, string parameter)
     {

@@ -124,7 +124,7 @@ public sealed class ManifestParityTests : IDisposable
             Assert.Equal(definition.SparkConf, job.SparkConf);
             Assert.Equal(
                 definition.Parameters,
-                job.Parameters.Select(p => new JobParameterInfo(p.PropertyName, p.Flag, p.TypeName, p.IsRequired, p.IsFlag, p.IsList)));
+                job.Parameters.Select(p => new JobParameterInfo(p.PropertyName, p.Flag, p.TypeName, p.IsRequired, p.IsFlag, p.IsList, p.IsSensitive)));
         }
     }
 }

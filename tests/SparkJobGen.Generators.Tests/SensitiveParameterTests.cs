@@ -1,4 +1,6 @@
 using System.Reflection;
+using Microsoft.CodeAnalysis;
+using SparkJobGen.Manifest;
 
 namespace SparkJobGen.Generators.Tests;
 
@@ -62,5 +64,49 @@ public sealed class SensitiveParameterTests
         var (_, result) = GeneratorHarness.RunAndAssertClean(Source);
         var code = GeneratorHarness.GeneratedSource(result, "Contoso.Jobs.Load.g.cs");
         Assert.Equal(2, code.Split("using (arguments.Sensitive())").Length - 1);
+    }
+
+    /// <summary>The assembly manifest the <c>sparkjobgen</c> tool reads records which parameters are sensitive, read back from the emitted image.</summary>
+    [Fact]
+    public void The_assembly_manifest_records_which_parameters_are_sensitive()
+    {
+        var (output, _) = GeneratorHarness.RunAndAssertClean(Source);
+
+        var job = ReadManifest(output).FindJob("load")!;
+
+        Assert.Equal(
+            [("--input", false), ("--connection", true), ("--tokens", true), ("--label", false)],
+            job.Parameters.Select(p => (p.Flag, p.IsSensitive)));
+    }
+
+    /// <summary>
+    /// An assembly built before the manifest recorded <c>IsSensitive</c> carries the attribute exactly as the generator wrote it
+    /// then (no such named argument): it still reads, with no parameter sensitive.
+    /// </summary>
+    [Fact]
+    public void An_assembly_built_before_the_manifest_recorded_sensitivity_still_reads()
+    {
+        const string Old = """
+            [assembly: global::SparkJobGen.Generated.GeneratedSparkEnvironment("default", "name: default\n")]
+            [assembly: global::SparkJobGen.Generated.GeneratedSparkJob("load", "default", "jobs/load.py", "Contoso.Jobs.Load", SparkConf = new string[] { "spark.sql.shuffle.partitions", "8" })]
+            [assembly: global::SparkJobGen.Generated.GeneratedSparkJobParameter("load", 0, "Input", "--input", "string", IsRequired = true, IsFlag = false, IsList = false)]
+            [assembly: global::SparkJobGen.Generated.GeneratedSparkJobParameter("load", 1, "Connection", "--connection", "string?", IsRequired = false, IsFlag = false, IsList = false)]
+            """;
+
+        var job = ReadManifest(GeneratorHarness.CreateCompilation(Old)).FindJob("load")!;
+
+        Assert.Equal(
+            [new ManifestParameter("Input", "--input", "string", true, false, false), new ManifestParameter("Connection", "--connection", "string?", false, false, false)],
+            job.Parameters);
+        Assert.All(job.Parameters, p => Assert.False(p.IsSensitive));
+    }
+
+    private static SparkJobManifest ReadManifest(Compilation compilation)
+    {
+        using var stream = new MemoryStream();
+        var emit = compilation.Emit(stream);
+        Assert.True(emit.Success, string.Join("\n", emit.Diagnostics));
+        stream.Position = 0;
+        return SparkJobManifest.Read(stream, "TestJobs.dll");
     }
 }

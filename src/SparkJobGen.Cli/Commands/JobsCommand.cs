@@ -16,7 +16,7 @@ internal static class JobsCommand
         var configuration = CommonOptions.Configuration();
         var noBuild = CommonOptions.NoBuild();
         var json = CommonOptions.Json();
-        var list = new Command("list", "List the jobs (name, environment, script, class) declared by a project's built assembly.")
+        var list = new Command("list", "List the jobs (name, environment, script, class; with --json also their Spark conf and parameters) declared by a project's built assembly.")
         {
             project, assembly, configuration, noBuild, json,
         };
@@ -27,7 +27,13 @@ internal static class JobsCommand
             {
                 var (manifest, assemblyPath) = await JobDiscovery.LoadAsync(
                     parse.GetValue(project), parse.GetValue(assembly), parse.GetValue(configuration)!, !parse.GetValue(noBuild), console, cancellationToken).ConfigureAwait(false);
-                var jobs = manifest.Jobs.Select(static j => new JobDocument(j.Name, j.Environment, j.Script, j.TypeName)).ToArray();
+                foreach (var declared in manifest.Jobs)
+                {
+                    // A declared [SparkConf] whose key or value looks secret is masked like on every other output path.
+                    console.Redactor.AddFromConf(declared.SparkConf);
+                }
+
+                var jobs = manifest.Jobs.Select(JobDocument.From).ToArray();
                 if (!console.IsJson)
                 {
                     if (jobs.Length == 0)

@@ -78,6 +78,9 @@ internal static class SubmitCommand
                     console.Info($"dry run: the archive is not shipped to {store}; a real submission ships it there and submits the store's copy");
                 }
 
+                // The values of the job's [JobParameter(Sensitive = true)] flags, learned from the manifest before anything is printed.
+                console.Redactor.AddRange(submission.SecretValues);
+
                 SubmissionResult result;
                 IReadOnlyList<string>? arguments = null;
                 SparkJobGen.Submission.Preflight.PreflightReport? preflight = null;

@@ -66,7 +66,44 @@ internal sealed record DryRunDocument(int ExitCode, IReadOnlyList<string> SparkS
 internal sealed record EnvCreateDocument(int ExitCode, EnvironmentDocument Environment);
 
 /// <summary>One job in <c>jobs list --json</c>.</summary>
-internal sealed record JobDocument(string Name, string Environment, string Script, string TypeName);
+/// <param name="Name">The job name.</param>
+/// <param name="Environment">Its environment.</param>
+/// <param name="Script">Its script, relative to the project directory.</param>
+/// <param name="TypeName">The job class.</param>
+/// <param name="SparkConf">The Spark configuration the job declares (assembly, base classes and job merged, nearest wins), in order; secret values masked.</param>
+/// <param name="Parameters">The job's typed parameters, in declaration order.</param>
+internal sealed record JobDocument(
+    string Name, string Environment, string Script, string TypeName, IReadOnlyDictionary<string, string> SparkConf, IReadOnlyList<JobParameterDocument> Parameters)
+{
+    /// <summary>Converts a job read from an assembly's manifest.</summary>
+    /// <param name="job">The job.</param>
+    public static JobDocument From(Manifest.ManifestJob job)
+    {
+        var conf = new Dictionary<string, string>(System.StringComparer.Ordinal);
+        foreach (var entry in job.SparkConf)
+        {
+            conf[entry.Key] = entry.Value;
+        }
+
+        var parameters = new List<JobParameterDocument>();
+        foreach (var parameter in job.Parameters)
+        {
+            parameters.Add(new JobParameterDocument(parameter.PropertyName, parameter.Flag, parameter.TypeName, parameter.IsRequired, parameter.IsFlag, parameter.IsList, parameter.IsSensitive));
+        }
+
+        return new JobDocument(job.Name, job.Environment, job.Script, job.TypeName, conf, parameters);
+    }
+}
+
+/// <summary>One typed parameter of a job in <c>jobs list --json</c> (the runtime's <c>JobParameterInfo</c>).</summary>
+/// <param name="PropertyName">The C# property.</param>
+/// <param name="Flag">The flag the script reads.</param>
+/// <param name="TypeName">The property type as displayed.</param>
+/// <param name="IsRequired">Whether the property is <c>required</c>.</param>
+/// <param name="IsFlag">Whether the parameter is a boolean flag (no value).</param>
+/// <param name="IsList">Whether the flag repeats for each element of a list.</param>
+/// <param name="IsSensitive">Whether <c>[JobParameter(Sensitive = true)]</c> marks its value as a secret, which the tool masks on every output.</param>
+internal sealed record JobParameterDocument(string PropertyName, string Flag, string TypeName, bool IsRequired, bool IsFlag, bool IsList, bool IsSensitive);
 
 /// <summary>The <c>--json</c> document of <c>jobs list</c>.</summary>
 internal sealed record JobsDocument(int ExitCode, string Assembly, IReadOnlyList<JobDocument> Jobs);

@@ -19,7 +19,8 @@ public sealed record ManifestEnvironment(string Name, string EnvironmentYaml);
 /// <param name="IsRequired">Whether the property is <c>required</c>.</param>
 /// <param name="IsFlag">Whether the parameter is a boolean flag.</param>
 /// <param name="IsList">Whether the flag repeats for each element.</param>
-public sealed record ManifestParameter(string PropertyName, string Flag, string TypeName, bool IsRequired, bool IsFlag, bool IsList);
+/// <param name="IsSensitive">Whether <c>[JobParameter(Sensitive = true)]</c> marks its value as a secret (false for assemblies built before the manifest recorded it).</param>
+public sealed record ManifestParameter(string PropertyName, string Flag, string TypeName, bool IsRequired, bool IsFlag, bool IsList, bool IsSensitive = false);
 
 /// <summary>A job recorded in a compiled assembly by the generator: everything its generated <c>Definition</c> holds but the environment text.</summary>
 /// <param name="Name">The job name.</param>
@@ -247,7 +248,7 @@ public sealed class SparkJobManifest
         }
 
         bool Named(string name) => value.NamedArguments.Any(a => a.Name == name && a.Value is true);
-        return (job, position, new ManifestParameter(property, flag, type, Named("IsRequired"), Named("IsFlag"), Named("IsList")));
+        return (job, position, new ManifestParameter(property, flag, type, Named("IsRequired"), Named("IsFlag"), Named("IsList"), Named("IsSensitive")));
     }
 
     private static string[] FixedStrings(CustomAttributeValue<string> value, int count, string attribute, string displayName)

@@ -49,6 +49,10 @@ public partial class ParityScore : TeamJob
     /// <summary>A flag.</summary>
     [JobParameter("--dry-run")]
     public bool DryRun { get; init; }
+
+    /// <summary>A secret whose flag does not look secret: only Sensitive tells the tool to mask it.</summary>
+    [JobParameter("--customer-ref", Sensitive = true)]
+    public string? CustomerRef { get; init; }
 }
 
 /// <summary>A job with nothing of its own but what it inherits.</summary>

@@ -153,6 +153,38 @@ public sealed class RedactionTests : IDisposable
             submission.OnYarn(DeployMode.Cluster).WithEnvironmentArchive("hdfs:///e.tar.gz").WithScript("hdfs:///s.py")).Secrets);
     }
 
+    /// <summary>
+    /// Arguments given as plain strings (the <c>sparkjobgen</c> tool's <c>-- args</c>): the definition's
+    /// <see cref="JobParameterInfo.IsSensitive"/> alone finds the values, in the <c>--flag value</c> and <c>--flag=value</c> forms,
+    /// whatever the flag is called; a boolean sensitive flag has no value and a sensitive flag followed by another of the job's
+    /// flags (its value missing) marks nothing.
+    /// </summary>
+    [Fact]
+    public void Sensitive_parameters_given_as_plain_strings_are_found_from_the_definition()
+    {
+        var definition = new SparkJobDefinition(
+            "load", "jobs/load.py", "analytics", "name: analytics\n", "3.11", null, [], [], [], [],
+            [
+                new JobParameterInfo("Input", "--input", "string", true, false, false),
+                new JobParameterInfo("CustomerRef", "--customer-ref", "string", false, false, false, IsSensitive: true),
+                new JobParameterInfo("Accounts", "--account", "IReadOnlyList<string>", false, false, true, IsSensitive: true),
+                new JobParameterInfo("Strict", "--strict", "bool", false, true, false, IsSensitive: true),
+                new JobParameterInfo("Label", "--label", "string", false, false, false),
+            ]);
+        string[] arguments =
+        [
+            "--input", "hdfs:///x", "--customer-ref", "CUST-REF-2211", "--account=acct-one-1", "--account", "-acct-two-2",
+            "--strict", "--label", "visible-label", "--customer-ref", "--label", "other-label",
+        ];
+        var submission = new SparkSubmission(definition, arguments);
+
+        Assert.Equal(["CUST-REF-2211", "acct-one-1", "-acct-two-2"], submission.SecretValues);
+        Assert.Equal(arguments, submission.JobArguments);
+        Assert.Equal(submission.SecretValues, submission.WithScript("jobs/load.py").ToCommand().Secrets);
+        var undeclared = new SparkJobDefinition("load", "jobs/load.py", "analytics", "name: analytics\n", "3.11", null, [], [], [], [], []);
+        Assert.Empty(new SparkSubmission(undeclared, arguments).SecretValues);
+    }
+
     [Fact]
     public async Task The_runner_masks_every_kind_of_secret_in_streamed_output_and_logs_while_the_child_gets_them()
     {
