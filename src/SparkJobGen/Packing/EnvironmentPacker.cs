@@ -40,11 +40,26 @@ public static class EnvironmentPacker
         var stopwatch = Stopwatch.StartNew();
         var location = EnvironmentLocator.Resolve(options.Prefix, options.Name);
         var format = options.ResolveFormat();
+        var output = Path.GetFullPath(options.Output ?? DefaultOutputName(location, options, format));
+        PackOutput.RefuseEnvironment(output, location.Prefix);
+        try
+        {
+            return await PackLocatedAsync(location, format, output, options, progress, stopwatch, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (AsUserError(e, output) is { } error)
+        {
+            throw error;
+        }
+    }
+
+    private static async Task<PackResult> PackLocatedAsync(
+        EnvironmentLocation location, ArchiveFormat format, string output, PackOptions options, IProgress<PackProgress>? progress, Stopwatch stopwatch,
+        CancellationToken cancellationToken)
+    {
         string? metadataKey = null;
         if (options.UseCache)
         {
             // The cheap check first: a metadata walk, no entries, no checks, no content key.
-            var output = Path.GetFullPath(options.Output ?? DefaultOutputName(location, options, format));
             metadataKey = PackCache.MetadataKey(location, options, format);
             if (new PackCache(options.CacheDirectory).FindByMetadata(output, metadataKey) is { } cached)
             {
@@ -71,6 +86,29 @@ public static class EnvironmentPacker
         var plan = new PackPlan(location, entries.Enumerate, scan.Count, scan.ContentBytes, scan.Warnings, entries.HasCondaPackage, contentKey) { Links = links };
         return await PackCoreAsync(plan, options, progress, metadataKey, stopwatch, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// The user's situation behind a failure that is not a <see cref="PackingException"/> (a full disk, a file changed or unreadable
+    /// while packing, an invalid conda record) as one, saying what to do; null for anything else (a bug, cancellation, bad options).
+    /// </summary>
+    /// <param name="failure">What was thrown.</param>
+    /// <param name="output">The output being written.</param>
+    private static PackingException? AsUserError(Exception failure, string output) => failure switch
+    {
+        PackingException or OperationCanceledException => null,
+        IOException { HResult: DiskFull or QuotaExceeded or FileTooLarge } => new PackingException(
+            $"Writing '{output}' failed: {failure.Message}. Nothing was left behind; free space on that disk or choose an --output on another one, then pack again.", failure),
+        InvalidDataException => new PackingException(
+            $"{failure.Message} The environment's package records are damaged: reinstall that package (conda install --force-reinstall <name>) or remove the environment and create it again.", failure),
+        IOException => new PackingException(
+            $"Packing into '{output}' failed: {failure.Message} Nothing was left behind; fix the cause (a file changed while packing: pack again when nothing installs into the environment) and pack again.", failure),
+        UnauthorizedAccessException => new PackingException(
+            $"Packing into '{output}' failed: {failure.Message} Fix the permissions, or exclude what cannot be read (--exclude), and pack again.", failure),
+        _ => null,
+    };
+
+    /// <summary>errno values of a full disk (ENOSPC), an exhausted quota (EDQUOT) and a file size limit (EFBIG), as .NET's IOException carries them.</summary>
+    private const int DiskFull = 28, QuotaExceeded = 122, FileTooLarge = 27;
 
     /// <summary>Packs an inventory already read (see <see cref="EnvironmentInventory.Read(EnvironmentLocation, PackOptions)"/>).</summary>
     /// <param name="inventory">The entries.</param>
@@ -126,7 +164,7 @@ public static class EnvironmentPacker
             return reused;
         }
 
-        CheckOutputLocation(output, options.Force);
+        PackOutput.CheckTarget(output, format, options.Force);
         cache.Forget(output);
         var writerOptions = new ArchiveWriterOptions
         {
@@ -428,26 +466,6 @@ public static class EnvironmentPacker
         }
 
         return false;
-    }
-
-    /// <summary>Refuses to overwrite an unrelated file unless forced, and creates the output folder when forced.</summary>
-    private static void CheckOutputLocation(string output, bool force)
-    {
-        if (!force && (File.Exists(output) || Directory.Exists(output)))
-        {
-            throw new PackingException($"'{output}' already exists and was not packed from this environment's current content. Pass -f/--force to overwrite it.");
-        }
-
-        var directory = Path.GetDirectoryName(output)!;
-        if (!Directory.Exists(directory))
-        {
-            if (!force)
-            {
-                throw new PackingException($"The output folder '{directory}' does not exist. Create it, or pass -f/--force to create it.");
-            }
-
-            Directory.CreateDirectory(directory);
-        }
     }
 
     private static PackResult Result(string output, ArchiveFormat format, PackPlan plan, string key, bool fromCache, TimeSpan duration, int unpackRecords) =>

@@ -19,7 +19,7 @@ namespace SparkJobGen.Packing;
 /// </summary>
 public sealed class PackCache
 {
-    private const string MetadataKeyVersion = "sparkjobgen-pack-metadata/3";
+    private const string MetadataKeyVersion = "sparkjobgen-pack-metadata/4";
     private readonly string _directory;
 
     /// <summary>Creates a cache over <paramref name="directory"/> (created on first write).</summary>
@@ -230,7 +230,7 @@ internal sealed class MetadataHash(byte[] rootBytes) : IDiskItemSink
 /// </summary>
 internal sealed class ContentKeyBuilder : IDisposable
 {
-    private const string KeyVersion = "sparkjobgen-pack/3";
+    private const string KeyVersion = "sparkjobgen-pack/4";
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private readonly StringBuilder _line = new();
     private byte[] _bytes = new byte[1024];
