@@ -234,5 +234,11 @@ internal sealed partial class EnvironmentEntries
 
         /// <summary>Where the unmanaged entries are.</summary>
         public SortedSet<string> UnmanagedTop { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>The first symlinks found pointing outside the environment (reported all at once at the end of the pass).</summary>
+        public List<(string LinkPath, string Target)> Escaping { get; } = [];
+
+        /// <summary>How many symlinks point outside the environment.</summary>
+        public int EscapingCount { get; set; }
     }
 }

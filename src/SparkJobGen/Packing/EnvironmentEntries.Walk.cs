@@ -377,9 +377,24 @@ internal sealed partial class EnvironmentEntries
                 var full = source.SourceRoot + path;
                 var target = new FileInfo(full).LinkTarget ?? throw new PackingException($"Cannot read the symlink '{full}'.");
 
-                // A link that leaves the environment throws here, in the checking pass, unless an --exclude removed it.
-                return new PackEntry(path, PackEntryKind.Symlink, full, 0b111_111_111, 0, child.Ticks,
-                    SymlinkContainment.RelativeTarget(source.ContainmentPrefix, path, target));
+                // A link that leaves the environment (and no --exclude removed) is noted in the checking pass, which reports them
+                // all at its end; the writing pass never gets that far.
+                string stored;
+                try
+                {
+                    stored = SymlinkContainment.RelativeTarget(source.ContainmentPrefix, path, target);
+                }
+                catch (EscapingSymlinkException) when (report is not null)
+                {
+                    if (report.EscapingCount++ < 1000)
+                    {
+                        report.Escaping.Add((path, target));
+                    }
+
+                    stored = target;
+                }
+
+                return new PackEntry(path, PackEntryKind.Symlink, full, 0b111_111_111, 0, child.Ticks, stored);
             }
 
             var pyc = depth > 0 ? PycSource(frame, frames[depth - 1], child) : null;

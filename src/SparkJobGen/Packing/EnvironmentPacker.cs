@@ -277,6 +277,7 @@ public static class EnvironmentPacker
         {
             writer.AddFile("bin/activate", 0b110_100_100, UnpackScripts.Activate());
             writer.AddFile("bin/deactivate", 0b110_100_100, UnpackScripts.Deactivate());
+            writer.AddFile(UnpackScripts.ActivateFishPath, 0b110_100_100, UnpackScripts.ActivateFish());
         }
 
         if (options.DestinationPrefix is null)
