@@ -375,7 +375,7 @@ internal sealed partial class EnvironmentEntries
             if (child.Kind == ChildKind.Symlink)
             {
                 var full = source.SourceRoot + path;
-                var target = new FileInfo(full).LinkTarget ?? throw new PackingException($"Cannot read the symlink '{full}'.");
+                var target = PathBytes.ReadLink(full) ?? throw new PackingException($"Cannot read the symlink '{PathBytes.Printable(full)}'.");
 
                 // A link that leaves the environment (and no --exclude removed) is noted in the checking pass, which reports them
                 // all at its end; the writing pass never gets that far.
@@ -429,7 +429,7 @@ internal sealed partial class EnvironmentEntries
             }
 
             _path[length] = 0;
-            var absolute = Encoding.UTF8.GetString(_path, 0, length);
+            var absolute = PathBytes.Decode(_path.AsSpan(0, length));
             if (owner._native)
             {
                 LinuxDirectory.List(_path.AsSpan(0, length + 1), _listing);
@@ -799,10 +799,10 @@ internal sealed partial class EnvironmentEntries
 
         private PackEntry? EmptyFolder(Frame frame, int source, string absolute)
         {
-            var path = Encoding.UTF8.GetString(frame.Folder, 0, frame.FolderLength - 1);
+            var path = PathBytes.Decode(frame.Folder.AsSpan(0, frame.FolderLength - 1));
             var slash = path.LastIndexOf('/');
-            var parentFolder = slash >= 0 ? Encoding.UTF8.GetBytes(path[..(slash + 1)]) : [];
-            var name = Encoding.UTF8.GetBytes(path[(slash + 1)..]);
+            var parentFolder = slash >= 0 ? PathBytes.Encode(path[..(slash + 1)]) : [];
+            var name = PathBytes.Encode(path[(slash + 1)..]);
             var from = owner._sources[source];
             if (!Allowed(from, parentFolder, name) || (owner._keep is { } keep && !keep(path)))
             {
@@ -826,7 +826,7 @@ internal sealed partial class EnvironmentEntries
             Span<byte> joined = length <= 1024 ? stackalloc byte[length] : new byte[length];
             folder.CopyTo(joined);
             name.CopyTo(joined[folder.Length..]);
-            return Encoding.UTF8.GetString(joined);
+            return PathBytes.Decode(joined);
         }
     }
 }

@@ -73,14 +73,29 @@ public static class EnvironmentPacker
         string contentKey;
         EntryScan scan;
         var links = format == ArchiveFormat.Zip && !options.ZipSymlinks ? new SymlinkCopies() : null;
+        var bytesOnly = new List<string>();
         using (var key = new ContentKeyBuilder(options, format, location.Prefix))
         {
-            scan = entries.Scan(options, links is null ? key.Add : entry =>
+            scan = entries.Scan(options, entry =>
             {
                 key.Add(entry);
-                links.Observe(entry);
+                links?.Observe(entry);
+                if (format is ArchiveFormat.Zip or ArchiveFormat.NoArchive && (PathBytes.HasEscapes(entry.ArchivePath) || PathBytes.HasEscapes(entry.LinkTarget)))
+                {
+                    bytesOnly.Add(PathBytes.Printable(entry.ArchivePath));
+                }
             });
             contentKey = key.Finish();
+        }
+
+        if (bytesOnly.Count > 0)
+        {
+            // tar stores names as bytes; a zip name is UTF-8 (or CP437, which would unpack as other characters), and the
+            // no-archive writer creates files through .NET, which cannot name them.
+            throw new PackingException(
+                $"{bytesOnly.Count} file name(s) in '{location.Prefix}' are not valid UTF-8, which --format {ArchiveFormats.Name(format)} cannot store as they are: "
+                + string.Join(", ", bytesOnly.Take(10).Select(n => $"'{n}'")) + (bytesOnly.Count > 10 ? ", ..." : "")
+                + ". Pack as tar.gz (tar keeps names byte for byte), rename them, or exclude them (--exclude).");
         }
 
         var plan = new PackPlan(location, entries.Enumerate, scan.Count, scan.ContentBytes, scan.Warnings, entries.HasCondaPackage, contentKey) { Links = links };
@@ -311,7 +326,7 @@ public static class EnvironmentPacker
             // A conda record is cleaned whatever its size (it is JSON, parsed whole anyway).
             if (PackedFileContent.NeedsInspection(entry) && (entry.Length <= InspectionLimit || entry.CondaRecord))
             {
-                using var handle = File.OpenHandle(source, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.SequentialScan);
+                using var handle = PathBytes.OpenRead(source);
                 var length = RandomAccess.GetLength(handle);
                 if (length <= InMemoryLimit)
                 {
@@ -351,16 +366,16 @@ public static class EnvironmentPacker
                 }
             }
 
-            using var stream = new FileStream(source, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
+            using var stream = new FileStream(PathBytes.OpenRead(source), FileAccess.Read, bufferSize: 1);
             writer.AddFile(entry.ArchivePath, entry.UnixMode, stream.Length, stream);
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
-            throw new PackingException($"'{source}' disappeared while packing. Is something modifying the environment? Pack again when it is idle.", e);
+            throw new PackingException($"'{PathBytes.Printable(source)}' disappeared while packing. Is something modifying the environment? Pack again when it is idle.", e);
         }
         catch (UnauthorizedAccessException e)
         {
-            throw new PackingException($"Cannot read '{source}': {e.Message} Fix its permissions or exclude it (--exclude).", e);
+            throw new PackingException($"Cannot read '{PathBytes.Printable(source)}': {e.Message} Fix its permissions or exclude it (--exclude).", e);
         }
     }
 
@@ -372,7 +387,7 @@ public static class EnvironmentPacker
     {
         try
         {
-            using (var handle = File.OpenHandle(entry.SourcePath!, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.SequentialScan))
+            using (var handle = PathBytes.OpenRead(entry.SourcePath!))
             {
                 buffers.Input.ReadFrom(handle, RandomAccess.GetLength(handle));
             }

@@ -147,30 +147,33 @@ internal sealed class TarArchiveWriter : IArchiveWriter
             throw new InvalidOperationException("The archive is complete; no entries can be added.");
         }
 
-        var nameBytes = Encoding.UTF8.GetBytes(name);
-        var linkBytes = Encoding.UTF8.GetBytes(linkTarget);
+        // Names are bytes: one that is not valid UTF-8 (carried escaped, see PathBytes) is stored as it is in the PAX path
+        // record. No hdrcharset=BINARY record: GNU tar 1.34, which Hadoop unpacks archives with, warns "unknown extended
+        // header keyword" for it and takes the bytes as they are anyway; Python's tarfile falls back to surrogateescape.
+        var nameBytes = PathBytes.Encode(name);
+        var linkBytes = PathBytes.Encode(linkTarget);
         var pathInPax = nameBytes.Length > 100 || !IsAscii(nameBytes);
         var linkInPax = linkBytes.Length > 100 || !IsAscii(linkBytes);
         var sizeInPax = size > MaxUstarSize;
         if (pathInPax || linkInPax || sizeInPax)
         {
-            var records = new StringBuilder();
+            var records = new System.Buffers.ArrayBufferWriter<byte>(256);
             if (pathInPax)
             {
-                AppendPaxRecord(records, "path", name);
+                AppendPaxRecord(records, "path"u8, nameBytes);
             }
 
             if (linkInPax)
             {
-                AppendPaxRecord(records, "linkpath", linkTarget);
+                AppendPaxRecord(records, "linkpath"u8, linkBytes);
             }
 
             if (sizeInPax)
             {
-                AppendPaxRecord(records, "size", size.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                AppendPaxRecord(records, "size"u8, Encoding.ASCII.GetBytes(size.ToString(System.Globalization.CultureInfo.InvariantCulture)));
             }
 
-            var data = Encoding.UTF8.GetBytes(records.ToString());
+            var data = records.WrittenSpan;
             FillHeader("././@PaxHeader"u8, 0x1A4, data.Length, PaxType, default);
             _body.Write(_header);
             _body.Write(data);
@@ -226,17 +229,22 @@ internal sealed class TarArchiveWriter : IArchiveWriter
         }
     }
 
-    private static void AppendPaxRecord(StringBuilder records, string key, string value)
+    private static void AppendPaxRecord(System.Buffers.ArrayBufferWriter<byte> records, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value)
     {
         // "<length> <key>=<value>\n", where length counts its own digits.
-        var payload = Encoding.UTF8.GetByteCount(key) + Encoding.UTF8.GetByteCount(value) + 3;
+        var payload = key.Length + value.Length + 3;
         var length = payload + 1;
         while (length != payload + length.ToString(System.Globalization.CultureInfo.InvariantCulture).Length)
         {
             length = payload + length.ToString(System.Globalization.CultureInfo.InvariantCulture).Length;
         }
 
-        records.Append(length.ToString(System.Globalization.CultureInfo.InvariantCulture)).Append(' ').Append(key).Append('=').Append(value).Append('\n');
+        records.Write(Encoding.ASCII.GetBytes(length.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        records.Write(" "u8);
+        records.Write(key);
+        records.Write("="u8);
+        records.Write(value);
+        records.Write("\n"u8);
     }
 
     private static bool IsAscii(ReadOnlySpan<byte> bytes) => System.Text.Ascii.IsValid(bytes);
