@@ -105,6 +105,10 @@ internal sealed partial class EnvironmentEntries
         public int Owner;
         public int Prefix;
 
+        /// <summary>For a file with several names: its inode and device (see <see cref="DirectoryEntry.Inode"/>); else 0.</summary>
+        public ulong Inode;
+        public ulong Device;
+
         /// <summary>For a folder: the sources that have it (bit per source index).</summary>
         public int Sources;
         public sbyte Source;
@@ -402,8 +406,48 @@ internal sealed partial class EnvironmentEntries
                 : child.Prefix >= 0 ? owner._conda!.Placeholders[child.Prefix]
                 : source.Text;
             var fixShebang = source.Kind != SourceKind.VenvBase && frame.Path.StartsWith("bin/"u8);
+            var isFirst = false;
+            var firstName = pyc is null && !child.CondaRecord ? FirstName(child, path, out isFirst) : null;
             return new PackEntry(path, PackEntryKind.File, source.SourceRoot + path, child.Mode, child.Length, child.Ticks,
-                Prefixes: prefixes, FixShebang: fixShebang, PycSource: pyc, CondaRecord: child.CondaRecord);
+                Prefixes: prefixes, FixShebang: fixShebang, PycSource: pyc, CondaRecord: child.CondaRecord, HardLinkTarget: firstName, HasOtherNames: isFirst);
+        }
+
+        /// <summary>
+        /// The files with several names met so far in this pass, by device and inode, with the archive path of their first name.
+        /// Bounded: a conda prefix's files are usually hard links into the package cache (their other name is outside), so past
+        /// <see cref="MaxHardLinked"/> the remaining names are packed as copies, as every name was before; both passes agree.
+        /// </summary>
+        private readonly Dictionary<(ulong Device, ulong Inode), string> _firstNames = [];
+
+        /// <summary>How many files with several names are remembered (a few MB of paths at most).</summary>
+        private const int MaxHardLinked = 65_536;
+
+        /// <summary>
+        /// For a file with several names: the archive path of the first one packed, or null when this is the first (then
+        /// <paramref name="isFirst"/> is set, while there is room to remember it). The writer links a later name to its first
+        /// only when both are stored exactly as they are on disk.
+        /// </summary>
+        private string? FirstName(in Child child, string path, out bool isFirst)
+        {
+            isFirst = false;
+            if (child.Inode == 0)
+            {
+                return null;
+            }
+
+            var key = (child.Device, child.Inode);
+            if (_firstNames.TryGetValue(key, out var first))
+            {
+                return first;
+            }
+
+            if (_firstNames.Count < MaxHardLinked)
+            {
+                _firstNames[key] = path;
+                isFirst = true;
+            }
+
+            return null;
         }
 
         /// <summary>Lists one source's folder into <see cref="_listing"/>; returns its absolute path.</summary>
@@ -480,6 +524,8 @@ internal sealed partial class EnvironmentEntries
                 child.Length = entry.IsLink ? 0 : entry.Length;
                 child.Ticks = entry.Ticks;
                 child.Mode = entry.IsLink ? 0b111_111_111 : entry.Mode;
+                child.Inode = entry.Inode;
+                child.Device = entry.Device;
             }
         }
 

@@ -261,6 +261,9 @@ public static class EnvironmentPacker
         long bytesDone = 0;
         var done = 0;
         var lastReport = Stopwatch.StartNew();
+
+        // First names of files with several names, stored exactly as on disk: a later name of one becomes a hard link to it.
+        var storedAsIs = new Dictionary<string, PackEntry>(StringComparer.Ordinal);
         foreach (var entry in entries)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -272,8 +275,16 @@ public static class EnvironmentPacker
                 case PackEntryKind.Symlink:
                     writer.AddSymlink(entry.ArchivePath, entry.LinkTarget!);
                     break;
+                case PackEntryKind.File when entry.HardLinkTarget is { } first && writer is IHardLinkWriter links
+                    && storedAsIs.TryGetValue(first, out var firstEntry) && SameBytesStored(firstEntry, entry):
+                    links.AddHardLink(entry.ArchivePath, entry.UnixMode, first);
+                    break;
                 default:
-                    AddFile(writer, entry, options.DestinationPrefix, records, ref buffer, recordBuffers);
+                    if (AddFile(writer, entry, options.DestinationPrefix, records, ref buffer, recordBuffers) && entry.HasOtherNames && writer is IHardLinkWriter)
+                    {
+                        storedAsIs[entry.ArchivePath] = entry;
+                    }
+
                     break;
             }
 
@@ -305,13 +316,23 @@ public static class EnvironmentPacker
         return records.Count;
     }
 
-    private static void AddFile(
+    /// <summary>
+    /// Whether a later name of a file, linked to its first name (stored as it is on disk), would have been stored as it is too:
+    /// the same prefixes to look for and shebang rule, no pyc stamp, no conda record. Then the link holds the right bytes, and
+    /// conda-unpack, which rewrites only files with records, never splits the pair.
+    /// </summary>
+    private static bool SameBytesStored(PackEntry first, PackEntry later) =>
+        ReferenceEquals(first.Prefixes, later.Prefixes) && first.FixShebang == later.FixShebang && later.PycSource is null && !later.CondaRecord
+        && later.RunPath is null && later.Generated is null;
+
+    /// <summary>Adds a file; returns whether its bytes were stored exactly as they are on disk.</summary>
+    private static bool AddFile(
         IArchiveWriter writer, PackEntry entry, string? destinationPrefix, UnpackRecordLog records, ref byte[] buffer, CondaRecordBuffers recordBuffers)
     {
         if (entry.Generated is { } generated)
         {
             writer.AddFile(entry.ArchivePath, entry.UnixMode, generated);
-            return;
+            return false;
         }
 
         var source = entry.SourcePath!;
@@ -320,7 +341,7 @@ public static class EnvironmentPacker
             if (entry.CondaRecord && !PackedFileContent.MayRewrite(entry))
             {
                 AddCondaRecord(writer, entry, recordBuffers);
-                return;
+                return false;
             }
 
             // A conda record is cleaned whatever its size (it is JSON, parsed whole anyway).
@@ -342,18 +363,18 @@ public static class EnvironmentPacker
                     if (!PackedFileContent.MayChange(entry, content))
                     {
                         writer.AddFile(entry.ArchivePath, entry.UnixMode, buffer.AsMemory(0, content.Length));
-                        return;
+                        return true;
                     }
 
                     if (entry.RunPath is null && entry.PycSource is { } pyc && !PackedFileContent.ContainsPrefix(entry, content))
                     {
                         PackedFileContent.TryRestampPycInPlace(content, pyc);
                         writer.AddFile(entry.ArchivePath, entry.UnixMode, buffer.AsMemory(0, content.Length));
-                        return;
+                        return false;
                     }
 
                     writer.AddFile(entry.ArchivePath, entry.UnixMode, PackedFileContent.Transform(entry, content.ToArray(), destinationPrefix, records));
-                    return;
+                    return false;
                 }
 
                 // A large file is scanned in chunks first; only one that may change is read whole (and let go after).
@@ -362,12 +383,13 @@ public static class EnvironmentPacker
                     var whole = new byte[length];
                     var read = ReadFully(handle, whole);
                     writer.AddFile(entry.ArchivePath, entry.UnixMode, PackedFileContent.Transform(entry, read == whole.Length ? whole : whole[..read], destinationPrefix, records));
-                    return;
+                    return false;
                 }
             }
 
             using var stream = new FileStream(PathBytes.OpenRead(source), FileAccess.Read, bufferSize: 1);
             writer.AddFile(entry.ArchivePath, entry.UnixMode, stream.Length, stream);
+            return true;
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {

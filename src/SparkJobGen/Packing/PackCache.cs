@@ -254,6 +254,11 @@ internal sealed class ContentKeyBuilder : IDisposable
         line.Append(entry.ArchivePath).Append('|').Append((int)entry.Kind).Append('|').Append(entry.UnixMode).Append('|')
             .Append(entry.Length).Append('|').Append(entry.LastWriteTicks).Append('|').Append(entry.LinkTarget).Append('|')
             .Append(entry.SourcePath).Append('|').Append(entry.RunPath).Append('|').Append(entry.FixShebang).Append('|').Append(entry.CondaRecord);
+        if (entry.HardLinkTarget is { } first)
+        {
+            line.Append("|=").Append(first);
+        }
+
         foreach (var prefix in entry.Prefixes ?? [])
         {
             line.Append('|').Append(prefix.OnDisk).Append('>').Append(prefix.Placeholder).Append(':').Append((int)prefix.Mode);

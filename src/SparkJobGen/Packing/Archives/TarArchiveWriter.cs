@@ -14,12 +14,12 @@ namespace SparkJobGen.Packing.Archives;
 /// target is longer than 100 bytes or not ASCII, or whose size does not fit ustar's 11 octal digits (8 GiB and up).
 /// The archive ends with two zero blocks and is padded to a 10 KiB record, as GNU tar and Python's tarfile do.
 /// </summary>
-internal sealed class TarArchiveWriter : IArchiveWriter
+internal sealed class TarArchiveWriter : IArchiveWriter, IHardLinkWriter
 {
     private const int BlockSize = 512;
     private const int RecordSize = 20 * BlockSize;
     private const long MaxUstarSize = (1L << 33) - 1; // 077777777777
-    private const char RegularType = '0', SymlinkType = '2', DirectoryType = '5', PaxType = 'x';
+    private const char RegularType = '0', HardLinkType = '1', SymlinkType = '2', DirectoryType = '5', PaxType = 'x';
 
     private readonly Stream _body;
     private readonly Func<CancellationToken, Task> _completeBody;
@@ -105,6 +105,15 @@ internal sealed class TarArchiveWriter : IArchiveWriter
     {
         ArgumentException.ThrowIfNullOrEmpty(linkTarget);
         WriteHeader(ArchivePaths.Full(_root, archivePath), 0x1FF, 0, SymlinkType, linkTarget);
+    }
+
+    /// <inheritdoc />
+    public void AddHardLink(string archivePath, int unixMode, string firstPath)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(firstPath);
+
+        // A hard link's target is an archive member name, so it is under the archive root like the name itself.
+        WriteHeader(ArchivePaths.Full(_root, archivePath), unixMode, 0, HardLinkType, ArchivePaths.Full(_root, firstPath));
     }
 
     /// <inheritdoc />
