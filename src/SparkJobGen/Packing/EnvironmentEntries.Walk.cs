@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
-using System.Runtime.CompilerServices;
 using System.Text;
 using System.Threading;
 
@@ -122,9 +121,6 @@ internal sealed partial class EnvironmentEntries
         public readonly int KeyLength => NameLength + (Kind == ChildKind.Folder ? 1 : 0);
     }
 
-    /// <summary>Outgrown folder arrays worth a full collection (see <see cref="WalkState.Build"/>).</summary>
-    private const long OutgrownCollectionThreshold = 16 << 20;
-
     /// <summary>A walk's reusable arrays: the folders on the stack (the first is the top) and the listing of one folder.</summary>
     private sealed class WalkBuffers
     {
@@ -174,31 +170,18 @@ internal sealed partial class EnvironmentEntries
             Sources = -1;
         }
 
-        /// <summary>Bytes of arrays this frame has outgrown and dropped since the last <see cref="TakeOutgrownBytes"/>.</summary>
-        private long _outgrown;
-
         /// <summary>Room for <paramref name="children"/> children with <paramref name="nameBytes"/> bytes of names (at least doubling).</summary>
         public void EnsureCapacity(int children, int nameBytes)
         {
             if (Children.Length < children)
             {
-                _outgrown += (long)Children.Length * Unsafe.SizeOf<Child>();
                 Array.Resize(ref Children, Math.Max(children, Children.Length * 2));
             }
 
             if (Names.Length < nameBytes)
             {
-                _outgrown += Names.Length;
                 Array.Resize(ref Names, Math.Max(nameBytes, Names.Length * 2));
             }
-        }
-
-        /// <summary>How many bytes of outgrown arrays were dropped (large-object garbage until a full collection); resets the count.</summary>
-        public long TakeOutgrownBytes()
-        {
-            var outgrown = _outgrown;
-            _outgrown = 0;
-            return outgrown;
         }
 
         public void Reset()
@@ -333,14 +316,6 @@ internal sealed partial class EnvironmentEntries
                 {
                     frame.Add(syntheticName, ChildKind.Synthetic, -1).Synthetic = i;
                 }
-            }
-
-            // A folder of hundreds of thousands of files grows its arrays while it is listed, the first pass only (the arrays are
-            // kept for the next): the outgrown ones are large objects that only a full collection frees, so collect them now
-            // rather than let them add to the peak.
-            if (frame.TakeOutgrownBytes() >= OutgrownCollectionThreshold)
-            {
-                GC.Collect();
             }
 
             SortAndMerge(frame);

@@ -23,9 +23,6 @@ public static class EnvironmentPacker
     /// <summary>Inspected files up to this size are read into one reused buffer; larger ones are scanned in chunks first.</summary>
     private const int InMemoryLimit = 4 * 1024 * 1024;
 
-    /// <summary>A conda record (read plus cleaned) above this size is followed by a full collection (see <see cref="AddCondaRecord"/>).</summary>
-    private const long LargeRecordBytes = 16L * 1024 * 1024;
-
     /// <summary>Locates the environment, reads it, and packs it (or returns the cached archive).</summary>
     /// <param name="options">What to pack and how.</param>
     /// <param name="progress">Receives file and byte counts while packing; may be null.</param>
@@ -420,16 +417,9 @@ public static class EnvironmentPacker
         }
         finally
         {
-            // Emptied after use, not before the next record: a large record's segments go now, not at the end of the pack. A
-            // record of tens of MB has had its segments promoted to the oldest generation while it was cleaned, which the
-            // writing phase rarely collects: one collection gives them back (a few per pack at most, for the largest packages).
-            var large = buffers.Input.Length + buffers.Output.Length > LargeRecordBytes;
+            // Emptied after use, not before the next record: a large record's segments go now, not at the end of the pack.
             buffers.Input.Reset();
             buffers.Output.Reset();
-            if (large)
-            {
-                System.GC.Collect(2, System.GCCollectionMode.Forced, blocking: true, compacting: false);
-            }
         }
     }
 
