@@ -122,22 +122,6 @@ public static class EnvironmentPacker
     /// <summary>errno values of a full disk (ENOSPC), an exhausted quota (EDQUOT) and a file size limit (EFBIG), as .NET's IOException carries them.</summary>
     private const int DiskFull = 28, QuotaExceeded = 122, FileTooLarge = 27;
 
-    /// <summary>Packs an inventory already read (see <see cref="EnvironmentInventory.Read(EnvironmentLocation, PackOptions)"/>).</summary>
-    /// <param name="inventory">The entries.</param>
-    /// <param name="options">How to pack.</param>
-    /// <param name="progress">Receives file and byte counts; may be null.</param>
-    /// <param name="cancellationToken">Stops packing; nothing is left behind.</param>
-    /// <returns>What was produced.</returns>
-    public static Task<PackResult> PackAsync(EnvironmentInventory inventory, PackOptions options, IProgress<PackProgress>? progress = null, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(inventory);
-        ArgumentNullException.ThrowIfNull(options);
-        var stopwatch = Stopwatch.StartNew();
-        var plan = new PackPlan(inventory.Location, () => inventory.Entries, inventory.Entries.Count, inventory.Entries.Sum(static e => e.Length), inventory.Warnings,
-            inventory.HasCondaPackage, PackCache.ContentKey(inventory, options, options.ResolveFormat()));
-        return PackCoreAsync(plan, options, progress, metadataKey: null, stopwatch, cancellationToken);
-    }
-
     /// <summary>What is about to be packed: the entries (enumerable again) and what the checking pass learnt of them.</summary>
     /// <param name="Location">The environment.</param>
     /// <param name="Entries">Gives the entries in archive order, each call from the start.</param>
@@ -194,16 +178,7 @@ public static class EnvironmentPacker
         {
             // Zip has no standard symlinks: like conda-pack, store a copy of each link's target (whatever root it came from).
             // One more walk picks the targets out; only the links and their targets are held.
-            var links = plan.Links;
-            if (links is null)
-            {
-                links = new SymlinkCopies();
-                foreach (var entry in entries)
-                {
-                    links.Observe(entry);
-                }
-            }
-
+            var links = plan.Links!;
             if (links.LinkCount > 0)
             {
                 links.Resolve(plan.Entries());

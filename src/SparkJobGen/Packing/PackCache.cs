@@ -38,23 +38,6 @@ public sealed class PackCache
         }
     }
 
-    /// <summary>Computes the content key of an inventory packed with the given options.</summary>
-    /// <param name="inventory">The entries.</param>
-    /// <param name="options">The options.</param>
-    /// <param name="format">The resolved format.</param>
-    /// <returns>A lowercase hex SHA-256.</returns>
-    public static string ContentKey(EnvironmentInventory inventory, PackOptions options, ArchiveFormat format)
-    {
-        ArgumentNullException.ThrowIfNull(inventory);
-        using var key = new ContentKeyBuilder(options, format, inventory.Location.Prefix);
-        foreach (var entry in inventory.Entries)
-        {
-            key.Add(entry);
-        }
-
-        return key.Finish();
-    }
-
     /// <summary>
     /// A key from metadata alone, for the cache check before any inventory is built: every path under the folders the archive
     /// is read from, with kind, size, modification time and mode, combined order-independently (128-bit sums of XxHash128),
@@ -108,11 +91,6 @@ public sealed class PackCache
     /// <param name="metadataKey">See <see cref="MetadataKey(EnvironmentLocation, PackOptions, ArchiveFormat)"/>.</param>
     public PackResult? FindByMetadata(string output, string metadataKey) =>
         Current(output, stored => stored.MetadataKey == metadataKey)?.Result is { } result ? result with { FromCache = true } : null;
-
-    /// <summary>Whether <paramref name="output"/> exists unchanged since it was packed with <paramref name="key"/>.</summary>
-    /// <param name="output">The archive (or no-archive directory).</param>
-    /// <param name="key">The content key.</param>
-    public bool IsCurrent(string output, string key) => FindCurrent(output, key) is not null;
 
     /// <summary>The record of <paramref name="output"/> when it exists unchanged and was packed from content <paramref name="key"/>.</summary>
     /// <param name="output">The archive (or no-archive directory).</param>
@@ -224,7 +202,7 @@ internal sealed class MetadataHash(byte[] rootBytes) : IDiskItemSink
 }
 
 /// <summary>
-/// The content key of entries given one at a time in archive order (<see cref="PackCache.ContentKey"/>): every entry's path,
+/// The content key of entries given one at a time in archive order, as the checking pass sees them: every entry's path,
 /// kind, mode, size, modification time, link target, source, relocation and generated content, plus every option that
 /// changes the output.
 /// </summary>

@@ -46,9 +46,6 @@ public enum PrefixMode
 /// For a timestamp-validated <c>.pyc</c> whose source is packed too: the source's size and modification time (whole seconds),
 /// so the header can be re-stamped to the archive's normalized time and the cache stays valid after unpacking.
 /// </param>
-/// <param name="EscapingTarget">
-/// For a symlink that leaves the environment, its target as read: the packer refuses it unless an <c>--exclude</c> removes it.
-/// </param>
 /// <param name="HardLinkTarget">
 /// For a file that is another name of a file packed earlier (a hard link, both names in the archive): that entry's archive path.
 /// Tar stores it as a hard link; other formats store a copy.
@@ -70,7 +67,6 @@ public sealed record PackEntry(
     bool FixShebang = false,
     byte[]? Generated = null,
     string? RunPath = null,
-    string? EscapingTarget = null,
     PycSource? PycSource = null,
     bool CondaRecord = false,
     string? HardLinkTarget = null,
