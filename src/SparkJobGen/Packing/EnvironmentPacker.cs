@@ -235,7 +235,8 @@ public static class EnvironmentPacker
         var lastReport = Stopwatch.StartNew();
 
         // First names of files with several names, stored exactly as on disk: a later name of one becomes a hard link to it.
-        var storedAsIs = new Dictionary<string, PackEntry>(StringComparer.Ordinal);
+        // Only the rules that decided them are kept (a conda prefix hard-linked into its package cache has tens of thousands).
+        var storedAsIs = new Dictionary<string, (IReadOnlyList<PrefixOnDisk>? Prefixes, bool FixShebang)>(StringComparer.Ordinal);
         foreach (var entry in entries)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -248,13 +249,13 @@ public static class EnvironmentPacker
                     writer.AddSymlink(entry.ArchivePath, entry.LinkTarget!);
                     break;
                 case PackEntryKind.File when entry.HardLinkTarget is { } first && writer is IHardLinkWriter links
-                    && storedAsIs.TryGetValue(first, out var firstEntry) && SameBytesStored(firstEntry, entry):
+                    && storedAsIs.TryGetValue(first, out var firstRules) && SameBytesStored(firstRules, entry):
                     links.AddHardLink(entry.ArchivePath, entry.UnixMode, first);
                     break;
                 default:
                     if (AddFile(writer, entry, options.DestinationPrefix, records, ref buffer, recordBuffers) && entry.HasOtherNames && writer is IHardLinkWriter)
                     {
-                        storedAsIs[entry.ArchivePath] = entry;
+                        storedAsIs[entry.ArchivePath] = (entry.Prefixes, entry.FixShebang);
                     }
 
                     break;
@@ -293,7 +294,7 @@ public static class EnvironmentPacker
     /// the same prefixes to look for and shebang rule, no pyc stamp, no conda record. Then the link holds the right bytes, and
     /// conda-unpack, which rewrites only files with records, never splits the pair.
     /// </summary>
-    private static bool SameBytesStored(PackEntry first, PackEntry later) =>
+    private static bool SameBytesStored((IReadOnlyList<PrefixOnDisk>? Prefixes, bool FixShebang) first, PackEntry later) =>
         ReferenceEquals(first.Prefixes, later.Prefixes) && first.FixShebang == later.FixShebang && later.PycSource is null && !later.CondaRecord
         && later.RunPath is null && later.Generated is null;
 
