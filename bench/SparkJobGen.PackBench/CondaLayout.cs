@@ -42,6 +42,9 @@ internal static partial class CondaLayout
         }
 
         Directory.CreateDirectory(Path.Combine(partial, "conda-meta"));
+
+        // conda writes a history file; conda-pack takes the unpack script's mtime from it (and cannot pack without it).
+        File.WriteAllText(Path.Combine(partial, "conda-meta", "history"), "");
         var build = 0;
         foreach (var (name, files) in packages)
         {
@@ -73,6 +76,7 @@ internal static partial class CondaLayout
                 ["extracted_package_dir"] = $"/opt/conda/pkgs/{dist}",
                 ["package_tarball_full_path"] = $"/opt/conda/pkgs/{dist}.conda",
                 ["link"] = new Dictionary<string, object> { ["source"] = $"/opt/conda/pkgs/{dist}", ["type"] = 1 },
+                ["url"] = $"https://conda.anaconda.org/conda-forge/linux-64/{dist}.conda",
                 ["files"] = files.Select(f => f.RelativePath).ToList(),
                 ["paths_data"] = new Dictionary<string, object> { ["paths_version"] = 1, ["paths"] = paths },
             };

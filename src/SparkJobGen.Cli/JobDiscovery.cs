@@ -6,6 +6,7 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using SparkJobGen.Manifest;
+using SparkJobGen.Subprocesses;
 using SparkJobGen.Submission;
 
 namespace SparkJobGen.Cli;

@@ -7,6 +7,7 @@ using System.Text;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
+using SparkJobGen.Subprocesses;
 using SparkJobGen.Submission;
 
 namespace SparkJobGen.Environments;

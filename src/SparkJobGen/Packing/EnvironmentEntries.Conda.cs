@@ -15,9 +15,6 @@ internal sealed partial class EnvironmentEntries
     /// </summary>
     private sealed class CondaClaims
     {
-        /// <summary>From this many rows, a full collection after reading the records is worth its few milliseconds.</summary>
-        private const int CollectAfterRows = 20_000;
-
         private CondaClaims(ClaimSet claims, string prefix, string? sitePackages)
         {
             Claims = claims;
@@ -67,13 +64,6 @@ internal sealed partial class EnvironmentEntries
                 }
 
                 claims.Claims.Complete();
-                if (claims.Claims.Count >= CollectAfterRows)
-                {
-                    // Reading the records made a string per recorded file, garbage now but promoted while the rows grew: one
-                    // collection gives that memory back before the walks and the writer start allocating.
-                    GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
-                }
-
                 return claims;
             }
             catch
@@ -234,5 +224,11 @@ internal sealed partial class EnvironmentEntries
 
         /// <summary>Where the unmanaged entries are.</summary>
         public SortedSet<string> UnmanagedTop { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>The first symlinks found pointing outside the environment (reported all at once at the end of the pass).</summary>
+        public List<(string LinkPath, string Target)> Escaping { get; } = [];
+
+        /// <summary>How many symlinks point outside the environment.</summary>
+        public int EscapingCount { get; set; }
     }
 }

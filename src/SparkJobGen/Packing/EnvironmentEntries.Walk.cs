@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
-using System.Runtime.CompilerServices;
 using System.Text;
 using System.Threading;
 
@@ -105,6 +104,10 @@ internal sealed partial class EnvironmentEntries
         public int Owner;
         public int Prefix;
 
+        /// <summary>For a file with several names: its inode and device (see <see cref="DirectoryEntry.Inode"/>); else 0.</summary>
+        public ulong Inode;
+        public ulong Device;
+
         /// <summary>For a folder: the sources that have it (bit per source index).</summary>
         public int Sources;
         public sbyte Source;
@@ -117,9 +120,6 @@ internal sealed partial class EnvironmentEntries
         /// <summary>The child's sort key length: its name, plus the '/' stored after a folder's name.</summary>
         public readonly int KeyLength => NameLength + (Kind == ChildKind.Folder ? 1 : 0);
     }
-
-    /// <summary>Outgrown folder arrays worth a full collection (see <see cref="WalkState.Build"/>).</summary>
-    private const long OutgrownCollectionThreshold = 16 << 20;
 
     /// <summary>A walk's reusable arrays: the folders on the stack (the first is the top) and the listing of one folder.</summary>
     private sealed class WalkBuffers
@@ -170,31 +170,18 @@ internal sealed partial class EnvironmentEntries
             Sources = -1;
         }
 
-        /// <summary>Bytes of arrays this frame has outgrown and dropped since the last <see cref="TakeOutgrownBytes"/>.</summary>
-        private long _outgrown;
-
         /// <summary>Room for <paramref name="children"/> children with <paramref name="nameBytes"/> bytes of names (at least doubling).</summary>
         public void EnsureCapacity(int children, int nameBytes)
         {
             if (Children.Length < children)
             {
-                _outgrown += (long)Children.Length * Unsafe.SizeOf<Child>();
                 Array.Resize(ref Children, Math.Max(children, Children.Length * 2));
             }
 
             if (Names.Length < nameBytes)
             {
-                _outgrown += Names.Length;
                 Array.Resize(ref Names, Math.Max(nameBytes, Names.Length * 2));
             }
-        }
-
-        /// <summary>How many bytes of outgrown arrays were dropped (large-object garbage until a full collection); resets the count.</summary>
-        public long TakeOutgrownBytes()
-        {
-            var outgrown = _outgrown;
-            _outgrown = 0;
-            return outgrown;
         }
 
         public void Reset()
@@ -331,14 +318,6 @@ internal sealed partial class EnvironmentEntries
                 }
             }
 
-            // A folder of hundreds of thousands of files grows its arrays while it is listed, the first pass only (the arrays are
-            // kept for the next): the outgrown ones are large objects that only a full collection frees, so collect them now
-            // rather than let them add to the peak.
-            if (frame.TakeOutgrownBytes() >= OutgrownCollectionThreshold)
-            {
-                GC.Collect();
-            }
-
             SortAndMerge(frame);
             if (claims is not null)
             {
@@ -375,11 +354,26 @@ internal sealed partial class EnvironmentEntries
             if (child.Kind == ChildKind.Symlink)
             {
                 var full = source.SourceRoot + path;
-                var target = new FileInfo(full).LinkTarget ?? throw new PackingException($"Cannot read the symlink '{full}'.");
+                var target = PathBytes.ReadLink(full) ?? throw new PackingException($"Cannot read the symlink '{PathBytes.Printable(full)}'.");
 
-                // A link that leaves the environment throws here, in the checking pass, unless an --exclude removed it.
-                return new PackEntry(path, PackEntryKind.Symlink, full, 0b111_111_111, 0, child.Ticks,
-                    SymlinkContainment.RelativeTarget(source.ContainmentPrefix, path, target));
+                // A link that leaves the environment (and no --exclude removed) is noted in the checking pass, which reports them
+                // all at its end; the writing pass never gets that far.
+                string stored;
+                try
+                {
+                    stored = SymlinkContainment.RelativeTarget(source.ContainmentPrefix, path, target);
+                }
+                catch (EscapingSymlinkException) when (report is not null)
+                {
+                    if (report.EscapingCount++ < 1000)
+                    {
+                        report.Escaping.Add((path, target));
+                    }
+
+                    stored = target;
+                }
+
+                return new PackEntry(path, PackEntryKind.Symlink, full, 0b111_111_111, 0, child.Ticks, stored);
             }
 
             var pyc = depth > 0 ? PycSource(frame, frames[depth - 1], child) : null;
@@ -387,8 +381,48 @@ internal sealed partial class EnvironmentEntries
                 : child.Prefix >= 0 ? owner._conda!.Placeholders[child.Prefix]
                 : source.Text;
             var fixShebang = source.Kind != SourceKind.VenvBase && frame.Path.StartsWith("bin/"u8);
+            var isFirst = false;
+            var firstName = pyc is null && !child.CondaRecord ? FirstName(child, path, out isFirst) : null;
             return new PackEntry(path, PackEntryKind.File, source.SourceRoot + path, child.Mode, child.Length, child.Ticks,
-                Prefixes: prefixes, FixShebang: fixShebang, PycSource: pyc, CondaRecord: child.CondaRecord);
+                Prefixes: prefixes, FixShebang: fixShebang, PycSource: pyc, CondaRecord: child.CondaRecord, HardLinkTarget: firstName, HasOtherNames: isFirst);
+        }
+
+        /// <summary>
+        /// The files with several names met so far in this pass, by device and inode, with the archive path of their first name.
+        /// Bounded: a conda prefix's files are usually hard links into the package cache (their other name is outside), so past
+        /// <see cref="MaxHardLinked"/> the remaining names are packed as copies, as every name was before; both passes agree.
+        /// </summary>
+        private readonly Dictionary<(ulong Device, ulong Inode), string> _firstNames = [];
+
+        /// <summary>How many files with several names are remembered (a few MB of paths at most).</summary>
+        private const int MaxHardLinked = 65_536;
+
+        /// <summary>
+        /// For a file with several names: the archive path of the first one packed, or null when this is the first (then
+        /// <paramref name="isFirst"/> is set, while there is room to remember it). The writer links a later name to its first
+        /// only when both are stored exactly as they are on disk.
+        /// </summary>
+        private string? FirstName(in Child child, string path, out bool isFirst)
+        {
+            isFirst = false;
+            if (child.Inode == 0)
+            {
+                return null;
+            }
+
+            var key = (child.Device, child.Inode);
+            if (_firstNames.TryGetValue(key, out var first))
+            {
+                return first;
+            }
+
+            if (_firstNames.Count < MaxHardLinked)
+            {
+                _firstNames[key] = path;
+                isFirst = true;
+            }
+
+            return null;
         }
 
         /// <summary>Lists one source's folder into <see cref="_listing"/>; returns its absolute path.</summary>
@@ -414,7 +448,7 @@ internal sealed partial class EnvironmentEntries
             }
 
             _path[length] = 0;
-            var absolute = Encoding.UTF8.GetString(_path, 0, length);
+            var absolute = PathBytes.Decode(_path.AsSpan(0, length));
             if (owner._native)
             {
                 LinuxDirectory.List(_path.AsSpan(0, length + 1), _listing);
@@ -465,6 +499,8 @@ internal sealed partial class EnvironmentEntries
                 child.Length = entry.IsLink ? 0 : entry.Length;
                 child.Ticks = entry.Ticks;
                 child.Mode = entry.IsLink ? 0b111_111_111 : entry.Mode;
+                child.Inode = entry.Inode;
+                child.Device = entry.Device;
             }
         }
 
@@ -784,10 +820,10 @@ internal sealed partial class EnvironmentEntries
 
         private PackEntry? EmptyFolder(Frame frame, int source, string absolute)
         {
-            var path = Encoding.UTF8.GetString(frame.Folder, 0, frame.FolderLength - 1);
+            var path = PathBytes.Decode(frame.Folder.AsSpan(0, frame.FolderLength - 1));
             var slash = path.LastIndexOf('/');
-            var parentFolder = slash >= 0 ? Encoding.UTF8.GetBytes(path[..(slash + 1)]) : [];
-            var name = Encoding.UTF8.GetBytes(path[(slash + 1)..]);
+            var parentFolder = slash >= 0 ? PathBytes.Encode(path[..(slash + 1)]) : [];
+            var name = PathBytes.Encode(path[(slash + 1)..]);
             var from = owner._sources[source];
             if (!Allowed(from, parentFolder, name) || (owner._keep is { } keep && !keep(path)))
             {
@@ -811,7 +847,7 @@ internal sealed partial class EnvironmentEntries
             Span<byte> joined = length <= 1024 ? stackalloc byte[length] : new byte[length];
             folder.CopyTo(joined);
             name.CopyTo(joined[folder.Length..]);
-            return Encoding.UTF8.GetString(joined);
+            return PathBytes.Decode(joined);
         }
     }
 }

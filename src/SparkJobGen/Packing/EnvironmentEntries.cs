@@ -93,6 +93,10 @@ internal sealed partial class EnvironmentEntries : IDisposable
         }
 
         _scanned = digest.Value;
+        if (report.EscapingCount > 0)
+        {
+            throw new EscapingSymlinkException(report.Escaping, report.EscapingCount);
+        }
 
         var warnings = new List<string>(_openingWarnings);
         _conda?.Conclude(report, options, warnings);

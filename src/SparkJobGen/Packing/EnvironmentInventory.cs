@@ -8,30 +8,12 @@ using System.Text.Json.Nodes;
 
 namespace SparkJobGen.Packing;
 
-/// <summary>Everything that goes into an archive, decided before a byte is written.</summary>
-/// <param name="Location">The environment.</param>
-/// <param name="Entries">The entries sorted by archive path (ordinal), without the generated unpack scripts.</param>
-/// <param name="Warnings">Things the user should know (unmanaged files, ignored checks).</param>
-/// <param name="HasCondaPackage">Whether the environment contains the <c>conda</c> package itself (conda-pack then skips its activate scripts with a destination prefix).</param>
-public sealed record EnvironmentInventory(
-    EnvironmentLocation Location,
-    IReadOnlyList<PackEntry> Entries,
-    IReadOnlyList<string> Warnings,
-    bool HasCondaPackage)
+/// <summary>
+/// What the walk needs to know about an environment besides its listing: where a walked root's files come from, file
+/// modes, editable installs, and pip's dist-info files (names, RECORD and INSTALLER lines).
+/// </summary>
+internal static class EnvironmentInventory
 {
-    /// <summary>Reads a conda prefix or a virtual environment and runs the consistency checks.</summary>
-    /// <param name="location">The environment.</param>
-    /// <param name="options">The pack options (checks to skip, include/exclude rules).</param>
-    /// <returns>The inventory, every entry held (the packer itself streams them instead: see <see cref="EnvironmentEntries"/>).</returns>
-    /// <exception cref="PackingException">A check failed (missing, clobbered or editable files, an escaping symlink).</exception>
-    public static EnvironmentInventory Read(EnvironmentLocation location, PackOptions options)
-    {
-        using var entries = EnvironmentEntries.Open(location, options);
-        var list = new List<PackEntry>();
-        var scan = entries.Scan(options, list.Add);
-        return new EnvironmentInventory(location, list, scan.Warnings, entries.HasCondaPackage);
-    }
-
     /// <summary>
     /// The absolute path of the items walked from <paramref name="walkRoot"/> minus their archive paths, when those are
     /// <paramref name="head"/> plus the walk's relative paths: <c>/base/lib</c> walked into <c>lib/</c> gives <c>/base/</c>.

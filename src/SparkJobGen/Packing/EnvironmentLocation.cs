@@ -81,6 +81,12 @@ public static class EnvironmentLocator
     public static EnvironmentLocation FromPrefix(string prefix)
     {
         var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(prefix));
+        if (File.Exists(full))
+        {
+            throw new EnvironmentNotFoundException(
+                $"'{full}' is a file, not an environment. Pass the environment's folder (the one holding conda-meta or pyvenv.cfg), for example '{Path.GetDirectoryName(full)}'.");
+        }
+
         if (!Directory.Exists(full))
         {
             throw new EnvironmentNotFoundException($"Environment directory '{full}' does not exist.");

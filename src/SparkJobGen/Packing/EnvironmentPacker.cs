@@ -23,9 +23,6 @@ public static class EnvironmentPacker
     /// <summary>Inspected files up to this size are read into one reused buffer; larger ones are scanned in chunks first.</summary>
     private const int InMemoryLimit = 4 * 1024 * 1024;
 
-    /// <summary>A conda record (read plus cleaned) above this size is followed by a full collection (see <see cref="AddCondaRecord"/>).</summary>
-    private const long LargeRecordBytes = 16L * 1024 * 1024;
-
     /// <summary>Locates the environment, reads it, and packs it (or returns the cached archive).</summary>
     /// <param name="options">What to pack and how.</param>
     /// <param name="progress">Receives file and byte counts while packing; may be null.</param>
@@ -40,11 +37,26 @@ public static class EnvironmentPacker
         var stopwatch = Stopwatch.StartNew();
         var location = EnvironmentLocator.Resolve(options.Prefix, options.Name);
         var format = options.ResolveFormat();
+        var output = Path.GetFullPath(options.Output ?? DefaultOutputName(location, options, format));
+        PackOutput.RefuseEnvironment(output, location.Prefix);
+        try
+        {
+            return await PackLocatedAsync(location, format, output, options, progress, stopwatch, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (AsUserError(e, output) is { } error)
+        {
+            throw error;
+        }
+    }
+
+    private static async Task<PackResult> PackLocatedAsync(
+        EnvironmentLocation location, ArchiveFormat format, string output, PackOptions options, IProgress<PackProgress>? progress, Stopwatch stopwatch,
+        CancellationToken cancellationToken)
+    {
         string? metadataKey = null;
         if (options.UseCache)
         {
             // The cheap check first: a metadata walk, no entries, no checks, no content key.
-            var output = Path.GetFullPath(options.Output ?? DefaultOutputName(location, options, format));
             metadataKey = PackCache.MetadataKey(location, options, format);
             if (new PackCache(options.CacheDirectory).FindByMetadata(output, metadataKey) is { } cached)
             {
@@ -58,35 +70,57 @@ public static class EnvironmentPacker
         string contentKey;
         EntryScan scan;
         var links = format == ArchiveFormat.Zip && !options.ZipSymlinks ? new SymlinkCopies() : null;
+        var bytesOnly = new List<string>();
         using (var key = new ContentKeyBuilder(options, format, location.Prefix))
         {
-            scan = entries.Scan(options, links is null ? key.Add : entry =>
+            scan = entries.Scan(options, entry =>
             {
                 key.Add(entry);
-                links.Observe(entry);
+                links?.Observe(entry);
+                if (format is ArchiveFormat.Zip or ArchiveFormat.NoArchive && (PathBytes.HasEscapes(entry.ArchivePath) || PathBytes.HasEscapes(entry.LinkTarget)))
+                {
+                    bytesOnly.Add(PathBytes.Printable(entry.ArchivePath));
+                }
             });
             contentKey = key.Finish();
+        }
+
+        if (bytesOnly.Count > 0)
+        {
+            // tar stores names as bytes; a zip name is UTF-8 (or CP437, which would unpack as other characters), and the
+            // no-archive writer creates files through .NET, which cannot name them.
+            throw new PackingException(
+                $"{bytesOnly.Count} file name(s) in '{location.Prefix}' are not valid UTF-8, which --format {ArchiveFormats.Name(format)} cannot store as they are: "
+                + string.Join(", ", bytesOnly.Take(10).Select(n => $"'{n}'")) + (bytesOnly.Count > 10 ? ", ..." : "")
+                + ". Pack as tar.gz (tar keeps names byte for byte), rename them, or exclude them (--exclude).");
         }
 
         var plan = new PackPlan(location, entries.Enumerate, scan.Count, scan.ContentBytes, scan.Warnings, entries.HasCondaPackage, contentKey) { Links = links };
         return await PackCoreAsync(plan, options, progress, metadataKey, stopwatch, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Packs an inventory already read (see <see cref="EnvironmentInventory.Read(EnvironmentLocation, PackOptions)"/>).</summary>
-    /// <param name="inventory">The entries.</param>
-    /// <param name="options">How to pack.</param>
-    /// <param name="progress">Receives file and byte counts; may be null.</param>
-    /// <param name="cancellationToken">Stops packing; nothing is left behind.</param>
-    /// <returns>What was produced.</returns>
-    public static Task<PackResult> PackAsync(EnvironmentInventory inventory, PackOptions options, IProgress<PackProgress>? progress = null, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// The user's situation behind a failure that is not a <see cref="PackingException"/> (a full disk, a file changed or unreadable
+    /// while packing, an invalid conda record) as one, saying what to do; null for anything else (a bug, cancellation, bad options).
+    /// </summary>
+    /// <param name="failure">What was thrown.</param>
+    /// <param name="output">The output being written.</param>
+    private static PackingException? AsUserError(Exception failure, string output) => failure switch
     {
-        ArgumentNullException.ThrowIfNull(inventory);
-        ArgumentNullException.ThrowIfNull(options);
-        var stopwatch = Stopwatch.StartNew();
-        var plan = new PackPlan(inventory.Location, () => inventory.Entries, inventory.Entries.Count, inventory.Entries.Sum(static e => e.Length), inventory.Warnings,
-            inventory.HasCondaPackage, PackCache.ContentKey(inventory, options, options.ResolveFormat()));
-        return PackCoreAsync(plan, options, progress, metadataKey: null, stopwatch, cancellationToken);
-    }
+        PackingException or OperationCanceledException => null,
+        IOException { HResult: DiskFull or QuotaExceeded or FileTooLarge } => new PackingException(
+            $"Writing '{output}' failed: {failure.Message}. Nothing was left behind; free space on that disk or choose an --output on another one, then pack again.", failure),
+        InvalidDataException => new PackingException(
+            $"{failure.Message} The environment's package records are damaged: reinstall that package (conda install --force-reinstall <name>) or remove the environment and create it again.", failure),
+        IOException => new PackingException(
+            $"Packing into '{output}' failed: {failure.Message} Nothing was left behind; fix the cause (a file changed while packing: pack again when nothing installs into the environment) and pack again.", failure),
+        UnauthorizedAccessException => new PackingException(
+            $"Packing into '{output}' failed: {failure.Message} Fix the permissions, or exclude what cannot be read (--exclude), and pack again.", failure),
+        _ => null,
+    };
+
+    /// <summary>errno values of a full disk (ENOSPC), an exhausted quota (EDQUOT) and a file size limit (EFBIG), as .NET's IOException carries them.</summary>
+    private const int DiskFull = 28, QuotaExceeded = 122, FileTooLarge = 27;
 
     /// <summary>What is about to be packed: the entries (enumerable again) and what the checking pass learnt of them.</summary>
     /// <param name="Location">The environment.</param>
@@ -126,7 +160,7 @@ public static class EnvironmentPacker
             return reused;
         }
 
-        CheckOutputLocation(output, options.Force);
+        PackOutput.CheckTarget(output, format, options.Force);
         cache.Forget(output);
         var writerOptions = new ArchiveWriterOptions
         {
@@ -144,16 +178,7 @@ public static class EnvironmentPacker
         {
             // Zip has no standard symlinks: like conda-pack, store a copy of each link's target (whatever root it came from).
             // One more walk picks the targets out; only the links and their targets are held.
-            var links = plan.Links;
-            if (links is null)
-            {
-                links = new SymlinkCopies();
-                foreach (var entry in entries)
-                {
-                    links.Observe(entry);
-                }
-            }
-
+            var links = plan.Links!;
             if (links.LinkCount > 0)
             {
                 links.Resolve(plan.Entries());
@@ -208,6 +233,10 @@ public static class EnvironmentPacker
         long bytesDone = 0;
         var done = 0;
         var lastReport = Stopwatch.StartNew();
+
+        // First names of files with several names, stored exactly as on disk: a later name of one becomes a hard link to it.
+        // Only the rules that decided them are kept (a conda prefix hard-linked into its package cache has tens of thousands).
+        var storedAsIs = new Dictionary<string, (IReadOnlyList<PrefixOnDisk>? Prefixes, bool FixShebang)>(StringComparer.Ordinal);
         foreach (var entry in entries)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -219,8 +248,16 @@ public static class EnvironmentPacker
                 case PackEntryKind.Symlink:
                     writer.AddSymlink(entry.ArchivePath, entry.LinkTarget!);
                     break;
+                case PackEntryKind.File when entry.HardLinkTarget is { } first && writer is IHardLinkWriter links
+                    && storedAsIs.TryGetValue(first, out var firstRules) && SameBytesStored(firstRules, entry):
+                    links.AddHardLink(entry.ArchivePath, entry.UnixMode, first);
+                    break;
                 default:
-                    AddFile(writer, entry, options.DestinationPrefix, records, ref buffer, recordBuffers);
+                    if (AddFile(writer, entry, options.DestinationPrefix, records, ref buffer, recordBuffers) && entry.HasOtherNames && writer is IHardLinkWriter)
+                    {
+                        storedAsIs[entry.ArchivePath] = (entry.Prefixes, entry.FixShebang);
+                    }
+
                     break;
             }
 
@@ -239,6 +276,7 @@ public static class EnvironmentPacker
         {
             writer.AddFile("bin/activate", 0b110_100_100, UnpackScripts.Activate());
             writer.AddFile("bin/deactivate", 0b110_100_100, UnpackScripts.Deactivate());
+            writer.AddFile(UnpackScripts.ActivateFishPath, 0b110_100_100, UnpackScripts.ActivateFish());
         }
 
         if (options.DestinationPrefix is null)
@@ -251,13 +289,23 @@ public static class EnvironmentPacker
         return records.Count;
     }
 
-    private static void AddFile(
+    /// <summary>
+    /// Whether a later name of a file, linked to its first name (stored as it is on disk), would have been stored as it is too:
+    /// the same prefixes to look for and shebang rule, no pyc stamp, no conda record. Then the link holds the right bytes, and
+    /// conda-unpack, which rewrites only files with records, never splits the pair.
+    /// </summary>
+    private static bool SameBytesStored((IReadOnlyList<PrefixOnDisk>? Prefixes, bool FixShebang) first, PackEntry later) =>
+        ReferenceEquals(first.Prefixes, later.Prefixes) && first.FixShebang == later.FixShebang && later.PycSource is null && !later.CondaRecord
+        && later.RunPath is null && later.Generated is null;
+
+    /// <summary>Adds a file; returns whether its bytes were stored exactly as they are on disk.</summary>
+    private static bool AddFile(
         IArchiveWriter writer, PackEntry entry, string? destinationPrefix, UnpackRecordLog records, ref byte[] buffer, CondaRecordBuffers recordBuffers)
     {
         if (entry.Generated is { } generated)
         {
             writer.AddFile(entry.ArchivePath, entry.UnixMode, generated);
-            return;
+            return false;
         }
 
         var source = entry.SourcePath!;
@@ -266,13 +314,13 @@ public static class EnvironmentPacker
             if (entry.CondaRecord && !PackedFileContent.MayRewrite(entry))
             {
                 AddCondaRecord(writer, entry, recordBuffers);
-                return;
+                return false;
             }
 
             // A conda record is cleaned whatever its size (it is JSON, parsed whole anyway).
             if (PackedFileContent.NeedsInspection(entry) && (entry.Length <= InspectionLimit || entry.CondaRecord))
             {
-                using var handle = File.OpenHandle(source, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.SequentialScan);
+                using var handle = PathBytes.OpenRead(source);
                 var length = RandomAccess.GetLength(handle);
                 if (length <= InMemoryLimit)
                 {
@@ -288,18 +336,18 @@ public static class EnvironmentPacker
                     if (!PackedFileContent.MayChange(entry, content))
                     {
                         writer.AddFile(entry.ArchivePath, entry.UnixMode, buffer.AsMemory(0, content.Length));
-                        return;
+                        return true;
                     }
 
                     if (entry.RunPath is null && entry.PycSource is { } pyc && !PackedFileContent.ContainsPrefix(entry, content))
                     {
                         PackedFileContent.TryRestampPycInPlace(content, pyc);
                         writer.AddFile(entry.ArchivePath, entry.UnixMode, buffer.AsMemory(0, content.Length));
-                        return;
+                        return false;
                     }
 
                     writer.AddFile(entry.ArchivePath, entry.UnixMode, PackedFileContent.Transform(entry, content.ToArray(), destinationPrefix, records));
-                    return;
+                    return false;
                 }
 
                 // A large file is scanned in chunks first; only one that may change is read whole (and let go after).
@@ -308,20 +356,21 @@ public static class EnvironmentPacker
                     var whole = new byte[length];
                     var read = ReadFully(handle, whole);
                     writer.AddFile(entry.ArchivePath, entry.UnixMode, PackedFileContent.Transform(entry, read == whole.Length ? whole : whole[..read], destinationPrefix, records));
-                    return;
+                    return false;
                 }
             }
 
-            using var stream = new FileStream(source, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
+            using var stream = new FileStream(PathBytes.OpenRead(source), FileAccess.Read, bufferSize: 1);
             writer.AddFile(entry.ArchivePath, entry.UnixMode, stream.Length, stream);
+            return true;
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
-            throw new PackingException($"'{source}' disappeared while packing. Is something modifying the environment? Pack again when it is idle.", e);
+            throw new PackingException($"'{PathBytes.Printable(source)}' disappeared while packing. Is something modifying the environment? Pack again when it is idle.", e);
         }
         catch (UnauthorizedAccessException e)
         {
-            throw new PackingException($"Cannot read '{source}': {e.Message} Fix its permissions or exclude it (--exclude).", e);
+            throw new PackingException($"Cannot read '{PathBytes.Printable(source)}': {e.Message} Fix its permissions or exclude it (--exclude).", e);
         }
     }
 
@@ -333,7 +382,7 @@ public static class EnvironmentPacker
     {
         try
         {
-            using (var handle = File.OpenHandle(entry.SourcePath!, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.SequentialScan))
+            using (var handle = PathBytes.OpenRead(entry.SourcePath!))
             {
                 buffers.Input.ReadFrom(handle, RandomAccess.GetLength(handle));
             }
@@ -344,16 +393,9 @@ public static class EnvironmentPacker
         }
         finally
         {
-            // Emptied after use, not before the next record: a large record's segments go now, not at the end of the pack. A
-            // record of tens of MB has had its segments promoted to the oldest generation while it was cleaned, which the
-            // writing phase rarely collects: one collection gives them back (a few per pack at most, for the largest packages).
-            var large = buffers.Input.Length + buffers.Output.Length > LargeRecordBytes;
+            // Emptied after use, not before the next record: a large record's segments go now, not at the end of the pack.
             buffers.Input.Reset();
             buffers.Output.Reset();
-            if (large)
-            {
-                System.GC.Collect(2, System.GCCollectionMode.Forced, blocking: true, compacting: false);
-            }
         }
     }
 
@@ -428,26 +470,6 @@ public static class EnvironmentPacker
         }
 
         return false;
-    }
-
-    /// <summary>Refuses to overwrite an unrelated file unless forced, and creates the output folder when forced.</summary>
-    private static void CheckOutputLocation(string output, bool force)
-    {
-        if (!force && (File.Exists(output) || Directory.Exists(output)))
-        {
-            throw new PackingException($"'{output}' already exists and was not packed from this environment's current content. Pass -f/--force to overwrite it.");
-        }
-
-        var directory = Path.GetDirectoryName(output)!;
-        if (!Directory.Exists(directory))
-        {
-            if (!force)
-            {
-                throw new PackingException($"The output folder '{directory}' does not exist. Create it, or pass -f/--force to create it.");
-            }
-
-            Directory.CreateDirectory(directory);
-        }
     }
 
     private static PackResult Result(string output, ArchiveFormat format, PackPlan plan, string key, bool fromCache, TimeSpan duration, int unpackRecords) =>

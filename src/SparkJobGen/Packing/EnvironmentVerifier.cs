@@ -5,6 +5,7 @@ using System.Linq;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
+using SparkJobGen.Subprocesses;
 using SparkJobGen.Submission;
 
 namespace SparkJobGen.Packing;
@@ -169,7 +170,7 @@ print("SJG-VERIFY " + json.dumps({"version": sys.version.split()[0], "prefix": s
             {
                 try
                 {
-                    await LocalContainerRunner.ExtractAsync(archive, environment, cancellationToken).ConfigureAwait(false);
+                    await ArchiveExtractor.ExtractAsync(archive, environment, cancellationToken).ConfigureAwait(false);
                 }
                 catch (SubmissionPreflightException e)
                 {

@@ -444,5 +444,7 @@ internal static class EnvironmentWalker
     }
 
     /// <summary>The permission bits of a path (0644 where the platform has none).</summary>
-    internal static int Mode(string path) => OperatingSystem.IsWindows() ? 0b110_100_100 : (int)File.GetUnixFileMode(path);
+    internal static int Mode(string path) => OperatingSystem.IsWindows() ? 0b110_100_100
+        : PathBytes.HasEscapes(path) ? 0b111_101_101 // a folder whose name is not UTF-8: .NET cannot stat it by name; the usual mode
+        : (int)File.GetUnixFileMode(path);
 }

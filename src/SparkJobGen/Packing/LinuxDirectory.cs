@@ -14,7 +14,9 @@ namespace SparkJobGen.Packing;
 /// <param name="Length">The size in bytes (files; 0 for directories).</param>
 /// <param name="Ticks">The last write time, UTC ticks, as <see cref="FileSystemInfo.LastWriteTimeUtc"/> gives it.</param>
 /// <param name="Mode">The permission bits (<see cref="UnixFileMode"/> values, set-id and sticky bits included); -1 when not read (directories listed natively).</param>
-internal readonly record struct DirectoryEntry(int NameStart, int NameLength, bool IsDirectory, bool IsLink, long Length, long Ticks, int Mode);
+/// <param name="Inode">For a regular file with more than one name (hard links): its inode number; otherwise 0.</param>
+/// <param name="Device">With <paramref name="Inode"/>: its device (major, minor), which the inode number is unique within.</param>
+internal readonly record struct DirectoryEntry(int NameStart, int NameLength, bool IsDirectory, bool IsLink, long Length, long Ticks, int Mode, ulong Inode = 0, ulong Device = 0);
 
 /// <summary>The entries of one directory and their UTF-8 names, reused from one directory to the next.</summary>
 internal sealed class DirectoryListing
@@ -51,7 +53,7 @@ internal sealed class DirectoryListing
     }
 
     /// <summary>Adds an entry.</summary>
-    public void Add(ReadOnlySpan<byte> name, bool isDirectory, bool isLink, long length, long ticks, int mode)
+    public void Add(ReadOnlySpan<byte> name, bool isDirectory, bool isLink, long length, long ticks, int mode, ulong inode = 0, ulong device = 0)
     {
         if (_used + name.Length > Names.Length)
         {
@@ -61,7 +63,7 @@ internal sealed class DirectoryListing
         }
 
         name.CopyTo(Names.AsSpan(_used));
-        Entries.Add(new DirectoryEntry(_used, name.Length, isDirectory, isLink, length, ticks, mode));
+        Entries.Add(new DirectoryEntry(_used, name.Length, isDirectory, isLink, length, ticks, mode, inode, device));
         _used += name.Length;
         Total++;
         if (Drain is { } drain && Entries.Count >= DrainAt)
@@ -90,13 +92,15 @@ internal static unsafe class LinuxDirectory
 
     private const string Libc = "libc.so.6";
     private const int AtFdCwd = -100, AtSymlinkNoFollow = 0x100;
-    private const uint StatxType = 0x1, StatxMode = 0x2, StatxMtime = 0x40, StatxSize = 0x200;
-    private const uint Mask = StatxType | StatxMode | StatxMtime | StatxSize;
+    private const uint StatxType = 0x1, StatxMode = 0x2, StatxNlink = 0x4, StatxMtime = 0x40, StatxIno = 0x100, StatxSize = 0x200;
+    private const uint Mask = StatxType | StatxMode | StatxNlink | StatxMtime | StatxIno | StatxSize;
+    private const int TypeFile = 0x8000;
     private const int TypeMask = 0xF000, TypeDirectory = 0x4000, TypeLink = 0xA000;
     private const int Enoent = 2, Eacces = 13, Enotdir = 20, Eperm = 1;
 
     /// <summary>Offsets in <c>struct statx</c> (the same on every Linux architecture) and in glibc's 64-bit <c>struct dirent</c>.</summary>
-    private const int StatxModeOffset = 28, StatxSizeOffset = 40, StatxMtimeSecondsOffset = 112, StatxMtimeNanosecondsOffset = 120, StatxBufferSize = 256;
+    private const int StatxNlinkOffset = 16, StatxModeOffset = 28, StatxInoOffset = 32, StatxSizeOffset = 40, StatxMtimeSecondsOffset = 112, StatxMtimeNanosecondsOffset = 120;
+    private const int StatxDevMajorOffset = 136, StatxDevMinorOffset = 140, StatxBufferSize = 256;
     private const int DirentTypeOffset = 18, DirentNameOffset = 19;
     private const byte DtDirectory = 4;
 
@@ -182,13 +186,16 @@ internal static unsafe class LinuxDirectory
                 var type = mode & TypeMask;
                 var seconds = *(long*)(stat + StatxMtimeSecondsOffset);
                 var nanoseconds = *(uint*)(stat + StatxMtimeNanosecondsOffset);
+                var shared = type == TypeFile && *(uint*)(stat + StatxNlinkOffset) > 1;
                 listing.Add(
                     nameBytes,
                     type == TypeDirectory,
                     type == TypeLink,
                     type == TypeDirectory ? 0 : (long)*(ulong*)(stat + StatxSizeOffset),
                     DateTime.UnixEpoch.Ticks + (seconds * TimeSpan.TicksPerSecond) + (nanoseconds / 100),
-                    mode & 0xFFF);
+                    mode & 0xFFF,
+                    shared ? *(ulong*)(stat + StatxInoOffset) : 0,
+                    shared ? ((ulong)*(uint*)(stat + StatxDevMajorOffset) << 32) | *(uint*)(stat + StatxDevMinorOffset) : 0);
             }
         }
         finally

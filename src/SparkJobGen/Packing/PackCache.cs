@@ -19,7 +19,7 @@ namespace SparkJobGen.Packing;
 /// </summary>
 public sealed class PackCache
 {
-    private const string MetadataKeyVersion = "sparkjobgen-pack-metadata/3";
+    private const string MetadataKeyVersion = "sparkjobgen-pack-metadata/4";
     private readonly string _directory;
 
     /// <summary>Creates a cache over <paramref name="directory"/> (created on first write).</summary>
@@ -36,23 +36,6 @@ public sealed class PackCache
                 : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "sparkjobgen");
             return Path.Combine(root, "packs");
         }
-    }
-
-    /// <summary>Computes the content key of an inventory packed with the given options.</summary>
-    /// <param name="inventory">The entries.</param>
-    /// <param name="options">The options.</param>
-    /// <param name="format">The resolved format.</param>
-    /// <returns>A lowercase hex SHA-256.</returns>
-    public static string ContentKey(EnvironmentInventory inventory, PackOptions options, ArchiveFormat format)
-    {
-        ArgumentNullException.ThrowIfNull(inventory);
-        using var key = new ContentKeyBuilder(options, format, inventory.Location.Prefix);
-        foreach (var entry in inventory.Entries)
-        {
-            key.Add(entry);
-        }
-
-        return key.Finish();
     }
 
     /// <summary>
@@ -108,11 +91,6 @@ public sealed class PackCache
     /// <param name="metadataKey">See <see cref="MetadataKey(EnvironmentLocation, PackOptions, ArchiveFormat)"/>.</param>
     public PackResult? FindByMetadata(string output, string metadataKey) =>
         Current(output, stored => stored.MetadataKey == metadataKey)?.Result is { } result ? result with { FromCache = true } : null;
-
-    /// <summary>Whether <paramref name="output"/> exists unchanged since it was packed with <paramref name="key"/>.</summary>
-    /// <param name="output">The archive (or no-archive directory).</param>
-    /// <param name="key">The content key.</param>
-    public bool IsCurrent(string output, string key) => FindCurrent(output, key) is not null;
 
     /// <summary>The record of <paramref name="output"/> when it exists unchanged and was packed from content <paramref name="key"/>.</summary>
     /// <param name="output">The archive (or no-archive directory).</param>
@@ -224,13 +202,13 @@ internal sealed class MetadataHash(byte[] rootBytes) : IDiskItemSink
 }
 
 /// <summary>
-/// The content key of entries given one at a time in archive order (<see cref="PackCache.ContentKey"/>): every entry's path,
+/// The content key of entries given one at a time in archive order, as the checking pass sees them: every entry's path,
 /// kind, mode, size, modification time, link target, source, relocation and generated content, plus every option that
 /// changes the output.
 /// </summary>
 internal sealed class ContentKeyBuilder : IDisposable
 {
-    private const string KeyVersion = "sparkjobgen-pack/3";
+    private const string KeyVersion = "sparkjobgen-pack/4";
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private readonly StringBuilder _line = new();
     private byte[] _bytes = new byte[1024];
@@ -254,6 +232,11 @@ internal sealed class ContentKeyBuilder : IDisposable
         line.Append(entry.ArchivePath).Append('|').Append((int)entry.Kind).Append('|').Append(entry.UnixMode).Append('|')
             .Append(entry.Length).Append('|').Append(entry.LastWriteTicks).Append('|').Append(entry.LinkTarget).Append('|')
             .Append(entry.SourcePath).Append('|').Append(entry.RunPath).Append('|').Append(entry.FixShebang).Append('|').Append(entry.CondaRecord);
+        if (entry.HardLinkTarget is { } first)
+        {
+            line.Append("|=").Append(first);
+        }
+
         foreach (var prefix in entry.Prefixes ?? [])
         {
             line.Append('|').Append(prefix.OnDisk).Append('>').Append(prefix.Placeholder).Append(':').Append((int)prefix.Mode);

@@ -46,9 +46,11 @@ public enum PrefixMode
 /// For a timestamp-validated <c>.pyc</c> whose source is packed too: the source's size and modification time (whole seconds),
 /// so the header can be re-stamped to the archive's normalized time and the cache stays valid after unpacking.
 /// </param>
-/// <param name="EscapingTarget">
-/// For a symlink that leaves the environment, its target as read: the packer refuses it unless an <c>--exclude</c> removes it.
+/// <param name="HardLinkTarget">
+/// For a file that is another name of a file packed earlier (a hard link, both names in the archive): that entry's archive path.
+/// Tar stores it as a hard link; other formats store a copy.
 /// </param>
+/// <param name="HasOtherNames">Whether this is the first name packed of a file with several names (hard links).</param>
 /// <param name="CondaRecord">
 /// A <c>conda-meta</c> record: its local absolute paths (the extracted package folder, the tarball, the link source) are
 /// blanked when it is packed, as conda-pack does, since they mean nothing where the archive is unpacked.
@@ -65,9 +67,10 @@ public sealed record PackEntry(
     bool FixShebang = false,
     byte[]? Generated = null,
     string? RunPath = null,
-    string? EscapingTarget = null,
     PycSource? PycSource = null,
-    bool CondaRecord = false);
+    bool CondaRecord = false,
+    string? HardLinkTarget = null,
+    bool HasOtherNames = false);
 
 /// <summary>The source file a <c>.pyc</c> was compiled from, as the pyc header records it (each value modulo 2^32).</summary>
 /// <param name="Length">The source's size in bytes.</param>

@@ -23,8 +23,12 @@ internal static class PackedFileContent
     private const string Origin = "$ORIGIN";
 
 
-    /// <summary>Whether a file must be read into memory to decide its archived bytes (else it is streamed as it is).</summary>
-    public static bool NeedsInspection(PackEntry entry) => entry.CondaRecord || MayRewrite(entry);
+    /// <summary>
+    /// Whether a file must be read into memory to decide its archived bytes (else it is streamed as it is): a conda record, a
+    /// file that may hold a prefix, a shebang or a runpath, and every <c>.pyc</c> whose source is packed (re-stamped, see
+    /// <see cref="RestampPyc"/>), whoever owns it.
+    /// </summary>
+    public static bool NeedsInspection(PackEntry entry) => entry.CondaRecord || entry.PycSource is not null || MayRewrite(entry);
 
     /// <summary>Whether a prefix, a shebang or a runpath may be rewritten in the file (what <see cref="Transform"/> does besides cleaning a conda record).</summary>
     public static bool MayRewrite(PackEntry entry) => entry.Prefixes is { Count: > 0 } || entry.FixShebang || entry.RunPath is not null;

@@ -1,27 +1,58 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 
 namespace SparkJobGen.Packing;
 
-/// <summary>Thrown when a symbolic link in the environment points outside it, so the archive would not be self-contained.</summary>
+/// <summary>Thrown when symbolic links in the environment point outside it, so the archive would not be self-contained.</summary>
 public sealed class EscapingSymlinkException : PackingException
 {
-    /// <summary>Creates the exception.</summary>
+    /// <summary>How many links the message lists by name; the rest are counted.</summary>
+    private const int Listed = 20;
+
+    /// <summary>Creates the exception for one link.</summary>
     /// <param name="linkPath">The link, relative to the prefix.</param>
     /// <param name="target">Its target as stored.</param>
     public EscapingSymlinkException(string linkPath, string target)
-        : base($"Symlink '{linkPath}' -> '{target}' points outside the environment; the packed archive would break on the cluster. "
-            + "Replace it with a copy of its target or exclude it (--exclude).")
+        : this([(linkPath, target)], 1)
     {
-        LinkPath = linkPath;
-        Target = target;
     }
 
-    /// <summary>The link, relative to the prefix.</summary>
-    public string LinkPath { get; }
+    /// <summary>Creates the exception for every escaping link the checking pass found.</summary>
+    /// <param name="links">The links (relative to the prefix) and their targets as stored, in archive order; at least one.</param>
+    /// <param name="count">How many there are in all (<paramref name="links"/> may hold only the first ones).</param>
+    public EscapingSymlinkException(IReadOnlyList<(string LinkPath, string Target)> links, int count)
+        : base(Describe(links, count))
+    {
+        ArgumentOutOfRangeException.ThrowIfZero(links.Count);
+        Links = links;
+        Count = count;
+    }
 
-    /// <summary>Its target as stored.</summary>
-    public string Target { get; }
+    /// <summary>The first link, relative to the prefix.</summary>
+    public string LinkPath => Links[0].LinkPath;
+
+    /// <summary>The first link's target as stored.</summary>
+    public string Target => Links[0].Target;
+
+    /// <summary>The escaping links (the first ones when there are very many), relative to the prefix, with their targets.</summary>
+    public IReadOnlyList<(string LinkPath, string Target)> Links { get; }
+
+    /// <summary>How many links escape in all.</summary>
+    public int Count { get; }
+
+    private static string Describe(IReadOnlyList<(string LinkPath, string Target)> links, int count)
+    {
+        var lines = links.Take(Listed).Select(l => $"- '{l.LinkPath}' -> '{l.Target}'").ToList();
+        if (count > lines.Count)
+        {
+            lines.Add($"- and {count - lines.Count} more");
+        }
+
+        var what = count == 1 ? "A symlink points" : $"{count} symlinks point";
+        return $"{what} outside the environment; the packed archive would break on the cluster:{Environment.NewLine}{string.Join(Environment.NewLine, lines)}{Environment.NewLine}"
+            + "Replace each with a copy of its target or exclude it (--exclude).";
+    }
 }
 
 /// <summary>Decides whether a symbolic link stays inside the environment and, if so, how to store it relocatably.</summary>

@@ -6,6 +6,7 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Logging;
+using SparkJobGen.Subprocesses;
 
 namespace SparkJobGen.Submission;
 

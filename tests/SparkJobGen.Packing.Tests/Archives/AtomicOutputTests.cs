@@ -215,7 +215,7 @@ public sealed class AtomicOutputTests
     }
 
     [SkippableFact]
-    public async Task No_archive_honours_arcroot_and_refuses_or_replaces_an_existing_directory()
+    public async Task No_archive_honours_arcroot_and_replaces_only_its_own_earlier_output()
     {
         using var scratch = new ScratchDirectory();
         var target = scratch.File("env");
@@ -223,15 +223,27 @@ public sealed class AtomicOutputTests
         var error = Assert.Throws<IOException>(() => ArchiveWriter.CreateDirectory(target, new ArchiveWriterOptions()));
         Assert.Contains("--force", error.Message);
 
-        await using (var writer = ArchiveWriter.CreateDirectory(target, new ArchiveWriterOptions { Overwrite = true, ArcRoot = "root" }))
-        {
-            SampleTree.WriteTo(writer);
-            await writer.CompleteAsync(CancellationToken.None);
-        }
+        // A folder the writer did not write is never replaced, not even with overwrite on.
+        var refused = Assert.Throws<IOException>(() => ArchiveWriter.CreateDirectory(target, new ArchiveWriterOptions { Overwrite = true }));
+        Assert.Contains("never replaced", refused.Message);
+        Assert.True(Directory.Exists(Path.Combine(target, "stale")));
+        Directory.Delete(Path.Combine(target, "stale"));
 
-        Assert.False(Directory.Exists(Path.Combine(target, "stale")));
-        SampleTree.AssertExtracted(Path.Combine(target, "root"));
-        Assert.Single(Directory.GetFileSystemEntries(scratch.Path));
+        // An empty one is, and so is the writer's own output (it carries the marker) with whatever was added to it since.
+        for (var round = 0; round < 2; round++)
+        {
+            await using (var writer = ArchiveWriter.CreateDirectory(target, new ArchiveWriterOptions { Overwrite = true, ArcRoot = "root" }))
+            {
+                SampleTree.WriteTo(writer);
+                await writer.CompleteAsync(CancellationToken.None);
+            }
+
+            Assert.True(File.Exists(Path.Combine(target, ".sparkjobgen-no-archive")));
+            SampleTree.AssertExtracted(Path.Combine(target, "root"));
+            Assert.False(Directory.Exists(Path.Combine(target, "stale")));
+            Assert.Single(Directory.GetFileSystemEntries(scratch.Path));
+            Directory.CreateDirectory(Path.Combine(target, "stale"));
+        }
     }
 
     [SkippableFact]

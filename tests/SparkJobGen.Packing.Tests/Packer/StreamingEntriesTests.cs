@@ -105,8 +105,8 @@ public sealed class StreamingEntriesTests
         // packer adds, and every package's files present.
         var names = ProcessRun.RunChecked("python3", ["-c", "import sys, tarfile; print('\\n'.join(tarfile.open(sys.argv[1]).getnames()))", disk.ArchivePath])
             .StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal(["bin/activate", "bin/deactivate", "bin/conda-unpack"], names[^3..]);
-        Assert.Equal(names[..^3].Order(StringComparer.Ordinal), names[..^3]);
+        Assert.Equal(["bin/activate", "bin/deactivate", "bin/activate.fish", "bin/conda-unpack"], names[^4..]);
+        Assert.Equal(names[..^4].Order(StringComparer.Ordinal), names[..^4]);
         foreach (var file in conda.Packages.SelectMany(p => p.Files).Where(f => f.PathType != "directory"))
         {
             Assert.Contains(file.Path, names);

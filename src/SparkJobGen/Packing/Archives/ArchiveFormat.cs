@@ -65,7 +65,7 @@ public static class ArchiveFormats
                 return Infer(outputPath);
             default:
                 throw new ArgumentException(
-                    $"Unknown archive format '{format}'. Use one of: {string.Join(", ", FormatNames)}.", nameof(format));
+                    $"Unknown archive format '{format}'. Use one of: {string.Join(", ", FormatNames)}.");
         }
     }
 
@@ -116,8 +116,8 @@ public static class ArchiveFormats
         var (minimum, maximum, _) = CompressionLevels(format);
         if (level < minimum || level > maximum)
         {
-            throw new ArgumentOutOfRangeException(
-                nameof(level), level, $"--compress-level for {Name(format)} must be between {minimum} and {maximum}, not {level}.");
+            // No parameter name or value: the message is shown to the user as it is.
+            throw new ArgumentOutOfRangeException(null, $"--compress-level for {Name(format)} must be between {minimum} and {maximum}, not {level}.");
         }
     }
 
@@ -156,7 +156,6 @@ public static class ArchiveFormats
 
         throw new ArgumentException(
             $"Cannot infer the archive format from the extension of '{outputPath}'. Name the output *.tar.gz, *.tgz, *.tar.bz2, "
-            + "*.tbz2, *.tar.zst, *.tzst, *.tar or *.zip, or pass --format (use --format no-archive to write a directory).",
-            nameof(outputPath));
+            + "*.tbz2, *.tar.zst, *.tzst, *.tar or *.zip, or pass --format (use --format no-archive to write a directory).");
     }
 }

@@ -9,7 +9,9 @@ namespace SparkJobGen.Packing.Archives;
 /// <summary>
 /// The <c>no-archive</c> writer: writes real files, directories and symlinks into a hidden directory next to the
 /// target and renames it onto the target when complete, so a partial tree never appears under the target's name.
-/// Directory modes are applied last so that read-only directories do not block their own contents.
+/// Directory modes are applied last so that read-only directories do not block their own contents. The folder carries
+/// <see cref="PackOutput.Marker"/> at its root; an existing target is replaced (with overwrite on) only when it has that
+/// marker or is empty, so a folder the packer did not write is never deleted.
 /// </summary>
 internal sealed class DirectoryArchiveWriter : IArchiveWriter
 {
@@ -33,11 +35,17 @@ internal sealed class DirectoryArchiveWriter : IArchiveWriter
             throw new IOException($"'{_target}' already exists. Remove it, choose another --output, or pass --force to replace it.");
         }
 
+        if (System.IO.Directory.Exists(_target) && PackOutput.RefusalToReplace(_target) is { } refusal)
+        {
+            throw new IOException(refusal);
+        }
+
         var parent = Path.GetDirectoryName(_target) ?? throw new ArgumentException($"'{path}' has no parent directory.", nameof(path));
         System.IO.Directory.CreateDirectory(parent);
         AtomicFile.RemoveAbandoned(parent, Path.GetFileName(_target));
         _temporary = AtomicFile.TemporaryName(parent, Path.GetFileName(_target));
         System.IO.Directory.CreateDirectory(_temporary);
+        File.WriteAllText(Path.Combine(_temporary, PackOutput.Marker), PackOutput.MarkerText);
         var root = ArchivePaths.Root(options.ArcRoot);
         _root = root.Length == 0 ? _temporary : Path.Combine(_temporary, root.TrimEnd('/'));
         System.IO.Directory.CreateDirectory(_root);
@@ -61,6 +69,7 @@ internal sealed class DirectoryArchiveWriter : IArchiveWriter
             EntryContent.CopyExactly(archivePath, content, length, file, new byte[Math.Clamp(length, 1, 256 * 1024)]);
         }
 
+        SetTime(path);
         SetMode(path, unixMode);
     }
 
@@ -73,6 +82,7 @@ internal sealed class DirectoryArchiveWriter : IArchiveWriter
             file.Write(content.Span);
         }
 
+        SetTime(path);
         SetMode(path, unixMode);
     }
 
@@ -107,7 +117,13 @@ internal sealed class DirectoryArchiveWriter : IArchiveWriter
                 throw new IOException($"'{_target}' appeared while packing. Remove it, choose another --output, or pass --force to replace it.");
             }
 
-            // Move the old tree aside first so the target name is never missing a complete tree for long.
+            if (!System.IO.Directory.Exists(_target) || PackOutput.RefusalToReplace(_target) is not null)
+            {
+                throw new IOException(PackOutput.RefusalToReplace(_target) ?? $"'{_target}' appeared while packing and is not a folder; it is left as it is. Choose another --output.");
+            }
+
+            // Move the old tree aside first so the target name is never missing a complete tree for long; it is the packer's
+            // own earlier output or an empty folder (checked just above).
             var old = AtomicFile.TemporaryName(Path.GetDirectoryName(_target)!, Path.GetFileName(_target));
             System.IO.Directory.Move(_target, old);
             System.IO.Directory.Move(_temporary, _target);
@@ -148,6 +164,12 @@ internal sealed class DirectoryArchiveWriter : IArchiveWriter
             BufferSize = 0,
         });
     }
+
+    /// <summary>
+    /// Gives a file the archives' normalized modification time, so the folder holds what unpacking an archive gives: a re-stamped
+    /// <c>.pyc</c> stays valid for its source.
+    /// </summary>
+    private static void SetTime(string path) => File.SetLastWriteTimeUtc(path, ArchiveWriter.NormalizedModificationTime.UtcDateTime);
 
     private static void SetMode(string path, int mode)
     {

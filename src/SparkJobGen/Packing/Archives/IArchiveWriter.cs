@@ -42,3 +42,13 @@ public interface IArchiveWriter : IAsyncDisposable
     /// <returns>A task that completes when the archive is complete.</returns>
     Task CompleteAsync(CancellationToken cancellationToken);
 }
+
+/// <summary>A writer whose format has hard links (tar): a later name of a file already written is stored as a link to it.</summary>
+internal interface IHardLinkWriter
+{
+    /// <summary>Adds <paramref name="archivePath"/> as another name of the file already added as <paramref name="firstPath"/>.</summary>
+    /// <param name="archivePath">The new name, relative (before the archive root).</param>
+    /// <param name="unixMode">Permission bits (the same file's, as both names share them).</param>
+    /// <param name="firstPath">The name it was added under first, relative (before the archive root).</param>
+    void AddHardLink(string archivePath, int unixMode, string firstPath);
+}

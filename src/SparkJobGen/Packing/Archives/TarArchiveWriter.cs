@@ -14,12 +14,12 @@ namespace SparkJobGen.Packing.Archives;
 /// target is longer than 100 bytes or not ASCII, or whose size does not fit ustar's 11 octal digits (8 GiB and up).
 /// The archive ends with two zero blocks and is padded to a 10 KiB record, as GNU tar and Python's tarfile do.
 /// </summary>
-internal sealed class TarArchiveWriter : IArchiveWriter
+internal sealed class TarArchiveWriter : IArchiveWriter, IHardLinkWriter
 {
     private const int BlockSize = 512;
     private const int RecordSize = 20 * BlockSize;
     private const long MaxUstarSize = (1L << 33) - 1; // 077777777777
-    private const char RegularType = '0', SymlinkType = '2', DirectoryType = '5', PaxType = 'x';
+    private const char RegularType = '0', HardLinkType = '1', SymlinkType = '2', DirectoryType = '5', PaxType = 'x';
 
     private readonly Stream _body;
     private readonly Func<CancellationToken, Task> _completeBody;
@@ -108,6 +108,15 @@ internal sealed class TarArchiveWriter : IArchiveWriter
     }
 
     /// <inheritdoc />
+    public void AddHardLink(string archivePath, int unixMode, string firstPath)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(firstPath);
+
+        // A hard link's target is an archive member name, so it is under the archive root like the name itself.
+        WriteHeader(ArchivePaths.Full(_root, archivePath), unixMode, 0, HardLinkType, ArchivePaths.Full(_root, firstPath));
+    }
+
+    /// <inheritdoc />
     public async Task CompleteAsync(CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -147,30 +156,33 @@ internal sealed class TarArchiveWriter : IArchiveWriter
             throw new InvalidOperationException("The archive is complete; no entries can be added.");
         }
 
-        var nameBytes = Encoding.UTF8.GetBytes(name);
-        var linkBytes = Encoding.UTF8.GetBytes(linkTarget);
+        // Names are bytes: one that is not valid UTF-8 (carried escaped, see PathBytes) is stored as it is in the PAX path
+        // record. No hdrcharset=BINARY record: GNU tar 1.34, which Hadoop unpacks archives with, warns "unknown extended
+        // header keyword" for it and takes the bytes as they are anyway; Python's tarfile falls back to surrogateescape.
+        var nameBytes = PathBytes.Encode(name);
+        var linkBytes = PathBytes.Encode(linkTarget);
         var pathInPax = nameBytes.Length > 100 || !IsAscii(nameBytes);
         var linkInPax = linkBytes.Length > 100 || !IsAscii(linkBytes);
         var sizeInPax = size > MaxUstarSize;
         if (pathInPax || linkInPax || sizeInPax)
         {
-            var records = new StringBuilder();
+            var records = new System.Buffers.ArrayBufferWriter<byte>(256);
             if (pathInPax)
             {
-                AppendPaxRecord(records, "path", name);
+                AppendPaxRecord(records, "path"u8, nameBytes);
             }
 
             if (linkInPax)
             {
-                AppendPaxRecord(records, "linkpath", linkTarget);
+                AppendPaxRecord(records, "linkpath"u8, linkBytes);
             }
 
             if (sizeInPax)
             {
-                AppendPaxRecord(records, "size", size.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                AppendPaxRecord(records, "size"u8, Encoding.ASCII.GetBytes(size.ToString(System.Globalization.CultureInfo.InvariantCulture)));
             }
 
-            var data = Encoding.UTF8.GetBytes(records.ToString());
+            var data = records.WrittenSpan;
             FillHeader("././@PaxHeader"u8, 0x1A4, data.Length, PaxType, default);
             _body.Write(_header);
             _body.Write(data);
@@ -226,17 +238,22 @@ internal sealed class TarArchiveWriter : IArchiveWriter
         }
     }
 
-    private static void AppendPaxRecord(StringBuilder records, string key, string value)
+    private static void AppendPaxRecord(System.Buffers.ArrayBufferWriter<byte> records, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value)
     {
         // "<length> <key>=<value>\n", where length counts its own digits.
-        var payload = Encoding.UTF8.GetByteCount(key) + Encoding.UTF8.GetByteCount(value) + 3;
+        var payload = key.Length + value.Length + 3;
         var length = payload + 1;
         while (length != payload + length.ToString(System.Globalization.CultureInfo.InvariantCulture).Length)
         {
             length = payload + length.ToString(System.Globalization.CultureInfo.InvariantCulture).Length;
         }
 
-        records.Append(length.ToString(System.Globalization.CultureInfo.InvariantCulture)).Append(' ').Append(key).Append('=').Append(value).Append('\n');
+        records.Write(Encoding.ASCII.GetBytes(length.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        records.Write(" "u8);
+        records.Write(key);
+        records.Write("="u8);
+        records.Write(value);
+        records.Write("\n"u8);
     }
 
     private static bool IsAscii(ReadOnlySpan<byte> bytes) => System.Text.Ascii.IsValid(bytes);

@@ -5,8 +5,9 @@ using System.Diagnostics;
 using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
+using SparkJobGen.Submission;
 
-namespace SparkJobGen.Submission;
+namespace SparkJobGen.Subprocesses;
 
 /// <summary>How a child process ended.</summary>
 /// <param name="ExitCode">The exit code, or -1 when the process was killed before it exited by itself.</param>
