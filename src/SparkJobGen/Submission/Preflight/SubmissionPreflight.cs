@@ -10,6 +10,7 @@ using System.Text.RegularExpressions;
 using System.Threading;
 using System.Threading.Tasks;
 using SparkJobGen.Versions.Constraints;
+using SparkJobGen.Subprocesses;
 
 namespace SparkJobGen.Submission.Preflight;
 
