@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
+using System.Numerics;
 
 namespace SparkJobGen.Versions
 {
@@ -202,7 +203,7 @@ namespace SparkJobGen.Versions
             if (a.Epoch != b.Epoch) return false;
             int len = Math.Max(a.Release.Count, b.Release.Count);
             for (int k = 0; k < len; k++)
-                if ((k < a.Release.Count ? a.Release[k] : 0) != (k < b.Release.Count ? b.Release[k] : 0)) return false;
+                if ((k < a.Release.Count ? a.Release[k] : BigInteger.Zero) != (k < b.Release.Count ? b.Release[k] : BigInteger.Zero)) return false;
             return true;
         }
 
@@ -211,7 +212,7 @@ namespace SparkJobGen.Versions
         {
             if (candidate.Epoch != spec.Epoch) return false;
             for (int k = 0; k < count; k++)
-                if ((k < candidate.Release.Count ? candidate.Release[k] : 0) != spec.Release[k]) return false;
+                if ((k < candidate.Release.Count ? candidate.Release[k] : BigInteger.Zero) != spec.Release[k]) return false;
             return true;
         }
 
