@@ -421,7 +421,8 @@ namespace SparkJobGen.Versions.Constraints
 
             for (int k = chosen.Count - 1; k >= 0; k--)
             {
-                if (chosen[k].ArbitraryText != null)
+                // === is kept (string identity is more than its point), and so is the only clause that opts into pre-releases.
+                if (chosen[k].ArbitraryText != null || (chosen[k].OptsIntoPrereleases && !chosen.Where((_, m) => m != k).Any(static c => c.OptsIntoPrereleases)))
                 {
                     continue;
                 }
