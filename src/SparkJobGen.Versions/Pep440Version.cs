@@ -110,10 +110,11 @@ namespace SparkJobGen.Versions
             if (MatchWord(text, ref j, n, out string? word, "preview", "alpha", "beta", "pre", "rc", "a", "b", "c"))
             {
                 preLabel = word switch { "alpha" => "a", "a" => "a", "beta" => "b", "b" => "b", _ => "rc" };
+                // A separator may follow the label without a number (PEP 440 Appendix B: "1.0a." is 1.0a0).
                 int k = j;
                 if (k < n && IsSep(text[k])) k++;
-                if (k < n && IsDigit(text[k])) { ReadInt(text, ref k, n, out preNumber); j = k; }
-                i = j;
+                if (k < n && IsDigit(text[k])) ReadInt(text, ref k, n, out preNumber);
+                i = k;
             }
             else i = save;
             // Post-release: -N  |  [-_.]?(post|rev|r)[-_.]?N?
@@ -127,8 +128,8 @@ namespace SparkJobGen.Versions
                 {
                     int k = j; BigInteger p = BigInteger.Zero;
                     if (k < n && IsSep(text[k])) k++;
-                    if (k < n && IsDigit(text[k])) { ReadInt(text, ref k, n, out p); j = k; }
-                    post = p; i = j;
+                    if (k < n && IsDigit(text[k])) ReadInt(text, ref k, n, out p);
+                    post = p; i = k;
                 }
                 else i = save;
             }
@@ -139,8 +140,8 @@ namespace SparkJobGen.Versions
             {
                 int k = j; BigInteger d = BigInteger.Zero;
                 if (k < n && IsSep(text[k])) k++;
-                if (k < n && IsDigit(text[k])) { ReadInt(text, ref k, n, out d); j = k; }
-                dev = d; i = j;
+                if (k < n && IsDigit(text[k])) ReadInt(text, ref k, n, out d);
+                dev = d; i = k;
             }
             var local = new List<object>();
             if (i < n && text[i] == '+')

@@ -132,18 +132,22 @@ namespace SparkJobGen.Versions.Conda
             Text = text ?? CanonicalText(op, version);
             if (op == CondaOperator.Compatible)
             {
-                string s = version.ToString();
-                int plus = s.IndexOf('+');
-                if (plus >= 0) s = s.Substring(0, plus);
-                int bang = s.IndexOf('!');
-                int dot = s.LastIndexOf('.');
-                if (dot <= bang + 1) throw new ArgumentException("'~=' needs a version with at least two components, e.g. ~=1.4.", nameof(version));
-                CompatiblePrefix = CondaVersion.Parse(s.Substring(0, dot));
+                // conda's compatible-release operator: >= V and starts with V's text up to its last '.', local label
+                // included (~=1.2+3.4 starts with 1.2+3).
+                CompatiblePrefix = CompatiblePrefixOf(version) ?? throw new ArgumentException("'~=' needs a version with at least two components, e.g. ~=1.4.", nameof(version));
             }
         }
 
         /// <summary>The relation.</summary>
         public CondaOperator Operator { get; }
+
+        /// <summary>The prefix of <c>~=V</c>: V's normalized text up to its last <c>.</c>, or null when there is none.</summary>
+        internal static CondaVersion? CompatiblePrefixOf(CondaVersion version)
+        {
+            string s = version.ToString();
+            int dot = s.LastIndexOf('.');
+            return dot > 0 && CondaVersion.TryParse(s.Substring(0, dot), out var prefix, out _) ? prefix : null;
+        }
 
         /// <summary>The version on the right of the operator (for prefix operators, the prefix without <c>.*</c>).</summary>
         public CondaVersion Version { get; }
@@ -457,10 +461,7 @@ namespace SparkJobGen.Versions.Conda
                 if (!CondaVersion.TryParse(s, vs, ve - vs, out var v, out error)) return null;
                 if (op == CondaOperator.Compatible)
                 {
-                    string vt = v!.ToString();
-                    int plus = vt.IndexOf('+');
-                    string rel = plus >= 0 ? vt.Substring(0, plus) : vt;
-                    if (rel.LastIndexOf('.') <= rel.IndexOf('!') + 1)
+                    if (CondaSpecTerm.CompatiblePrefixOf(v!) is null)
                     {
                         error = new VersionSyntaxError("'~=' needs a version with at least two components, e.g. ~=1.4.", vs, ve - vs);
                         return null;

@@ -125,4 +125,35 @@ public sealed class ExactnessRegressionTests
         Assert.True(result.Contains(member));
         Assert.True(CondaVersionSpec.Parse(a + "," + b).IsSatisfiedBy(result.Example!), result.Example);
     }
+
+    // 6. PEP 440 Appendix B: a separator may follow a label that has no number; no space before ".*"; an empty clause is
+    // skipped as pypa/packaging's SpecifierSet skips it (and counted, for SJG2008).
+    [Theory]
+    [InlineData("1.0a.", "1.0a0")]
+    [InlineData("5.post.", "5.post0")]
+    [InlineData("1.0-dev.", "1.0.dev0")]
+    [InlineData("1.0rc_.post_.dev_", "1.0rc0.post0.dev0")]
+    public void A_separator_after_a_label_without_number_is_valid(string text, string normalized) =>
+        Assert.Equal(normalized, Pep440Version.Parse(text).ToString());
+
+    [Fact]
+    public void A_space_before_the_wildcard_is_invalid() =>
+        Assert.False(Pep440SpecifierSet.TryParse("==1.0 .*", null, out _, out _));
+
+    [Fact]
+    public void An_empty_clause_is_skipped_and_counted()
+    {
+        var set = Pep440SpecifierSet.Parse(">=1,");
+        Assert.Single(set.Specifiers);
+        Assert.Equal(1, set.EmptyClauses);
+    }
+
+    // 7. conda reads ~=V's prefix from V's whole text up to its last '.', local label included.
+    [Fact]
+    public void Compatible_release_keeps_the_local_label_in_its_prefix()
+    {
+        var spec = CondaVersionSpec.Parse("~=1.2+3.4");
+        Assert.True(spec.IsSatisfiedBy("1.2+3.5"));
+        Assert.False(spec.IsSatisfiedBy("1.2+4.0"));
+    }
 }
