@@ -103,20 +103,21 @@ namespace SparkJobGen.Versions.Conda
     }
 
     /// <summary>
-    /// A version glob with a <c>*</c> before its end, such as <c>1.*.1</c> or <c>*.7.*</c>. conda matches it
-    /// against the version text; here it is matched against the normalized text (<see cref="CondaVersion.ToString"/>),
-    /// and <c>*</c> matches any run of characters. It has no interval form.
+    /// A version glob with a <c>*</c> before its end, such as <c>1.*.1</c> or <c>*.7.*</c>. As conda does (a regular
+    /// expression built from the spec, conda/models/version.py), it matches the version text as written
+    /// (<see cref="CondaVersion.OriginalText"/>), case and <c>-</c>/<c>_</c> significant, and <c>*</c> matches any run of
+    /// characters. It has no interval form.
     /// </summary>
     public sealed class CondaSpecGlob : CondaSpecNode
     {
         /// <summary>Creates a glob node.</summary>
         public CondaSpecGlob(string pattern) => Pattern = pattern ?? throw new ArgumentNullException(nameof(pattern));
 
-        /// <summary>The lower-case pattern, e.g. <c>1.*.1</c>.</summary>
+        /// <summary>The pattern as written, e.g. <c>1.*.1</c>.</summary>
         public string Pattern { get; }
 
         /// <inheritdoc />
-        public override bool IsSatisfiedBy(CondaVersion version) => Glob.IsMatch(Pattern, version.ToString(), ignoreCase: true);
+        public override bool IsSatisfiedBy(CondaVersion version) => Glob.IsMatch(Pattern, version.OriginalText, ignoreCase: false);
 
         internal override string Render(bool insideAnd) => Pattern;
     }
@@ -385,6 +386,20 @@ namespace SparkJobGen.Versions.Conda
         {
             error = null;
             string t = s.Substring(a, b - a);
+            // conda reads "1.2 .*" and "1.2 *" as 1.2.*: whitespace just before a trailing wildcard is dropped.
+            int star = t.EndsWith(".*", StringComparison.Ordinal) ? t.Length - 2 : t.EndsWith("*", StringComparison.Ordinal) ? t.Length - 1 : -1;
+            if (star > 0 && char.IsWhiteSpace(t[star - 1]))
+            {
+                int keep = star;
+                while (keep > 0 && char.IsWhiteSpace(t[keep - 1])) keep--;
+                if (keep > 0 && t.Substring(0, keep).IndexOf(' ') < 0)
+                {
+                    var compact = t.Substring(0, keep) + ".*";
+                    var node = ParseTermCore(compact, 0, compact.Length, out error);
+                    if (error != null) error = new VersionSyntaxError(error.Message, a + Math.Min(error.Position, keep), error.Length);
+                    return node;
+                }
+            }
             for (int k = a; k < b; k++)
             {
                 if (char.IsWhiteSpace(s[k]))
@@ -482,7 +497,7 @@ namespace SparkJobGen.Versions.Conda
                         return null;
                     }
                 }
-                return new CondaSpecGlob(t.ToLowerInvariant().Replace('-', '_'));
+                return new CondaSpecGlob(t);
             }
             if (t[t.Length - 1] == '*')
             {

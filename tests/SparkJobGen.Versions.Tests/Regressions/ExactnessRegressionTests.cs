@@ -156,4 +156,25 @@ public sealed class ExactnessRegressionTests
         Assert.True(spec.IsSatisfiedBy("1.2+3.5"));
         Assert.False(spec.IsSatisfiedBy("1.2+4.0"));
     }
+
+    // 7. conda accepts whitespace before a trailing wildcard, and matches globs against the version as written.
+    [Theory]
+    [InlineData("1.2 .*")]
+    [InlineData("1.2 *")]
+    [InlineData(">=1, 1.2 .*")]
+    public void Whitespace_before_a_trailing_wildcard_is_a_prefix(string spec)
+    {
+        var parsed = CondaVersionSpec.Parse(spec);
+        Assert.True(parsed.IsSatisfiedBy("1.2.5"));
+        Assert.False(parsed.IsSatisfiedBy("1.20"));
+    }
+
+    [Theory]
+    [InlineData("1.*.1", "1.0.1", true)]
+    [InlineData("1.*.A", "1.0.a", false)]
+    [InlineData("1.*.A", "1.0.A", true)]
+    [InlineData("1.*-1", "1.0_1", false)]
+    [InlineData("1.*-1", "1.0-1", true)]
+    public void Globs_match_the_version_as_written(string glob, string version, bool matches) =>
+        Assert.Equal(matches, CondaVersionSpec.Parse(glob).IsSatisfiedBy(version));
 }
