@@ -97,6 +97,19 @@ public sealed class EnvironmentYamlTests
     public void Merged_pip_lines_are_the_intersection_in_normal_form(string first, string second, string line) =>
         Assert.Equal(line, PackageLineBuilder.MergePip([new("numpy", first, null), new("numpy", second, null)]).Single().Line);
 
+    // PEP 503 name normalisation exists once (VersionConstraint.NormalizePackageName): the generator's merge key, the
+    // analyzers' package key and the solver's grouping agree, padding included (on e618d5d the generator did not trim).
+    [Theory]
+    [InlineData(" Zope_Interface ", "zope.interface")]
+    [InlineData("Requests", "requests")]
+    [InlineData("a--b__c..d", "A-B-C-D")]
+    public void One_pep503_normalisation_for_generator_and_analyzers(string first, string second)
+    {
+        Assert.Single(PackageLineBuilder.MergePip([new(first, ">=1", null), new(second, "<2", null)]));
+        Assert.Equal(PackageLineBuilder.NormalizePipName(first), Diagnostics.DeclaredConstraint.PipKey(first));
+        Assert.Equal(Diagnostics.DeclaredConstraint.PipKey(first), Diagnostics.DeclaredConstraint.PipKey(second));
+    }
+
     [Fact]
     public void Pip_requirements_merge_by_normalized_name_and_union_extras()
     {
