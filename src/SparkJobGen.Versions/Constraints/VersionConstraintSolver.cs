@@ -63,10 +63,10 @@ namespace SparkJobGen.Versions.Constraints
             if (list.Any(static c => c.Ecosystem == ConstraintEcosystem.Conda))
             {
                 // Mixed or conda-only: conda's order decides (conda installs the package; pip sees what conda installed).
-                return Solve(list, CondaDomain.Instance, CondaClauses, static (_, _) => true, ContainsConda, 1, VerifyConda);
+                return Solve(list, CondaDomain.Instance, static c => (List<ConstraintClause<CondaPoint>>)(c.Clauses.Conda ??= CondaClauses(c)), static (_, _) => true, ContainsConda, 1, VerifyConda);
             }
 
-            return Solve(list, Pep440Domain.Instance, Pep440Clauses, static (set, pre) => pre || !set.Restrict(Pep440Domain.FinalMask).IsEmpty, ContainsPep440, Pep440Domain.FinalMask, static (_, _, example) => example);
+            return Solve(list, Pep440Domain.Instance, static c => (List<ConstraintClause<Pep440Point>>)(c.Clauses.Pep440 ??= Pep440Clauses(c)), static (set, pre) => pre || !set.Restrict(Pep440Domain.FinalMask).IsEmpty, ContainsPep440, Pep440Domain.FinalMask, static (_, _, example) => example);
         }
 
         /// <summary>Groups constraints by <see cref="VersionConstraint.PackageKey"/> and checks each package.</summary>
@@ -97,7 +97,8 @@ namespace SparkJobGen.Versions.Constraints
         // set): the set's witness when it holds, else a witness of another piece, else a candidate near any term's version.
         private static CondaPoint? VerifyConda(List<VersionConstraint> constraints, VersionSet<CondaPoint> total, CondaPoint? example)
         {
-            var specs = constraints.Where(static c => c.Conda != null).Select(static c => c.Conda!).ToList();
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            var specs = constraints.Where(c => c.Conda != null && seen.Add(c.Text)).Select(static c => c.Conda!).ToList();
             bool Holds(CondaPoint point) => total.Contains(point) && specs.All(spec => spec.IsSatisfiedBy(point.Version));
             if (example != null && Holds(example))
             {
