@@ -40,9 +40,9 @@ namespace SparkJobGen.Versions.Constraints
 
             foreach (var text in Fixed)
             {
-                if (seen.Add(text))
+                if (seen.Add(text) && CondaVersion.TryParse(text, out var version, out _))
                 {
-                    yield return CondaVersion.Parse(text);
+                    yield return version!;
                 }
             }
         }
