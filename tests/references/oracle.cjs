@@ -86,8 +86,14 @@ const ops = {
   },
 };
 
+// Requests are answered one at a time, in order: thousands of solves at once would exhaust the local channel server.
+let queue = Promise.resolve();
 const input = readline.createInterface({ input: process.stdin, crlfDelay: Infinity });
-input.on('line', async (line) => {
+input.on('line', (line) => {
+  queue = queue.then(() => answer(line));
+});
+
+async function answer(line) {
   if (!line.trim()) {
     return;
   }
@@ -98,20 +104,23 @@ input.on('line', async (line) => {
     process.stdout.write(JSON.stringify({ id: -1, ok: false, error: 'bad request: ' + e.message }) + '\n');
     return;
   }
-  let answer;
+  let reply;
   try {
     const op = ops[request.op];
     if (!op) {
       throw new Error('unknown op ' + request.op);
     }
-    answer = { id: request.id, ok: true, value: await op(request) };
+    reply = { id: request.id, ok: true, value: await op(request) };
   } catch (e) {
-    answer = { id: request.id, ok: false, error: String(e && e.message ? e.message : e).split('\n')[0] };
+    reply = { id: request.id, ok: false, error: String(e && e.message ? e.message : e).split('\n')[0] };
   }
-  process.stdout.write(JSON.stringify(answer) + '\n');
-});
+  process.stdout.write(JSON.stringify(reply) + '\n');
+}
+
 input.on('close', () => {
-  for (const server of servers) {
-    server.close();
-  }
+  queue.then(() => {
+    for (const server of servers) {
+      server.close();
+    }
+  });
 });

@@ -37,7 +37,7 @@ internal static class KnownDifferences
             "conda's prefix match compares the prefix's last component element by element (conda/models/version.py, " +
             "VersionOrder.startswith), so 3a, 3dev and 3post start with 3 and match 3.* and =3; rattler requires whole " +
             "components to match. The model follows conda; docs/versions.md states the difference.",
-            static d => d.Kind == "conda.matches" && d.Ours != d.Theirs && PrefixThenLetter(d.Input)),
+            static d => (d.Kind == "conda.matches" && d.Ours != d.Theirs && PrefixThenLetter(d.Input)) || (d.Kind == "conda.solve" && SolvedThroughPrefix(d))),
         new(
             "rattler-dev-post-inside-words",
             "conda's VersionOrder treats dev and post specially only as a whole run of letters (conda/models/version.py, " +
@@ -47,12 +47,12 @@ internal static class KnownDifferences
             "rattler-local-prefix",
             "conda's prefix match with a local label needs equal versions and compares the local labels as a prefix " +
             "(VersionOrder.startswith, \"if other.local\"); rattler treats the local label of a prefix differently.",
-            static d => d.Kind == "conda.matches" && Spec(d).Split(',', '|').Any(static t => t.Contains('+') && (t.EndsWith('*') || (t.StartsWith('=') && !t.StartsWith("==", StringComparison.Ordinal))))),
+            static d => d.Kind is "conda.matches" or "conda.solve" && Spec(d).Split(',', '|', ';').Select(static t => t.Trim()).Any(static t => t.Contains('+') && (t.EndsWith('*') || (t.StartsWith('=') && !t.StartsWith("==", StringComparison.Ordinal))))),
         new(
             "rattler-compatible-local",
             "conda's ~=V takes the prefix from V's whole text up to its last '.' (conda/models/version.py, " +
             "compatible_release_operator), so ~=1!10.3.9+11 needs >= V and the prefix 1!10.3; rattler reads a local label there differently.",
-            static d => d.Kind == "conda.matches" && Regex.IsMatch(d.Input, "~=[^,|]*\\+")),
+            static d => d.Kind is "conda.matches" or "conda.solve" && Regex.IsMatch(d.Input, "~=[^,|;]*\\+")),
         new(
             "renovate-empty-clause",
             "pypa/packaging's SpecifierSet skips empty clauses (\">=1,\"), as pip does, and so does the model; " +
@@ -106,14 +106,44 @@ internal static class KnownDifferences
         var candidate = input.Substring(0, at).ToLowerInvariant();
         foreach (var term in input.Substring(at + 4).Split(',', '|'))
         {
-            var prefix = term.TrimStart('!').TrimStart('=').TrimEnd('*').TrimEnd('.').ToLowerInvariant();
-            if (prefix.Length > 0 && candidate.Length > prefix.Length && candidate.StartsWith(prefix, StringComparison.Ordinal) && char.IsLetter(candidate[prefix.Length]))
+            var prefix = term.StartsWith("~=", StringComparison.Ordinal) ? PrefixOf(term) : term.TrimStart('!').TrimStart('=').TrimEnd('*').TrimEnd('.');
+            if (ContinuesWithLetter(candidate, prefix))
             {
                 return true;
             }
         }
 
         return false;
+    }
+
+    // A solve where the version one side found (ours: the example; rattler: what it solved) continues some prefix term of
+    // the specs with a letter: the two prefix rules disagree on exactly that version.
+    private static bool SolvedThroughPrefix(Disagreement d)
+    {
+        var version = d.Theirs.StartsWith("solved ", StringComparison.Ordinal) ? d.Theirs.Substring(7)
+            : d.Ours.StartsWith("Satisfiable ", StringComparison.Ordinal) ? d.Ours.Substring(12) : null;
+        return version is not null && d.Input.Split(',', '|', ';').Select(static t => t.Trim()).Any(t => ContinuesWithLetter(version, PrefixOf(t)));
+    }
+
+    // The prefix a conda term matches on: =P, P.*, P*, !=P.*, or ~=V's text up to its last '.'; empty for other terms.
+    private static string PrefixOf(string term)
+    {
+        if (term.StartsWith("~=", StringComparison.Ordinal))
+        {
+            var v = term.Substring(2);
+            int dot = v.LastIndexOf('.');
+            return dot > 0 ? v.Substring(0, dot) : string.Empty;
+        }
+
+        bool prefix = term.EndsWith('*') || (term.StartsWith('=') && !term.StartsWith("==", StringComparison.Ordinal));
+        return prefix ? term.TrimStart('!').TrimStart('=').TrimEnd('*').TrimEnd('.') : string.Empty;
+    }
+
+    private static bool ContinuesWithLetter(string version, string prefix)
+    {
+        version = version.ToLowerInvariant();
+        prefix = prefix.ToLowerInvariant();
+        return prefix.Length > 0 && version.Length > prefix.Length && version.StartsWith(prefix, StringComparison.Ordinal) && char.IsLetter(version[prefix.Length]);
     }
 
     private static bool LongNumber(string text, int digits) => Regex.IsMatch(text, "[0-9]{" + digits + ",}");
