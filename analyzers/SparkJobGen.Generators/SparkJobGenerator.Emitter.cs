@@ -286,7 +286,7 @@ public sealed partial class SparkJobGenerator
         private static string Local(ParameterModel parameter) => "__" + char.ToLowerInvariant(parameter.PropertyName[0]) + parameter.PropertyName.Substring(1);
 
         private static string Requirement(MergedPackage package) =>
-            $"new global::SparkJobGen.PackageRequirement({Literal(package.Name)}, {Literal(package.Line.Substring(package.Name.Length))})";
+            $"new global::SparkJobGen.PackageRequirement({Literal(package.Name)}, {Literal(package.Specifier)})" + (package.Build is null ? string.Empty : $" {{ Build = {Literal(package.Build)} }}");
 
         private static string ParameterInfo(ParameterModel parameter) =>
             $"new global::SparkJobGen.JobParameterInfo({Literal(parameter.PropertyName)}, {Literal(parameter.Flag)}, {Literal(parameter.TypeDisplay)}, {Bool(parameter.IsRequired)}, {Bool(parameter.Kind == ParameterKind.Boolean)}, {Bool(parameter.IsList)}{(parameter.IsSensitive ? ", IsSensitive: true" : string.Empty)})";

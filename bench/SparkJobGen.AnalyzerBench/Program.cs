@@ -1,4 +1,11 @@
 using BenchmarkDotNet.Running;
 
 // dotnet run -c Release --project bench/SparkJobGen.AnalyzerBench -- --filter '*' --job short --inProcess
+// dotnet run -c Release --project bench/SparkJobGen.AnalyzerBench -- --per-analyzer   (each analyzer's execution time, 5 runs)
+if (args.Contains("--per-analyzer"))
+{
+    await SparkJobGen.AnalyzerBench.AnalyzerBenchmarks.PrintPerAnalyzerAsync(rounds: 5);
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(SparkJobGen.AnalyzerBench.AnalyzerBenchmarks).Assembly).Run(args);

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
+using System.Numerics;
 
 namespace SparkJobGen.Versions
 {
@@ -109,6 +110,8 @@ namespace SparkJobGen.Versions
             bool wildcard = false;
             if (vtext.EndsWith(".*", StringComparison.Ordinal))
             {
+                if (vtext.Length > 2 && char.IsWhiteSpace(vtext[vtext.Length - 3]))
+                { error = new VersionSyntaxError("No space is allowed before '.*'.", n - 3, 1); return false; }
                 if (op != Pep440Operator.Equal && op != Pep440Operator.NotEqual) { error = new VersionSyntaxError("'.*' is only allowed with == and !=.", n - 2, 2); return false; }
                 wildcard = true; vtext = vtext.Substring(0, vtext.Length - 2); n -= 2;
             }
@@ -202,7 +205,7 @@ namespace SparkJobGen.Versions
             if (a.Epoch != b.Epoch) return false;
             int len = Math.Max(a.Release.Count, b.Release.Count);
             for (int k = 0; k < len; k++)
-                if ((k < a.Release.Count ? a.Release[k] : 0) != (k < b.Release.Count ? b.Release[k] : 0)) return false;
+                if ((k < a.Release.Count ? a.Release[k] : BigInteger.Zero) != (k < b.Release.Count ? b.Release[k] : BigInteger.Zero)) return false;
             return true;
         }
 
@@ -211,7 +214,7 @@ namespace SparkJobGen.Versions
         {
             if (candidate.Epoch != spec.Epoch) return false;
             for (int k = 0; k < count; k++)
-                if ((k < candidate.Release.Count ? candidate.Release[k] : 0) != spec.Release[k]) return false;
+                if ((k < candidate.Release.Count ? candidate.Release[k] : BigInteger.Zero) != spec.Release[k]) return false;
             return true;
         }
 
@@ -242,6 +245,9 @@ namespace SparkJobGen.Versions
         /// <summary>Explicit pre-release override, or null.</summary>
         public bool? ExplicitPrereleases { get; }
 
+        /// <summary>How many empty clauses the text held (<c>&gt;=1,</c> has one); they are skipped, as pip skips them.</summary>
+        public int EmptyClauses { get; private set; }
+
         /// <summary>Whether pre-releases are admitted by default (explicitly, or some clause names one).</summary>
         public bool Prereleases => ExplicitPrereleases ?? Specifiers.Any(s => s.Prereleases);
 
@@ -258,6 +264,7 @@ namespace SparkJobGen.Versions
             set = null; error = null;
             if (text == null) { error = new VersionSyntaxError("Specifier is null.", 0, 0); return false; }
             var list = new List<Pep440Specifier>();
+            int empty = 0;
             if (text.Trim().Length > 0)
             {
                 int start = 0;
@@ -265,13 +272,15 @@ namespace SparkJobGen.Versions
                 {
                     int comma = text.IndexOf(',', start);
                     int end = comma < 0 ? text.Length : comma;
-                    if (!Pep440Specifier.TryParse(text, start, end - start, null, out var s, out error)) return false;
-                    list.Add(s!);
+                    // An empty clause (">=1,") is skipped, as packaging's SpecifierSet skips it; EmptyClauses counts them.
+                    if (text.Substring(start, end - start).Trim().Length == 0) empty++;
+                    else if (!Pep440Specifier.TryParse(text, start, end - start, null, out var s, out error)) return false;
+                    else list.Add(s!);
                     if (comma < 0) break;
                     start = comma + 1;
                 }
             }
-            set = new Pep440SpecifierSet(text, list, prereleases);
+            set = new Pep440SpecifierSet(text, list, prereleases) { EmptyClauses = empty };
             return true;
         }
 

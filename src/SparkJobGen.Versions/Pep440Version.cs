@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Numerics;
 using System.Text;
 
 namespace SparkJobGen.Versions
@@ -35,10 +36,10 @@ namespace SparkJobGen.Versions
     /// </summary>
     public sealed class Pep440Version : IComparable<Pep440Version>, IEquatable<Pep440Version>
     {
-        private readonly int[] _release;
+        private readonly BigInteger[] _release;
         private readonly object[] _local;
 
-        private Pep440Version(int epoch, int[] release, string? preLabel, int preNumber, int? post, int? dev, object[] local)
+        private Pep440Version(BigInteger epoch, BigInteger[] release, string? preLabel, BigInteger preNumber, BigInteger? post, BigInteger? dev, object[] local)
         {
             Epoch = epoch;
             _release = release;
@@ -49,25 +50,25 @@ namespace SparkJobGen.Versions
             _local = local;
         }
 
-        /// <summary>The epoch (0 when absent).</summary>
-        public int Epoch { get; }
+        /// <summary>The epoch (0 when absent); numbers of any length are kept exactly.</summary>
+        public BigInteger Epoch { get; }
 
-        /// <summary>The release segment, e.g. [1, 2, 0].</summary>
-        public IReadOnlyList<int> Release => _release;
+        /// <summary>The release segment, e.g. [1, 2, 0]; components of any length are kept exactly.</summary>
+        public IReadOnlyList<BigInteger> Release => _release;
 
         /// <summary>Normalized pre-release label: "a", "b", "rc", or null.</summary>
         public string? PreLabel { get; }
 
         /// <summary>Pre-release number (meaningful only when <see cref="PreLabel"/> is set).</summary>
-        public int PreNumber { get; }
+        public BigInteger PreNumber { get; }
 
         /// <summary>Post-release number, or null.</summary>
-        public int? Post { get; }
+        public BigInteger? Post { get; }
 
         /// <summary>Development-release number, or null.</summary>
-        public int? Dev { get; }
+        public BigInteger? Dev { get; }
 
-        /// <summary>Local segment parts (int or lower-case string); empty when there is no local label.</summary>
+        /// <summary>Local segment parts (<see cref="BigInteger"/> or lower-case string); empty when there is no local label.</summary>
         public IReadOnlyList<object> Local => _local;
 
         /// <summary>True for pre-releases and development releases.</summary>
@@ -95,13 +96,13 @@ namespace SparkJobGen.Versions
             if (i == n) { error = new VersionSyntaxError("Version is empty.", 0, text.Length); return false; }
             if (text[i] == 'v' || text[i] == 'V') i++;
             int start = i;
-            if (!ReadInt(text, ref i, n, out int first)) { error = new VersionSyntaxError("Expected a release number.", i, Math.Min(1, n - i)); return false; }
-            int epoch = 0;
-            var release = new List<int>();
+            if (!ReadInt(text, ref i, n, out BigInteger first)) { error = new VersionSyntaxError("Expected a release number.", i, Math.Min(1, n - i)); return false; }
+            BigInteger epoch = BigInteger.Zero;
+            var release = new List<BigInteger>();
             if (i < n && text[i] == '!') { epoch = first; i++; if (!ReadInt(text, ref i, n, out first)) { error = new VersionSyntaxError("Expected a release number after the epoch '!'.", i, Math.Min(1, n - i)); return false; } }
             release.Add(first);
-            while (i + 1 < n && text[i] == '.' && IsDigit(text[i + 1])) { i++; ReadInt(text, ref i, n, out int part); release.Add(part); }
-            string? preLabel = null; int preNumber = 0; int? post = null; int? dev = null;
+            while (i + 1 < n && text[i] == '.' && IsDigit(text[i + 1])) { i++; ReadInt(text, ref i, n, out BigInteger part); release.Add(part); }
+            string? preLabel = null; BigInteger preNumber = BigInteger.Zero; BigInteger? post = null; BigInteger? dev = null;
             // Pre-release: [-_.]?(a|b|c|rc|alpha|beta|pre|preview)[-_.]?N?
             int save = i;
             int j = i;
@@ -109,25 +110,26 @@ namespace SparkJobGen.Versions
             if (MatchWord(text, ref j, n, out string? word, "preview", "alpha", "beta", "pre", "rc", "a", "b", "c"))
             {
                 preLabel = word switch { "alpha" => "a", "a" => "a", "beta" => "b", "b" => "b", _ => "rc" };
+                // A separator may follow the label without a number (PEP 440 Appendix B: "1.0a." is 1.0a0).
                 int k = j;
                 if (k < n && IsSep(text[k])) k++;
-                if (k < n && IsDigit(text[k])) { ReadInt(text, ref k, n, out preNumber); j = k; }
-                i = j;
+                if (k < n && IsDigit(text[k])) ReadInt(text, ref k, n, out preNumber);
+                i = k;
             }
             else i = save;
             // Post-release: -N  |  [-_.]?(post|rev|r)[-_.]?N?
             save = i;
-            if (i + 1 < n && text[i] == '-' && IsDigit(text[i + 1])) { i++; ReadInt(text, ref i, n, out int p); post = p; }
+            if (i + 1 < n && text[i] == '-' && IsDigit(text[i + 1])) { i++; ReadInt(text, ref i, n, out BigInteger p); post = p; }
             else
             {
                 j = i;
                 if (j < n && IsSep(text[j])) j++;
                 if (MatchWord(text, ref j, n, out _, "post", "rev", "r"))
                 {
-                    int k = j; int p = 0;
+                    int k = j; BigInteger p = BigInteger.Zero;
                     if (k < n && IsSep(text[k])) k++;
-                    if (k < n && IsDigit(text[k])) { ReadInt(text, ref k, n, out p); j = k; }
-                    post = p; i = j;
+                    if (k < n && IsDigit(text[k])) ReadInt(text, ref k, n, out p);
+                    post = p; i = k;
                 }
                 else i = save;
             }
@@ -136,10 +138,10 @@ namespace SparkJobGen.Versions
             if (j < n && IsSep(text[j])) j++;
             if (MatchWord(text, ref j, n, out _, "dev"))
             {
-                int k = j; int d = 0;
+                int k = j; BigInteger d = BigInteger.Zero;
                 if (k < n && IsSep(text[k])) k++;
-                if (k < n && IsDigit(text[k])) { ReadInt(text, ref k, n, out d); j = k; }
-                dev = d; i = j;
+                if (k < n && IsDigit(text[k])) ReadInt(text, ref k, n, out d);
+                dev = d; i = k;
             }
             var local = new List<object>();
             if (i < n && text[i] == '+')
@@ -152,7 +154,7 @@ namespace SparkJobGen.Versions
                     while (i < n && char.IsLetterOrDigit(text[i]) && text[i] < 128) i++;
                     if (i == s) { error = new VersionSyntaxError("Expected an alphanumeric local version segment.", i, Math.Min(1, n - i)); return false; }
                     string seg = text.Substring(s, i - s).ToLowerInvariant();
-                    local.Add(IsAllDigits(seg) && TryInt(seg, out int li) ? li : (object)seg);
+                    local.Add(IsAllDigits(seg) ? BigInteger.Parse(seg, NumberStyles.None, CultureInfo.InvariantCulture) : (object)seg);
                     if (i < n && IsSep(text[i]) && i + 1 < n) { i++; continue; }
                     break;
                 }
@@ -168,15 +170,12 @@ namespace SparkJobGen.Versions
         private static bool IsDigit(char c) => c >= '0' && c <= '9';
         private static bool IsSep(char c) => c == '.' || c == '-' || c == '_';
         private static bool IsAllDigits(string s) { foreach (var c in s) if (!IsDigit(c)) return false; return s.Length > 0; }
-        private static bool TryInt(string s, out int v) => int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out v);
-
-        private static bool ReadInt(string s, ref int i, int n, out int value)
+        // Reads a run of digits of any length exactly (PEP 440 sets no bound on a numeric component).
+        private static bool ReadInt(string s, ref int i, int n, out BigInteger value)
         {
-            value = 0;
             int st = i;
-            long acc = 0;
-            while (i < n && IsDigit(s[i])) { acc = Math.Min(acc * 10 + (s[i] - '0'), int.MaxValue); i++; }
-            value = (int)acc;
+            while (i < n && IsDigit(s[i])) i++;
+            value = i > st ? BigInteger.Parse(s.Substring(st, i - st), NumberStyles.None, CultureInfo.InvariantCulture) : BigInteger.Zero;
             return i > st;
         }
 
@@ -219,24 +218,41 @@ namespace SparkJobGen.Versions
             int len = Math.Max(_release.Length, other._release.Length);
             for (int k = 0; k < len; k++)
             {
-                int a = k < _release.Length ? _release[k] : 0, b = k < other._release.Length ? other._release[k] : 0;
+                var a = k < _release.Length ? _release[k] : BigInteger.Zero;
+                var b = k < other._release.Length ? other._release[k] : BigInteger.Zero;
                 if (a != b) return a.CompareTo(b);
             }
-            c = PreKey().CompareTo(other.PreKey());
+            c = ComparePre(other);
             if (c != 0) return c;
-            c = (Post ?? -1).CompareTo(other.Post ?? -1);
+            // No post-release sorts below every post-release; no dev release sorts above every dev release.
+            c = CompareOptional(Post, other.Post, absentFirst: true);
             if (c != 0) return c;
-            c = (Dev ?? int.MaxValue).CompareTo(other.Dev ?? int.MaxValue);
+            c = CompareOptional(Dev, other.Dev, absentFirst: false);
             if (c != 0) return c;
             return CompareLocal(_local, other._local);
         }
 
-        // Pre key: a dev release without pre/post sorts before any pre-release of the same release; a final release after all.
-        private (int, int) PreKey()
+        private static int CompareOptional(BigInteger? a, BigInteger? b, bool absentFirst)
         {
-            if (PreLabel == null && Post == null && Dev != null) return (-1, 0);
-            if (PreLabel == null) return (3, 0);
-            return (PreLabel == "a" ? 0 : PreLabel == "b" ? 1 : 2, PreNumber);
+            if (a.HasValue && b.HasValue) return a.Value.CompareTo(b.Value);
+            if (a.HasValue == b.HasValue) return 0;
+            return a.HasValue == absentFirst ? 1 : -1;
+        }
+
+        // Pre-release order: a dev release without pre/post sorts before any pre-release of the same release, a final
+        // release after all of them; pre-releases by label (a, b, rc) and then number.
+        private int ComparePre(Pep440Version other)
+        {
+            int rank = PreRank(), otherRank = other.PreRank();
+            if (rank != otherRank) return rank.CompareTo(otherRank);
+            return PreLabel == null ? 0 : PreNumber.CompareTo(other.PreNumber);
+        }
+
+        private int PreRank()
+        {
+            if (PreLabel == null && Post == null && Dev != null) return -1;
+            if (PreLabel == null) return 3;
+            return PreLabel == "a" ? 0 : PreLabel == "b" ? 1 : 2;
         }
 
         private static int CompareLocal(object[] a, object[] b)
@@ -245,9 +261,9 @@ namespace SparkJobGen.Versions
             for (int k = 0; k < len; k++)
             {
                 int c;
-                if (a[k] is int x && b[k] is int y) c = x.CompareTo(y);
-                else if (a[k] is int) c = 1; // numeric segments sort after alphanumeric ones
-                else if (b[k] is int) c = -1;
+                if (a[k] is BigInteger x && b[k] is BigInteger y) c = x.CompareTo(y);
+                else if (a[k] is BigInteger) c = 1; // numeric segments sort after alphanumeric ones
+                else if (b[k] is BigInteger) c = -1;
                 else c = string.CompareOrdinal((string)a[k], (string)b[k]);
                 if (c != 0) return c;
             }
@@ -282,12 +298,12 @@ namespace SparkJobGen.Versions
         public override int GetHashCode()
         {
             int end = _release.Length;
-            while (end > 1 && _release[end - 1] == 0) end--;
-            int h = Epoch;
-            for (int k = 0; k < end; k++) h = unchecked(h * 31 + _release[k]);
-            h = unchecked(h * 31 + (PreLabel?.GetHashCode() ?? 0) + PreNumber);
-            h = unchecked(h * 31 + (Post ?? -1));
-            h = unchecked(h * 31 + (Dev ?? -2));
+            while (end > 1 && _release[end - 1].IsZero) end--;
+            int h = Epoch.GetHashCode();
+            for (int k = 0; k < end; k++) h = unchecked(h * 31 + _release[k].GetHashCode());
+            h = unchecked(h * 31 + (PreLabel == null ? 0 : StringComparer.Ordinal.GetHashCode(PreLabel) + PreNumber.GetHashCode()));
+            h = unchecked(h * 31 + (Post?.GetHashCode() ?? -1));
+            h = unchecked(h * 31 + (Dev?.GetHashCode() ?? -2));
             foreach (var l in _local) h = unchecked(h * 31 + l.GetHashCode());
             return h;
         }

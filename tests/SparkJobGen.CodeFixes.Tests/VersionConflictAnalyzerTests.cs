@@ -65,7 +65,7 @@ public sealed class VersionConflictAnalyzerTests
         """,
         Verify.Diagnostic(DiagnosticDescriptors.UnsatisfiableConstraintsId).WithLocation(0).WithLocation(1).WithArguments(
             "pandas",
-            "conda '>=2.2' on job 'ScoreCustomers' conflicts with conda '2.1' on base class 'JobBase'; the other constraints allow '=2.1'"));
+            "conda '>=2.2' on job 'ScoreCustomers' conflicts with conda '2.1' on base class 'JobBase'; the other constraints allow '2.1.*'"));
 
     [Fact]
     public Task SJG2001_jobs_sharing_an_environment_are_intersected() => Verify.VerifyAsync("""
@@ -85,7 +85,7 @@ public sealed class VersionConflictAnalyzerTests
         """,
         Verify.Diagnostic(DiagnosticDescriptors.UnsatisfiableConstraintsId).WithLocation(0).WithLocation(1).WithArguments(
             "python",
-            "[PythonVersion] '3.10' on job 'DailyRollup' conflicts with [PythonVersion] '3.11' on job 'HourlyRollup'; the other constraints allow '=3.11'"));
+            "[PythonVersion] '3.10' on job 'DailyRollup' conflicts with [PythonVersion] '3.11' on job 'HourlyRollup'; the other constraints allow '3.11.*'"));
 
     [Fact]
     public Task SJG2001_conda_and_pip_sections_are_intersected() => Verify.VerifyAsync("""

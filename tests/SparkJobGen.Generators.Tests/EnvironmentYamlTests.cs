@@ -25,7 +25,7 @@ public sealed class EnvironmentYamlTests
         Assert.Equal(["conda-forge"], ((YamlSequenceNode)root["channels"]).Select(n => ((YamlScalarNode)n).Value));
         var dependencies = (YamlSequenceNode)root["dependencies"];
         Assert.Equal(
-            ["python=3.11", "pyspark=3.5.1", "numpy>=1.26,<2", "pandas=2.1.*", "pip"],
+            ["python 3.11.*", "pyspark 3.5.1.*", "numpy>=1.26,<2", "pandas 2.1.*", "pip"],
             dependencies.OfType<YamlScalarNode>().Select(n => n.Value));
         var pip = (YamlSequenceNode)dependencies.OfType<YamlMappingNode>().Single()["pip"];
         Assert.Equal(["lightgbm==4.3.0"], pip.Select(n => ((YamlScalarNode)n).Value));
@@ -54,7 +54,7 @@ public sealed class EnvironmentYamlTests
     }
 
     [Fact]
-    public void Conda_constraints_merge_with_and_and_parenthesised_or()
+    public void Conda_constraints_merge_into_their_intersection_without_parentheses()
     {
         var lines = PackageLineBuilder.MergeConda(
         [
@@ -63,8 +63,51 @@ public sealed class EnvironmentYamlTests
             new("conda-forge::arrow", "=1.3", null),
         ]).Select(p => p.Line).ToList();
         Assert.Equal(
-            ["python=3.11", "conda-forge::arrow=1.3", "numpy>=1.26,<2", "pandas (1.5.*|>=2,<3),<2.2", "pyarrow * py311*", "scipy 1.11.*,==1.11.4"],
+            ["python 3.11.*", "conda-forge::arrow 1.3.*", "numpy>=1.26,<2", "pandas 1.5.*|>=2,<2.2", "pyarrow * py311*", "scipy==1.11.4"],
             lines);
+    }
+
+    // Each row failed on e618d5d: "=2.1,<3" lost its '=' (2.1 became the exact version), a leading "==2.1.*" meant the prefix
+    // on the line and exactly 2.1 to the analyzer, a parenthesised group made conda's MatchSpec parser fail ("cannot join
+    // single expression"), and merged lines repeated clauses. The written line is the intersection in normal form.
+    [Theory]
+    [InlineData("=2.1,<3", "!=2.1", "numpy 2.1.*,!=2.1")]
+    [InlineData("=2.1|>=3", "!=2.1", "numpy 2.1.*,!=2.1|>=3")]
+    [InlineData("==2.1.*", "!=2.1", "numpy 2.1.*,!=2.1")]
+    [InlineData("1.5.*|>=2,<3", ">=2.2", "numpy>=2.2,<3")]
+    [InlineData("1.5.*|>=2,<3", "<2.2", "numpy 1.5.*|>=2,<2.2")]
+    [InlineData(">=1.26,<2", ">=1.24,<2", "numpy>=1.26,<2")]
+    [InlineData("==1.26.4", "1.26", "numpy==1.26.4")]
+    [InlineData("1.26", "", "numpy 1.26.*")]
+    [InlineData("*", ">=1", "numpy>=1")]
+    public void Merged_conda_lines_are_the_intersection_in_normal_form(string first, string second, string line)
+    {
+        var merged = PackageLineBuilder.MergeConda([new("numpy", first, null), new("numpy", second, null)]).Single();
+        Assert.Equal(line, merged.Line);
+        Assert.DoesNotContain("(", merged.Specifier, StringComparison.Ordinal);
+        // A MatchSpec rewrites a leading '=' or '==' (conda's _parse_spec_str): only a lone exact term may start with one.
+        Assert.False(merged.Specifier.StartsWith(' ') || (merged.Specifier.StartsWith('=') && (merged.Specifier.IndexOfAny([',', '|']) >= 0 || !merged.Specifier.StartsWith("==", StringComparison.Ordinal))), merged.Specifier);
+    }
+
+    [Theory]
+    [InlineData(">=1.26,<2", ">=1.24,<2", "numpy>=1.26,<2")]
+    [InlineData(">=2.31", ">=2.31,<3", "numpy>=2.31,<3")]
+    [InlineData("~=1.4.2", ">=1.4", "numpy~=1.4.2")]
+    [InlineData(">=1.0a1", "<2", "numpy>=1.0a1,<2")]
+    public void Merged_pip_lines_are_the_intersection_in_normal_form(string first, string second, string line) =>
+        Assert.Equal(line, PackageLineBuilder.MergePip([new("numpy", first, null), new("numpy", second, null)]).Single().Line);
+
+    // PEP 503 name normalisation exists once (VersionConstraint.NormalizePackageName): the generator's merge key, the
+    // analyzers' package key and the solver's grouping agree, padding included (on e618d5d the generator did not trim).
+    [Theory]
+    [InlineData(" Zope_Interface ", "zope.interface")]
+    [InlineData("Requests", "requests")]
+    [InlineData("a--b__c..d", "A-B-C-D")]
+    public void One_pep503_normalisation_for_generator_and_analyzers(string first, string second)
+    {
+        Assert.Single(PackageLineBuilder.MergePip([new(first, ">=1", null), new(second, "<2", null)]));
+        Assert.Equal(PackageLineBuilder.NormalizePipName(first), Diagnostics.DeclaredConstraint.PipKey(first));
+        Assert.Equal(Diagnostics.DeclaredConstraint.PipKey(first), Diagnostics.DeclaredConstraint.PipKey(second));
     }
 
     [Fact]

@@ -87,7 +87,7 @@ public sealed class PackageTests
 
             var yaml = File.ReadAllText(Path.Combine(app, "bin", "Debug", "net10.0", "sparkjobs", "etl-env", "environment.yaml"));
             Assert.Contains("name: etl-env\n", yaml, StringComparison.Ordinal);
-            Assert.Contains("  - python=3.12\n", yaml, StringComparison.Ordinal);
+            Assert.Contains("  - python 3.12.*\n", yaml, StringComparison.Ordinal);
             Assert.Contains("      - requests>=2.31\n", yaml, StringComparison.Ordinal);
             Assert.True(File.Exists(Path.Combine(app, "bin", "Debug", "net10.0", "sparkjobs", "etl-env", "jobs", "etl.py")));
         }

@@ -138,6 +138,20 @@ internal sealed class DeclaredConstraint
         return PackageLineBuilder.NormalizePipName(open < 0 ? trimmed : trimmed.Substring(0, open).Trim());
     }
 
+    /// <summary>
+    /// The constraint for <see cref="Versions.Constraints.VersionConstraintSolver"/> (the conda reading of
+    /// <see cref="DeclaredVersions.TryParseConda"/>, or the pip specifier set), or null for any version.
+    /// </summary>
+    public Versions.Constraints.VersionConstraint? ToVersionConstraint()
+    {
+        if (_pip is not null)
+        {
+            return Versions.Constraints.VersionConstraint.TryCreatePip(Package, _pip.Text, Requirement, out var pip, out _) ? pip : null;
+        }
+
+        return _conda is null ? null : Versions.Constraints.VersionConstraint.TryCreateConda(Package, _conda.ToString(), Requirement, out var conda, out _) ? conda : null;
+    }
+
     /// <summary>Whether <paramref name="version"/> is allowed. Pip applies PEP 440's default pre-release exclusion.</summary>
     /// <param name="version">A release such as <c>3.11.4</c>.</param>
     public bool Allows(ProbeVersion version)

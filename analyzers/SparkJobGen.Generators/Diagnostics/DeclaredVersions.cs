@@ -4,10 +4,12 @@ using SparkJobGen.Versions.Conda;
 namespace SparkJobGen.Generators.Diagnostics;
 
 /// <summary>
-/// Reads declared version constraints with the meaning the generator gives them in <c>environment.yaml</c>
-/// (see <c>PackageLineBuilder</c>): a conda constraint that is a plain version (<c>3.11</c>) or <c>=3.11</c> means that
-/// release and every release under it (<c>3.11.*</c>); <c>==3.11</c> is exact; anything else is a conda version spec.
-/// A pip constraint is a PEP 508 specifier set, optionally followed by an environment marker after <c>;</c>.
+/// Reads declared version constraints with the meaning conda's MatchSpec gives the version part of <c>name&lt;version&gt;</c>
+/// (conda's <c>_parse_spec_str</c>, "translate version '=1.2.3' to '1.2.3*'"), except that a plain version means a
+/// prefix as the README states: <c>3.11</c> and <c>=3.11</c> mean that release and every release under it
+/// (<c>3.11.*</c>); a leading <c>==</c> is stripped and the rest read as a version spec, so <c>==3.11</c> is exact and
+/// <c>==2.1.*</c> is the prefix <c>2.1.*</c>, in every position of the written line; anything else is a conda version
+/// spec. A pip constraint is a PEP 508 specifier set, optionally followed by an environment marker after <c>;</c>.
 /// </summary>
 internal static class DeclaredVersions
 {
@@ -32,10 +34,20 @@ internal static class DeclaredVersions
             return false;
         }
 
+        var start = 0;
+        while (char.IsWhiteSpace(declared[start]))
+        {
+            start++;
+        }
+
         var trimmed = declared.Trim();
-        var fuzzy = trimmed.StartsWith("=", System.StringComparison.Ordinal) && !trimmed.StartsWith("==", System.StringComparison.Ordinal)
-            ? trimmed.Substring(1)
-            : trimmed;
+        if (trimmed.StartsWith("==", System.StringComparison.Ordinal))
+        {
+            // conda strips a leading '==' from a MatchSpec's version: "==2.1.*,!=2.1" is "2.1.*,!=2.1".
+            return CondaVersionSpec.TryParse(declared, start + 2, trimmed.Length - 2, out spec, out error);
+        }
+
+        var fuzzy = trimmed.StartsWith("=", System.StringComparison.Ordinal) ? trimmed.Substring(1) : trimmed;
         if (IsPlainVersion(fuzzy) && CondaVersionSpec.TryParse(fuzzy + ".*", out var prefix, out _))
         {
             spec = prefix;

@@ -7,14 +7,16 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using SparkJobGen.Generators.Declarations;
 using SparkJobGen.Versions;
+using SparkJobGen.Versions.Constraints;
 
 namespace SparkJobGen.Generators.Diagnostics;
 
 /// <summary>
 /// Checks a job's declared versions against what the declared PySpark release documents (<see cref="PySparkCompatibility"/>):
 /// a Python outside its supported range (SJG2005), pandas, pyarrow or numpy allowed below its minimum (SJG2006), and
-/// combinations known to break (SJG2007). Versions are decided by probing concrete releases against the declared constraints,
-/// so conda and pip syntax are read exactly as conda and pip read them. When several PySpark lines are allowed, a warning is
+/// combinations known to break (SJG2007). Each question (is PySpark 3.5 allowed? Python 3.12? pandas below 1.0.5?) is the
+/// declared constraints intersected with one more range by <see cref="VersionConstraintSolver"/>, so it is decided exactly,
+/// with conda and pip syntax read as conda and pip read them. When several PySpark lines are allowed, a warning is
 /// given only when no allowed line works, since the solver may pick any of them.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
@@ -22,24 +24,10 @@ public sealed class PySparkCompatibilityAnalyzer : DiagnosticAnalyzer
 {
     private static readonly string[] Dependencies = { "pandas", "pyarrow", "numpy" };
 
-    /// <summary>Every x.y.z with x in 0..20, y in 0..30, z in 0..3, ascending: the releases probed for dependencies.</summary>
-    private static readonly ImmutableArray<ProbeVersion> DependencyGrid = BuildGrid();
-
-    /// <summary>Per table line, its releases x.y.0 to x.y.9.</summary>
-    private static readonly ImmutableArray<ImmutableArray<ProbeVersion>> LineProbes = PySparkCompatibility.Lines
-        .Select(static line => Enumerable.Range(0, 10).Select(patch => ProbeVersion.Of(line.Name + "." + patch.ToString(CultureInfo.InvariantCulture))).ToImmutableArray())
-        .ToImmutableArray();
-
-    /// <summary>The Python minor releases probed: 2.7 and 3.6 to 3.14.</summary>
+    // A release line (PySpark 4.0, Python 3.11) is the versions that start with it from its first final release on
+    // ("4.0.*,>=4.0"): conda sorts 4.1.0rc1 below 4.1, so "<4.1" would otherwise count as allowing the 4.1 line.
     private static readonly ImmutableArray<(int Major, int Minor)> PythonReleases =
         ImmutableArray.Create((2, 7)).AddRange(Enumerable.Range(6, 9).Select(static minor => (3, minor)));
-
-    /// <summary>Per entry of <see cref="PythonReleases"/>, its patch releases 0 to 15.</summary>
-    private static readonly ImmutableArray<ImmutableArray<ProbeVersion>> PythonProbes = PythonReleases
-        .Select(static release => Enumerable.Range(0, 16)
-            .Select(patch => ProbeVersion.Of(string.Format(CultureInfo.InvariantCulture, "{0}.{1}.{2}", release.Major, release.Minor, patch)))
-            .ToImmutableArray())
-        .ToImmutableArray();
 
     /// <inheritdoc />
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
@@ -83,7 +71,8 @@ public sealed class PySparkCompatibilityAnalyzer : DiagnosticAnalyzer
         var lines = new List<PySparkLine>();
         for (var i = 0; i < PySparkCompatibility.Lines.Count; i++)
         {
-            if (LineProbes[i].Any(probe => AllowedByAll(pyspark, probe)))
+            var name = PySparkCompatibility.Lines[i].Name;
+            if (memo.GetOrAdd("line|" + name + "|" + ConstraintsKey(pyspark), _ => Within(pyspark, name + ".*,>=" + name, "==" + name + ".*,>=" + name)) is not null)
             {
                 lines.Add(PySparkCompatibility.Lines[i]);
             }
@@ -99,7 +88,7 @@ public sealed class PySparkCompatibilityAnalyzer : DiagnosticAnalyzer
         var additional = new[] { pysparkDeclaration.VersionLocation(cancellationToken) };
         var newest = lines[lines.Count - 1];
 
-        CheckPython(context, once, constraints, lines, newest, additional);
+        CheckPython(context, once, memo, constraints, lines, newest, additional);
         foreach (var package in Dependencies)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -119,6 +108,7 @@ public sealed class PySparkCompatibilityAnalyzer : DiagnosticAnalyzer
     private static void CheckPython(
         SymbolAnalysisContext context,
         ReportedOnce once,
+        ConcurrentDictionary<string, string?> memo,
         List<DeclaredConstraint> constraints,
         List<PySparkLine> lines,
         PySparkLine newest,
@@ -132,12 +122,13 @@ public sealed class PySparkCompatibilityAnalyzer : DiagnosticAnalyzer
 
         for (var i = 0; i < PythonReleases.Length; i++)
         {
-            if (!PythonProbes[i].Any(probe => AllowedByAll(python, probe)))
+            var release = PythonReleases[i];
+            var text = release.Major.ToString(CultureInfo.InvariantCulture) + "." + release.Minor.ToString(CultureInfo.InvariantCulture);
+            if (memo.GetOrAdd("python|" + text + "|" + ConstraintsKey(python), _ => Within(python, text + ".*,>=" + text, "==" + text + ".*,>=" + text)) is null)
             {
                 continue;
             }
 
-            var release = PythonReleases[i];
             var supported = false;
             foreach (var line in lines)
             {
@@ -250,7 +241,7 @@ public sealed class PySparkCompatibilityAnalyzer : DiagnosticAnalyzer
         }
     }
 
-    /// <summary>The lowest probed release below <paramref name="minimum"/> every constraint allows, when they set a lower bound.</summary>
+    /// <summary>The lowest release below <paramref name="minimum"/> every constraint allows, when they set a lower bound.</summary>
     private static string? LowestAllowedBelow(List<DeclaredConstraint> declared, Pep440Version minimum)
     {
         if (declared.All(static c => c.IsAny))
@@ -264,71 +255,33 @@ public sealed class PySparkCompatibilityAnalyzer : DiagnosticAnalyzer
             return null;
         }
 
-        foreach (var probe in ProbesFor(declared))
-        {
-            if (probe.Pep440 is { } version && version < minimum && AllowedByAll(declared, probe))
-            {
-                return probe.Text;
-            }
-        }
-
-        return null;
+        return Within(declared, "<" + minimum, "<" + minimum);
     }
 
-    private static string? FirstAllowedFrom(List<DeclaredConstraint> declared, string brokenFrom)
+    private static string? FirstAllowedFrom(List<DeclaredConstraint> declared, string brokenFrom) =>
+        AllowedByAll(declared, ProbeVersion.Of(brokenFrom)) ? brokenFrom : Within(declared, ">=" + brokenFrom, ">=" + brokenFrom);
+
+    /// <summary>
+    /// A final release the declared constraints and one more range all allow (the lowest piece's first), or null when there
+    /// is none: the range is a conda spec when any declaration is conda (conda installs the package), else a pip specifier.
+    /// </summary>
+    private static string? Within(List<DeclaredConstraint> declared, string condaRange, string pipRange)
     {
-        var from = Pep440Version.Parse(brokenFrom);
-        if (AllowedByAll(declared, ProbeVersion.Of(brokenFrom)))
-        {
-            return brokenFrom;
-        }
-
-        foreach (var probe in ProbesFor(declared))
-        {
-            if (probe.Pep440 is { } version && version >= from && AllowedByAll(declared, probe))
-            {
-                return probe.Text;
-            }
-        }
-
-        return null;
-    }
-
-    /// <summary>The dependency grid plus every version literal written in the constraints, ascending.</summary>
-    private static IEnumerable<ProbeVersion> ProbesFor(List<DeclaredConstraint> declared)
-    {
-        var literals = new List<ProbeVersion>();
+        var constraints = new List<VersionConstraint>(declared.Count + 1);
         foreach (var constraint in declared)
         {
-            foreach (var literal in VersionLiterals(constraint.Text))
+            if (constraint.ToVersionConstraint() is { } parsed)
             {
-                var probe = ProbeVersion.Of(literal);
-                if (probe.Pep440 is not null)
-                {
-                    literals.Add(probe);
-                }
+                constraints.Add(parsed);
             }
         }
 
-        return literals.Concat(DependencyGrid).OrderBy(static p => p.Pep440!);
-    }
-
-    private static IEnumerable<string> VersionLiterals(string text)
-    {
-        var start = -1;
-        for (var i = 0; i <= text.Length; i++)
-        {
-            var part = i < text.Length && (char.IsDigit(text[i]) || (text[i] == '.' && start >= 0 && i + 1 < text.Length && char.IsDigit(text[i + 1])));
-            if (part && start < 0)
-            {
-                start = i;
-            }
-            else if (!part && start >= 0)
-            {
-                yield return text.Substring(start, i - start);
-                start = -1;
-            }
-        }
+        var package = declared[0].Package;
+        constraints.Add(constraints.Any(static c => c.Ecosystem == ConstraintEcosystem.Conda)
+            ? VersionConstraint.ParseConda(package, condaRange)
+            : VersionConstraint.ParsePip(package, pipRange));
+        var result = VersionConstraintSolver.Check(constraints);
+        return result.Status == SatisfiabilityStatus.Satisfiable ? result.Example : null;
     }
 
     private static bool AllowedByAll(List<DeclaredConstraint> declared, ProbeVersion probe)
@@ -388,22 +341,5 @@ public sealed class PySparkCompatibilityAnalyzer : DiagnosticAnalyzer
         {
             context.ReportDiagnostic(diagnostic);
         }
-    }
-
-    private static ImmutableArray<ProbeVersion> BuildGrid()
-    {
-        var builder = ImmutableArray.CreateBuilder<ProbeVersion>(21 * 31 * 4);
-        for (var major = 0; major <= 20; major++)
-        {
-            for (var minor = 0; minor <= 30; minor++)
-            {
-                for (var patch = 0; patch <= 3; patch++)
-                {
-                    builder.Add(ProbeVersion.Of(string.Format(CultureInfo.InvariantCulture, "{0}.{1}.{2}", major, minor, patch)));
-                }
-            }
-        }
-
-        return builder.MoveToImmutable();
     }
 }

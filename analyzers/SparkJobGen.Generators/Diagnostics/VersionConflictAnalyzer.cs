@@ -299,26 +299,11 @@ public sealed class VersionConflictAnalyzer : DiagnosticAnalyzer
         }
 
         /// <summary>
-        /// The conda spec a declared constraint means in environment.yaml: a plain version is conda's <c>=V</c> (V or any release
-        /// under it), as the generator writes it; anything else is a conda version spec.
+        /// The conda spec a declared constraint means (<see cref="DeclaredVersions.TryParseConda"/>, the reading the generator
+        /// writes into environment.yaml), as spec text; the declared text when it does not parse (SJG2003 reports that).
         /// </summary>
-        private static string CondaSpecOf(string value)
-        {
-            if (value.Length == 0)
-            {
-                return value;
-            }
-
-            foreach (var c in value)
-            {
-                if (c is '*' or '|' or ',' or '(' or ')' or ' ' or '<' or '>' or '=' or '!' or '~')
-                {
-                    return value;
-                }
-            }
-
-            return "=" + value;
-        }
+        private static string CondaSpecOf(string value) =>
+            DeclaredVersions.TryParseConda(value, out var spec, out _) ? spec?.ToString() ?? string.Empty : value;
 
         private static Diagnostic Create(Conflict conflict, CancellationToken cancellationToken)
         {

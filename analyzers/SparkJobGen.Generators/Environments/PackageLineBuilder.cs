@@ -1,24 +1,30 @@
 using System;
 using System.Collections.Generic;
-using System.Text;
+using SparkJobGen.Generators.Diagnostics;
 using SparkJobGen.Generators.Model;
+using SparkJobGen.Versions;
+using SparkJobGen.Versions.Conda;
+using SparkJobGen.Versions.Constraints;
 
 namespace SparkJobGen.Generators.Environments;
 
 /// <summary>One package of an environment after merging every constraint declared on it.</summary>
 /// <param name="Key">The normalized name used for grouping and ordering (conda: lowercase; pip: PEP 503).</param>
 /// <param name="Name">The name as written in the yaml line (with <c>channel::</c> or <c>[extras]</c>).</param>
+/// <param name="Specifier">The merged constraint alone: a conda version spec or a PEP 440 specifier set (pip URL and marker requirements keep their <c>@ url</c> or <c>; marker</c> text); empty for any version.</param>
+/// <param name="Build">The conda build string, or null.</param>
 /// <param name="Line">The full dependency line, for example <c>numpy&gt;=1.26,&lt;2</c>.</param>
-internal sealed record MergedPackage(string Key, string Name, string Line);
+internal sealed record MergedPackage(string Key, string Name, string Specifier, string? Build, string Line);
 
 /// <summary>
 /// Merges package constraints and renders them as <c>environment.yaml</c> dependency lines.
 /// </summary>
 /// <remarks>
-/// Conda: a constraint that is a plain version (<c>3.11</c>) means that version or any release under it, conda's
-/// <c>=3.11</c> (<c>3.11.*</c>); <c>==3.11</c> is exact; anything else is a conda version spec. Several constraints on one
-/// package are joined with <c>,</c> (conda's AND), parenthesising any that contain <c>|</c>. Pip: specifier sets are joined
-/// with <c>,</c> and extras are unioned.
+/// Conda: each declared constraint is read as <see cref="DeclaredVersions.TryParseConda"/> reads it (a plain version
+/// <c>3.11</c> is <c>3.11.*</c>, a leading <c>==</c> is stripped as conda's MatchSpec strips it), and the constraints on
+/// one package are written as their intersection in the normal form of <see cref="CondaSpecWriter"/>: no parentheses,
+/// no bare versions, no leading <c>=</c>, no clause the others imply. Pip: the specifier sets are intersected by the
+/// version model and written without repeated or implied clauses; extras are unioned.
 /// </remarks>
 internal static class PackageLineBuilder
 {
@@ -63,7 +69,8 @@ internal static class PackageLineBuilder
         foreach (var key in order)
         {
             var group = groups[key];
-            result.Add(new MergedPackage(key, group.Name, CondaLine(group.Name, group.Specs, group.Build)));
+            var specifier = CondaSpecifier(group.Specs);
+            result.Add(new MergedPackage(key, group.Name, specifier, group.Build, Line(group.Name, specifier, group.Build)));
         }
 
         result.Sort(static (a, b) => CondaRank(a.Key) != CondaRank(b.Key)
@@ -106,132 +113,79 @@ internal static class PackageLineBuilder
         {
             var group = groups[key];
             var name = group.Extras.Count == 0 ? group.Name : group.Name + "[" + string.Join(",", group.Extras) + "]";
-            var spec = string.Join(",", group.Specs);
-            // URL requirements (name @ url) and environment markers need a separating space.
-            var line = spec.Length == 0 ? name : spec[0] is '@' or ';' ? name + " " + spec : name + spec;
-            result.Add(new MergedPackage(key, name, line));
+            var spec = PipSpecifier(group.Specs);
+            result.Add(new MergedPackage(key, name, spec, null, Line(name, spec, null)));
         }
 
         return result;
     }
 
-    /// <summary>The PEP 503 normalized form of a distribution name: lowercase, runs of <c>-_.</c> become one <c>-</c>.</summary>
+    /// <summary>The PEP 503 normalized form of a distribution name (<see cref="VersionConstraint.NormalizePackageName"/>).</summary>
     /// <param name="name">The distribution name (without extras).</param>
-    public static string NormalizePipName(string name)
+    public static string NormalizePipName(string name) => VersionConstraint.NormalizePackageName(name);
+
+    /// <summary>
+    /// A dependency line: <c>name</c>, <c>name&gt;=1.26,&lt;2</c> (a specifier that starts with an operator follows the name),
+    /// <c>name 2.1.*</c>, <c>name spec build</c>, <c>name @ url</c>.
+    /// </summary>
+    /// <param name="name">The name as written.</param>
+    /// <param name="specifier">The merged specifier.</param>
+    /// <param name="build">The conda build string, or null.</param>
+    public static string Line(string name, string specifier, string? build)
     {
-        var builder = new StringBuilder(name.Length);
-        var previousSeparator = false;
-        foreach (var c in name)
-        {
-            if (c is '-' or '_' or '.')
-            {
-                if (!previousSeparator)
-                {
-                    builder.Append('-');
-                }
-
-                previousSeparator = true;
-            }
-            else
-            {
-                builder.Append(char.ToLowerInvariant(c));
-                previousSeparator = false;
-            }
-        }
-
-        return builder.ToString();
-    }
-
-    private static string CondaLine(string name, List<string> specs, string? build)
-    {
-        string version;
-        if (specs.Count == 0)
-        {
-            version = string.Empty;
-        }
-        else if (specs.Count == 1)
-        {
-            version = specs[0];
-        }
-        else
-        {
-            var pieces = new List<string>(specs.Count);
-            foreach (var spec in specs)
-            {
-                var piece = ToVersionSpec(spec);
-                pieces.Add(piece.IndexOf('|') >= 0 ? "(" + piece + ")" : piece);
-            }
-
-            version = string.Join(",", pieces);
-        }
-
         if (build is not null)
         {
-            return name + " " + (version.Length == 0 ? "*" : ToVersionSpec(version)) + " " + build;
+            return name + " " + (specifier.Length == 0 ? "*" : specifier) + " " + build;
         }
 
-        if (version.Length == 0)
+        if (specifier.Length == 0)
         {
             return name;
         }
 
-        if (specs.Count == 1)
-        {
-            if (IsOperator(version[0]))
-            {
-                return name + version;
-            }
-
-            // A plain version or a simple wildcard reads best in conda's own name=version form.
-            return IsSimpleVersion(version) ? name + "=" + version : name + " " + version;
-        }
-
-        return IsOperator(version[0]) ? name + version : name + " " + version;
+        return specifier[0] is '<' or '>' or '=' or '!' or '~' ? name + specifier : name + " " + specifier;
     }
 
-    /// <summary>Turns one declared conda constraint into a self-contained version spec (a plain version becomes <c>v.*</c>).</summary>
-    private static string ToVersionSpec(string spec)
+    // The intersection of the declared conda constraints in normal form; a declaration that does not parse (SJG2003) keeps
+    // every declaration as written, joined with ','.
+    private static string CondaSpecifier(List<string> specs)
     {
-        if (spec.StartsWith("==", StringComparison.Ordinal) || (spec.Length > 0 && spec[0] is '<' or '>' or '!' or '~'))
+        var parsed = new List<CondaVersionSpec?>(specs.Count);
+        foreach (var spec in specs)
         {
-            return spec;
+            if (!DeclaredVersions.TryParseConda(spec, out var meaning, out _))
+            {
+                return string.Join(",", specs);
+            }
+
+            parsed.Add(meaning);
         }
 
-        if (spec.StartsWith("=", StringComparison.Ordinal))
-        {
-            var fuzzy = spec.Substring(1);
-            return IsPlainVersion(fuzzy) ? fuzzy + ".*" : fuzzy;
-        }
-
-        return IsPlainVersion(spec) ? spec + ".*" : spec;
+        return CondaSpecWriter.Intersect(parsed);
     }
 
-    private static bool IsOperator(char c) => c is '<' or '>' or '=' or '!' or '~';
-
-    private static bool IsPlainVersion(string text)
+    // The intersection of the declared pip specifier sets without repeated or implied clauses; URL requirements, markers and
+    // sets that do not parse or admit nothing are joined as written.
+    private static string PipSpecifier(List<string> specs)
     {
-        foreach (var c in text)
+        if (specs.Count == 0)
         {
-            if (c is '*' or '|' or ',' or '(' or ')' or ' ' || IsOperator(c))
-            {
-                return false;
-            }
+            return string.Empty;
         }
 
-        return text.Length > 0;
-    }
-
-    private static bool IsSimpleVersion(string text)
-    {
-        foreach (var c in text)
+        var constraints = new List<VersionConstraint>(specs.Count);
+        foreach (var spec in specs)
         {
-            if (c is '|' or ',' or '(' or ')' or ' ' || IsOperator(c))
+            if (spec.IndexOf('@') >= 0 || spec.IndexOf(';') >= 0 || !VersionConstraint.TryCreatePip("p", spec, null, out var constraint, out _))
             {
-                return false;
+                return string.Join(",", specs);
             }
+
+            constraints.Add(constraint!);
         }
 
-        return text.Length > 0;
+        var result = VersionConstraintSolver.Check(constraints);
+        return result.Status == SatisfiabilityStatus.Unsatisfiable ? string.Join(",", specs) : result.Intersection;
     }
 
     private static int CondaRank(string key) => key switch

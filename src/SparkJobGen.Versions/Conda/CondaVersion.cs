@@ -114,12 +114,16 @@ namespace SparkJobGen.Versions.Conda
         private readonly CondaVersionPart[][] _local;
         private readonly string _normalized;
 
-        private CondaVersion(string normalized, CondaVersionPart[][] version, CondaVersionPart[][] local)
+        private CondaVersion(string original, string normalized, CondaVersionPart[][] version, CondaVersionPart[][] local)
         {
+            OriginalText = original;
             _normalized = normalized;
             _version = version;
             _local = local;
         }
+
+        /// <summary>The text as written (trimmed, case and <c>-</c> kept): what conda matches a glob spec against.</summary>
+        public string OriginalText { get; }
 
         /// <summary>The components of the version: the epoch first (0 when absent), then the release components.</summary>
         public IReadOnlyList<IReadOnlyList<CondaVersionPart>> Components => _version;
@@ -217,7 +221,7 @@ namespace SparkJobGen.Versions.Conda
 
             var parts = new List<CondaVersionPart[]> { epoch };
             if (!SplitComponents(norm, bodyStart, bodyEnd, i, true, parts, out error)) return false;
-            version = new CondaVersion(norm, parts.ToArray(), local);
+            version = new CondaVersion(text.Substring(i, n - i), norm, parts.ToArray(), local);
             return true;
         }
 

@@ -103,20 +103,21 @@ namespace SparkJobGen.Versions.Conda
     }
 
     /// <summary>
-    /// A version glob with a <c>*</c> before its end, such as <c>1.*.1</c> or <c>*.7.*</c>. conda matches it
-    /// against the version text; here it is matched against the normalized text (<see cref="CondaVersion.ToString"/>),
-    /// and <c>*</c> matches any run of characters. It has no interval form.
+    /// A version glob with a <c>*</c> before its end, such as <c>1.*.1</c> or <c>*.7.*</c>. As conda does (a regular
+    /// expression built from the spec, conda/models/version.py), it matches the version text as written
+    /// (<see cref="CondaVersion.OriginalText"/>), case and <c>-</c>/<c>_</c> significant, and <c>*</c> matches any run of
+    /// characters. It has no interval form.
     /// </summary>
     public sealed class CondaSpecGlob : CondaSpecNode
     {
         /// <summary>Creates a glob node.</summary>
         public CondaSpecGlob(string pattern) => Pattern = pattern ?? throw new ArgumentNullException(nameof(pattern));
 
-        /// <summary>The lower-case pattern, e.g. <c>1.*.1</c>.</summary>
+        /// <summary>The pattern as written, e.g. <c>1.*.1</c>.</summary>
         public string Pattern { get; }
 
         /// <inheritdoc />
-        public override bool IsSatisfiedBy(CondaVersion version) => Glob.IsMatch(Pattern, version.ToString(), ignoreCase: true);
+        public override bool IsSatisfiedBy(CondaVersion version) => Glob.IsMatch(Pattern, version.OriginalText, ignoreCase: false);
 
         internal override string Render(bool insideAnd) => Pattern;
     }
@@ -132,18 +133,22 @@ namespace SparkJobGen.Versions.Conda
             Text = text ?? CanonicalText(op, version);
             if (op == CondaOperator.Compatible)
             {
-                string s = version.ToString();
-                int plus = s.IndexOf('+');
-                if (plus >= 0) s = s.Substring(0, plus);
-                int bang = s.IndexOf('!');
-                int dot = s.LastIndexOf('.');
-                if (dot <= bang + 1) throw new ArgumentException("'~=' needs a version with at least two components, e.g. ~=1.4.", nameof(version));
-                CompatiblePrefix = CondaVersion.Parse(s.Substring(0, dot));
+                // conda's compatible-release operator: >= V and starts with V's text up to its last '.', local label
+                // included (~=1.2+3.4 starts with 1.2+3).
+                CompatiblePrefix = CompatiblePrefixOf(version) ?? throw new ArgumentException("'~=' needs a version with at least two components, e.g. ~=1.4.", nameof(version));
             }
         }
 
         /// <summary>The relation.</summary>
         public CondaOperator Operator { get; }
+
+        /// <summary>The prefix of <c>~=V</c>: V's normalized text up to its last <c>.</c>, or null when there is none.</summary>
+        internal static CondaVersion? CompatiblePrefixOf(CondaVersion version)
+        {
+            string s = version.ToString();
+            int dot = s.LastIndexOf('.');
+            return dot > 0 && CondaVersion.TryParse(s.Substring(0, dot), out var prefix, out _) ? prefix : null;
+        }
 
         /// <summary>The version on the right of the operator (for prefix operators, the prefix without <c>.*</c>).</summary>
         public CondaVersion Version { get; }
@@ -381,6 +386,20 @@ namespace SparkJobGen.Versions.Conda
         {
             error = null;
             string t = s.Substring(a, b - a);
+            // conda reads "1.2 .*" and "1.2 *" as 1.2.*: whitespace just before a trailing wildcard is dropped.
+            int star = t.EndsWith(".*", StringComparison.Ordinal) ? t.Length - 2 : t.EndsWith("*", StringComparison.Ordinal) ? t.Length - 1 : -1;
+            if (star > 0 && char.IsWhiteSpace(t[star - 1]))
+            {
+                int keep = star;
+                while (keep > 0 && char.IsWhiteSpace(t[keep - 1])) keep--;
+                if (keep > 0 && t.Substring(0, keep).IndexOf(' ') < 0)
+                {
+                    var compact = t.Substring(0, keep) + ".*";
+                    var node = ParseTermCore(compact, 0, compact.Length, out error);
+                    if (error != null) error = new VersionSyntaxError(error.Message, a + Math.Min(error.Position, keep), error.Length);
+                    return node;
+                }
+            }
             for (int k = a; k < b; k++)
             {
                 if (char.IsWhiteSpace(s[k]))
@@ -457,10 +476,7 @@ namespace SparkJobGen.Versions.Conda
                 if (!CondaVersion.TryParse(s, vs, ve - vs, out var v, out error)) return null;
                 if (op == CondaOperator.Compatible)
                 {
-                    string vt = v!.ToString();
-                    int plus = vt.IndexOf('+');
-                    string rel = plus >= 0 ? vt.Substring(0, plus) : vt;
-                    if (rel.LastIndexOf('.') <= rel.IndexOf('!') + 1)
+                    if (CondaSpecTerm.CompatiblePrefixOf(v!) is null)
                     {
                         error = new VersionSyntaxError("'~=' needs a version with at least two components, e.g. ~=1.4.", vs, ve - vs);
                         return null;
@@ -481,7 +497,7 @@ namespace SparkJobGen.Versions.Conda
                         return null;
                     }
                 }
-                return new CondaSpecGlob(t.ToLowerInvariant().Replace('-', '_'));
+                return new CondaSpecGlob(t);
             }
             if (t[t.Length - 1] == '*')
             {

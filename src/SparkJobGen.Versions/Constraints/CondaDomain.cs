@@ -72,13 +72,14 @@ namespace SparkJobGen.Versions.Constraints
 
     /// <summary>
     /// conda's VersionOrder as a <see cref="IOrderDomain{TPoint}"/>: one version class, prefix matches (<c>=1.2</c>,
-    /// <c>1.2.*</c>) as intervals between two cuts. conda's order has no pre-release filter.
+    /// <c>1.2.*</c>, <c>=0.4.1p</c>, <c>=1dev</c>) as intervals between two cuts. conda's order has no pre-release filter.
     /// </summary>
     /// <remarks>
-    /// conda's order is treated as dense: an open gap between two different boundaries is taken to hold a version. That can
-    /// only make the solver answer "satisfiable" for a pathological set (never "unsatisfiable" for a satisfiable one).
-    /// Prefixes whose last part is text (<c>0.4.1p*</c>) and globs (<c>1.*.2</c>) match by text rather than by an interval
-    /// and are treated as unconstrained, for the same reason.
+    /// conda's order is not dense: every epoch-0 version starts with <c>0</c> or lies above <c>0.*</c>, nothing lies between
+    /// <c>1.0.*</c> and <c>1.1.*</c>. A gap between two boundaries holds a version only if one can be named, so a witness
+    /// is always a concrete version built from the boundaries (<see cref="CondaCandidates"/>), and a gap where none of them
+    /// falls is empty. Globs (<c>1.*.2</c>) match by text rather than by an interval: their sets here are supersets, and the
+    /// solver checks every witness against the real matcher.
     /// </remarks>
     internal sealed class CondaDomain : IOrderDomain<CondaPoint>
     {
@@ -149,19 +150,33 @@ namespace SparkJobGen.Versions.Constraints
         public bool TryFindWitness(CondaPoint? low, CondaPoint? high, int mask, out CondaPoint? witness)
         {
             witness = null;
-            return mask != 0 && (low is null || high is null || Compare(low, high) < 0);
-        }
-
-        /// <summary>Whether a prefix match on <paramref name="prefix"/> is an interval of the order (its last part is a number).</summary>
-        public static bool IsIntervalPrefix(CondaVersion prefix)
-        {
-            if (prefix.HasLocal)
+            if (mask == 0 || (low is not null && high is not null && Compare(low, high) >= 0))
             {
                 return false;
             }
 
-            var last = prefix.Components[prefix.Components.Count - 1];
-            return last.Count > 0 && last[last.Count - 1].Kind == CondaVersionPartKind.Number;
+            var sources = new List<CondaVersion>(2);
+            if (low is not null)
+            {
+                sources.Add(low.Version);
+            }
+
+            if (high is not null)
+            {
+                sources.Add(high.Version);
+            }
+
+            foreach (var candidate in CondaCandidates.Around(sources))
+            {
+                var point = CondaPoint.Exact(candidate);
+                if ((low is null || Compare(low, point) < 0) && (high is null || Compare(point, high) < 0))
+                {
+                    witness = point;
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         private static bool IsLocalsCut(CondaPoint point) => point.Kind is CondaPointKind.BelowLocals or CondaPointKind.AboveLocals;
@@ -192,10 +207,16 @@ namespace SparkJobGen.Versions.Constraints
                 }
 
                 default:
-                    // V and its locals lie inside the prefix set, or all on one side of it.
+                    // V and its locals lie inside the prefix set, or all on one side of it; a prefix with a local label
+                    // (1+2) on V itself lies inside V's locals.
                     if (v.StartsWith(right.Version))
                     {
                         return right.Kind == CondaPointKind.BelowPrefix ? 1 : -1;
+                    }
+
+                    if (right.Version.HasLocal && right.Public.CompareTo(v) == 0)
+                    {
+                        return above ? 1 : -1;
                     }
 
                     return v.CompareTo(right.Version) < 0 ? -1 : 1;
@@ -282,7 +303,7 @@ namespace SparkJobGen.Versions.Constraints
                 case CondaOperator.StartsWith:
                     return Prefix(version);
                 case CondaOperator.NotStartsWith:
-                    return CondaDomain.IsIntervalPrefix(version) ? Prefix(version).Complement() : VersionSet<CondaPoint>.All(Domain);
+                    return Prefix(version).Complement();
                 default:
                     return VersionSet<CondaPoint>.Interval(Domain, v, true, null, false, 1).Intersect(Prefix(compatiblePrefix!));
             }
@@ -349,8 +370,9 @@ namespace SparkJobGen.Versions.Constraints
             return (FromTerm(op, version!, term.CompatiblePrefix), term);
         }
 
-        private static VersionSet<CondaPoint> Prefix(CondaVersion prefix) => CondaDomain.IsIntervalPrefix(prefix)
-            ? VersionSet<CondaPoint>.Interval(Domain, CondaPoint.Below(prefix), true, CondaPoint.Above(prefix), true, 1)
-            : VersionSet<CondaPoint>.All(Domain);
+        // The versions starting with a prefix: an interval of the order, whether its last element is a number (1.2), text
+        // (0.4.1p: ordinal string order keeps the strings with one prefix together) or a local label (1+2).
+        private static VersionSet<CondaPoint> Prefix(CondaVersion prefix) =>
+            VersionSet<CondaPoint>.Interval(Domain, CondaPoint.Below(prefix), true, CondaPoint.Above(prefix), true, 1);
     }
 }

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Numerics;
 using System.Text;
 
 namespace SparkJobGen.Versions.Constraints
@@ -148,7 +149,8 @@ namespace SparkJobGen.Versions.Constraints
             int len = Math.Max(left.Release.Count, right.Release.Count);
             for (int k = 0; k < len; k++)
             {
-                int a = k < left.Release.Count ? left.Release[k] : 0, b = k < right.Release.Count ? right.Release[k] : 0;
+                var a = k < left.Release.Count ? left.Release[k] : BigInteger.Zero;
+                var b = k < right.Release.Count ? right.Release[k] : BigInteger.Zero;
                 if (a != b)
                 {
                     return a.CompareTo(b);
@@ -175,7 +177,7 @@ namespace SparkJobGen.Versions.Constraints
             // Between two different releases there is always a whole release (append a component), holding every class.
             if (low is null && high is null)
             {
-                return Found(Fresh(0, new int[1], mask), out witness);
+                return Found(Fresh(BigInteger.Zero, new BigInteger[1], mask), out witness);
             }
 
             if (high is null)
@@ -221,10 +223,10 @@ namespace SparkJobGen.Versions.Constraints
         }
 
         /// <summary>The release text <c>[N!]a.b.c</c>.</summary>
-        public static string ReleaseText(int epoch, IReadOnlyList<int> release)
+        public static string ReleaseText(BigInteger epoch, IReadOnlyList<BigInteger> release)
         {
             var sb = new StringBuilder();
-            if (epoch != 0)
+            if (!epoch.IsZero)
             {
                 sb.Append(epoch.ToString(CultureInfo.InvariantCulture)).Append('!');
             }
@@ -243,7 +245,7 @@ namespace SparkJobGen.Versions.Constraints
         }
 
         /// <summary>The lowest version of a release: <c>R.dev0</c>.</summary>
-        public static Pep440Version ReleaseStart(int epoch, IReadOnlyList<int> release) => Pep440Version.Parse(ReleaseText(epoch, release) + ".dev0");
+        public static Pep440Version ReleaseStart(BigInteger epoch, IReadOnlyList<BigInteger> release) => Pep440Version.Parse(ReleaseText(epoch, release) + ".dev0");
 
         private static bool Found(Pep440Version candidate, out Pep440Point? witness)
         {
@@ -251,9 +253,9 @@ namespace SparkJobGen.Versions.Constraints
             return true;
         }
 
-        private static int[] Padded(IReadOnlyList<int> release, int length)
+        private static BigInteger[] Padded(IReadOnlyList<BigInteger> release, int length)
         {
-            var r = new int[Math.Max(length, release.Count)];
+            var r = new BigInteger[Math.Max(length, release.Count)];
             for (int k = 0; k < release.Count; k++)
             {
                 r[k] = release[k];
@@ -263,13 +265,13 @@ namespace SparkJobGen.Versions.Constraints
         }
 
         // A release strictly below every version of `version`'s release, or null when that release is the lowest (0!0).
-        private static (int Epoch, int[] Release)? ReleaseBelow(Pep440Version version)
+        private static (BigInteger Epoch, BigInteger[] Release)? ReleaseBelow(Pep440Version version)
         {
             for (int k = 0; k < version.Release.Count; k++)
             {
                 if (version.Release[k] > 0)
                 {
-                    var r = new int[k + 1];
+                    var r = new BigInteger[k + 1];
                     for (int m = 0; m < k; m++)
                     {
                         r[m] = version.Release[m];
@@ -280,11 +282,11 @@ namespace SparkJobGen.Versions.Constraints
                 }
             }
 
-            return version.Epoch > 0 ? (version.Epoch - 1, new[] { 0 }) : ((int, int[])?)null;
+            return version.Epoch > 0 ? (version.Epoch - 1, new[] { BigInteger.Zero }) : ((BigInteger, BigInteger[])?)null;
         }
 
         // A version of the given release in the lowest class of `mask`.
-        private static Pep440Version Fresh(int epoch, int[] release, int mask)
+        private static Pep440Version Fresh(BigInteger epoch, BigInteger[] release, int mask)
         {
             int cls = 0;
             while (((mask >> cls) & 1) == 0)
@@ -312,9 +314,9 @@ namespace SparkJobGen.Versions.Constraints
         // lexicographic suffix order (pre, post, dev, local) the boundaries can separate.
         private static IEnumerable<Pep440Version> SameReleaseCandidates(Pep440Version family, Pep440Version? low, Pep440Version? high)
         {
-            var preNumbers = new SortedSet<int> { 0 };
-            var postNumbers = new SortedSet<int> { 0 };
-            var devNumbers = new SortedSet<int> { 0 };
+            var preNumbers = new SortedSet<BigInteger> { BigInteger.Zero };
+            var postNumbers = new SortedSet<BigInteger> { BigInteger.Zero };
+            var devNumbers = new SortedSet<BigInteger> { BigInteger.Zero };
             var locals = new List<string> { string.Empty, "+a", "+0" };
             foreach (var v in new[] { low, high })
             {
@@ -384,7 +386,7 @@ namespace SparkJobGen.Versions.Constraints
             }
         }
 
-        private static void AddNear(SortedSet<int> set, int value)
+        private static void AddNear(SortedSet<BigInteger> set, BigInteger value)
         {
             if (value > 0)
             {
@@ -392,10 +394,7 @@ namespace SparkJobGen.Versions.Constraints
             }
 
             set.Add(value);
-            if (value < int.MaxValue)
-            {
-                set.Add(value + 1);
-            }
+            set.Add(value + 1);
         }
     }
 }

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Numerics;
 
 namespace SparkJobGen.Versions.Constraints
 {
@@ -11,8 +12,10 @@ namespace SparkJobGen.Versions.Constraints
 
         /// <summary>
         /// The versions a clause matches, ignoring the pre-release filter (that is decided for the whole intersection).
-        /// <c>===</c> with text that is not a normalized PEP 440 version matches versions this model cannot name, so it is
-        /// treated as unconstrained here (conflicts between two different <c>===</c> strings are found separately).
+        /// <c>===T</c> is string identity: the one candidate is the string T itself, which the other clauses then read as
+        /// the version T parses to. So it is the single point of that version here; the solver adds what a set over the
+        /// order cannot say (the candidate must be T as written, and a T that is not a PEP 440 version fails every other
+        /// clause).
         /// </summary>
         public static VersionSet<Pep440Point> FromSpecifier(Pep440Specifier specifier)
         {
@@ -20,9 +23,7 @@ namespace SparkJobGen.Versions.Constraints
             switch (specifier.Operator)
             {
                 case Pep440Operator.Arbitrary:
-                    return v != null && string.Equals(v.ToString(), specifier.VersionText, StringComparison.OrdinalIgnoreCase)
-                        ? VersionSet<Pep440Point>.Point(Domain, Pep440Point.Exact(v))
-                        : VersionSet<Pep440Point>.All(Domain);
+                    return v != null ? VersionSet<Pep440Point>.Point(Domain, Pep440Point.Exact(v)) : VersionSet<Pep440Point>.All(Domain);
                 case Pep440Operator.Equal:
                     return specifier.IsWildcard ? Prefix(v!, v!.Release.Count) : Equal(v!);
                 case Pep440Operator.NotEqual:
@@ -70,7 +71,7 @@ namespace SparkJobGen.Versions.Constraints
                 return (Pep440Point.AboveLocals(v), false);
             }
 
-            if (v.PreLabel == null || v.PreNumber == int.MaxValue)
+            if (v.PreLabel == null)
             {
                 // A final release: its post-releases run to the end of the release.
                 return (Pep440Point.AboveRelease(v), false);
@@ -90,19 +91,14 @@ namespace SparkJobGen.Versions.Constraints
         // P' increments P's last component.
         private static VersionSet<Pep440Point> Prefix(Pep440Version v, int count)
         {
-            var prefix = new List<int>(count);
+            var prefix = new List<BigInteger>(count);
             for (int k = 0; k < count; k++)
             {
                 prefix.Add(v.Release[k]);
             }
 
             var low = Pep440Point.Exact(Pep440Domain.ReleaseStart(v.Epoch, prefix));
-            if (prefix[count - 1] == int.MaxValue)
-            {
-                return VersionSet<Pep440Point>.Interval(Domain, low, true, null, false, Domain.FullMask);
-            }
-
-            var next = new List<int>(prefix);
+            var next = new List<BigInteger>(prefix);
             next[count - 1]++;
             return VersionSet<Pep440Point>.Interval(Domain, low, true, Pep440Point.Exact(Pep440Domain.ReleaseStart(v.Epoch, next)), false, Domain.FullMask);
         }

@@ -17,6 +17,13 @@ namespace SparkJobGen.Versions.Constraints
 
         /// <summary>No version satisfies every constraint.</summary>
         Unsatisfiable,
+
+        /// <summary>
+        /// The model cannot decide: a conda term matched by text (a glob such as <c>*.1</c>, or a prefix with a local label such
+        /// as <c>=1+2</c>) meets other terms, the order leaves room, and no version tried satisfies every spec. Not reported
+        /// as a conflict, and no example is given.
+        /// </summary>
+        Undecided,
     }
 
     /// <summary>What <see cref="VersionConstraintSolver.Check"/> found.</summary>
@@ -44,7 +51,10 @@ namespace SparkJobGen.Versions.Constraints
         /// <summary>The status.</summary>
         public SatisfiabilityStatus Status { get; }
 
-        /// <summary>Whether some version satisfies every constraint (pre-releases included).</summary>
+        /// <summary>
+        /// Whether the constraints are not known to conflict: some version satisfies every constraint (pre-releases
+        /// included), or the model cannot decide (<see cref="SatisfiabilityStatus.Undecided"/>).
+        /// </summary>
         public bool IsSatisfiable => Status != SatisfiabilityStatus.Unsatisfiable;
 
         /// <summary>
@@ -63,8 +73,8 @@ namespace SparkJobGen.Versions.Constraints
         public IReadOnlyDictionary<VersionConstraint, string> Relaxations { get; }
 
         /// <summary>
-        /// One version that satisfies every constraint (a final release when there is one), found while deciding; null when
-        /// unsatisfiable.
+        /// One version that satisfies every constraint (a final release when there is one), found while deciding and checked
+        /// against every constraint's own matcher; null when unsatisfiable or undecided.
         /// </summary>
         public string? Example { get; }
 

@@ -20,8 +20,9 @@ namespace SparkJobGen.Versions.Constraints
     /// </summary>
     public sealed class VersionConstraint
     {
-        private VersionConstraint(string package, ConstraintEcosystem ecosystem, string text, object? source, Pep440SpecifierSet? pip, CondaVersionSpec? conda = null)
+        private VersionConstraint(string package, ConstraintEcosystem ecosystem, string text, object? source, Pep440SpecifierSet? pip, CondaVersionSpec? conda = null, ClauseCache? clauses = null)
         {
+            Clauses = clauses ?? new ClauseCache();
             Conda = conda;
             Package = package;
             PackageKey = NormalizePackageName(package);
@@ -48,6 +49,12 @@ namespace SparkJobGen.Versions.Constraints
 
         /// <summary>Where the constraint came from; opaque to the solver.</summary>
         public object? Source { get; }
+
+        /// <summary>
+        /// The solver's clauses for this constraint, per domain, computed on first use and shared with every copy made by
+        /// <see cref="WithSource"/> (jobs repeat the same declarations; each is turned into sets once).
+        /// </summary>
+        internal ClauseCache Clauses { get; }
 
         /// <summary>The parsed pip specifier set (pip constraints only).</summary>
         internal Pep440SpecifierSet? Pip { get; }
@@ -122,7 +129,7 @@ namespace SparkJobGen.Versions.Constraints
 
         /// <summary>The same constraint (sharing its parsed form) declared at another source.</summary>
         /// <param name="source">Where it was declared.</param>
-        public VersionConstraint WithSource(object? source) => new VersionConstraint(Package, Ecosystem, Text, source, Pip, Conda);
+        public VersionConstraint WithSource(object? source) => new VersionConstraint(Package, Ecosystem, Text, source, Pip, Conda, Clauses);
 
         /// <summary>The PEP 503 normalized form of a package name.</summary>
         /// <param name="name">The name.</param>
@@ -153,5 +160,15 @@ namespace SparkJobGen.Versions.Constraints
 
         /// <inheritdoc />
         public override string ToString() => Package + " " + Ecosystem.ToString().ToLowerInvariant() + " '" + Text + "'";
+    }
+
+    /// <summary>A constraint's clauses in each domain (immutable once set; a race computes the same value twice).</summary>
+    internal sealed class ClauseCache
+    {
+        /// <summary>The clauses over the PEP 440 order, or null before first use.</summary>
+        public object? Pep440 { get; set; }
+
+        /// <summary>The clauses over conda's order, or null before first use.</summary>
+        public object? Conda { get; set; }
     }
 }

@@ -63,10 +63,10 @@ namespace SparkJobGen.Versions.Constraints
             if (list.Any(static c => c.Ecosystem == ConstraintEcosystem.Conda))
             {
                 // Mixed or conda-only: conda's order decides (conda installs the package; pip sees what conda installed).
-                return Solve(list, CondaDomain.Instance, CondaClauses, static (_, _) => true, ContainsConda, 1);
+                return Solve(list, CondaDomain.Instance, static c => (List<ConstraintClause<CondaPoint>>)(c.Clauses.Conda ??= CondaClauses(c)), static (_, _) => true, ContainsConda, 1, VerifyConda);
             }
 
-            return Solve(list, Pep440Domain.Instance, Pep440Clauses, static (set, pre) => pre || !set.Restrict(Pep440Domain.FinalMask).IsEmpty, ContainsPep440, Pep440Domain.FinalMask);
+            return Solve(list, Pep440Domain.Instance, static c => (List<ConstraintClause<Pep440Point>>)(c.Clauses.Pep440 ??= Pep440Clauses(c)), static (set, pre) => pre || !set.Restrict(Pep440Domain.FinalMask).IsEmpty, ContainsPep440, Pep440Domain.FinalMask, static (_, _, example) => example);
         }
 
         /// <summary>Groups constraints by <see cref="VersionConstraint.PackageKey"/> and checks each package.</summary>
@@ -92,6 +92,93 @@ namespace SparkJobGen.Versions.Constraints
 
         private static Func<string, bool> ContainsConda(VersionSet<CondaPoint> set) =>
             text => CondaVersion.TryParse(text, out var v, out _) && set.Contains(CondaPoint.Exact(v!));
+
+        // A version in the set that every conda spec's own matcher accepts (globs and local prefixes are supersets in the
+        // set): the set's witness when it holds, else a witness of another piece, else a candidate near any term's version.
+        private static CondaPoint? VerifyConda(List<VersionConstraint> constraints, VersionSet<CondaPoint> total, CondaPoint? example)
+        {
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            var specs = constraints.Where(c => c.Conda != null && seen.Add(c.Text)).Select(static c => c.Conda!).ToList();
+            bool Holds(CondaPoint point) => total.Contains(point) && specs.All(spec => spec.IsSatisfiedBy(point.Version));
+            if (example != null && Holds(example))
+            {
+                return example;
+            }
+
+            var sources = new List<CondaVersion>();
+            foreach (var (low, high, isPoint, mask) in total.Pieces())
+            {
+                if (mask == 0)
+                {
+                    continue;
+                }
+
+                if (isPoint)
+                {
+                    if (Holds(low!))
+                    {
+                        return low;
+                    }
+                }
+                else if (CondaDomain.Instance.TryFindWitness(low, high, mask, out var witness) && Holds(witness!))
+                {
+                    return witness;
+                }
+
+                if (low != null)
+                {
+                    sources.Add(low.Version);
+                }
+            }
+
+            foreach (var spec in specs)
+            {
+                CollectVersions(spec.Root, sources);
+            }
+
+            foreach (var candidate in CondaCandidates.Around(sources))
+            {
+                var point = CondaPoint.Exact(candidate);
+                if (Holds(point))
+                {
+                    return point;
+                }
+            }
+
+            return null;
+        }
+
+        private static void CollectVersions(CondaSpecNode node, List<CondaVersion> into)
+        {
+            switch (node)
+            {
+                case CondaSpecTerm term:
+                    into.Add(term.Version);
+                    break;
+                case CondaSpecAnd and:
+                    foreach (var child in and.Children)
+                    {
+                        CollectVersions(child, into);
+                    }
+
+                    break;
+                case CondaSpecOr or:
+                    foreach (var child in or.Children)
+                    {
+                        CollectVersions(child, into);
+                    }
+
+                    break;
+                case CondaSpecGlob glob:
+                    var literal = glob.Pattern.Replace("*", "0").Trim('.', '_');
+                    if (CondaVersion.TryParse(literal, out var v, out _))
+                    {
+                        into.Add(v!);
+                    }
+
+                    break;
+            }
+        }
 
         private static List<ConstraintClause<CondaPoint>> CondaClauses(VersionConstraint constraint)
         {
@@ -172,7 +259,8 @@ namespace SparkJobGen.Versions.Constraints
             Func<VersionConstraint, List<ConstraintClause<TPoint>>> toClauses,
             Func<VersionSet<TPoint>, bool, bool> admitsWithoutOptIn,
             Func<VersionSet<TPoint>, Func<string, bool>> contains,
-            int finalMask)
+            int finalMask,
+            Func<List<VersionConstraint>, VersionSet<TPoint>, TPoint?, TPoint?> verify)
             where TPoint : class
         {
             // Constraints with the same text (many jobs repeat one) share their clauses.
@@ -199,6 +287,13 @@ namespace SparkJobGen.Versions.Constraints
                 if (!preferred.TryFindWitness(out var example))
                 {
                     total.TryFindWitness(out example);
+                }
+
+                example = verify(constraints, total, example);
+                if (example is null)
+                {
+                    // The set is not empty as far as the order goes, but no version found satisfies the specs' own matchers.
+                    return new SatisfiabilityResult(SatisfiabilityStatus.Undecided, () => Render(domain, clauses, all), Array.Empty<VersionConstraint>(), none, null, contains(total));
                 }
 
                 // With ===, the one version string that can satisfy is the text itself.
@@ -242,16 +337,19 @@ namespace SparkJobGen.Versions.Constraints
             return Intersect(domain, new List<List<ConstraintClause<TPoint>>> { distinct.Values.ToList() }, FirstOnly);
         }
 
-        // The intersection of the chosen constraints; two different === strings never hold together.
+        // The intersection of the chosen constraints. === is string identity: two different === strings never hold together,
+        // and a === string that is not a PEP 440 version fails every other clause (they all need a version).
         private static VersionSet<TPoint> Intersect<TPoint>(IOrderDomain<TPoint> domain, List<List<ConstraintClause<TPoint>>> clauses, IEnumerable<int> indices)
             where TPoint : class
         {
             var set = VersionSet<TPoint>.All(domain);
             string? arbitrary = null;
+            bool others = false;
             foreach (var i in indices)
             {
                 foreach (var clause in clauses[i])
                 {
+                    others |= clause.ArbitraryText == null;
                     if (clause.ArbitraryText != null)
                     {
                         if (arbitrary != null && !string.Equals(arbitrary, clause.ArbitraryText, StringComparison.OrdinalIgnoreCase))
@@ -266,7 +364,7 @@ namespace SparkJobGen.Versions.Constraints
                 }
             }
 
-            return set;
+            return arbitrary != null && others && !Pep440Version.TryParse(arbitrary, out _, out _) ? VersionSet<TPoint>.Empty(domain) : set;
         }
 
         // A smallest conflicting pair if there is one, else a minimal subset found by deletion (drop what is not needed).
@@ -324,7 +422,8 @@ namespace SparkJobGen.Versions.Constraints
 
             for (int k = chosen.Count - 1; k >= 0; k--)
             {
-                if (chosen[k].ArbitraryText != null)
+                // === is kept (string identity is more than its point), and so is the only clause that opts into pre-releases.
+                if (chosen[k].ArbitraryText != null || (chosen[k].OptsIntoPrereleases && !chosen.Where((_, m) => m != k).Any(static c => c.OptsIntoPrereleases)))
                 {
                     continue;
                 }

@@ -108,4 +108,30 @@ public sealed class PySparkCompatibilityAnalyzerTests
         """,
         Verify.Diagnostic(DiagnosticDescriptors.KnownBrokenCombinationId).WithLocation(0).WithLocation(1)
             .WithArguments("3.5", "numpy", "any version", "2.0", PySparkCompatibility.Broken[1].Reason, PySparkCompatibility.Broken[1].Source));
+
+    // Decided exactly, not by probing (on e618d5d each line was probed at x.y.0 to x.y.9, Python at 3.m.0 to 3.m.15 and
+    // dependencies on a grid up to 20.30.3, so these said nothing).
+    [Fact]
+    public Task SJG2005_for_releases_no_probe_reached() => Verify.VerifyAsync("""
+        using SparkJobGen;
+
+        [SparkJob("jobs/a.py")]
+        [PySpark({|#1:"==3.3.12"|})]
+        [PythonVersion({|#0:"==3.11.40"|})]
+        public partial class A { }
+        """,
+        Verify.Diagnostic(DiagnosticDescriptors.PythonOutsidePySparkRangeId).WithLocation(0).WithLocation(1)
+            .WithArguments("==3.11.40", "3.11", "3.3", "3.7 to 3.10", Source(3, 3)));
+
+    [Fact]
+    public Task SJG2006_for_a_pin_between_probes() => Verify.VerifyAsync("""
+        using SparkJobGen;
+
+        [SparkJob("jobs/a.py")]
+        [PySpark({|#1:"3.5"|})]
+        [PipPackage("pyarrow", {|#0:">3.0.4,<3.0.6"|})]
+        public partial class A { }
+        """,
+        Verify.Diagnostic(DiagnosticDescriptors.BelowPySparkMinimumId).WithLocation(0).WithLocation(1)
+            .WithArguments("pyarrow", ">3.0.4,<3.0.6", "3.0.4.1", "4.0.0", "3.5", Source(3, 5)));
 }

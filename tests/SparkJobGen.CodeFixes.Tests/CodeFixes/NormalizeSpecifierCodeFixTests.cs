@@ -45,4 +45,22 @@ public sealed class NormalizeSpecifierCodeFixTests
         [CondaPackage("pyarrow", ">=14")]
         public partial class ScoreCustomers { }
         """);
+
+    // An empty clause is valid (pip and pypa/packaging skip it; it was SJG2002 on e618d5d): SJG2008 drops it.
+    [Fact]
+    public Task SJG2008_fix_drops_an_empty_clause() => Verify.VerifyAsync("""
+        using SparkJobGen;
+
+        [SparkJob("jobs/score.py")]
+        [PipPackage("requests", {|SJG2008:">=2.31,"|})]
+        [PipPackage("rich", {|SJG2008:">=13,,<14"|})]
+        public partial class ScoreCustomers { }
+        """, """
+        using SparkJobGen;
+
+        [SparkJob("jobs/score.py")]
+        [PipPackage("requests", ">=2.31")]
+        [PipPackage("rich", ">=13,<14")]
+        public partial class ScoreCustomers { }
+        """);
 }

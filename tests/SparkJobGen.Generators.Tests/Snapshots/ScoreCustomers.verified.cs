@@ -18,7 +18,7 @@ namespace Contoso.Jobs
             pythonVersion: "3.11",
             pySparkVersion: "3.5.1",
             channels: new string[] { "conda-forge" },
-            condaPackages: new global::SparkJobGen.PackageRequirement[] { new global::SparkJobGen.PackageRequirement("python", "=3.11"), new global::SparkJobGen.PackageRequirement("pyspark", "=3.5.1"), new global::SparkJobGen.PackageRequirement("numpy", ">=1.26,<2"), new global::SparkJobGen.PackageRequirement("pandas", "=2.1.*") },
+            condaPackages: new global::SparkJobGen.PackageRequirement[] { new global::SparkJobGen.PackageRequirement("python", "3.11.*"), new global::SparkJobGen.PackageRequirement("pyspark", "3.5.1.*"), new global::SparkJobGen.PackageRequirement("numpy", ">=1.26,<2"), new global::SparkJobGen.PackageRequirement("pandas", "2.1.*") },
             pipPackages: new global::SparkJobGen.PackageRequirement[] { new global::SparkJobGen.PackageRequirement("lightgbm", "==4.3.0") },
             sparkConf: new global::System.Collections.Generic.KeyValuePair<string, string>[] { new global::System.Collections.Generic.KeyValuePair<string, string>("spark.sql.shuffle.partitions", "400") },
             parameters: new global::SparkJobGen.JobParameterInfo[] { new global::SparkJobGen.JobParameterInfo("Input", "--input", "Uri", true, false, false), new global::SparkJobGen.JobParameterInfo("RunDate", "--run-date", "DateOnly", true, false, false), new global::SparkJobGen.JobParameterInfo("Threshold", "--threshold", "double", false, false, false), new global::SparkJobGen.JobParameterInfo("Segments", "--segment", "IReadOnlyList<string>", false, false, true), new global::SparkJobGen.JobParameterInfo("DryRun", "--dry-run", "bool", false, true, false) });

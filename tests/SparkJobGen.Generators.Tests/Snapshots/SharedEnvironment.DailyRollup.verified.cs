@@ -18,7 +18,7 @@ namespace Contoso.Jobs
             pythonVersion: "3.11",
             pySparkVersion: null,
             channels: new string[] { "nvidia", "conda-forge" },
-            condaPackages: new global::SparkJobGen.PackageRequirement[] { new global::SparkJobGen.PackageRequirement("python", "=3.11"), new global::SparkJobGen.PackageRequirement("numpy", "<2,>=1.26"), new global::SparkJobGen.PackageRequirement("pandas", " 1.5.*|>=2,<3") },
+            condaPackages: new global::SparkJobGen.PackageRequirement[] { new global::SparkJobGen.PackageRequirement("python", "3.11.*"), new global::SparkJobGen.PackageRequirement("numpy", ">=1.26,<2"), new global::SparkJobGen.PackageRequirement("pandas", "1.5.*|>=2,<3") },
             pipPackages: new global::SparkJobGen.PackageRequirement[] { new global::SparkJobGen.PackageRequirement("Requests[socks]", ">=2.31") },
             sparkConf: new global::System.Collections.Generic.KeyValuePair<string, string>[] { new global::System.Collections.Generic.KeyValuePair<string, string>("spark.sql.shuffle.partitions", "800"), new global::System.Collections.Generic.KeyValuePair<string, string>("spark.executor.instances", "2") },
             parameters: new global::SparkJobGen.JobParameterInfo[] { new global::SparkJobGen.JobParameterInfo("Tenant", "--tenant", "string", true, false, false), new global::SparkJobGen.JobParameterInfo("Day", "--day", "DateTime?", false, false, false), new global::SparkJobGen.JobParameterInfo("Window", "--window", "TimeSpan", false, false, false) });

@@ -18,8 +18,8 @@ namespace Contoso.Jobs
             pythonVersion: "3.11",
             pySparkVersion: null,
             channels: new string[] { "nvidia", "conda-forge" },
-            condaPackages: new global::SparkJobGen.PackageRequirement[] { new global::SparkJobGen.PackageRequirement("python", "=3.11"), new global::SparkJobGen.PackageRequirement("numpy", ">=1.26"), new global::SparkJobGen.PackageRequirement("conda-forge::pyarrow", "=14.0") },
-            pipPackages: new global::SparkJobGen.PackageRequirement[] { new global::SparkJobGen.PackageRequirement("requests[socks]", "<3,>=2.31"), new global::SparkJobGen.PackageRequirement("rich", "") },
+            condaPackages: new global::SparkJobGen.PackageRequirement[] { new global::SparkJobGen.PackageRequirement("python", "3.11.*"), new global::SparkJobGen.PackageRequirement("numpy", ">=1.26"), new global::SparkJobGen.PackageRequirement("conda-forge::pyarrow", "14.0.*") },
+            pipPackages: new global::SparkJobGen.PackageRequirement[] { new global::SparkJobGen.PackageRequirement("requests[socks]", ">=2.31,<3"), new global::SparkJobGen.PackageRequirement("rich", "") },
             sparkConf: new global::System.Collections.Generic.KeyValuePair<string, string>[] { new global::System.Collections.Generic.KeyValuePair<string, string>("spark.sql.shuffle.partitions", "200"), new global::System.Collections.Generic.KeyValuePair<string, string>("spark.executor.instances", "2") },
             parameters: new global::SparkJobGen.JobParameterInfo[] { new global::SparkJobGen.JobParameterInfo("Tenant", "--tenant", "string", true, false, false), new global::SparkJobGen.JobParameterInfo("Hours", "--hours", "int[]", false, false, true), new global::SparkJobGen.JobParameterInfo("RunMode", "--run-mode", "Mode?", false, false, false) });
 
