@@ -171,8 +171,9 @@ public sealed partial class SparkJobGenerator
             }
 
             AddStrings(named, "Channels", job.Channels);
-            AddStrings(named, "CondaPackages", PackageLineBuilder.MergeConda(job.CondaPackages).SelectMany(static p => new[] { p.Name, p.Line.Substring(p.Name.Length) }));
-            AddStrings(named, "PipPackages", PackageLineBuilder.MergePip(job.PipPackages).SelectMany(static p => new[] { p.Name, p.Line.Substring(p.Name.Length) }));
+            // Each package as its name and its specifier as Definition holds it, a build string after one space (specifiers in normal form have none).
+            AddStrings(named, "CondaPackages", PackageLineBuilder.MergeConda(job.CondaPackages).SelectMany(static p => new[] { p.Name, p.Build is null ? p.Specifier : p.Specifier + " " + p.Build }));
+            AddStrings(named, "PipPackages", PackageLineBuilder.MergePip(job.PipPackages).SelectMany(static p => new[] { p.Name, p.Specifier }));
             AddStrings(named, "SparkConf", job.SparkConf.SelectMany(static c => new[] { c.Key, c.Value }));
             var tail = named.Count == 0 ? string.Empty : ", " + string.Join(", ", named);
             w.Line($"[assembly: global::SparkJobGen.Generated.GeneratedSparkJob({Literal(reference.Name)}, {Literal(reference.Environment)}, {Literal(reference.Script)}, {Literal(reference.MetadataName)}{tail})]");

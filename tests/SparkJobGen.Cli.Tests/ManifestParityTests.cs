@@ -119,7 +119,16 @@ public sealed class ManifestParityTests : IDisposable
             Assert.Equal(definition.PythonVersion, job.PythonVersion);
             Assert.Equal(definition.PySparkVersion, job.PySparkVersion);
             Assert.Equal(definition.Channels, job.Channels);
-            Assert.Equal(definition.CondaPackages.Select(p => new KeyValuePair<string, string>(p.Name, p.Specifier)), job.CondaPackages);
+            Assert.Equal(definition.CondaPackages.Select(p => new KeyValuePair<string, string>(p.Name, p.Specifier)), job.CondaPackages.Select(p => new KeyValuePair<string, string>(p.Key, p.Value.Split(' ')[0])));
+
+            // The definition the tool builds from the manifest: specifiers and build strings (pyarrow's) as the job class's own.
+            var discovered = new SparkJobGen.Cli.DiscoveredJob(job, definition.EnvironmentYaml, definition.Script, _assembly).ToDefinition();
+            Assert.Equal(definition.CondaPackages, discovered.CondaPackages);
+            Assert.Equal(definition.PipPackages, discovered.PipPackages);
+            if (definition.Name == ParityScore.Definition.Name)
+            {
+                Assert.Contains(discovered.CondaPackages, p => p is { Name: "pyarrow", Specifier: "14.0.*", Build: "py311*" });
+            }
             Assert.Equal(definition.PipPackages.Select(p => new KeyValuePair<string, string>(p.Name, p.Specifier)), job.PipPackages);
             Assert.Equal(definition.SparkConf, job.SparkConf);
             Assert.Equal(

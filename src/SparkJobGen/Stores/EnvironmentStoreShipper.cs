@@ -134,6 +134,15 @@ public static class EnvironmentStoreShipper
         return (submission.WithEnvironmentArchive(shipped.SparkUri), shipped);
     }
 
+    /// <summary>
+    /// Whether <see cref="ShipAsync(SparkSubmission, EnvironmentStoreOptions?, Action{string}?, CancellationToken)"/> will replace the
+    /// submission's local archive (given, or packed later when none is given) by the store's URI.
+    /// </summary>
+    /// <param name="submission">The submission.</param>
+    internal static bool WillShip(SparkSubmission submission) =>
+        submission.EnvironmentStore is not null && submission.Cluster != ClusterManager.Local &&
+        (submission.EnvironmentArchive is not { } archive || !IsRemote(archive));
+
     /// <summary>The digest cache directory of <paramref name="options"/>.</summary>
     /// <param name="options">The options.</param>
     public static string DigestCacheDirectory(EnvironmentStoreOptions options)

@@ -199,7 +199,9 @@ public static class SparkJobRunner
     {
         try
         {
-            var probe = submission.Cluster != ClusterManager.Local && submission.EnvironmentArchive is null && submission.ClusterPython is null
+            // An archive still to be packed, or a local one the environment store will replace by its URI, is remote by the time it is submitted.
+            var archiveWillBeRemote = submission.EnvironmentArchive is null || Stores.EnvironmentStoreShipper.WillShip(submission);
+            var probe = submission.Cluster != ClusterManager.Local && archiveWillBeRemote && submission.ClusterPython is null
                 ? submission.WithEnvironmentArchive("hdfs:///sparkjobgen/not-yet-packed.tar.gz")
                 : submission;
             probe.ToCommand();

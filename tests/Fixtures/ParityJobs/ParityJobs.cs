@@ -29,6 +29,7 @@ public abstract class TeamJob
 [SparkJob("jobs/score.py", Name = "parity-score", Environment = "parity")]
 [PySpark("3.5.1")]
 [CondaPackage("numpy", ">=1.26,<2")]
+[CondaPackage("pyarrow", "14.0.*", Build = "py311*")]
 [PipPackage("lightgbm", "==4.3.0")]
 [SparkConf("spark.sql.shuffle.partitions", "400")]
 [SparkConf("spark.sql.files.maxPartitionBytes", "256m")]

@@ -2,7 +2,7 @@
 #nullable enable
 
 [assembly: global::SparkJobGen.Generated.GeneratedSparkEnvironment("analytics", global::SparkJobGen.Generated.SparkJobEnvironments.Yaml0)]
-[assembly: global::SparkJobGen.Generated.GeneratedSparkJob("score-customers", "analytics", "jobs/score_customers.py", "Contoso.Jobs.ScoreCustomers", PythonVersion = "3.11", PySparkVersion = "3.5.1", Channels = new string[] { "conda-forge" }, CondaPackages = new string[] { "python", "=3.11", "pyspark", "=3.5.1", "numpy", ">=1.26,<2", "pandas", "=2.1.*" }, PipPackages = new string[] { "lightgbm", "==4.3.0" }, SparkConf = new string[] { "spark.sql.shuffle.partitions", "400" })]
+[assembly: global::SparkJobGen.Generated.GeneratedSparkJob("score-customers", "analytics", "jobs/score_customers.py", "Contoso.Jobs.ScoreCustomers", PythonVersion = "3.11", PySparkVersion = "3.5.1", Channels = new string[] { "conda-forge" }, CondaPackages = new string[] { "python", "3.11.*", "pyspark", "3.5.1.*", "numpy", ">=1.26,<2", "pandas", "2.1.*" }, PipPackages = new string[] { "lightgbm", "==4.3.0" }, SparkConf = new string[] { "spark.sql.shuffle.partitions", "400" })]
 [assembly: global::SparkJobGen.Generated.GeneratedSparkJobParameter("score-customers", 0, "Input", "--input", "Uri", IsRequired = true, IsFlag = false, IsList = false)]
 [assembly: global::SparkJobGen.Generated.GeneratedSparkJobParameter("score-customers", 1, "RunDate", "--run-date", "DateOnly", IsRequired = true, IsFlag = false, IsList = false)]
 [assembly: global::SparkJobGen.Generated.GeneratedSparkJobParameter("score-customers", 2, "Threshold", "--threshold", "double", IsRequired = false, IsFlag = false, IsList = false)]
