@@ -64,7 +64,7 @@ internal static class RunCommand
                         OnOutput = console.Output,
                     },
                     PackCacheRoot = cache is null ? null : System.IO.Path.Combine(cache, "packs"),
-                    Archiver = EnvironmentArchivers.Default(),
+                    Archiver = new SparkJobGen.Packing.PackingEnvironmentArchiver(),
                     SparkSubmit = new SparkSubmitOptions { SparkSubmitPath = sparkSubmitPath, Timeout = limit, OnOutput = console.Output },
                     Container = new LocalContainerOptions { Timeout = limit, OnOutput = console.Output, KeepScratch = parse.GetValue(keepScratch) },
                     ForceLocalContainer = parse.GetValue(localContainer),
@@ -73,13 +73,6 @@ internal static class RunCommand
                     OnStep = console.Step,
                     Store = StoreCommand.Options(console),
                 };
-
-                if (options.Archiver is null && submission.EnvironmentArchive is null)
-                {
-                    throw new SubmissionPreflightException(
-                        "No environment packer is available in this sparkjobgen build: pass --archive <environment.tar.gz> made with `sparkjobgen pack` " +
-                        "(or conda-pack) to run the job from an existing archive.");
-                }
 
                 var run = await SparkJobRunner.RunAsync(submission, options, cancellationToken).ConfigureAwait(false);
                 var exitCode = CliApplication.ExitCodeOf(run.Submission);

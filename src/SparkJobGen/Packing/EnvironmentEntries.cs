@@ -170,7 +170,7 @@ internal sealed partial class EnvironmentEntries : IDisposable
         }
 
         // The base's shared library and standard library, then the venv's own files, which win.
-        var (baseLib, prune, _) = VenvInventory.BaseLibraryWalk(basePrefix, shortVersion, includeSystem);
+        var (baseLib, prune) = VenvInventory.BaseLibraryWalk(basePrefix, shortVersion, includeSystem);
         var rules = new VenvRules(Encoding.UTF8.GetBytes(stdlib + "/"), Encoding.UTF8.GetBytes(stdlib + "/site-packages/"), includeSystem);
         Source[] sources =
         [

@@ -20,24 +20,22 @@ internal static class VenvInventory
     /// The walk of the base installation's <c>lib</c>: only <c>pythonX.Y</c> is descended into, and not its
     /// <c>site-packages</c> unless the venv includes system site-packages (a base Python often holds far more there than the venv).
     /// </summary>
-    internal static (string Root, Func<string, bool> Prune, string PruneId) BaseLibraryWalk(string basePrefix, string shortVersion, bool includeSystem)
+    internal static (string Root, Func<string, bool> Prune) BaseLibraryWalk(string basePrefix, string shortVersion, bool includeSystem)
     {
         var stdlib = "python" + shortVersion;
         var sitePackages = stdlib + "/site-packages";
         return (Path.Combine(basePrefix, "lib"),
-            relative => relative.IndexOf('/') < 0 ? relative != stdlib : !includeSystem && relative == sitePackages,
-            $"venv-base:{shortVersion}:{includeSystem}");
+            relative => relative.IndexOf('/') < 0 ? relative != stdlib : !includeSystem && relative == sitePackages);
     }
 
     /// <summary>The walks a venv's archive is read from, for the cache's metadata key: the venv, the base <c>lib</c> as packed, the base <c>bin</c>.</summary>
-    internal static List<(string Root, Func<string, bool>? Prune, string? PruneId)> MetadataWalks(string prefix)
+    internal static List<(string Root, Func<string, bool>? Prune)> MetadataWalks(string prefix)
     {
-        var walks = new List<(string Root, Func<string, bool>? Prune, string? PruneId)> { (prefix, null, null) };
+        var walks = new List<(string Root, Func<string, bool>? Prune)> { (prefix, null) };
         if (VenvConfig.TryRead(prefix) is { } config)
         {
-            var (root, prune, pruneId) = BaseLibraryWalk(config.BasePrefix, config.ShortVersion, config.IncludeSystemSitePackages);
-            walks.Add((root, prune, pruneId));
-            walks.Add((Path.Combine(config.BasePrefix, "bin"), null, null));
+            walks.Add(BaseLibraryWalk(config.BasePrefix, config.ShortVersion, config.IncludeSystemSitePackages));
+            walks.Add((Path.Combine(config.BasePrefix, "bin"), null));
         }
 
         return walks;
