@@ -21,7 +21,7 @@ public sealed class EnvironmentWalkerTests
     public void A_visit_hands_every_item_to_its_workers_sinks_and_hashes_like_a_kept_walk()
     {
         var stdlib = HostPython.Current.StandardLibrary;
-        var kept = EnvironmentWalker.Walk(stdlib, skipCondaTopLevel: false);
+        var kept = CollectedWalk.Walk(stdlib, skipCondaTopLevel: false);
         var visited = EnvironmentWalker.Visit(stdlib, skipCondaTopLevel: false, prune: null, native: null, static () => new DiskItems());
         Assert.Equal(Sorted(kept), visited.SelectMany(part => Sorted(part)).Order(StringComparer.Ordinal).ToList());
 
@@ -43,8 +43,8 @@ public sealed class EnvironmentWalkerTests
     public void Native_and_portable_walks_agree_on_the_standard_library()
     {
         var stdlib = HostPython.Current.StandardLibrary;
-        var native = Sorted(EnvironmentWalker.Walk(stdlib, skipCondaTopLevel: false, native: true));
-        var portable = Sorted(EnvironmentWalker.Walk(stdlib, skipCondaTopLevel: false, native: false));
+        var native = Sorted(CollectedWalk.Walk(stdlib, skipCondaTopLevel: false, native: true));
+        var portable = Sorted(CollectedWalk.Walk(stdlib, skipCondaTopLevel: false, native: false));
         Assert.True(native.Count > 1000, $"only {native.Count} items under {stdlib}");
         Assert.Equal(portable, native);
     }
@@ -74,12 +74,12 @@ public sealed class EnvironmentWalkerTests
 
         foreach (var skip in new[] { false, true })
         {
-            var native = Sorted(EnvironmentWalker.Walk(root, skip, prune: p => p == "lib/pkg/sub", native: true));
-            var portable = Sorted(EnvironmentWalker.Walk(root, skip, prune: p => p == "lib/pkg/sub", native: false));
+            var native = Sorted(CollectedWalk.Walk(root, skip, prune: p => p == "lib/pkg/sub", native: true));
+            var portable = Sorted(CollectedWalk.Walk(root, skip, prune: p => p == "lib/pkg/sub", native: false));
             Assert.Equal(portable, native);
         }
 
-        var items = EnvironmentWalker.Walk(root, skipCondaTopLevel: true, native: true).ToDictionary(i => i.RelativePath);
+        var items = CollectedWalk.Walk(root, skipCondaTopLevel: true, native: true).ToDictionary(i => i.RelativePath);
         Assert.Equal(PackEntryKind.Symlink, items["bin/python"].Kind);
         Assert.Equal(PackEntryKind.Symlink, items["bin/dangling"].Kind);
         Assert.Equal(PackEntryKind.Symlink, items["lib/pkg-link"].Kind);
@@ -113,7 +113,7 @@ public sealed class EnvironmentWalkerTests
 
         foreach (var native in new[] { true, false })
         {
-            var items = EnvironmentWalker.Walk(scratch.Path, skipCondaTopLevel: false, native: native);
+            var items = CollectedWalk.Walk(scratch.Path, skipCondaTopLevel: false, native: native);
             Assert.Equal(expected.Order(StringComparer.Ordinal), items.Select(i => i.RelativePath).Order(StringComparer.Ordinal));
             Assert.All(items, i => Assert.Equal(File.ReadAllBytes(i.FullPath).Length, i.Length));
             var buffer = new byte[8];
@@ -127,9 +127,9 @@ public sealed class EnvironmentWalkerTests
     {
         using var scratch = new ScratchDirectory();
         var missing = Path.Combine(scratch.Path, "nope");
-        var native = Assert.Throws<DirectoryNotFoundException>(() => EnvironmentWalker.Walk(missing, false, native: true));
+        var native = Assert.Throws<DirectoryNotFoundException>(() => CollectedWalk.Walk(missing, false, native: true));
         Assert.Contains(missing, native.Message, StringComparison.Ordinal);
-        Assert.Throws<DirectoryNotFoundException>(() => EnvironmentWalker.Walk(missing, false, native: false));
+        Assert.Throws<DirectoryNotFoundException>(() => CollectedWalk.Walk(missing, false, native: false));
     }
 
     private static List<string> Sorted(IEnumerable<DiskItem> items) =>

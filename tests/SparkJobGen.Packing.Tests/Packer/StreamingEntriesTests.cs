@@ -298,8 +298,8 @@ public sealed class StreamingEntriesTests
         Assert.Equal(scanned, entries.Enumerate());
         Assert.Equal(scanned, entries.Enumerate());
 
-        var native = EnvironmentWalker.Walk(prefix, skipCondaTopLevel: true, native: true).Select(i => i.RelativePath).Order(StringComparer.Ordinal).ToList();
-        var portable = EnvironmentWalker.Walk(prefix, skipCondaTopLevel: true, native: false).Select(i => i.RelativePath).Order(StringComparer.Ordinal).ToList();
+        var native = CollectedWalk.Walk(prefix, skipCondaTopLevel: true, native: true).Select(i => i.RelativePath).Order(StringComparer.Ordinal).ToList();
+        var portable = CollectedWalk.Walk(prefix, skipCondaTopLevel: true, native: false).Select(i => i.RelativePath).Order(StringComparer.Ordinal).ToList();
         Assert.Equal(portable, native);
         Assert.Equal(expected.Order(StringComparer.Ordinal), native.Where(p => p.StartsWith("lib/", StringComparison.Ordinal)));
     }
