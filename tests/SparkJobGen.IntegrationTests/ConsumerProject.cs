@@ -61,16 +61,16 @@ internal sealed class ConsumerProject : IDisposable
     /// <summary>The project's build output folder (Debug, net10.0).</summary>
     public string Output => Path.Combine(Directory, "bin", "Debug", "net10.0");
 
-    /// <summary>Creates the project with <paramref name="files"/> (relative path to content) and an optional csproj fragment.</summary>
-    public static ConsumerProject Create(IReadOnlyDictionary<string, string> files, string projectProperties = "")
-    {
-        var project = new ConsumerProject(Path.Combine(Path.GetTempPath(), "sjg-consumer-" + Guid.NewGuid().ToString("N")));
-        System.IO.Directory.CreateDirectory(project.Directory);
-        File.WriteAllText(Path.Combine(project.Work, "nuget.config"), $"""
+    /// <summary>
+    /// Writes a nuget.config into <paramref name="folder"/> that takes SparkJobGen from <paramref name="feed"/> only and
+    /// everything else from nuget.org.
+    /// </summary>
+    public static void WriteNuGetConfig(string folder, string feed) =>
+        File.WriteAllText(Path.Combine(folder, "nuget.config"), $"""
             <?xml version="1.0" encoding="utf-8"?>
             <configuration>
               <packageSources>
-                <add key="local" value="{PackedPackage.Feed}" />
+                <add key="local" value="{feed}" />
               </packageSources>
               <packageSourceMapping>
                 <packageSource key="local"><package pattern="SparkJobGen" /></packageSource>
@@ -78,6 +78,13 @@ internal sealed class ConsumerProject : IDisposable
               </packageSourceMapping>
             </configuration>
             """);
+
+    /// <summary>Creates the project with <paramref name="files"/> (relative path to content) and an optional csproj fragment.</summary>
+    public static ConsumerProject Create(IReadOnlyDictionary<string, string> files, string projectProperties = "")
+    {
+        var project = new ConsumerProject(Path.Combine(Path.GetTempPath(), "sjg-consumer-" + Guid.NewGuid().ToString("N")));
+        System.IO.Directory.CreateDirectory(project.Directory);
+        WriteNuGetConfig(project.Work, PackedPackage.Feed);
         File.WriteAllText(Path.Combine(project.Directory, "App.csproj"), $"""
             <Project Sdk="Microsoft.NET.Sdk">
               <PropertyGroup>

@@ -34,18 +34,7 @@ public sealed class PackageTests
             }
 
             Directory.CreateDirectory(Path.Combine(app, "jobs"));
-            File.WriteAllText(Path.Combine(work, "nuget.config"), $"""
-                <?xml version="1.0" encoding="utf-8"?>
-                <configuration>
-                  <packageSources>
-                    <add key="local" value="{feed}" />
-                  </packageSources>
-                  <packageSourceMapping>
-                    <packageSource key="local"><package pattern="SparkJobGen" /></packageSource>
-                    <packageSource key="nuget.org"><package pattern="*" /></packageSource>
-                  </packageSourceMapping>
-                </configuration>
-                """);
+            ConsumerProject.WriteNuGetConfig(work, feed);
             File.WriteAllText(Path.Combine(app, "App.csproj"), $"""
                 <Project Sdk="Microsoft.NET.Sdk">
                   <PropertyGroup>
