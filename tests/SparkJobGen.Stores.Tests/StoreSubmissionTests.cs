@@ -100,6 +100,40 @@ public sealed class StoreSubmissionTests(S3rverServer server) : IDisposable
         Assert.Equal(File.ReadAllBytes(archive), File.ReadAllBytes(stored));
     }
 
+    [Fact]
+    public async Task Run_and_submit_json_say_which_store_object_was_used_and_how_many_bytes_were_uploaded()
+    {
+        var assembly = ProbeAssembly.LayOut(_work);
+        var archive = Archives.Write(_work, "probe.tar.gz", 40_000, seed: 6);
+        var folder = Directory.CreateDirectory(_work.Combine("json-envs")).FullName;
+        using var standIn = new SparkSubmitStandIn();
+        var environment = new Dictionary<string, string?> { ["SPARKJOBGEN_CACHE"] = _work.Combine("cache") };
+        var store = new Uri(folder + "/").AbsoluteUri;
+        string[] Args(string verb) => [verb, "probe-job", "--assembly", assembly, "--master", "yarn", "--deploy-mode", "cluster", "--archive", archive, "--store", store, "--spark-submit", standIn.SparkSubmit, "--json"];
+
+        var run = await CliProcess.RunAsync(environment, Args("run"));
+        var submit = await CliProcess.RunAsync(environment, Args("submit"));
+        var local = await CliProcess.RunAsync(environment, ["submit", "probe-job", "--assembly", assembly, "--archive", archive, "--store", store, "--spark-submit", standIn.SparkSubmit, "--json"]);
+
+        var name = $"probe-{Archives.Sha256(archive)[..16]}.tar.gz";
+        var uri = new Uri(Path.Combine(folder, name)).AbsoluteUri;
+        foreach (var (result, outcome, bytes) in new[] { (run, "uploaded", 40_000L), (submit, "hit", 0L) })
+        {
+            Assert.True(result.ExitCode == 0, result.Stdout + result.Stderr);
+            var shipped = System.Text.Json.JsonDocument.Parse(result.Stdout).RootElement.GetProperty("store");
+            Assert.Equal(uri, shipped.GetProperty("uri").GetString());
+            Assert.Equal(name, shipped.GetProperty("name").GetString());
+            Assert.Equal(Archives.Sha256(archive), shipped.GetProperty("sha256").GetString());
+            Assert.Equal(outcome, shipped.GetProperty("outcome").GetString());
+            Assert.Equal(bytes, shipped.GetProperty("bytesUploaded").GetInt64());
+        }
+
+        // Local mode ships nothing: the document has no store field rather than one that claims a hit.
+        var localDocument = System.Text.Json.JsonDocument.Parse(local.Stdout).RootElement;
+        Assert.True(localDocument.TryGetProperty("submission", out _), local.Stdout);
+        Assert.False(localDocument.TryGetProperty("store", out _), local.Stdout);
+    }
+
     [SkippableFact]
     public async Task Local_mode_and_remote_archives_do_not_touch_the_store()
     {
