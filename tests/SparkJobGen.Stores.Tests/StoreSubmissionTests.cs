@@ -245,6 +245,44 @@ public sealed class StoreSubmissionTests(S3rverServer server) : IDisposable
     }
 
     [Fact]
+    public async Task The_age_ls_shows_and_prune_uses_is_the_time_since_upload_which_a_hit_does_not_renew()
+    {
+        var folder = Directory.CreateDirectory(_work.Combine("aged-envs")).FullName;
+        var uri = new Uri(folder + "/").AbsoluteUri;
+        var archive = Archives.Write(_work, "analytics.tar.gz", 10_000, seed: 7);
+        var options = new EnvironmentStoreOptions { DigestCacheDirectory = _work.Combine("digests") };
+        StoreShipResult uploaded;
+        using (var store = EnvironmentStores.Open(uri, options))
+        {
+            uploaded = await EnvironmentStoreShipper.ShipAsync(store, "analytics", archive, options, null, CancellationToken.None);
+        }
+
+        // As if it had been uploaded 40 days ago; then a run finds it (a hit reads it, and must not make it young again).
+        var stored = Path.Combine(folder, uploaded.Name);
+        var uploadedAt = DateTime.UtcNow.AddDays(-40);
+        File.SetLastWriteTimeUtc(stored, uploadedAt);
+        StoreShipResult hit;
+        using (var store = EnvironmentStores.Open(uri, options))
+        {
+            hit = await EnvironmentStoreShipper.ShipAsync(store, "analytics", archive, options, null, CancellationToken.None);
+        }
+
+        var list = await CliProcess.RunAsync(null, "store", "ls", uri);
+        var listJson = await CliProcess.RunAsync(null, "store", "ls", uri, "--json");
+        var dryRun = await CliProcess.RunAsync(null, "store", "prune", uri, "--older-than", "30d");
+
+        Assert.Equal(StoreShipOutcome.Uploaded, uploaded.Outcome);
+        Assert.Equal(StoreShipOutcome.Hit, hit.Outcome);
+        Assert.Equal(uploadedAt, File.GetLastWriteTimeUtc(stored));
+        Assert.Matches(@"analytics\s+" + hit.Name[10..26] + @"\s+9\.8 KiB\s+40d\s+" + hit.Name, list.Stdout);
+        Assert.Contains("the age is the time since each was uploaded", list.Stdout);
+        var entry = System.Text.Json.JsonDocument.Parse(listJson.Stdout).RootElement.GetProperty("archives")[0];
+        Assert.InRange(entry.GetProperty("ageSeconds").GetInt64(), (long)TimeSpan.FromDays(40).TotalSeconds - 60, (long)TimeSpan.FromDays(40).TotalSeconds + 60);
+        Assert.Equal(new DateTimeOffset(uploadedAt, TimeSpan.Zero), entry.GetProperty("lastModified").GetDateTimeOffset(), TimeSpan.FromSeconds(1));
+        Assert.Contains($"would delete {hit.Name} (9.8 KiB, 40d old)", dryRun.Stdout);
+    }
+
+    [Fact]
     public async Task Prune_deletes_only_archives_older_than_the_age_in_a_folder_store()
     {
         var folder = Directory.CreateDirectory(_work.Combine("envs")).FullName;
