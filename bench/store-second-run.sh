@@ -104,8 +104,8 @@ bench_case() {
   last_archive=${fields[5]}
 }
 
-# The pip requirements of run-large's job: tools a cloud-template checking job could use, with their dependencies (70
-# distributions with their dependencies; the versions installed on the machine the wheels are rebuilt from).
+# The pip requirements of run-large's job: tools a cloud-template checking job could use (83 distributions with their
+# dependencies), at the versions installed on the machine the wheels are rebuilt from.
 large_roots=(cfn-lint==1.51.0 moto==5.2.1 awscli==1.45.11 ipython==8.12.3 sympy==1.14.0 libcst==1.0.1 trio==0.22.2 aws-xray-sdk==2.15.0
   openapi-spec-validator==0.9.0 flask==3.1.3 graphql-core==3.2.8)
 
