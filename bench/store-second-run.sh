@@ -5,15 +5,15 @@
 # `store` field says what the store did (the script stops when a run does not do what its case expects); "to spark-submit" is
 # from fork to the moment a stand-in spark-submit (it only records the time and exits 0) is started. Stores: S3 (s3rver
 # behind tests/servers/s3-verifier.js, both on 127.0.0.1; needs `npm ci` in tests/servers) and a folder (file://). Cases:
-#   run-large  `sparkjobgen run lint-templates` of a job project generated here whose environment has ~46k files:
-#              eleven real pip distributions and their dependencies (cfn-lint, moto, awscli, ipython, sympy, libcst, trio,
-#              aws-xray-sdk, openapi-spec-validator, flask, graphql-core: 83 distributions, as wheels rebuilt from this
-#              machine's installed copies by bench/wheels-from-installed.py, since there is no package index here) and a
-#              small package of the job's own (sjg-bench-rules). The tool creates the environment (--tool venv, pip with
-#              --no-index --find-links), packs it standalone, verifies it and uploads it on the first run (YARN cluster
-#              mode); later runs reuse all three. The same job in YARN client mode then finds it too. Then the job's own
-#              package goes from 1.0 to 1.1 (the project is rebuilt): the changed environment is created, packed and
-#              uploaded once, then found again.
+#   run-large  `sparkjobgen run lint-templates` of a job project generated here whose environment has ~45k files:
+#              thirteen real pip distributions and their dependencies (cfn-lint, moto, awscli, jedi, pygments,
+#              prompt-toolkit, sympy, libcst, trio, aws-xray-sdk, openapi-spec-validator, flask, graphql-core: 71
+#              distributions, as wheels rebuilt from this machine's installed copies by bench/wheels-from-installed.py,
+#              since there is no package index here) and a small package of the job's own (sjg-bench-rules). The tool
+#              creates the environment (--tool venv, pip with --no-index --find-links), packs it standalone, verifies it
+#              and uploads it on the first run (YARN cluster mode); later runs reuse all three. The same job in YARN
+#              client mode then finds it too. Then the job's own package goes from 1.0 to 1.1 (the project is rebuilt):
+#              the changed environment is created, packed and uploaded once, then found again.
 #   run        `sparkjobgen run summarize-customers` of samples/CustomerScoring (environment `reporting`, Python only);
 #   submit     `sparkjobgen submit … --archive <archive>` of a --system-site-packages venv over the Python on PATH, packed once.
 #
@@ -44,6 +44,8 @@ chmod +x "$scratch/spark/bin/spark-submit"
 
 # s3rver and the signature-checking front.
 servers="$root/tests/servers"
+: > "$scratch/s3rver.out"
+: > "$scratch/verifier.out"
 node --openssl-legacy-provider "$servers/node_modules/s3rver/bin/s3rver.js" -d "$scratch/s3" -a 127.0.0.1 -p 0 -s --no-vhost-buckets --configure-bucket envs > "$scratch/s3rver.out" 2>&1 &
 pids+=($!)
 until grep -q 'listening on' "$scratch/s3rver.out"; do kill -0 "${pids[-1]}" 2>/dev/null || { cat "$scratch/s3rver.out" >&2; exit 1; }; sleep 0.1; done
@@ -104,10 +106,10 @@ bench_case() {
   last_archive=${fields[5]}
 }
 
-# The pip requirements of run-large's job: tools a cloud-template checking job could use (83 distributions with their
+# The pip requirements of run-large's job: tools a cloud-template checking job could use (71 distributions with their
 # dependencies), at the versions installed on the machine the wheels are rebuilt from.
-large_roots=(cfn-lint==1.51.0 moto==5.2.1 awscli==1.45.11 ipython==8.12.3 sympy==1.14.0 libcst==1.0.1 trio==0.22.2 aws-xray-sdk==2.15.0
-  openapi-spec-validator==0.9.0 flask==3.1.3 graphql-core==3.2.8)
+large_roots=(cfn-lint==1.51.0 moto==5.2.1 awscli==1.45.11 jedi==0.20.0 pygments==2.20.0 prompt-toolkit==3.0.52 sympy==1.14.0
+  libcst==1.0.1 trio==0.22.2 aws-xray-sdk==2.15.0 openapi-spec-validator==0.9.0 flask==3.1.3 graphql-core==3.2.8)
 
 # The generated job project of run-large, built against this checkout (as samples/ are). $1: the rules package's version.
 job_project() {
@@ -183,7 +185,7 @@ for case in $cases; do
       bench_case "run-large 1.1 (changed), S3" "s3a://envs/large/" uploaded "${large[@]}"
       echo "run-large changed environment: $(tar -tzf "$last_archive" | wc -l) entries, $(stat -c %s "$last_archive") bytes packed"
       bench_case "run-large 1.1 (changed), folder" "file://$scratch/folder-store/" uploaded "${large[@]}"
-      objects=$($tool store ls s3a://envs/large/ --json | python3 -c 'import json, sys; print(len(json.load(sys.stdin)["archives"]))')
+      objects=$($tool store ls s3a://envs/large/ --json 2> /dev/null | python3 -c 'import json, sys; print(len(json.load(sys.stdin)["archives"]))')
       [ "$objects" = 2 ] || { echo "the S3 store holds $objects archives, not 2 (one per environment version)" >&2; exit 1; }
       ;;
     run)
