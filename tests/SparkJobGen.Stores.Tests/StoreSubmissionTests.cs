@@ -100,6 +100,40 @@ public sealed class StoreSubmissionTests(S3rverServer server) : IDisposable
         Assert.Equal(File.ReadAllBytes(archive), File.ReadAllBytes(stored));
     }
 
+    [Fact]
+    public async Task Run_and_submit_json_say_which_store_object_was_used_and_how_many_bytes_were_uploaded()
+    {
+        var assembly = ProbeAssembly.LayOut(_work);
+        var archive = Archives.Write(_work, "probe.tar.gz", 40_000, seed: 6);
+        var folder = Directory.CreateDirectory(_work.Combine("json-envs")).FullName;
+        using var standIn = new SparkSubmitStandIn();
+        var environment = new Dictionary<string, string?> { ["SPARKJOBGEN_CACHE"] = _work.Combine("cache") };
+        var store = new Uri(folder + "/").AbsoluteUri;
+        string[] Args(string verb) => [verb, "probe-job", "--assembly", assembly, "--master", "yarn", "--deploy-mode", "cluster", "--archive", archive, "--store", store, "--spark-submit", standIn.SparkSubmit, "--json"];
+
+        var run = await CliProcess.RunAsync(environment, Args("run"));
+        var submit = await CliProcess.RunAsync(environment, Args("submit"));
+        var local = await CliProcess.RunAsync(environment, ["submit", "probe-job", "--assembly", assembly, "--archive", archive, "--store", store, "--spark-submit", standIn.SparkSubmit, "--json"]);
+
+        var name = $"probe-{Archives.Sha256(archive)[..16]}.tar.gz";
+        var uri = new Uri(Path.Combine(folder, name)).AbsoluteUri;
+        foreach (var (result, outcome, bytes) in new[] { (run, "uploaded", 40_000L), (submit, "hit", 0L) })
+        {
+            Assert.True(result.ExitCode == 0, result.Stdout + result.Stderr);
+            var shipped = System.Text.Json.JsonDocument.Parse(result.Stdout).RootElement.GetProperty("store");
+            Assert.Equal(uri, shipped.GetProperty("uri").GetString());
+            Assert.Equal(name, shipped.GetProperty("name").GetString());
+            Assert.Equal(Archives.Sha256(archive), shipped.GetProperty("sha256").GetString());
+            Assert.Equal(outcome, shipped.GetProperty("outcome").GetString());
+            Assert.Equal(bytes, shipped.GetProperty("bytesUploaded").GetInt64());
+        }
+
+        // Local mode ships nothing: the document has no store field rather than one that claims a hit.
+        var localDocument = System.Text.Json.JsonDocument.Parse(local.Stdout).RootElement;
+        Assert.True(localDocument.TryGetProperty("submission", out _), local.Stdout);
+        Assert.False(localDocument.TryGetProperty("store", out _), local.Stdout);
+    }
+
     [SkippableFact]
     public async Task Local_mode_and_remote_archives_do_not_touch_the_store()
     {
@@ -208,6 +242,44 @@ public sealed class StoreSubmissionTests(S3rverServer server) : IDisposable
         var badAge = await CliProcess.RunAsync(variables, "store", "prune", uri, "--older-than", "soon");
         Assert.Equal(2, badAge.ExitCode);
         Assert.Contains("is not an age", badAge.Stderr);
+    }
+
+    [Fact]
+    public async Task The_age_ls_shows_and_prune_uses_is_the_time_since_upload_which_a_hit_does_not_renew()
+    {
+        var folder = Directory.CreateDirectory(_work.Combine("aged-envs")).FullName;
+        var uri = new Uri(folder + "/").AbsoluteUri;
+        var archive = Archives.Write(_work, "analytics.tar.gz", 10_000, seed: 7);
+        var options = new EnvironmentStoreOptions { DigestCacheDirectory = _work.Combine("digests") };
+        StoreShipResult uploaded;
+        using (var store = EnvironmentStores.Open(uri, options))
+        {
+            uploaded = await EnvironmentStoreShipper.ShipAsync(store, "analytics", archive, options, null, CancellationToken.None);
+        }
+
+        // As if it had been uploaded 40 days ago; then a run finds it (a hit reads it, and must not make it young again).
+        var stored = Path.Combine(folder, uploaded.Name);
+        var uploadedAt = DateTime.UtcNow.AddDays(-40);
+        File.SetLastWriteTimeUtc(stored, uploadedAt);
+        StoreShipResult hit;
+        using (var store = EnvironmentStores.Open(uri, options))
+        {
+            hit = await EnvironmentStoreShipper.ShipAsync(store, "analytics", archive, options, null, CancellationToken.None);
+        }
+
+        var list = await CliProcess.RunAsync(null, "store", "ls", uri);
+        var listJson = await CliProcess.RunAsync(null, "store", "ls", uri, "--json");
+        var dryRun = await CliProcess.RunAsync(null, "store", "prune", uri, "--older-than", "30d");
+
+        Assert.Equal(StoreShipOutcome.Uploaded, uploaded.Outcome);
+        Assert.Equal(StoreShipOutcome.Hit, hit.Outcome);
+        Assert.Equal(uploadedAt, File.GetLastWriteTimeUtc(stored));
+        Assert.Matches(@"analytics\s+" + hit.Name[10..26] + @"\s+9\.8 KiB\s+40d\s+" + hit.Name, list.Stdout);
+        Assert.Contains("the age is the time since each was uploaded", list.Stdout);
+        var entry = System.Text.Json.JsonDocument.Parse(listJson.Stdout).RootElement.GetProperty("archives")[0];
+        Assert.InRange(entry.GetProperty("ageSeconds").GetInt64(), (long)TimeSpan.FromDays(40).TotalSeconds - 60, (long)TimeSpan.FromDays(40).TotalSeconds + 60);
+        Assert.Equal(new DateTimeOffset(uploadedAt, TimeSpan.Zero), entry.GetProperty("lastModified").GetDateTimeOffset(), TimeSpan.FromSeconds(1));
+        Assert.Contains($"would delete {hit.Name} (9.8 KiB, 40d old)", dryRun.Stdout);
     }
 
     [Fact]

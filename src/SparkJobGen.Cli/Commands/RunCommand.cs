@@ -79,7 +79,7 @@ internal static class RunCommand
                 console.Summary($"{found.Job.Name}: {run.Submission.FinalState}", Rows(run));
                 console.WriteJson(new RunDocument(
                     exitCode, found.Job.Name, run.Environment is null ? null : EnvironmentDocument.From(run.Environment), run.EnvironmentArchive, run.ArchiveReused,
-                    null, SubmissionDocument.From(run.Submission)) { Preflight = PreflightCheckDocument.From(run.Preflight) }, CliJson.Documents.RunDocument);
+                    null, SubmissionDocument.From(run.Submission)) { Preflight = PreflightCheckDocument.From(run.Preflight), Store = StoreShipDocument.From(run.Store) }, CliJson.Documents.RunDocument);
                 return exitCode;
             });
         });

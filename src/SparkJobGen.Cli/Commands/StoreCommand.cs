@@ -85,12 +85,17 @@ internal static class StoreCommand
             {
                 var now = DateTimeOffset.UtcNow;
                 var entries = await ReadAsync(parse.GetRequiredValue(location), console, cancellationToken).ConfigureAwait(false);
+                if (entries.Count > 0)
+                {
+                    console.Info($"{"environment",-24} {"key",-16}  {"size",10}  {"age",6}  name");
+                }
+
                 foreach (var entry in entries)
                 {
                     console.Info($"{entry.Name.Environment,-24} {entry.Name.Key}  {FormatSize(entry.Stored.Length),10}  {FormatAge(now - entry.Stored.LastModified),6}  {entry.Stored.Name}");
                 }
 
-                console.Info($"{entries.Count} archive(s), {FormatSize(entries.Sum(static e => e.Stored.Length))}");
+                console.Info($"{entries.Count} archive(s), {FormatSize(entries.Sum(static e => e.Stored.Length))}; the age is the time since each was uploaded");
                 console.WriteJson(Document(0, entries, now, false), CliJson.Documents.StoreDocument);
                 return ExitCodes.Success;
             });

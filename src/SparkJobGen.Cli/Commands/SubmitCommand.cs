@@ -68,9 +68,10 @@ internal static class SubmitCommand
                     parse.GetValue(project), parse.GetValue(assembly), parse.GetValue(configuration)!, !parse.GetValue(noBuild), console, cancellationToken).ConfigureAwait(false);
                 var found = JobDiscovery.Find(manifest, assemblyPath, parse.GetRequiredValue(job));
                 var submission = settings.Apply(parse, new SparkSubmission(found.ToDefinition(), parse.GetValue(jobArguments) ?? []).WithScript(found.ScriptPath));
+                SparkJobGen.Stores.StoreShipResult? shipped = null;
                 if (!parse.GetValue(dryRun))
                 {
-                    (submission, _) = await SparkJobGen.Stores.EnvironmentStoreShipper.ShipAsync(
+                    (submission, shipped) = await SparkJobGen.Stores.EnvironmentStoreShipper.ShipAsync(
                         submission, StoreCommand.Options(console), detail => console.Step(new JobRunStep("store", detail, false)), cancellationToken).ConfigureAwait(false);
                 }
                 else if (submission.EnvironmentStore is { } store)
@@ -142,8 +143,9 @@ internal static class SubmitCommand
                     new("submission id", result.SubmissionId),
                     new("batch name", result.ApplicationName),
                     new("tracking url", result.TrackingUrl),
+                    new("store", shipped is null ? null : $"{shipped.SparkUri} ({shipped.Outcome}, {shipped.BytesUploaded:N0} bytes uploaded)"),
                 });
-                console.WriteJson(new RunDocument(exitCode, found.Job.Name, null, submission.EnvironmentArchive, null, arguments, SubmissionDocument.From(result)) { Preflight = PreflightCheckDocument.From(preflight) }, CliJson.Documents.RunDocument);
+                console.WriteJson(new RunDocument(exitCode, found.Job.Name, null, submission.EnvironmentArchive, null, arguments, SubmissionDocument.From(result)) { Preflight = PreflightCheckDocument.From(preflight), Store = StoreShipDocument.From(shipped) }, CliJson.Documents.RunDocument);
                 return exitCode;
             });
         });

@@ -30,6 +30,7 @@ internal static class CliJson
             new JsonStringEnumConverter<ClusterManager>(JsonNamingPolicy.CamelCase),
             new JsonStringEnumConverter<DeployMode>(JsonNamingPolicy.CamelCase),
             new JsonStringEnumConverter<EnvironmentTool>(JsonNamingPolicy.CamelCase),
+            new JsonStringEnumConverter<SparkJobGen.Stores.StoreShipOutcome>(JsonNamingPolicy.CamelCase),
         },
     });
 }

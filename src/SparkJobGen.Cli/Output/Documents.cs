@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using SparkJobGen.Environments;
+using SparkJobGen.Stores;
 using SparkJobGen.Submission;
 
 namespace SparkJobGen.Cli.Output;
@@ -12,7 +13,7 @@ namespace SparkJobGen.Cli.Output;
 internal sealed record ErrorDocument(int ExitCode, ErrorInfo Error, SubmissionDocument? Submission);
 
 /// <summary>An error in JSON output.</summary>
-/// <param name="Kind">prerequisite, environment, pack, livy, job-not-found, usage, timeout, cancelled or internal.</param>
+/// <param name="Kind">prerequisite, environment, pack, livy, store, job-not-found, usage, timeout, cancelled or internal.</param>
 /// <param name="Message">The message (secrets masked).</param>
 internal sealed record ErrorInfo(string Kind, string Message);
 
@@ -42,6 +43,23 @@ internal sealed record RunDocument(int ExitCode, string Job, EnvironmentDocument
 {
     /// <summary>The preflight checks that ran before spark-submit; null when skipped or when spark-submit was not used.</summary>
     public IReadOnlyList<PreflightCheckDocument>? Preflight { get; init; }
+
+    /// <summary>What the environment store did (<c>--store</c>); null when no store was used (none given, local mode, a remote archive).</summary>
+    public StoreShipDocument? Store { get; init; }
+}
+
+/// <summary>How the archive reached the environment store, in JSON output (<see cref="StoreShipResult"/>).</summary>
+/// <param name="Uri">The store object's URI, the one submitted as <c>--archives &lt;uri&gt;#environment</c>.</param>
+/// <param name="Name">The object name in the store folder.</param>
+/// <param name="Sha256">The archive's SHA-256.</param>
+/// <param name="Outcome"><c>hit</c>, <c>uploaded</c>, <c>replacedCorrupt</c> or <c>uploadedConcurrently</c>.</param>
+/// <param name="BytesUploaded">Bytes this run uploaded: 0 on a hit and when another uploader published first.</param>
+internal sealed record StoreShipDocument(string Uri, string Name, string Sha256, StoreShipOutcome Outcome, long BytesUploaded)
+{
+    /// <summary>Converts a shipping result; null when nothing was shipped.</summary>
+    /// <param name="result">The result.</param>
+    public static StoreShipDocument? From(StoreShipResult? result) =>
+        result is null ? null : new(result.SparkUri, result.Name, result.Sha256, result.Outcome, result.BytesUploaded);
 }
 
 /// <summary>One preflight check in JSON output.</summary>

@@ -3,10 +3,9 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
+using SparkJobGen.Caching;
 
 namespace SparkJobGen.Stores;
 
@@ -47,28 +46,24 @@ public sealed record ArchiveDigest(long Length, string Sha256, string Md5, long 
     /// <param name="cancellationToken">Stops reading.</param>
     public static async Task<ArchiveDigest> ComputeAsync(string archivePath, string? cacheDirectory, CancellationToken cancellationToken)
     {
-        var info = new FileInfo(archivePath);
-        if (!info.Exists)
+        var stamp = FileStampCache.CurrentStamp(archivePath)
+            ?? throw new FileNotFoundException($"The environment archive '{archivePath}' does not exist.", archivePath);
+        if (cacheDirectory is not null && FromCache(FileStampCache.TryRead(cacheDirectory, archivePath)) is { } cached)
         {
-            throw new FileNotFoundException($"The environment archive '{archivePath}' does not exist.", archivePath);
+            return cached;
         }
 
-        var full = info.FullName;
-        var stamp = string.Create(CultureInfo.InvariantCulture, $"{info.Length}:{info.LastWriteTimeUtc.Ticks}");
-        string? cacheFile = null;
+        var digest = await ReadAsync(Path.GetFullPath(archivePath), cancellationToken).ConfigureAwait(false);
         if (cacheDirectory is not null)
         {
-            cacheFile = Path.Combine(cacheDirectory, string.Concat(Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(full))).ToLowerInvariant().AsSpan(0, 32), ".json"));
-            if (ReadCached(cacheFile, full, stamp) is { } cached)
+            FileStampCache.Write(cacheDirectory, archivePath, stamp, new Dictionary<string, string>
             {
-                return cached;
-            }
-        }
-
-        var digest = await ReadAsync(full, cancellationToken).ConfigureAwait(false);
-        if (cacheFile is not null)
-        {
-            WriteCached(cacheFile, full, stamp, digest);
+                ["length"] = digest.Length.ToString(CultureInfo.InvariantCulture),
+                ["sha256"] = digest.Sha256,
+                ["md5"] = digest.Md5,
+                ["partSize"] = digest.PartSize.ToString(CultureInfo.InvariantCulture),
+                ["multipartETag"] = digest.MultipartETag,
+            });
         }
 
         return digest;
@@ -126,51 +121,20 @@ public sealed record ArchiveDigest(long Length, string Sha256, string Md5, long 
             Convert.ToHexString(partsMd5.GetHashAndReset()).ToLowerInvariant() + "-" + parts.ToString(CultureInfo.InvariantCulture));
     }
 
-    private static ArchiveDigest? ReadCached(string cacheFile, string path, string stamp)
+    private static ArchiveDigest? FromCache(Dictionary<string, string>? values)
     {
         try
         {
-            var values = JsonSerializer.Deserialize(File.ReadAllText(cacheFile), RuntimeJson.Default.DictionaryStringString);
-            if (values is null || values.GetValueOrDefault("path") != path || values.GetValueOrDefault("stamp") != stamp)
-            {
-                return null;
-            }
-
-            return new ArchiveDigest(
+            return values is null ? null : new ArchiveDigest(
                 long.Parse(values["length"], CultureInfo.InvariantCulture),
                 values["sha256"],
                 values["md5"],
                 long.Parse(values["partSize"], CultureInfo.InvariantCulture),
                 values["multipartETag"]);
         }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or JsonException or KeyNotFoundException or FormatException)
+        catch (Exception exception) when (exception is KeyNotFoundException or FormatException or OverflowException)
         {
             return null;
-        }
-    }
-
-    private static void WriteCached(string cacheFile, string path, string stamp, ArchiveDigest digest)
-    {
-        try
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(cacheFile)!);
-            var values = new Dictionary<string, string>
-            {
-                ["path"] = path,
-                ["stamp"] = stamp,
-                ["length"] = digest.Length.ToString(CultureInfo.InvariantCulture),
-                ["sha256"] = digest.Sha256,
-                ["md5"] = digest.Md5,
-                ["partSize"] = digest.PartSize.ToString(CultureInfo.InvariantCulture),
-                ["multipartETag"] = digest.MultipartETag,
-            };
-            var temporary = cacheFile + "." + Guid.NewGuid().ToString("N") + ".tmp";
-            File.WriteAllText(temporary, JsonSerializer.Serialize(values, RuntimeJson.Default.DictionaryStringString));
-            File.Move(temporary, cacheFile, overwrite: true);
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-        {
-            // The cache is an optimization: an unwritable cache only means the archive is read again next time.
         }
     }
 }

@@ -56,12 +56,24 @@ public static class EnvironmentStoreShipper
         var digest = await ArchiveDigest.ComputeAsync(archivePath, DigestCacheDirectory(options), cancellationToken).ConfigureAwait(false);
         var name = StoredArchiveName.For(environment, archivePath, digest).ToString();
         var uri = store.SparkUri(name);
-        await store.CheckFolderAsync(cancellationToken).ConfigureAwait(false);
+
+        // The folder check and the first lookup are both reads, so they go out together (one round trip instead of two on a
+        // hit); the folder check's verdict still comes first, and nothing is written before it passed.
+        var folderCheck = store.CheckFolderAsync(cancellationToken);
+        var firstLookup = store.StatAsync(name, cancellationToken);
+        try
+        {
+            await Task.WhenAll(folderCheck, firstLookup).ConfigureAwait(false);
+        }
+        catch when (!folderCheck.IsCompletedSuccessfully)
+        {
+            await folderCheck.ConfigureAwait(false);
+        }
 
         var replaced = false;
         for (var attempt = 1; ; attempt++)
         {
-            var existing = await store.StatAsync(name, cancellationToken).ConfigureAwait(false);
+            var existing = attempt == 1 ? await firstLookup.ConfigureAwait(false) : await store.StatAsync(name, cancellationToken).ConfigureAwait(false);
             if (existing is not null)
             {
                 if (await store.MatchesAsync(existing, digest, cancellationToken).ConfigureAwait(false))

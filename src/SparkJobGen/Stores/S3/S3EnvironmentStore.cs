@@ -74,20 +74,43 @@ public sealed class S3EnvironmentStore : IEnvironmentStore
     /// <inheritdoc/>
     public async Task CheckFolderAsync(CancellationToken cancellationToken)
     {
-        // One listing proves the bucket exists and the credentials may read it, before anything is uploaded.
-        using (var list = await SendAsync(HttpMethod.Get, null, $"list-type=2&max-keys=1&prefix={SigV4Signer.Encode(_prefix)}", null, null, cancellationToken).ConfigureAwait(false))
+        // One listing proves the bucket exists and the credentials may read it, before anything is uploaded; the HEAD of the
+        // prefix without its '/' (which must not be an object) goes out at the same time, and the listing's verdict comes first.
+        var listing = SendAsync(HttpMethod.Get, null, $"list-type=2&max-keys=1&prefix={SigV4Signer.Encode(_prefix)}", null, null, cancellationToken);
+        var folderObject = _prefix.Length > 0 ? SendAsync(HttpMethod.Head, _prefix.TrimEnd('/'), null, null, null, cancellationToken) : null;
+        try
         {
-            await EnsureSuccessAsync(list, "list", cancellationToken).ConfigureAwait(false);
-        }
-
-        if (_prefix.Length > 0)
-        {
-            using var head = await SendAsync(HttpMethod.Head, _prefix.TrimEnd('/'), null, null, null, cancellationToken).ConfigureAwait(false);
-            if (head.StatusCode == HttpStatusCode.OK)
+            using (var list = await listing.ConfigureAwait(false))
             {
-                throw new EnvironmentStoreException(
-                    $"The environment store {Location} names an object, not a folder: s3a://{_bucket}/{_prefix.TrimEnd('/')} exists. Give the prefix the archives go into.");
+                await EnsureSuccessAsync(list, "list", cancellationToken).ConfigureAwait(false);
             }
+
+            if (folderObject is not null)
+            {
+                using var head = await folderObject.ConfigureAwait(false);
+                if (head.StatusCode == HttpStatusCode.OK)
+                {
+                    throw new EnvironmentStoreException(
+                        $"The environment store {Location} names an object, not a folder: s3a://{_bucket}/{_prefix.TrimEnd('/')} exists. Give the prefix the archives go into.");
+                }
+            }
+        }
+        catch
+        {
+            // The listing failed (or the prefix is an object): the HEAD's response is still collected and released.
+            if (folderObject is not null)
+            {
+                try
+                {
+                    (await folderObject.ConfigureAwait(false)).Dispose();
+                }
+                catch (Exception exception) when (exception is EnvironmentStoreException or OperationCanceledException)
+                {
+                    // Its failure adds nothing to the listing's.
+                }
+            }
+
+            throw;
         }
     }
 

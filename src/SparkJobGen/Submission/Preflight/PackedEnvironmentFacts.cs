@@ -1,11 +1,14 @@
 using System;
 using System.Buffers;
+using System.Collections.Generic;
 using System.Formats.Tar;
+using System.Globalization;
 using System.IO;
 using System.IO.Compression;
 using System.Text.RegularExpressions;
 using System.Threading;
 using System.Threading.Tasks;
+using SparkJobGen.Caching;
 
 namespace SparkJobGen.Submission.Preflight;
 
@@ -68,6 +71,62 @@ public sealed partial record PackedEnvironmentFacts(string? PythonVersion, Versi
         }
 
         return collector.Result();
+    }
+
+    /// <summary>
+    /// The facts of an archive, read once and cached while the archive keeps its path, length and modification time, so a
+    /// later submission of an unchanged archive does not decompress it again.
+    /// </summary>
+    /// <param name="archive">The archive's local path.</param>
+    /// <param name="cacheDirectory">Where facts are cached (one small JSON file per archive path); null to always read.</param>
+    /// <param name="cancellationToken">Stops the reading.</param>
+    /// <exception cref="NotSupportedException">The archive format is not supported.</exception>
+    /// <exception cref="InvalidDataException">The archive is damaged.</exception>
+    public static async Task<PackedEnvironmentFacts> ReadAsync(string archive, string? cacheDirectory, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(archive);
+        var stamp = FileStampCache.CurrentStamp(archive);
+        if (cacheDirectory is null || stamp is null)
+        {
+            return await ReadAsync(archive, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (FileStampCache.TryRead(cacheDirectory, archive) is { } values && FromCache(values) is { } cached)
+        {
+            return cached;
+        }
+
+        var facts = await ReadAsync(archive, cancellationToken).ConfigureAwait(false);
+        var record = new Dictionary<string, string> { ["elfFiles"] = facts.ElfFiles.ToString(CultureInfo.InvariantCulture) };
+        if (facts.PythonVersion is { } python)
+        {
+            record["python"] = python;
+        }
+
+        if (facts.MaxGlibc is { } glibc)
+        {
+            record["maxGlibc"] = glibc.ToString();
+            record["maxGlibcFile"] = facts.MaxGlibcFile ?? string.Empty;
+        }
+
+        FileStampCache.Write(cacheDirectory, archive, stamp, record);
+        return facts;
+    }
+
+    private static PackedEnvironmentFacts? FromCache(Dictionary<string, string> values)
+    {
+        if (!values.TryGetValue("elfFiles", out var elfText) || !int.TryParse(elfText, NumberStyles.None, CultureInfo.InvariantCulture, out var elfFiles))
+        {
+            return null;
+        }
+
+        Version? glibc = null;
+        if (values.TryGetValue("maxGlibc", out var glibcText) && !Version.TryParse(glibcText, out glibc))
+        {
+            return null;
+        }
+
+        return new PackedEnvironmentFacts(values.GetValueOrDefault("python"), glibc, glibc is null ? null : values.GetValueOrDefault("maxGlibcFile"), elfFiles);
     }
 
     private sealed partial class Collector

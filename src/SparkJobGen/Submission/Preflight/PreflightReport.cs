@@ -65,4 +65,11 @@ public sealed record PreflightOptions
 
     /// <summary>The glibc floor read some other way (the tool reads it from the job assembly's metadata); used before <see cref="JobAssembly"/>.</summary>
     public string? DeclaredGlibc { get; init; }
+
+    /// <summary>
+    /// Where the facts read from a local archive (its Python version and glibc needs, which take a full read of the archive) are
+    /// cached by the archive's path, length and modification time; default <c>$SPARKJOBGEN_CACHE/preflight</c> (else
+    /// <c>~/.cache/sparkjobgen/preflight</c>), with the cache variables of <see cref="SparkSubmitOptions.EnvironmentVariables"/>.
+    /// </summary>
+    public string? FactsCacheDirectory { get; init; }
 }

@@ -46,7 +46,10 @@ public static partial class SubmissionPreflight
         {
             try
             {
-                facts = await PackedEnvironmentFacts.ReadAsync(localArchive, cancellationToken).ConfigureAwait(false);
+                var cache = options.FactsCacheDirectory is { } configured
+                    ? Path.GetFullPath(configured)
+                    : Path.Combine(Environments.EnvironmentCreator.ResolveSparkJobGenCache(options.SparkSubmit.EnvironmentVariables), "preflight");
+                facts = await PackedEnvironmentFacts.ReadAsync(localArchive, cache, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception exception) when (exception is NotSupportedException or InvalidDataException or IOException or FormatException)
             {

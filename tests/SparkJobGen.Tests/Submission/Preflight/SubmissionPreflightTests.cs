@@ -69,7 +69,11 @@ public sealed class SubmissionPreflightTests : IDisposable
             _standIn.ReportsVersion(sparkVersion);
         }
 
-        return new PreflightOptions { SparkSubmit = new SparkSubmitOptions { EnvironmentVariables = new Dictionary<string, string?> { ["SPARK_HOME"] = _standIn.SparkHome } } };
+        return new PreflightOptions
+        {
+            SparkSubmit = new SparkSubmitOptions { EnvironmentVariables = new Dictionary<string, string?> { ["SPARK_HOME"] = _standIn.SparkHome } },
+            FactsCacheDirectory = _work.Combine("facts"),
+        };
     }
 
     private static PreflightCheck Check(PreflightReport report, string name) => report.Checks.Single(c => c.Name == name);
@@ -211,6 +215,32 @@ public sealed class SubmissionPreflightTests : IDisposable
         Assert.Equal(1, facts.ElfFiles);
         Assert.Equal("./lib/ls", facts.MaxGlibcFile);
         Assert.Equal(ElfSymbolVersionsTests.ReadelfNeeds("/bin/ls").Select(static n => ElfSymbolVersions.ParseGlibc(n.Item2)).Where(static v => v is not null).Max(), facts.MaxGlibc);
+    }
+
+    [Fact]
+    public async Task The_facts_of_an_unchanged_archive_are_read_once_and_read_again_when_it_is_replaced()
+    {
+        var cache = _work.Combine("facts-cache");
+        var archive = Archive("3.12", "tar.gz", "/bin/ls");
+        var first = await PackedEnvironmentFacts.ReadAsync(archive, cache, CancellationToken.None);
+
+        // Zeros of the same length under the same modification time: not an archive at all, so facts can only come from the cache.
+        var written = File.GetLastWriteTimeUtc(archive);
+        File.WriteAllBytes(archive, new byte[new FileInfo(archive).Length]);
+        File.SetLastWriteTimeUtc(archive, written);
+        var cached = await PackedEnvironmentFacts.ReadAsync(archive, cache, CancellationToken.None);
+        await Assert.ThrowsAnyAsync<InvalidDataException>(() => PackedEnvironmentFacts.ReadAsync(archive, null, CancellationToken.None));
+
+        // Another archive published under the same path (a new modification time, as a re-pack's rename gives it): read again.
+        File.WriteAllBytes(archive, File.ReadAllBytes(Archive("3.11")));
+        var replaced = await PackedEnvironmentFacts.ReadAsync(archive, cache, CancellationToken.None);
+
+        Assert.Equal("3.12", first.PythonVersion);
+        Assert.Equal(1, first.ElfFiles);
+        Assert.Equal(first, cached);
+        Assert.Equal("3.11", replaced.PythonVersion);
+        Assert.Equal(0, replaced.ElfFiles);
+        Assert.Null(replaced.MaxGlibc);
     }
 
     [Fact]
