@@ -61,7 +61,10 @@ public sealed class VersionConflictAnalyzer : DiagnosticAnalyzer
         private readonly ReportedOnce _once = new();
 
         // Parsed constraints by kind, name and text: jobs repeat the same declarations, each parse is done once.
-        private readonly ConcurrentDictionary<string, VersionConstraint?> _parsed = new(StringComparer.Ordinal);
+        private readonly ConcurrentDictionary<(bool Pip, string Name, string? Value), VersionConstraint?> _parsed = new();
+
+        // Verdicts by distinct constraint set (see IsSatisfiable).
+        private readonly ConcurrentDictionary<string, bool> _satisfiable = new(StringComparer.Ordinal);
 
         public CompilationState(Compilation compilation, JobAttributeSymbols symbols)
         {
@@ -157,12 +160,17 @@ public sealed class VersionConflictAnalyzer : DiagnosticAnalyzer
                 }
             }
 
-            foreach (var list in index.Values)
+            // Ordered by display name (the most specific declaration of a shared constraint is the first job's), each
+            // name rendered once.
+            var sorted = new Dictionary<string, List<INamedTypeSymbol>>(index.Count, StringComparer.Ordinal);
+            foreach (var pair in index)
             {
-                list.Sort(static (a, b) => string.CompareOrdinal(a.ToDisplayString(), b.ToDisplayString()));
+                var named = pair.Value.ConvertAll(static type => (Name: type.ToDisplayString(), Type: type));
+                named.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
+                sorted[pair.Key] = named.ConvertAll(static n => n.Type);
             }
 
-            return index;
+            return sorted;
         }
 
         // Only a class written with attributes can be a job: skip binding the attributes of every other type.
@@ -216,7 +224,18 @@ public sealed class VersionConflictAnalyzer : DiagnosticAnalyzer
             var conflicts = ImmutableArray.CreateBuilder<Conflict>();
             foreach (var pair in byPackage.OrderBy(static p => p.Key, StringComparer.Ordinal))
             {
-                var declared = pair.Value.OrderBy(Specificity).ToList();
+                cancellationToken.ThrowIfCancellationRequested();
+
+                // Jobs repeat the same declarations: the intersection of the distinct parsed constraints decides. Only a
+                // conflict needs every declaration, each with its own source, to name the members and their locations.
+                if (IsSatisfiable(Distinct(pair.Value)))
+                {
+                    continue;
+                }
+
+                var declared = pair.Value.OrderBy(Specificity)
+                    .Select(static d => d with { Constraint = d.Constraint.WithSource(d.Requirement) })
+                    .ToList();
                 var result = VersionConstraintSolver.Check(declared.Select(static d => d.Constraint));
                 if (result.IsSatisfiable)
                 {
@@ -239,6 +258,39 @@ public sealed class VersionConflictAnalyzer : DiagnosticAnalyzer
             return conflicts.ToImmutable();
         }
 
+        // Environments repeat the same sets of distinct constraints: each set is decided once (the verdict depends only on
+        // each constraint's ecosystem and text, not on its order or package name).
+        private bool IsSatisfiable(List<VersionConstraint> distinct)
+        {
+            var keys = new string[distinct.Count];
+            for (var i = 0; i < keys.Length; i++)
+            {
+                keys[i] = (distinct[i].Ecosystem == ConstraintEcosystem.Pip ? "pip:" : "conda:") + distinct[i].Text;
+            }
+
+            Array.Sort(keys, StringComparer.Ordinal);
+            var key = string.Join("\u0001", keys);
+            return _satisfiable.TryGetValue(key, out var satisfiable)
+                ? satisfiable
+                : _satisfiable.GetOrAdd(key, VersionConstraintSolver.Check(distinct).IsSatisfiable);
+        }
+
+        // Parsed constraints are shared by every declaration of the same text (see ToConstraint): one of each.
+        private static List<VersionConstraint> Distinct(List<Declared> declared)
+        {
+            var seen = new HashSet<VersionConstraint>();
+            var distinct = new List<VersionConstraint>();
+            foreach (var d in declared)
+            {
+                if (seen.Add(d.Constraint))
+                {
+                    distinct.Add(d.Constraint);
+                }
+            }
+
+            return distinct;
+        }
+
         private static bool Take(ref bool taken)
         {
             if (taken)
@@ -253,10 +305,12 @@ public sealed class VersionConflictAnalyzer : DiagnosticAnalyzer
         // Job declarations first (then base classes, then the assembly), keeping the read order inside a scope.
         private static int Specificity(Declared declared) => (int)declared.Requirement.Scope;
 
+        // The parsed constraint of a declaration, one instance per distinct (ecosystem, name, text); declarations get their
+        // own sourced copy only when they take part in a conflict.
         private VersionConstraint? ToConstraint(DeclaredRequirement requirement)
         {
-            var key = (requirement.Kind == RequirementKind.PipPackage ? "pip|" : "conda|") + requirement.Name + "|" + requirement.Value;
-            return _parsed.GetOrAdd(key, _ => Parse(requirement))?.WithSource(requirement);
+            var key = (requirement.Kind == RequirementKind.PipPackage, requirement.Name, requirement.Value);
+            return _parsed.TryGetValue(key, out var parsed) ? parsed : _parsed.GetOrAdd(key, Parse(requirement));
         }
 
         private static VersionConstraint? Parse(DeclaredRequirement requirement)
