@@ -194,7 +194,48 @@ public sealed class VersionConflictAnalyzer : DiagnosticAnalyzer
                 return ImmutableArray<Conflict>.Empty;
             }
 
-            // Every constraint that reaches this environment, each attribute application once, most specific first.
+            // Jobs repeat the same declarations, so the distinct parsed constraints on each package decide (ToConstraint
+            // shares one instance per text). Only a package in conflict needs every declaration, with its job and source.
+            var distinctByPackage = new Dictionary<string, HashSet<VersionConstraint>>(StringComparer.Ordinal);
+            foreach (var job in jobs)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                bool python = false, pyspark = false;
+                foreach (var requirement in JobDeclarationReader.ReadRequirements(job, _symbols, cancellationToken))
+                {
+                    if ((requirement.Kind == RequirementKind.PythonVersion && !Take(ref python))
+                        || (requirement.Kind == RequirementKind.PySpark && !Take(ref pyspark))
+                        || ToConstraint(requirement) is not { } constraint)
+                    {
+                        continue;
+                    }
+
+                    if (!distinctByPackage.TryGetValue(constraint.PackageKey, out var set))
+                    {
+                        set = new HashSet<VersionConstraint>();
+                        distinctByPackage[constraint.PackageKey] = set;
+                    }
+
+                    set.Add(constraint);
+                }
+            }
+
+            HashSet<string>? conflicting = null;
+            foreach (var pair in distinctByPackage)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (!IsSatisfiable(pair.Value))
+                {
+                    (conflicting ??= new HashSet<string>(StringComparer.Ordinal)).Add(pair.Key);
+                }
+            }
+
+            if (conflicting is null)
+            {
+                return ImmutableArray<Conflict>.Empty;
+            }
+
+            // Every constraint on a conflicting package that reaches this environment, each attribute application once.
             var byPackage = new Dictionary<string, List<Declared>>(StringComparer.Ordinal);
             var seen = new HashSet<AttributeData>();
             foreach (var job in jobs)
@@ -206,7 +247,8 @@ public sealed class VersionConflictAnalyzer : DiagnosticAnalyzer
                     if ((requirement.Kind == RequirementKind.PythonVersion && !Take(ref python))
                         || (requirement.Kind == RequirementKind.PySpark && !Take(ref pyspark))
                         || !seen.Add(requirement.Attribute)
-                        || ToConstraint(requirement) is not { } constraint)
+                        || ToConstraint(requirement) is not { } constraint
+                        || !conflicting.Contains(constraint.PackageKey))
                     {
                         continue;
                     }
@@ -224,15 +266,6 @@ public sealed class VersionConflictAnalyzer : DiagnosticAnalyzer
             var conflicts = ImmutableArray.CreateBuilder<Conflict>();
             foreach (var pair in byPackage.OrderBy(static p => p.Key, StringComparer.Ordinal))
             {
-                cancellationToken.ThrowIfCancellationRequested();
-
-                // Jobs repeat the same declarations: the intersection of the distinct parsed constraints decides. Only a
-                // conflict needs every declaration, each with its own source, to name the members and their locations.
-                if (IsSatisfiable(Distinct(pair.Value)))
-                {
-                    continue;
-                }
-
                 var declared = pair.Value.OrderBy(Specificity)
                     .Select(static d => d with { Constraint = d.Constraint.WithSource(d.Requirement) })
                     .ToList();
@@ -260,12 +293,13 @@ public sealed class VersionConflictAnalyzer : DiagnosticAnalyzer
 
         // Environments repeat the same sets of distinct constraints: each set is decided once (the verdict depends only on
         // each constraint's ecosystem and text, not on its order or package name).
-        private bool IsSatisfiable(List<VersionConstraint> distinct)
+        private bool IsSatisfiable(HashSet<VersionConstraint> distinct)
         {
             var keys = new string[distinct.Count];
-            for (var i = 0; i < keys.Length; i++)
+            var i = 0;
+            foreach (var constraint in distinct)
             {
-                keys[i] = (distinct[i].Ecosystem == ConstraintEcosystem.Pip ? "pip:" : "conda:") + distinct[i].Text;
+                keys[i++] = (constraint.Ecosystem == ConstraintEcosystem.Pip ? "pip:" : "conda:") + constraint.Text;
             }
 
             Array.Sort(keys, StringComparer.Ordinal);
@@ -273,22 +307,6 @@ public sealed class VersionConflictAnalyzer : DiagnosticAnalyzer
             return _satisfiable.TryGetValue(key, out var satisfiable)
                 ? satisfiable
                 : _satisfiable.GetOrAdd(key, VersionConstraintSolver.Check(distinct).IsSatisfiable);
-        }
-
-        // Parsed constraints are shared by every declaration of the same text (see ToConstraint): one of each.
-        private static List<VersionConstraint> Distinct(List<Declared> declared)
-        {
-            var seen = new HashSet<VersionConstraint>();
-            var distinct = new List<VersionConstraint>();
-            foreach (var d in declared)
-            {
-                if (seen.Add(d.Constraint))
-                {
-                    distinct.Add(d.Constraint);
-                }
-            }
-
-            return distinct;
         }
 
         private static bool Take(ref bool taken)
