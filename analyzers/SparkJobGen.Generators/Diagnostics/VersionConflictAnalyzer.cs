@@ -56,8 +56,10 @@ public sealed class VersionConflictAnalyzer : DiagnosticAnalyzer
     {
         private readonly Compilation _compilation;
         private readonly JobAttributeSymbols _symbols;
-        private readonly Lazy<Dictionary<string, List<INamedTypeSymbol>>> _jobsByEnvironment;
-        private readonly ConcurrentDictionary<string, Lazy<ImmutableArray<Conflict>>> _conflicts = new(StringComparer.Ordinal);
+        // Computed by whichever thread needs them first, without locks: a thread that finds them missing computes them too
+        // (the result is the same) rather than wait, and a cancelled computation publishes nothing.
+        private Dictionary<string, List<INamedTypeSymbol>>? _jobsByEnvironment;
+        private readonly ConcurrentDictionary<string, ImmutableArray<Conflict>> _conflicts = new(StringComparer.Ordinal);
         private readonly ReportedOnce _once = new();
 
         // Parsed constraints by kind, name and text: jobs repeat the same declarations, each parse is done once.
@@ -70,7 +72,6 @@ public sealed class VersionConflictAnalyzer : DiagnosticAnalyzer
         {
             _compilation = compilation;
             _symbols = symbols;
-            _jobsByEnvironment = new Lazy<Dictionary<string, List<INamedTypeSymbol>>>(IndexJobs, LazyThreadSafetyMode.ExecutionAndPublication);
         }
 
         public void AnalyzeType(SymbolAnalysisContext context)
@@ -81,24 +82,9 @@ public sealed class VersionConflictAnalyzer : DiagnosticAnalyzer
             }
 
             var cancellationToken = context.CancellationToken;
-            ImmutableArray<Conflict> conflicts;
-            while (true)
+            if (!_conflicts.TryGetValue(identity.Environment, out var conflicts))
             {
-                var lazy = _conflicts.GetOrAdd(
-                    identity.Environment,
-                    environment => new Lazy<ImmutableArray<Conflict>>(() => FindConflicts(environment, cancellationToken), LazyThreadSafetyMode.ExecutionAndPublication));
-                try
-                {
-                    conflicts = lazy.Value;
-                    break;
-                }
-                catch (OperationCanceledException)
-                {
-                    // A cancelled computation must not stay cached; when it was another job's token, compute again with ours.
-                    ((ICollection<KeyValuePair<string, Lazy<ImmutableArray<Conflict>>>>)_conflicts).Remove(
-                        new KeyValuePair<string, Lazy<ImmutableArray<Conflict>>>(identity.Environment, lazy));
-                    cancellationToken.ThrowIfCancellationRequested();
-                }
+                conflicts = _conflicts.GetOrAdd(identity.Environment, FindConflicts(identity.Environment, cancellationToken));
             }
 
             foreach (var conflict in conflicts)
@@ -130,13 +116,25 @@ public sealed class VersionConflictAnalyzer : DiagnosticAnalyzer
             return null;
         }
 
-        private Dictionary<string, List<INamedTypeSymbol>> IndexJobs()
+        private Dictionary<string, List<INamedTypeSymbol>> JobsByEnvironment(CancellationToken cancellationToken)
+        {
+            if (Volatile.Read(ref _jobsByEnvironment) is { } index)
+            {
+                return index;
+            }
+
+            index = IndexJobs(cancellationToken);
+            return Interlocked.CompareExchange(ref _jobsByEnvironment, index, null) ?? index;
+        }
+
+        private Dictionary<string, List<INamedTypeSymbol>> IndexJobs(CancellationToken cancellationToken)
         {
             var index = new Dictionary<string, List<INamedTypeSymbol>>(StringComparer.Ordinal);
             var pending = new Stack<INamespaceOrTypeSymbol>();
             pending.Push(_compilation.Assembly.GlobalNamespace);
             while (pending.Count > 0)
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 foreach (var member in pending.Pop().GetMembers())
                 {
                     if (member is INamespaceSymbol ns)
@@ -189,7 +187,7 @@ public sealed class VersionConflictAnalyzer : DiagnosticAnalyzer
 
         private ImmutableArray<Conflict> FindConflicts(string environment, CancellationToken cancellationToken)
         {
-            if (!_jobsByEnvironment.Value.TryGetValue(environment, out var jobs))
+            if (!JobsByEnvironment(cancellationToken).TryGetValue(environment, out var jobs))
             {
                 return ImmutableArray<Conflict>.Empty;
             }
