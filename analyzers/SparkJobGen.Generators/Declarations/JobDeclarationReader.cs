@@ -56,7 +56,14 @@ internal static class JobDeclarationReader
         JobAttributeSymbols symbols,
         CancellationToken cancellationToken)
     {
-        var result = ImmutableArray.CreateBuilder<DeclaredRequirement>();
+        // Sized for every attribute that may contribute, so the array is allocated once (analyzers read every job).
+        var capacity = job.GetAttributes().Length + job.ContainingAssembly.GetAttributes().Length;
+        for (var type = job.BaseType; type is not null && type.SpecialType != SpecialType.System_Object; type = type.BaseType)
+        {
+            capacity += type.GetAttributes().Length;
+        }
+
+        var result = ImmutableArray.CreateBuilder<DeclaredRequirement>(capacity);
         AddRequirements(result, job, job.GetAttributes(), DeclarationScope.Job, symbols);
         for (var type = job.BaseType; type is not null && type.SpecialType != SpecialType.System_Object; type = type.BaseType)
         {
@@ -65,7 +72,7 @@ internal static class JobDeclarationReader
         }
 
         AddRequirements(result, job.ContainingAssembly, job.ContainingAssembly.GetAttributes(), DeclarationScope.Assembly, symbols);
-        return result.ToImmutable();
+        return result.Count == result.Capacity ? result.MoveToImmutable() : result.ToImmutable();
     }
 
     /// <summary>

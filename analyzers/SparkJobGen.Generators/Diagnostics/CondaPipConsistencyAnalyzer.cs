@@ -1,3 +1,5 @@
+using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
@@ -30,85 +32,135 @@ public sealed class CondaPipConsistencyAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            var once = new ReportedOnce();
-            start.RegisterSymbolAction(symbolContext => AnalyzeJob(symbolContext, symbols, once), SymbolKind.NamedType);
+            var state = new CompilationState(symbols);
+            start.RegisterSymbolAction(state.AnalyzeJob, SymbolKind.NamedType);
         });
     }
 
-    private static void AnalyzeJob(SymbolAnalysisContext context, JobAttributeSymbols symbols, ReportedOnce once)
+    /// <summary>Per-compilation state: parsed declarations, and the mismatches already reported.</summary>
+    private sealed class CompilationState
     {
-        if (context.Symbol is not INamedTypeSymbol { TypeKind: TypeKind.Class } type || !type.GetAttributes().Any(symbols.IsSparkJob))
+        private readonly JobAttributeSymbols _symbols;
+        private readonly ParsedDeclarations _parsed = new();
+
+        // A mismatch is reported once per pip declaration and message (declarations on a base class or the assembly reach
+        // many jobs): the location follows from the attribute, the message from the package and both descriptions.
+        private readonly ConcurrentDictionary<(AttributeData Pip, string Package, string PipText, string CondaText), byte> _reported = new();
+
+        public CompilationState(JobAttributeSymbols symbols)
         {
-            return;
+            _symbols = symbols;
         }
 
-        var cancellationToken = context.CancellationToken;
-        var requirements = JobDeclarationReader.ReadRequirements(type, symbols, cancellationToken);
-
-        // Names first, parsing only packages present in both sections.
-        var pipNames = new HashSet<string>(System.StringComparer.Ordinal);
-        var condaNames = new HashSet<string>(System.StringComparer.Ordinal);
-        foreach (var requirement in requirements)
+        public void AnalyzeJob(SymbolAnalysisContext context)
         {
-            switch (requirement.Kind)
+            if (context.Symbol is not INamedTypeSymbol { TypeKind: TypeKind.Class } type || !IsJob(type))
             {
-                case RequirementKind.PipPackage:
-                    pipNames.Add(DeclaredConstraint.PipKey(requirement.Name));
-                    break;
-                case RequirementKind.CondaPackage:
-                    condaNames.Add(DeclaredConstraint.PipKey(DeclaredConstraint.CondaKey(requirement.Name)));
-                    break;
-                case RequirementKind.PythonVersion:
-                    condaNames.Add("python");
-                    break;
-                case RequirementKind.PySpark:
-                    condaNames.Add("pyspark");
-                    break;
+                return;
+            }
+
+            var cancellationToken = context.CancellationToken;
+            var requirements = JobDeclarationReader.ReadRequirements(type, _symbols, cancellationToken);
+
+            // Names first, parsing only packages present in both sections.
+            var pipNames = new HashSet<string>(StringComparer.Ordinal);
+            var condaNames = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var requirement in requirements)
+            {
+                switch (requirement.Kind)
+                {
+                    case RequirementKind.PipPackage:
+                        pipNames.Add(_parsed.PipKey(requirement.Name));
+                        break;
+                    case RequirementKind.CondaPackage:
+                        condaNames.Add(_parsed.PipKey(_parsed.CondaKey(requirement.Name)));
+                        break;
+                    case RequirementKind.PythonVersion:
+                        condaNames.Add("python");
+                        break;
+                    case RequirementKind.PySpark:
+                        condaNames.Add("pyspark");
+                        break;
+                }
+            }
+
+            pipNames.IntersectWith(condaNames);
+            if (pipNames.Count == 0)
+            {
+                return;
+            }
+
+            var constraints = DeclaredConstraint.From(requirements, key => pipNames.Contains(_parsed.PipKey(key)), _parsed);
+            var pipPackages = new SortedSet<string>(StringComparer.Ordinal);
+            foreach (var constraint in constraints)
+            {
+                if (constraint.IsPip)
+                {
+                    pipPackages.Add(constraint.Package);
+                }
+            }
+
+            var pip = new List<DeclaredConstraint>();
+            var conda = new List<DeclaredConstraint>();
+            foreach (var package in pipPackages)
+            {
+                // conda names are compared in PEP 503 form too, so scikit_learn and scikit-learn meet.
+                pip.Clear();
+                conda.Clear();
+                foreach (var constraint in constraints)
+                {
+                    if (constraint.IsPip ? constraint.Package == package : _parsed.PipKey(constraint.Package) == package)
+                    {
+                        (constraint.IsPip ? pip : conda).Add(constraint);
+                    }
+                }
+
+                if (conda.Count == 0 || SameClauses(pip, conda))
+                {
+                    continue;
+                }
+
+                var pipText = Describe(pip);
+                var condaText = Describe(conda);
+                if (!_reported.TryAdd((pip[0].Requirement.Attribute, package, pipText, condaText), 0))
+                {
+                    continue;
+                }
+
+                context.ReportDiagnostic(Diagnostic.Create(
+                    DiagnosticDescriptors.CondaPipMismatch,
+                    pip[0].VersionLocation(cancellationToken),
+                    conda.Select(c => c.VersionLocation(cancellationToken)),
+                    package,
+                    pipText,
+                    condaText));
             }
         }
 
-        pipNames.IntersectWith(condaNames);
-        if (pipNames.Count == 0)
+        private bool IsJob(INamedTypeSymbol type)
         {
-            return;
-        }
-
-        var constraints = DeclaredConstraint.From(requirements, key => pipNames.Contains(DeclaredConstraint.PipKey(key)));
-        var pipPackages = new HashSet<string>(constraints.Where(static c => c.IsPip).Select(static c => c.Package), System.StringComparer.Ordinal);
-        foreach (var package in pipPackages.OrderBy(static p => p, System.StringComparer.Ordinal))
-        {
-            // conda names are compared in PEP 503 form too, so scikit_learn and scikit-learn meet.
-            var conda = constraints.Where(c => !c.IsPip && DeclaredConstraint.PipKey(c.Package) == package).ToList();
-            if (conda.Count == 0)
+            foreach (var attribute in type.GetAttributes())
             {
-                continue;
+                if (_symbols.IsSparkJob(attribute))
+                {
+                    return true;
+                }
             }
 
-            var pip = constraints.Where(c => c.IsPip && c.Package == package).ToList();
-            var pipClauses = Clauses(pip);
-            var condaClauses = Clauses(conda);
-            if (pipClauses.SequenceEqual(condaClauses, System.StringComparer.Ordinal))
-            {
-                continue;
-            }
-
-            var diagnostic = Diagnostic.Create(
-                DiagnosticDescriptors.CondaPipMismatch,
-                pip[0].VersionLocation(cancellationToken),
-                conda.Select(c => c.VersionLocation(cancellationToken)),
-                package,
-                Describe(pip),
-                Describe(conda));
-            if (once.IsFirst(diagnostic))
-            {
-                context.ReportDiagnostic(diagnostic);
-            }
+            return false;
         }
     }
 
+    // Whether both sections state the same set of canonical clauses (the common case of one declaration each compares the
+    // cached clause lists directly).
+    private static bool SameClauses(List<DeclaredConstraint> pip, List<DeclaredConstraint> conda) =>
+        pip.Count == 1 && conda.Count == 1
+            ? pip[0].CanonicalClauses.SequenceEqual(conda[0].CanonicalClauses, StringComparer.Ordinal)
+            : Clauses(pip).SequenceEqual(Clauses(conda), StringComparer.Ordinal);
+
     private static List<string> Clauses(List<DeclaredConstraint> constraints)
     {
-        var all = new SortedSet<string>(System.StringComparer.Ordinal);
+        var all = new SortedSet<string>(StringComparer.Ordinal);
         foreach (var constraint in constraints)
         {
             all.UnionWith(constraint.CanonicalClauses);
@@ -119,6 +171,11 @@ public sealed class CondaPipConsistencyAnalyzer : DiagnosticAnalyzer
 
     private static string Describe(List<DeclaredConstraint> constraints)
     {
+        if (constraints.Count == 1)
+        {
+            return constraints[0].IsAny ? "any version" : constraints[0].Text;
+        }
+
         var texts = constraints.Where(static c => !c.IsAny).Select(static c => c.Text).Distinct().ToList();
         return texts.Count == 0 ? "any version" : string.Join("' and '", texts);
     }

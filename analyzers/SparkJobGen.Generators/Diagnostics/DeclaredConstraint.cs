@@ -17,8 +17,11 @@ internal sealed class DeclaredConstraint
     private readonly Pep440SpecifierSet? _pip;
     private readonly CondaVersionSpec? _conda;
 
-    private DeclaredConstraint(DeclaredRequirement requirement, string package, bool isPip, Pep440SpecifierSet? pip, CondaVersionSpec? conda)
+    private readonly ParsedVersions? _parsed;
+
+    private DeclaredConstraint(DeclaredRequirement requirement, string package, bool isPip, Pep440SpecifierSet? pip, CondaVersionSpec? conda, ParsedVersions? parsed = null)
     {
+        _parsed = parsed;
         Requirement = requirement;
         Package = package;
         IsPip = isPip;
@@ -45,39 +48,41 @@ internal sealed class DeclaredConstraint
     /// The constraint's clauses in a canonical text form shared by pip and conda where both spell a clause the same way
     /// (<c>&gt;=1.26</c>, <c>&lt;2</c>, <c>==1.5</c>; a prefix match as <c>1.5.*</c>), sorted; empty for any version.
     /// </summary>
-    public IReadOnlyList<string> CanonicalClauses
-    {
-        get
-        {
-            var clauses = new SortedSet<string>(System.StringComparer.Ordinal);
-            if (_pip is not null)
-            {
-                foreach (var clause in _pip.Specifiers)
-                {
-                    var text = clause.ToNormalizedString();
-                    clauses.Add(clause.IsWildcard && clause.Operator == Pep440Operator.Equal ? text.Substring(2) : text);
-                }
-            }
-            else if (_conda is not null)
-            {
-                var text = _conda.ToString();
-                if (text.IndexOf('|') >= 0)
-                {
-                    clauses.Add(text);
-                }
-                else
-                {
-                    foreach (var clause in text.Split(','))
-                    {
-                        clauses.Add(clause.StartsWith("=", System.StringComparison.Ordinal) && !clause.StartsWith("==", System.StringComparison.Ordinal)
-                            ? clause.Substring(1) + ".*"
-                            : clause);
-                    }
-                }
-            }
+    public IReadOnlyList<string> CanonicalClauses => _parsed?.CanonicalClauses ?? CanonicalClausesOf(_pip, _conda);
 
-            return new List<string>(clauses);
+    /// <summary>The canonical clauses (see <see cref="CanonicalClauses"/>) of a pip specifier set or a conda spec.</summary>
+    /// <param name="pip">The pip specifier set, or null.</param>
+    /// <param name="conda">The conda spec, or null.</param>
+    internal static IReadOnlyList<string> CanonicalClausesOf(Pep440SpecifierSet? pip, CondaVersionSpec? conda)
+    {
+        var clauses = new SortedSet<string>(System.StringComparer.Ordinal);
+        if (pip is not null)
+        {
+            foreach (var clause in pip.Specifiers)
+            {
+                var text = clause.ToNormalizedString();
+                clauses.Add(clause.IsWildcard && clause.Operator == Pep440Operator.Equal ? text.Substring(2) : text);
+            }
         }
+        else if (conda is not null)
+        {
+            var text = conda.ToString();
+            if (text.IndexOf('|') >= 0)
+            {
+                clauses.Add(text);
+            }
+            else
+            {
+                foreach (var clause in text.Split(','))
+                {
+                    clauses.Add(clause.StartsWith("=", System.StringComparison.Ordinal) && !clause.StartsWith("==", System.StringComparison.Ordinal)
+                        ? clause.Substring(1) + ".*"
+                        : clause);
+                }
+            }
+        }
+
+        return new List<string>(clauses);
     }
 
     /// <summary>
@@ -86,7 +91,8 @@ internal sealed class DeclaredConstraint
     /// </summary>
     /// <param name="requirements">The job's requirements in precedence order.</param>
     /// <param name="include">Which package keys to parse (conda keys for conda declarations, PEP 503 keys for pip); all when null.</param>
-    public static List<DeclaredConstraint> From(IEnumerable<DeclaredRequirement> requirements, System.Func<string, bool>? include = null)
+    /// <param name="cache">The analysis' parsed texts and names; each requirement is parsed anew when null.</param>
+    public static List<DeclaredConstraint> From(IEnumerable<DeclaredRequirement> requirements, System.Func<string, bool>? include = null, ParsedDeclarations? cache = null)
     {
         var result = new List<DeclaredConstraint>();
         var sawPython = false;
@@ -97,18 +103,31 @@ internal sealed class DeclaredConstraint
             {
                 case RequirementKind.PythonVersion when !sawPython && !string.IsNullOrWhiteSpace(requirement.Value):
                     sawPython = true;
-                    AddConda(result, requirement, "python", include);
+                    AddConda(result, requirement, "python", include, cache);
                     break;
                 case RequirementKind.PySpark when !sawPySpark && !string.IsNullOrWhiteSpace(requirement.Value):
                     sawPySpark = true;
-                    AddConda(result, requirement, "pyspark", include);
+                    AddConda(result, requirement, "pyspark", include, cache);
                     break;
                 case RequirementKind.CondaPackage:
-                    AddConda(result, requirement, CondaKey(requirement.Name), include);
+                    AddConda(result, requirement, cache?.CondaKey(requirement.Name) ?? CondaKey(requirement.Name), include, cache);
                     break;
                 case RequirementKind.PipPackage:
-                    var key = PipKey(requirement.Name);
-                    if ((include is null || include(key)) && DeclaredVersions.TryParsePip(requirement.Value, out var set, out _))
+                    var key = cache?.PipKey(requirement.Name) ?? PipKey(requirement.Name);
+                    if (include is not null && !include(key))
+                    {
+                        break;
+                    }
+
+                    if (cache is not null)
+                    {
+                        var parsed = cache.Pip(requirement.Value);
+                        if (parsed.IsValid)
+                        {
+                            result.Add(new DeclaredConstraint(requirement, key, true, parsed.Pip, null, parsed));
+                        }
+                    }
+                    else if (DeclaredVersions.TryParsePip(requirement.Value, out var set, out _))
                     {
                         result.Add(new DeclaredConstraint(requirement, key, true, set, null));
                     }
@@ -175,9 +194,22 @@ internal sealed class DeclaredConstraint
                 ?? AttributeArguments.ConstructorLocation(attribute, 0, "name", cancellationToken);
     }
 
-    private static void AddConda(List<DeclaredConstraint> result, DeclaredRequirement requirement, string package, System.Func<string, bool>? include)
+    private static void AddConda(List<DeclaredConstraint> result, DeclaredRequirement requirement, string package, System.Func<string, bool>? include, ParsedDeclarations? cache)
     {
-        if ((include is null || include(package)) && DeclaredVersions.TryParseConda(requirement.Value, out var spec, out _))
+        if (include is not null && !include(package))
+        {
+            return;
+        }
+
+        if (cache is not null)
+        {
+            var parsed = cache.Conda(requirement.Value);
+            if (parsed.IsValid)
+            {
+                result.Add(new DeclaredConstraint(requirement, package, false, null, parsed.Conda, parsed));
+            }
+        }
+        else if (DeclaredVersions.TryParseConda(requirement.Value, out var spec, out _))
         {
             result.Add(new DeclaredConstraint(requirement, package, false, null, spec));
         }

@@ -29,6 +29,9 @@ public sealed class PySparkCompatibilityAnalyzer : DiagnosticAnalyzer
     private static readonly ImmutableArray<(int Major, int Minor)> PythonReleases =
         ImmutableArray.Create((2, 7)).AddRange(Enumerable.Range(6, 9).Select(static minor => (3, minor)));
 
+    private static readonly ImmutableArray<string> PythonReleaseNames = PythonReleases.Select(static release =>
+        release.Major.ToString(CultureInfo.InvariantCulture) + "." + release.Minor.ToString(CultureInfo.InvariantCulture)).ToImmutableArray();
+
     /// <inheritdoc />
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
         DiagnosticDescriptors.PythonOutsidePySparkRange,
@@ -49,11 +52,19 @@ public sealed class PySparkCompatibilityAnalyzer : DiagnosticAnalyzer
 
             var once = new ReportedOnce();
             var memo = new ConcurrentDictionary<string, string?>(System.StringComparer.Ordinal);
-            start.RegisterSymbolAction(symbolContext => AnalyzeJob(symbolContext, symbols, once, memo), SymbolKind.NamedType);
+            var allowedLines = new ConcurrentDictionary<string, List<PySparkLine>>(System.StringComparer.Ordinal);
+            var parsed = new ParsedDeclarations();
+            start.RegisterSymbolAction(symbolContext => AnalyzeJob(symbolContext, symbols, once, memo, allowedLines, parsed), SymbolKind.NamedType);
         });
     }
 
-    private static void AnalyzeJob(SymbolAnalysisContext context, JobAttributeSymbols symbols, ReportedOnce once, ConcurrentDictionary<string, string?> memo)
+    private static void AnalyzeJob(
+        SymbolAnalysisContext context,
+        JobAttributeSymbols symbols,
+        ReportedOnce once,
+        ConcurrentDictionary<string, string?> memo,
+        ConcurrentDictionary<string, List<PySparkLine>> allowedLines,
+        ParsedDeclarations parsed)
     {
         if (context.Symbol is not INamedTypeSymbol { TypeKind: TypeKind.Class } type || !IsJob(type, symbols))
         {
@@ -61,21 +72,28 @@ public sealed class PySparkCompatibilityAnalyzer : DiagnosticAnalyzer
         }
 
         var cancellationToken = context.CancellationToken;
-        var constraints = DeclaredConstraint.From(JobDeclarationReader.ReadRequirements(type, symbols, cancellationToken), IsChecked);
+        var constraints = DeclaredConstraint.From(JobDeclarationReader.ReadRequirements(type, symbols, cancellationToken), IsChecked, parsed);
         var pyspark = constraints.Where(static c => c.Package == "pyspark").ToList();
         if (pyspark.Count == 0 || pyspark.All(static c => c.IsAny))
         {
             return;
         }
 
-        var lines = new List<PySparkLine>();
-        for (var i = 0; i < PySparkCompatibility.Lines.Count; i++)
+        // The allowed release lines depend only on the PySpark constraints' texts: decided once per distinct set (read-only once stored).
+        var pysparkKey = ConstraintsKey(pyspark);
+        if (!allowedLines.TryGetValue(pysparkKey, out var lines))
         {
-            var name = PySparkCompatibility.Lines[i].Name;
-            if (memo.GetOrAdd("line|" + name + "|" + ConstraintsKey(pyspark), _ => Within(pyspark, name + ".*,>=" + name, "==" + name + ".*,>=" + name)) is not null)
+            lines = new List<PySparkLine>();
+            for (var i = 0; i < PySparkCompatibility.Lines.Count; i++)
             {
-                lines.Add(PySparkCompatibility.Lines[i]);
+                var name = PySparkCompatibility.Lines[i].Name;
+                if (memo.GetOrAdd("line|" + name + "|" + pysparkKey, _ => Within(pyspark, name + ".*,>=" + name, "==" + name + ".*,>=" + name)) is not null)
+                {
+                    lines.Add(PySparkCompatibility.Lines[i]);
+                }
             }
+
+            lines = allowedLines.GetOrAdd(pysparkKey, lines);
         }
 
         if (lines.Count == 0)
@@ -120,11 +138,12 @@ public sealed class PySparkCompatibilityAnalyzer : DiagnosticAnalyzer
             return;
         }
 
+        var pythonKey = ConstraintsKey(python);
         for (var i = 0; i < PythonReleases.Length; i++)
         {
             var release = PythonReleases[i];
-            var text = release.Major.ToString(CultureInfo.InvariantCulture) + "." + release.Minor.ToString(CultureInfo.InvariantCulture);
-            if (memo.GetOrAdd("python|" + text + "|" + ConstraintsKey(python), _ => Within(python, text + ".*,>=" + text, "==" + text + ".*,>=" + text)) is null)
+            var text = PythonReleaseNames[i];
+            if (memo.GetOrAdd("python|" + text + "|" + pythonKey, _ => Within(python, text + ".*,>=" + text, "==" + text + ".*,>=" + text)) is null)
             {
                 continue;
             }

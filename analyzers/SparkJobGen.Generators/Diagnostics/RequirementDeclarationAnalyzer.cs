@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Threading;
@@ -42,37 +43,47 @@ public sealed class RequirementDeclarationAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
+            var checks = new TextChecks();
             start.RegisterSymbolAction(
                 symbolContext =>
                 {
                     foreach (var attribute in symbolContext.Symbol.GetAttributes())
                     {
-                        Check(attribute, symbols, symbolContext.ReportDiagnostic, symbolContext.CancellationToken);
+                        Check(attribute, symbols, checks, symbolContext.ReportDiagnostic, symbolContext.CancellationToken);
                     }
                 },
                 SymbolKind.NamedType);
 
             // Assembly attributes: checked with the attribute list that declares them, so each is reported once, in its file.
-            start.RegisterSyntaxNodeAction(
-                nodeContext =>
+            // They are written only at the top of a file (the compilation unit's attribute lists), so a tree action reads
+            // those lists and never walks the rest of the syntax.
+            var compilation = start.Compilation;
+            start.RegisterSyntaxTreeAction(
+                treeContext =>
                 {
-                    var list = (AttributeListSyntax)nodeContext.Node;
-                    if (list.Target?.Identifier.IsKind(SyntaxKind.AssemblyKeyword) != true)
+                    if (treeContext.Tree.GetRoot(treeContext.CancellationToken) is not CompilationUnitSyntax { AttributeLists.Count: > 0 } root)
                     {
                         return;
                     }
 
-                    foreach (var attribute in nodeContext.Compilation.Assembly.GetAttributes())
+                    foreach (var list in root.AttributeLists)
                     {
-                        if (attribute.ApplicationSyntaxReference is { } reference
-                            && reference.SyntaxTree == list.SyntaxTree
-                            && list.Span.Contains(reference.Span))
+                        if (list.Target?.Identifier.IsKind(SyntaxKind.AssemblyKeyword) != true)
                         {
-                            Check(attribute, symbols, nodeContext.ReportDiagnostic, nodeContext.CancellationToken);
+                            continue;
+                        }
+
+                        foreach (var attribute in compilation.Assembly.GetAttributes())
+                        {
+                            if (attribute.ApplicationSyntaxReference is { } reference
+                                && reference.SyntaxTree == list.SyntaxTree
+                                && list.Span.Contains(reference.Span))
+                            {
+                                Check(attribute, symbols, checks, treeContext.ReportDiagnostic, treeContext.CancellationToken);
+                            }
                         }
                     }
-                },
-                SyntaxKind.AttributeList);
+                });
         });
     }
 
@@ -98,7 +109,7 @@ public sealed class RequirementDeclarationAnalyzer : DiagnosticAnalyzer
         return string.Join(",", clauses);
     }
 
-    private static void Check(AttributeData attribute, JobAttributeSymbols symbols, System.Action<Diagnostic> report, CancellationToken cancellationToken)
+    private static void Check(AttributeData attribute, JobAttributeSymbols symbols, TextChecks checks, System.Action<Diagnostic> report, CancellationToken cancellationToken)
     {
         if (!symbols.TryGetRequirementKind(attribute, out var kind))
         {
@@ -116,29 +127,29 @@ public sealed class RequirementDeclarationAnalyzer : DiagnosticAnalyzer
         switch (kind)
         {
             case RequirementKind.CondaChannel:
-                ReportName(attribute, "name", "conda channel", first, PackageNames.ChannelProblem, report, cancellationToken);
+                ReportName(attribute, "name", "conda channel", first, first is null ? null : checks.ChannelProblem(first), report, cancellationToken);
                 break;
             case RequirementKind.CondaPackage:
-                ReportName(attribute, "name", "conda package name", first, PackageNames.CondaNameProblem, report, cancellationToken);
-                CheckCondaSpec(attribute, 1, "version", first ?? string.Empty, second, report, cancellationToken);
+                ReportName(attribute, "name", "conda package name", first, first is null ? null : checks.CondaNameProblem(first), report, cancellationToken);
+                CheckCondaSpec(attribute, 1, "version", first ?? string.Empty, second, checks, report, cancellationToken);
                 break;
             case RequirementKind.PythonVersion:
-                CheckCondaSpec(attribute, 0, "version", "python", first, report, cancellationToken);
+                CheckCondaSpec(attribute, 0, "version", "python", first, checks, report, cancellationToken);
                 break;
             case RequirementKind.PySpark:
-                CheckCondaSpec(attribute, 0, "version", "pyspark", first, report, cancellationToken);
+                CheckCondaSpec(attribute, 0, "version", "pyspark", first, checks, report, cancellationToken);
                 break;
             case RequirementKind.PipPackage:
-                if (ReportName(attribute, "name", "pip distribution name", first, PackageNames.PipNameProblem, report, cancellationToken))
+                if (ReportName(attribute, "name", "pip distribution name", first, first is null ? null : checks.PipNameProblem(first), report, cancellationToken))
                 {
-                    var normalized = PackageNames.NormalizePip(first!);
+                    var normalized = checks.NormalizePipName(first!);
                     if (normalized != first)
                     {
                         ReportNotNormalized(attribute, 0, "name", first!, normalized, report, cancellationToken);
                     }
                 }
 
-                CheckPipSpecifier(attribute, first ?? string.Empty, second, report, cancellationToken);
+                CheckPipSpecifier(attribute, first ?? string.Empty, second, checks, report, cancellationToken);
                 break;
             case RequirementKind.SparkConf:
                 CheckSparkConf(attribute, first, second, report, cancellationToken);
@@ -146,17 +157,20 @@ public sealed class RequirementDeclarationAnalyzer : DiagnosticAnalyzer
         }
     }
 
-    /// <summary>Reports SJG1011 when the name has a problem; returns whether the name is valid.</summary>
+    /// <summary>
+    /// Reports SJG1011 when the name has a problem (<paramref name="nameProblem"/>, found for a non-null name by the caller);
+    /// returns whether the name is valid.
+    /// </summary>
     private static bool ReportName(
         AttributeData attribute,
         string parameterName,
         string what,
         string? name,
-        System.Func<string, string?> problemOf,
+        string? nameProblem,
         System.Action<Diagnostic> report,
         CancellationToken cancellationToken)
     {
-        var problem = name is null ? "the name is null" : problemOf(name);
+        var problem = name is null ? "the name is null" : nameProblem;
         if (problem is null)
         {
             return true;
@@ -177,16 +191,14 @@ public sealed class RequirementDeclarationAnalyzer : DiagnosticAnalyzer
         string parameterName,
         string name,
         string? version,
+        TextChecks checks,
         System.Action<Diagnostic> report,
         CancellationToken cancellationToken)
     {
-        if (DeclaredVersions.TryParseConda(version, out var spec, out var error))
+        var check = checks.CondaSpec(version);
+        if (check.Error is null)
         {
-            // Spaces around ',' and '|' mean nothing to conda; the compact form is how conda itself prints a spec.
-            var compact = version is null ? null : RemoveWhitespace(version);
-            if (spec is not null && compact is not null && compact != version
-                && DeclaredVersions.TryParseConda(compact, out var compactSpec, out _)
-                && compactSpec?.ToString() == spec.ToString())
+            if (check.Normalized is { } compact)
             {
                 ReportNotNormalized(attribute, index, parameterName, version!, compact, report, cancellationToken);
             }
@@ -194,11 +206,35 @@ public sealed class RequirementDeclarationAnalyzer : DiagnosticAnalyzer
             return;
         }
 
+        var error = check.Error;
         var expression = AttributeArguments.Constructor(attribute, index, parameterName, cancellationToken);
         var location = expression is null
             ? AttributeArguments.Of(attribute, cancellationToken)
-            : AttributeArguments.InsideString(expression, error!.Position, error.Length);
-        report(Diagnostic.Create(DiagnosticDescriptors.InvalidCondaSpec, location, version, name.Trim(), error!.Message));
+            : AttributeArguments.InsideString(expression, error.Position, error.Length);
+        report(Diagnostic.Create(DiagnosticDescriptors.InvalidCondaSpec, location, version, name.Trim(), error.Message));
+    }
+
+    /// <summary>
+    /// What a declared conda version says about itself: its syntax error, or the compact form to suggest (SJG2008) when
+    /// spaces around <c>,</c> and <c>|</c> are all that differ.
+    /// </summary>
+    private static TextCheck CheckCondaText(string? version)
+    {
+        if (!DeclaredVersions.TryParseConda(version, out var spec, out var error))
+        {
+            return new TextCheck(error, null);
+        }
+
+        // Spaces around ',' and '|' mean nothing to conda; the compact form is how conda itself prints a spec.
+        var compact = version is null ? null : RemoveWhitespace(version);
+        if (spec is not null && compact is not null && compact != version
+            && DeclaredVersions.TryParseConda(compact, out var compactSpec, out _)
+            && compactSpec?.ToString() == spec.ToString())
+        {
+            return new TextCheck(null, compact);
+        }
+
+        return new TextCheck(null, null);
     }
 
     private static string RemoveWhitespace(string text)
@@ -215,28 +251,42 @@ public sealed class RequirementDeclarationAnalyzer : DiagnosticAnalyzer
         return builder.ToString();
     }
 
-    private static void CheckPipSpecifier(AttributeData attribute, string name, string? specifier, System.Action<Diagnostic> report, CancellationToken cancellationToken)
+    private static void CheckPipSpecifier(AttributeData attribute, string name, string? specifier, TextChecks checks, System.Action<Diagnostic> report, CancellationToken cancellationToken)
     {
         if (specifier is null)
         {
             return;
         }
 
-        // An environment marker after ';' is pip's business; the specifier is what precedes it.
-        if (!DeclaredVersions.TryParsePip(specifier, out _, out var error))
+        var check = checks.PipSpecifier(specifier);
+        if (check.Error is { } error)
         {
             var expression = AttributeArguments.Constructor(attribute, 1, "specifier", cancellationToken);
             var location = expression is null
                 ? AttributeArguments.Of(attribute, cancellationToken)
-                : AttributeArguments.InsideString(expression, error!.Position, error.Length);
-            report(Diagnostic.Create(DiagnosticDescriptors.InvalidPipSpecifier, location, specifier, name.Trim(), error!.Message));
+                : AttributeArguments.InsideString(expression, error.Position, error.Length);
+            report(Diagnostic.Create(DiagnosticDescriptors.InvalidPipSpecifier, location, specifier, name.Trim(), error.Message));
             return;
         }
 
-        if (NormalizePipSpecifier(specifier) is { } normalized && normalized != specifier)
+        if (check.Normalized is { } normalized)
         {
             ReportNotNormalized(attribute, 1, "specifier", specifier, normalized, report, cancellationToken);
         }
+    }
+
+    /// <summary>What a declared pip specifier says about itself: its syntax error, or its normalized form when it differs (SJG2008).</summary>
+    private static TextCheck CheckPipText(string specifier)
+    {
+        // An environment marker after ';' is pip's business; the specifier is what precedes it.
+        if (!DeclaredVersions.TryParsePip(specifier, out _, out var error))
+        {
+            return new TextCheck(error, null);
+        }
+
+        return NormalizePipSpecifier(specifier) is { } normalized && normalized != specifier
+            ? new TextCheck(null, normalized)
+            : new TextCheck(null, null);
     }
 
     private static void ReportNotNormalized(
@@ -290,5 +340,44 @@ public sealed class RequirementDeclarationAnalyzer : DiagnosticAnalyzer
             ? AttributeArguments.ConstructorLocation(attribute, 1, "value", cancellationToken)
             : AttributeArguments.ConstructorLocation(attribute, 0, "key", cancellationToken);
         report(Diagnostic.Create(DiagnosticDescriptors.InvalidSparkConf, location, key ?? "null", problem));
+    }
+
+    /// <summary>The outcome of checking one declared text: a syntax error, or the normalized text to suggest, or neither.</summary>
+    private sealed record TextCheck(VersionSyntaxError? Error, string? Normalized);
+
+    /// <summary>
+    /// The checks of one compilation's declared texts, each computed once: jobs repeat the same names and versions, and the
+    /// outcome of a check depends only on the text (the locations are found per attribute, only when something is reported).
+    /// </summary>
+    private sealed class TextChecks
+    {
+        private readonly ConcurrentDictionary<string, TextCheck> _condaSpecs = new(System.StringComparer.Ordinal);
+        private readonly ConcurrentDictionary<string, TextCheck> _pipSpecifiers = new(System.StringComparer.Ordinal);
+        private readonly ConcurrentDictionary<string, string?> _channelProblems = new(System.StringComparer.Ordinal);
+        private readonly ConcurrentDictionary<string, string?> _condaNameProblems = new(System.StringComparer.Ordinal);
+        private readonly ConcurrentDictionary<string, string?> _pipNameProblems = new(System.StringComparer.Ordinal);
+        private readonly ConcurrentDictionary<string, string> _pipNames = new(System.StringComparer.Ordinal);
+
+        /// <summary>See <see cref="CheckCondaText"/>; a null version is never an error.</summary>
+        public TextCheck CondaSpec(string? version) =>
+            version is null ? CheckCondaText(null) : Get(_condaSpecs, version, CheckCondaText);
+
+        /// <summary>See <see cref="CheckPipText"/>.</summary>
+        public TextCheck PipSpecifier(string specifier) => Get(_pipSpecifiers, specifier, CheckPipText);
+
+        /// <summary><see cref="PackageNames.ChannelProblem"/>.</summary>
+        public string? ChannelProblem(string name) => Get(_channelProblems, name, PackageNames.ChannelProblem);
+
+        /// <summary><see cref="PackageNames.CondaNameProblem"/>.</summary>
+        public string? CondaNameProblem(string name) => Get(_condaNameProblems, name, PackageNames.CondaNameProblem);
+
+        /// <summary><see cref="PackageNames.PipNameProblem"/>.</summary>
+        public string? PipNameProblem(string name) => Get(_pipNameProblems, name, PackageNames.PipNameProblem);
+
+        /// <summary><see cref="PackageNames.NormalizePip"/>.</summary>
+        public string NormalizePipName(string name) => Get(_pipNames, name, PackageNames.NormalizePip);
+
+        private static TValue Get<TValue>(ConcurrentDictionary<string, TValue> cache, string key, System.Func<string, TValue> compute) =>
+            cache.TryGetValue(key, out var value) ? value : cache.GetOrAdd(key, compute(key));
     }
 }

@@ -56,18 +56,22 @@ public sealed class VersionConflictAnalyzer : DiagnosticAnalyzer
     {
         private readonly Compilation _compilation;
         private readonly JobAttributeSymbols _symbols;
-        private readonly Lazy<Dictionary<string, List<INamedTypeSymbol>>> _jobsByEnvironment;
-        private readonly ConcurrentDictionary<string, Lazy<ImmutableArray<Conflict>>> _conflicts = new(StringComparer.Ordinal);
+        // Computed by whichever thread needs them first, without locks: a thread that finds them missing computes them too
+        // (the result is the same) rather than wait, and a cancelled computation publishes nothing.
+        private Dictionary<string, List<INamedTypeSymbol>>? _jobsByEnvironment;
+        private readonly ConcurrentDictionary<string, ImmutableArray<Conflict>> _conflicts = new(StringComparer.Ordinal);
         private readonly ReportedOnce _once = new();
 
         // Parsed constraints by kind, name and text: jobs repeat the same declarations, each parse is done once.
-        private readonly ConcurrentDictionary<string, VersionConstraint?> _parsed = new(StringComparer.Ordinal);
+        private readonly ConcurrentDictionary<(bool Pip, string Name, string? Value), VersionConstraint?> _parsed = new();
+
+        // Verdicts by distinct constraint set (see IsSatisfiable).
+        private readonly ConcurrentDictionary<string, bool> _satisfiable = new(StringComparer.Ordinal);
 
         public CompilationState(Compilation compilation, JobAttributeSymbols symbols)
         {
             _compilation = compilation;
             _symbols = symbols;
-            _jobsByEnvironment = new Lazy<Dictionary<string, List<INamedTypeSymbol>>>(IndexJobs, LazyThreadSafetyMode.ExecutionAndPublication);
         }
 
         public void AnalyzeType(SymbolAnalysisContext context)
@@ -78,24 +82,9 @@ public sealed class VersionConflictAnalyzer : DiagnosticAnalyzer
             }
 
             var cancellationToken = context.CancellationToken;
-            ImmutableArray<Conflict> conflicts;
-            while (true)
+            if (!_conflicts.TryGetValue(identity.Environment, out var conflicts))
             {
-                var lazy = _conflicts.GetOrAdd(
-                    identity.Environment,
-                    environment => new Lazy<ImmutableArray<Conflict>>(() => FindConflicts(environment, cancellationToken), LazyThreadSafetyMode.ExecutionAndPublication));
-                try
-                {
-                    conflicts = lazy.Value;
-                    break;
-                }
-                catch (OperationCanceledException)
-                {
-                    // A cancelled computation must not stay cached; when it was another job's token, compute again with ours.
-                    ((ICollection<KeyValuePair<string, Lazy<ImmutableArray<Conflict>>>>)_conflicts).Remove(
-                        new KeyValuePair<string, Lazy<ImmutableArray<Conflict>>>(identity.Environment, lazy));
-                    cancellationToken.ThrowIfCancellationRequested();
-                }
+                conflicts = _conflicts.GetOrAdd(identity.Environment, FindConflicts(identity.Environment, cancellationToken));
             }
 
             foreach (var conflict in conflicts)
@@ -127,13 +116,25 @@ public sealed class VersionConflictAnalyzer : DiagnosticAnalyzer
             return null;
         }
 
-        private Dictionary<string, List<INamedTypeSymbol>> IndexJobs()
+        private Dictionary<string, List<INamedTypeSymbol>> JobsByEnvironment(CancellationToken cancellationToken)
+        {
+            if (Volatile.Read(ref _jobsByEnvironment) is { } index)
+            {
+                return index;
+            }
+
+            index = IndexJobs(cancellationToken);
+            return Interlocked.CompareExchange(ref _jobsByEnvironment, index, null) ?? index;
+        }
+
+        private Dictionary<string, List<INamedTypeSymbol>> IndexJobs(CancellationToken cancellationToken)
         {
             var index = new Dictionary<string, List<INamedTypeSymbol>>(StringComparer.Ordinal);
             var pending = new Stack<INamespaceOrTypeSymbol>();
             pending.Push(_compilation.Assembly.GlobalNamespace);
             while (pending.Count > 0)
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 foreach (var member in pending.Pop().GetMembers())
                 {
                     if (member is INamespaceSymbol ns)
@@ -157,12 +158,17 @@ public sealed class VersionConflictAnalyzer : DiagnosticAnalyzer
                 }
             }
 
-            foreach (var list in index.Values)
+            // Ordered by display name (the most specific declaration of a shared constraint is the first job's), each
+            // name rendered once.
+            var sorted = new Dictionary<string, List<INamedTypeSymbol>>(index.Count, StringComparer.Ordinal);
+            foreach (var pair in index)
             {
-                list.Sort(static (a, b) => string.CompareOrdinal(a.ToDisplayString(), b.ToDisplayString()));
+                var named = pair.Value.ConvertAll(static type => (Name: type.ToDisplayString(), Type: type));
+                named.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
+                sorted[pair.Key] = named.ConvertAll(static n => n.Type);
             }
 
-            return index;
+            return sorted;
         }
 
         // Only a class written with attributes can be a job: skip binding the attributes of every other type.
@@ -181,12 +187,53 @@ public sealed class VersionConflictAnalyzer : DiagnosticAnalyzer
 
         private ImmutableArray<Conflict> FindConflicts(string environment, CancellationToken cancellationToken)
         {
-            if (!_jobsByEnvironment.Value.TryGetValue(environment, out var jobs))
+            if (!JobsByEnvironment(cancellationToken).TryGetValue(environment, out var jobs))
             {
                 return ImmutableArray<Conflict>.Empty;
             }
 
-            // Every constraint that reaches this environment, each attribute application once, most specific first.
+            // Jobs repeat the same declarations, so the distinct parsed constraints on each package decide (ToConstraint
+            // shares one instance per text). Only a package in conflict needs every declaration, with its job and source.
+            var distinctByPackage = new Dictionary<string, HashSet<VersionConstraint>>(StringComparer.Ordinal);
+            foreach (var job in jobs)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                bool python = false, pyspark = false;
+                foreach (var requirement in JobDeclarationReader.ReadRequirements(job, _symbols, cancellationToken))
+                {
+                    if ((requirement.Kind == RequirementKind.PythonVersion && !Take(ref python))
+                        || (requirement.Kind == RequirementKind.PySpark && !Take(ref pyspark))
+                        || ToConstraint(requirement) is not { } constraint)
+                    {
+                        continue;
+                    }
+
+                    if (!distinctByPackage.TryGetValue(constraint.PackageKey, out var set))
+                    {
+                        set = new HashSet<VersionConstraint>();
+                        distinctByPackage[constraint.PackageKey] = set;
+                    }
+
+                    set.Add(constraint);
+                }
+            }
+
+            HashSet<string>? conflicting = null;
+            foreach (var pair in distinctByPackage)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (!IsSatisfiable(pair.Value))
+                {
+                    (conflicting ??= new HashSet<string>(StringComparer.Ordinal)).Add(pair.Key);
+                }
+            }
+
+            if (conflicting is null)
+            {
+                return ImmutableArray<Conflict>.Empty;
+            }
+
+            // Every constraint on a conflicting package that reaches this environment, each attribute application once.
             var byPackage = new Dictionary<string, List<Declared>>(StringComparer.Ordinal);
             var seen = new HashSet<AttributeData>();
             foreach (var job in jobs)
@@ -198,7 +245,8 @@ public sealed class VersionConflictAnalyzer : DiagnosticAnalyzer
                     if ((requirement.Kind == RequirementKind.PythonVersion && !Take(ref python))
                         || (requirement.Kind == RequirementKind.PySpark && !Take(ref pyspark))
                         || !seen.Add(requirement.Attribute)
-                        || ToConstraint(requirement) is not { } constraint)
+                        || ToConstraint(requirement) is not { } constraint
+                        || !conflicting.Contains(constraint.PackageKey))
                     {
                         continue;
                     }
@@ -216,7 +264,9 @@ public sealed class VersionConflictAnalyzer : DiagnosticAnalyzer
             var conflicts = ImmutableArray.CreateBuilder<Conflict>();
             foreach (var pair in byPackage.OrderBy(static p => p.Key, StringComparer.Ordinal))
             {
-                var declared = pair.Value.OrderBy(Specificity).ToList();
+                var declared = pair.Value.OrderBy(Specificity)
+                    .Select(static d => d with { Constraint = d.Constraint.WithSource(d.Requirement) })
+                    .ToList();
                 var result = VersionConstraintSolver.Check(declared.Select(static d => d.Constraint));
                 if (result.IsSatisfiable)
                 {
@@ -239,6 +289,24 @@ public sealed class VersionConflictAnalyzer : DiagnosticAnalyzer
             return conflicts.ToImmutable();
         }
 
+        // Environments repeat the same sets of distinct constraints: each set is decided once (the verdict depends only on
+        // each constraint's ecosystem and text, not on its order or package name).
+        private bool IsSatisfiable(HashSet<VersionConstraint> distinct)
+        {
+            var keys = new string[distinct.Count];
+            var i = 0;
+            foreach (var constraint in distinct)
+            {
+                keys[i++] = (constraint.Ecosystem == ConstraintEcosystem.Pip ? "pip:" : "conda:") + constraint.Text;
+            }
+
+            Array.Sort(keys, StringComparer.Ordinal);
+            var key = string.Join("\u0001", keys);
+            return _satisfiable.TryGetValue(key, out var satisfiable)
+                ? satisfiable
+                : _satisfiable.GetOrAdd(key, VersionConstraintSolver.Check(distinct).IsSatisfiable);
+        }
+
         private static bool Take(ref bool taken)
         {
             if (taken)
@@ -253,10 +321,12 @@ public sealed class VersionConflictAnalyzer : DiagnosticAnalyzer
         // Job declarations first (then base classes, then the assembly), keeping the read order inside a scope.
         private static int Specificity(Declared declared) => (int)declared.Requirement.Scope;
 
+        // The parsed constraint of a declaration, one instance per distinct (ecosystem, name, text); declarations get their
+        // own sourced copy only when they take part in a conflict.
         private VersionConstraint? ToConstraint(DeclaredRequirement requirement)
         {
-            var key = (requirement.Kind == RequirementKind.PipPackage ? "pip|" : "conda|") + requirement.Name + "|" + requirement.Value;
-            return _parsed.GetOrAdd(key, _ => Parse(requirement))?.WithSource(requirement);
+            var key = (requirement.Kind == RequirementKind.PipPackage, requirement.Name, requirement.Value);
+            return _parsed.TryGetValue(key, out var parsed) ? parsed : _parsed.GetOrAdd(key, Parse(requirement));
         }
 
         private static VersionConstraint? Parse(DeclaredRequirement requirement)

@@ -281,6 +281,9 @@ namespace SparkJobGen.Versions.Constraints
             var none = new Dictionary<VersionConstraint, string>();
             if (!total.IsEmpty)
             {
+                // With ===, the one version string that can satisfy is the text itself.
+                var arbitrary = clauses.SelectMany(static cs => cs).Select(static c => c.ArbitraryText).FirstOrDefault(static t => t != null);
+                var containsTotal = ContainsWithArbitrary(contains(total), arbitrary, clauses.Any(static cs => cs.Any(static c => c.ArbitraryText == null)));
                 bool optIn = clauses.Any(static cs => cs.Any(static c => c.OptsIntoPrereleases));
                 var status = admitsWithoutOptIn(total, optIn) ? SatisfiabilityStatus.Satisfiable : SatisfiabilityStatus.SatisfiableOnlyByPrereleases;
                 var preferred = total.Restrict(finalMask);
@@ -293,12 +296,10 @@ namespace SparkJobGen.Versions.Constraints
                 if (example is null)
                 {
                     // The set is not empty as far as the order goes, but no version found satisfies the specs' own matchers.
-                    return new SatisfiabilityResult(SatisfiabilityStatus.Undecided, () => Render(domain, clauses, all), Array.Empty<VersionConstraint>(), none, null, contains(total));
+                    return new SatisfiabilityResult(SatisfiabilityStatus.Undecided, () => Render(domain, clauses, all), Array.Empty<VersionConstraint>(), none, null, containsTotal);
                 }
 
-                // With ===, the one version string that can satisfy is the text itself.
-                var arbitrary = clauses.SelectMany(static cs => cs).Select(static c => c.ArbitraryText).FirstOrDefault(static t => t != null);
-                return new SatisfiabilityResult(status, () => Render(domain, clauses, all), Array.Empty<VersionConstraint>(), none, arbitrary ?? example?.ToString(), contains(total));
+                return new SatisfiabilityResult(status, () => Render(domain, clauses, all), Array.Empty<VersionConstraint>(), none, arbitrary ?? example?.ToString(), containsTotal);
             }
 
             var conflict = MinimalConflict(domain, clauses);
@@ -320,6 +321,14 @@ namespace SparkJobGen.Versions.Constraints
                 null,
                 contains(total));
         }
+
+        // Membership in a satisfiable intersection. === is string identity (the text as written, ignoring case, as
+        // Pep440Specifier.Contains reads it): only the === text itself is in the set, and it must also lie in the set of the
+        // other clauses when there are any (a === text alone need not be a version at all).
+        private static Func<string, bool> ContainsWithArbitrary(Func<string, bool> containsTotal, string? arbitrary, bool otherClauses) =>
+            arbitrary == null
+                ? containsTotal
+                : text => text != null && string.Equals(text.Trim(), arbitrary, StringComparison.OrdinalIgnoreCase) && (!otherClauses || containsTotal(text));
 
         // The intersection of every constraint, each distinct clause once (many jobs repeat the same constraint text).
         private static VersionSet<TPoint> IntersectDistinct<TPoint>(IOrderDomain<TPoint> domain, List<List<ConstraintClause<TPoint>>> clauses)

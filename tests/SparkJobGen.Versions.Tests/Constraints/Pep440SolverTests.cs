@@ -25,6 +25,34 @@ public sealed class Pep440SolverTests
         Assert.Empty(result.Conflict);
     }
 
+    // === is PEP 440's "Arbitrary equality": string equality on the version as written, case-insensitive as in packaging's
+    // Specifier._compare_arbitrary (`str(prospective).lower() == str(spec).lower()`, pypa/packaging
+    // src/packaging/specifiers.py). SatisfiabilityResult.Contains holds the === text and nothing else, whatever other
+    // spellings of the same version the other operators would call equal.
+    [Theory]
+    [InlineData(new[] { "===1.0" }, "1.0", true)]
+    [InlineData(new[] { "===1.0" }, "1.0.0", false)]
+    [InlineData(new[] { "===1.0" }, "1.0+local", false)]
+    [InlineData(new[] { "===1.0", ">=1" }, "1.0", true)]
+    [InlineData(new[] { "===1.0", ">=1" }, "1.0.0", false)]
+    [InlineData(new[] { "===1.0", ">=1" }, "v1.0", false)]
+    [InlineData(new[] { "===foo" }, "foo", true)]
+    [InlineData(new[] { "===foo" }, "FOO", true)]
+    [InlineData(new[] { "===foo" }, "bar", false)]
+    [InlineData(new[] { "===v1.0" }, "v1.0", true)]
+    [InlineData(new[] { "===v1.0" }, "1.0", false)]
+    [InlineData(new[] { ">=1", "<2" }, "1.0.0", true)]
+    public void Contains_reads_triple_equals_as_string_identity(string[] specifiers, string candidate, bool expected)
+    {
+        var result = Check(specifiers);
+        Assert.NotEqual(SatisfiabilityStatus.Unsatisfiable, result.Status);
+        Assert.Equal(expected, result.Contains(candidate));
+
+        // The model's own matcher of the whole set agrees (it is checked against @renovatebot/pep440 in the reference tests).
+        var set = Pep440SpecifierSet.Parse(string.Join(",", specifiers));
+        Assert.Equal(expected, set.Contains(candidate, prereleases: true));
+    }
+
     [Theory]
     [InlineData(">=3", "<2")]
     [InlineData("==1.2.*", "!=1.2.*")]
