@@ -168,7 +168,6 @@ public static class EnvironmentPacker
             Threads = options.Threads,
             ZipSymlinks = options.ZipSymlinks,
             ArcRoot = string.IsNullOrEmpty(options.ArcRoot) ? null : options.ArcRoot.Trim('/'),
-            SourceDirectory = plan.Location.Prefix,
             Overwrite = options.Force,
         };
 
