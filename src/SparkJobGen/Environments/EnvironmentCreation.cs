@@ -28,7 +28,7 @@ public enum EnvironmentTool
 public sealed record EnvironmentCreationOptions
 {
     /// <summary>The environment variable that overrides the cache root (environments go to <c>$SPARKJOBGEN_CACHE/envs</c>).</summary>
-    public const string CacheVariable = "SPARKJOBGEN_CACHE";
+    public const string CacheVariable = global::SparkJobGen.CacheRoot.Variable;
 
     /// <summary>Where environments are cached; default <c>$SPARKJOBGEN_CACHE/envs</c>, else <c>~/.cache/sparkjobgen/envs</c>.</summary>
     public string? CacheRoot { get; init; }

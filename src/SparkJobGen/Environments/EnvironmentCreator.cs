@@ -129,18 +129,8 @@ public static class EnvironmentCreator
 
     /// <summary>The SparkJobGen cache directory: <c>$SPARKJOBGEN_CACHE</c>, else <c>$XDG_CACHE_HOME/sparkjobgen</c>, else <c>~/.cache/sparkjobgen</c>.</summary>
     /// <param name="environmentVariables">Overrides of the process environment.</param>
-    public static string ResolveSparkJobGenCache(IReadOnlyDictionary<string, string?>? environmentVariables = null)
-    {
-        var locator = new ExecutableLocator(environmentVariables);
-        if (locator.GetVariable(EnvironmentCreationOptions.CacheVariable) is { } explicitRoot)
-        {
-            return Path.GetFullPath(explicitRoot);
-        }
-
-        var xdg = locator.GetVariable("XDG_CACHE_HOME");
-        var home = locator.GetVariable("HOME") ?? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
-        return Path.Combine(xdg ?? Path.Combine(home, ".cache"), "sparkjobgen");
-    }
+    public static string ResolveSparkJobGenCache(IReadOnlyDictionary<string, string?>? environmentVariables = null) =>
+        global::SparkJobGen.CacheRoot.Resolve(environmentVariables);
 
     /// <summary>
     /// Which tool <see cref="EnvironmentTool.Auto"/> would use for <paramref name="spec"/> and its executable, without creating anything.
@@ -167,7 +157,7 @@ public static class EnvironmentCreator
             return Path.GetFullPath(configured);
         }
 
-        return Path.Combine(ResolveSparkJobGenCache(options.EnvironmentVariables), "envs");
+        return global::SparkJobGen.CacheRoot.Folder(global::SparkJobGen.CacheRoot.Environments, options.EnvironmentVariables);
     }
 
     private static CreatedEnvironment? TryReuse(string link, string contentHash)

@@ -162,7 +162,7 @@ public static class EnvironmentStoreShipper
         ArgumentNullException.ThrowIfNull(options);
         return options.DigestCacheDirectory is { } configured
             ? Path.GetFullPath(configured)
-            : Path.Combine(EnvironmentCreator.ResolveSparkJobGenCache(options.EnvironmentVariables), "store-digests");
+            : CacheRoot.Folder(CacheRoot.StoreDigests, options.EnvironmentVariables);
     }
 
     private static bool IsRemote(string archive)

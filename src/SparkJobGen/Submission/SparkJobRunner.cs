@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
-using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.Extensions.Logging;
@@ -233,22 +232,29 @@ public static class SparkJobRunner
     /// <summary>The pack cache root (see <see cref="SparkJobRunOptions.PackCacheRoot"/>).</summary>
     /// <param name="options">The options.</param>
     public static string ResolvePackCacheRoot(SparkJobRunOptions? options = null) =>
-        options?.PackCacheRoot is { } root ? Path.GetFullPath(root) : Path.Combine(EnvironmentCreator.ResolveSparkJobGenCache(options?.Environment.EnvironmentVariables), "packs");
+        options?.PackCacheRoot is { } root ? Path.GetFullPath(root) : CacheRoot.Folder(CacheRoot.Packs, options?.Environment.EnvironmentVariables);
 
+    /// <summary>
+    /// The environment's archive from the pack cache (<see cref="Packing.PackCache"/>, the same records <c>sparkjobgen pack</c>
+    /// keeps), or packed, verified and recorded now. Keyed by the environment's content hash and its prefix (a recreated
+    /// environment is a different directory and is packed again); an archive changed since it was recorded is packed again.
+    /// </summary>
     private static async Task<(string Archive, bool Reused)> PackCachedAsync(
         string environmentName, CreatedEnvironment environment, IEnvironmentArchiver archiver, SparkJobRunOptions options, CancellationToken cancellationToken)
     {
-        // Keyed by the environment's content hash and its prefix: a recreated environment is a different directory and is packed again.
-        var directory = Path.Combine(ResolvePackCacheRoot(options), EnvironmentCreator.CacheKey(environment.ContentHash));
+        var root = ResolvePackCacheRoot(options);
+        var directory = Path.Combine(root, EnvironmentCreator.CacheKey(environment.ContentHash));
         var archive = Path.Combine(directory, environmentName + archiver.ArchiveExtension);
-        var marker = archive + ".complete.json";
+        var cache = new Packing.PackCache(root);
+        var key = EnvironmentKeyPrefix + environment.ContentHash + "|" + environment.Prefix;
         Directory.CreateDirectory(directory);
-        if (File.Exists(archive) && File.Exists(marker) && ReadMarker(marker) == environment.Prefix)
+        if (cache.FindCurrent(archive, key) is not null)
         {
             Step(options, "pack", "reused " + archive, true);
             return (archive, true);
         }
 
+        cache.Forget(archive);
         var temporary = Path.Combine(directory, $".{environmentName}.{Guid.NewGuid():N}{archiver.ArchiveExtension}");
         try
         {
@@ -257,7 +263,7 @@ public static class SparkJobRunner
             Step(options, "verify", temporary, false);
             await archiver.VerifyAsync(temporary, cancellationToken).ConfigureAwait(false);
             File.Move(temporary, archive, overwrite: true);
-            File.WriteAllText(marker, JsonSerializer.Serialize(new Dictionary<string, string> { ["prefix"] = environment.Prefix, ["contentHash"] = environment.ContentHash }, RuntimeJson.Default.DictionaryStringString));
+            cache.Remember(archive, key);
             Step(options, "pack", archive, true);
             return (archive, false);
         }
@@ -270,17 +276,8 @@ public static class SparkJobRunner
         }
     }
 
-    private static string? ReadMarker(string marker)
-    {
-        try
-        {
-            return JsonSerializer.Deserialize(File.ReadAllText(marker), RuntimeJson.Default.DictionaryStringString)?.GetValueOrDefault("prefix");
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
+    /// <summary>Marks the runner's keys (environment content hash and prefix) apart from the packer's content keys.</summary>
+    private const string EnvironmentKeyPrefix = "environment:";
 
     private static void Step(SparkJobRunOptions options, string name, string detail, bool done)
     {

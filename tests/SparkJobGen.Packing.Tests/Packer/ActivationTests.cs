@@ -51,6 +51,39 @@ public sealed class ActivationTests(VenvFixture venv) : IClassFixture<VenvFixtur
         Assert.Equal("off::", lines[1]);
     }
 
+    /// <summary>
+    /// Sourced from dash (Debian's and Ubuntu's /bin/sh), which sets neither BASH_SOURCE nor zsh's %x and leaves $0 the shell's
+    /// name, activate still finds the environment it belongs to, from the environment's folder, from its parent and by an
+    /// absolute path (conda-pack's posix activate reads <c>$_</c> there, which dash sets to the shell, not to the script).
+    /// </summary>
+    [SkippableTheory]
+    [InlineData("dash")]
+    [InlineData("bash")]
+    [InlineData("sh")]
+    public async Task Activate_finds_the_environment_when_sourced_from_each_posix_shell(string shell)
+    {
+        Skip.If(ProcessRun.Run("sh", ["-c", "command -v " + shell]).ExitCode != 0, shell + " is not installed");
+        using var scratch = new ScratchDirectory();
+        var unpacked = await PackAndUnpackAsync(venv, scratch);
+        // A folder name with a space, which the script must quote.
+        var root = Path.Combine(scratch.Path, "unpacked here", "environment");
+        Directory.CreateDirectory(Path.GetDirectoryName(root)!);
+        Directory.Move(unpacked, root);
+        var clean = new Dictionary<string, string?> { ["CONDA_PREFIX"] = null, ["SJG_DATA"] = null, ["_SJG_OLD_PATH"] = null };
+        const string Probe = "; echo \"$CONDA_PREFIX|${PATH%%:*}|$SJG_DATA|$(command -v python)\"";
+        var expected = $"{root}|{root}/bin|{root}/share/sjg|{root}/bin/python";
+        foreach (var (folder, script) in new[]
+        {
+            (root, "./bin/activate"),
+            (Path.GetDirectoryName(root)!, "environment/bin/activate"),
+            ("/", "\"" + root + "/bin/activate\""),
+        })
+        {
+            var run = ProcessRun.RunChecked(shell, ["-c", "set -u; . " + script + Probe], folder, clean);
+            Assert.Equal(expected, run.StandardOutput.Trim());
+        }
+    }
+
     [SkippableFact]
     public async Task Activate_fish_sets_the_path_and_runs_the_fish_hooks()
     {

@@ -122,12 +122,12 @@ public sealed class VenvPackingTests(VenvFixture venv) : IClassFixture<VenvFixtu
         File.WriteAllBytes(path, content);
         var entry = new PackEntry("lib/big.bin", PackEntryKind.File, path, 0x1A4, content.Length, 0, Prefixes: [new PrefixOnDisk(prefix, prefix, PrefixMode.Binary)]);
         using var handle = File.OpenHandle(path);
-        Assert.True(EnvironmentPacker.MayChangeStreamed(entry, handle, content.Length, new byte[65_536]));
+        Assert.True(PackedFileWriter.MayChangeStreamed(entry, handle, content.Length, new byte[65_536]));
 
         content.AsSpan().Fill((byte)'.');
         File.WriteAllBytes(path, content);
         using var clean = File.OpenHandle(path);
-        Assert.False(EnvironmentPacker.MayChangeStreamed(entry, clean, content.Length, new byte[65_536]));
+        Assert.False(PackedFileWriter.MayChangeStreamed(entry, clean, content.Length, new byte[65_536]));
     }
 
     [Fact]

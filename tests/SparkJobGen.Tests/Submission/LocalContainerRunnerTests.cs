@@ -96,6 +96,22 @@ public sealed class LocalContainerRunnerTests : IDisposable
         Assert.True(second.ArchiveReused);
         Assert.Equal(1, archiver.Packs);
         Assert.Equal(SubmissionState.Succeeded, second.Submission.FinalState);
+
+        // One archive cache: the runner's record is the pack cache's (packs/index, as `sparkjobgen pack` keeps them), no marker of
+        // its own beside the archive; and like every pack cache hit it needs the archive unchanged since it was recorded.
+        Assert.Single(Directory.GetFiles(_work.Combine("cache", "packs", "index"), "*.json"));
+        Assert.Empty(Directory.GetFiles(_work.Combine("cache", "packs"), "*.complete.json", SearchOption.AllDirectories));
+        await using (var damaged = File.Open(run.EnvironmentArchive, FileMode.Open))
+        {
+            damaged.SetLength(damaged.Length / 2);
+        }
+
+        var third = await SparkJobRunner.RunAsync(submission, RunOptions(archiver));
+
+        Assert.False(third.ArchiveReused);
+        Assert.Equal(2, archiver.Packs);
+        Assert.Equal(0, Processes.Run("gzip", "-t", third.EnvironmentArchive).ExitCode);
+        Assert.Equal(SubmissionState.Succeeded, third.Submission.FinalState);
     }
 
     [Fact]

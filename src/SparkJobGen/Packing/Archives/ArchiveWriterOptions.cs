@@ -14,19 +14,13 @@ public sealed record ArchiveWriterOptions
 
     /// <summary>
     /// Zip only: store symbolic links as links (Unix mode in the external attributes, the target as content). When
-    /// <see langword="false"/> (conda-pack's default) the link's target file is stored under the link's name, read from
-    /// <see cref="SourceDirectory"/>.
+    /// <see langword="false"/> (conda-pack's default) the zip writer refuses links: <see cref="EnvironmentPacker"/> stores a
+    /// copy of each link's target under its name before the writer sees it.
     /// </summary>
     public bool ZipSymlinks { get; init; }
 
     /// <summary>A relative directory every entry is placed under inside the archive (conda-pack's <c>--arcroot</c>); none by default.</summary>
     public string? ArcRoot { get; init; }
-
-    /// <summary>
-    /// The environment directory the archive paths are relative to. Needed only to store a symbolic link's target in
-    /// a zip archive when <see cref="ZipSymlinks"/> is off.
-    /// </summary>
-    public string? SourceDirectory { get; init; }
 
     /// <summary>No-archive only: replace an existing output directory (conda-pack's <c>--force</c>).</summary>
     public bool Overwrite { get; init; }

@@ -243,32 +243,3 @@ internal sealed partial class EnvironmentEntries : IDisposable
         public byte[] RootUtf8 { get; } = Encoding.UTF8.GetBytes(Root.Length > 1 ? Root.TrimEnd('/') : Root == "/" ? "" : Root);
     }
 }
-
-/// <summary>An order-dependent hash of what the disk said about each entry (path, kind, size, time, mode, link), to compare passes.</summary>
-internal sealed class EntryDigest
-{
-    private readonly System.IO.Hashing.XxHash128 _hash = new();
-    private byte[] _buffer = new byte[1024];
-
-    /// <summary>The hash so far.</summary>
-    public UInt128 Value => _hash.GetCurrentHashAsUInt128();
-
-    /// <summary>Adds an entry.</summary>
-    public void Add(PackEntry entry)
-    {
-        var text = entry.ArchivePath + "\0" + entry.LinkTarget + "\0" + entry.SourcePath;
-        var needed = Encoding.UTF8.GetMaxByteCount(text.Length) + 24;
-        if (_buffer.Length < needed)
-        {
-            _buffer = new byte[needed * 2];
-        }
-
-        var length = Encoding.UTF8.GetBytes(text, _buffer);
-        var fields = _buffer.AsSpan(length, 24);
-        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(fields, (int)entry.Kind);
-        System.Buffers.Binary.BinaryPrimitives.WriteInt64LittleEndian(fields[4..], entry.Length);
-        System.Buffers.Binary.BinaryPrimitives.WriteInt64LittleEndian(fields[12..], entry.LastWriteTicks);
-        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(fields[20..], entry.UnixMode);
-        _hash.Append(_buffer.AsSpan(0, length + 24));
-    }
-}

@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.IO;
 using System.IO.Hashing;
@@ -17,10 +16,10 @@ namespace SparkJobGen.Packing.Archives;
 /// queue is deep (2 MiB of input per worker) so the writing thread runs ahead while it has the CPU and the workers keep
 /// busy when it is descheduled on a loaded machine (measured: it closed a 20% wall-time gap to pigz on 46,000 small files).
 /// The bytes depend only on the input, the level and the back end, never on the thread count: one thread compresses
-/// the same blocks inline. Call <see cref="CompleteAsync"/> to write the final block and trailer; disposing without it
+/// the same blocks inline. Call <see cref="ParallelCompressionStream{TBlock}.CompleteAsync"/> to write the final block and trailer; disposing without it
 /// stops the workers and leaves the member unfinished.
 /// </summary>
-internal sealed class ParallelGzipStream : ParallelCompressionStream
+internal sealed class ParallelGzipStream : ParallelCompressionStream<ParallelGzipStream.GzipBlock>
 {
     /// <summary>The block size with the system zlib and dictionary priming: pigz's default.</summary>
     public const int DictionaryBlockSize = 128 * 1024;
@@ -36,13 +35,7 @@ internal sealed class ParallelGzipStream : ParallelCompressionStream
 
     private readonly Stream _output;
     private readonly int _level;
-    private readonly int _threads;
-    private readonly int _maxInFlight;
-    private readonly Queue<GzipBlock> _inFlight = new();
     private readonly Stack<GzipBlock> _free = new();
-    private readonly BlockingCollection<GzipBlock>? _work;
-    private readonly Thread[] _workers;
-    private readonly IBlockDeflater? _inlineDeflater;
     private readonly bool _native;
     private readonly int _blockSize;
     private GzipBlock _current;
@@ -61,7 +54,7 @@ internal sealed class ParallelGzipStream : ParallelCompressionStream
         ArgumentOutOfRangeException.ThrowIfGreaterThan(level, 9);
         _output = output;
         _level = level;
-        _threads = Math.Clamp(threads, 1, 256);
+        threads = Math.Clamp(threads, 1, 256);
         Backend = backend ?? ChooseBackend(level);
         if (Backend == GzipBackend.SystemZlib && !Zlib.IsAvailable)
         {
@@ -70,28 +63,12 @@ internal sealed class ParallelGzipStream : ParallelCompressionStream
 
         _native = Backend == GzipBackend.SystemZlib;
         _blockSize = _native ? DictionaryBlockSize : RuntimeBlockSize;
-        _maxInFlight = Math.Min(((QueuedBytesPerWorker * _threads) + QueuedBytesExtra) / _blockSize, MaxQueuedBytes / _blockSize);
         _current = Rent();
 
         // Header: magic, deflate, no flags, mtime 0 (deterministic), XFL as pigz sets it, OS = Unix.
         byte extraFlags = level == 9 ? (byte)2 : level == 1 ? (byte)4 : (byte)0;
         _output.Write([0x1F, 0x8B, 8, 0, 0, 0, 0, 0, extraFlags, 3]);
-
-        if (_threads == 1)
-        {
-            _inlineDeflater = CreateDeflater();
-            _workers = [];
-        }
-        else
-        {
-            _work = new BlockingCollection<GzipBlock>(new ConcurrentQueue<GzipBlock>());
-            _workers = new Thread[_threads];
-            for (var i = 0; i < _threads; i++)
-            {
-                _workers[i] = new Thread(Work) { IsBackground = true, Name = $"gzip-{i}" };
-                _workers[i].Start();
-            }
-        }
+        StartPipeline(threads, Math.Min(((QueuedBytesPerWorker * threads) + QueuedBytesExtra) / _blockSize, MaxQueuedBytes / _blockSize));
     }
 
     /// <summary>The deflate back end in use.</summary>
@@ -120,53 +97,20 @@ internal sealed class ParallelGzipStream : ParallelCompressionStream
     /// <inheritdoc />
     protected override int CurrentLength { get => _current.Length; set => _current.Length = value; }
 
-    /// <summary>Compresses the last block, writes every pending block and the trailer (CRC-32, length mod 2^32).</summary>
-    /// <param name="cancellationToken">Cancels waiting for the workers.</param>
-    /// <returns>A task that completes when the member is written and the output flushed.</returns>
-    public override async Task CompleteAsync(CancellationToken cancellationToken)
+    /// <inheritdoc />
+    protected override Stream Output => _output;
+
+    /// <summary>The trailer: CRC-32 and length mod 2^32.</summary>
+    protected override async ValueTask WriteTrailerAsync(CancellationToken cancellationToken)
     {
-        ObjectDisposedException.ThrowIf(IsDisposed, this);
-        if (IsCompleted)
-        {
-            return;
-        }
-
-        Submit(last: true);
-        while (_inFlight.Count > 0)
-        {
-            WriteHead(cancellationToken);
-        }
-
-        IsCompleted = true;
         var trailer = new byte[8];
         System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(trailer, _crc);
         System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(trailer.AsSpan(4), unchecked((uint)InputLength));
         await _output.WriteAsync(trailer, cancellationToken).ConfigureAwait(false);
-        await _output.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
-    protected override void Dispose(bool disposing)
-    {
-        if (!IsDisposed && disposing)
-        {
-            IsDisposed = true;
-            _work?.CompleteAdding();
-            foreach (var worker in _workers)
-            {
-                worker.Join();
-            }
-
-            _work?.Dispose();
-            _inlineDeflater?.Dispose();
-            foreach (var block in _inFlight)
-            {
-                block.Done.Dispose();
-            }
-        }
-
-        base.Dispose(disposing);
-    }
+    protected override object? CreateWorkerState() => CreateDeflater();
 
     private IBlockDeflater CreateDeflater() => _native ? new NativeDeflater(_level) : new ManagedDeflater(_level);
 
@@ -175,9 +119,7 @@ internal sealed class ParallelGzipStream : ParallelCompressionStream
         var block = _free.Count > 0 ? _free.Pop() : new GzipBlock(_blockSize);
         block.Length = 0;
         block.DictionaryLength = 0;
-        block.Error = null;
         block.Written = false;
-        block.Done.Reset();
         return block;
     }
 
@@ -193,17 +135,7 @@ internal sealed class ParallelGzipStream : ParallelCompressionStream
             block.DictionaryLength = DictionarySize;
         }
 
-        _inFlight.Enqueue(block);
-        if (_inlineDeflater is { } deflater)
-        {
-            Compress(deflater, block);
-        }
-        else
-        {
-            _work!.Add(block);
-        }
-
-        // Keep the just-submitted block as the next block's dictionary source; recycle the one it replaces if written.
+        // Keep this block as the next block's dictionary source; recycle the one it replaces if written (else WriteBlock will).
         var replaced = _previous;
         _previous = block;
         if (replaced is { Written: true })
@@ -211,29 +143,18 @@ internal sealed class ParallelGzipStream : ParallelCompressionStream
             _free.Push(replaced);
         }
 
-        while (_inFlight.Count >= _maxInFlight || (_inFlight.Count > 0 && _inFlight.Peek().Done.IsSet))
-        {
-            WriteHead(CancellationToken.None);
-        }
-
+        Enqueue(block);
         if (!last)
         {
             _current = Rent();
         }
     }
 
-    private void WriteHead(CancellationToken cancellationToken)
+    /// <inheritdoc />
+    protected override void WriteBlock(GzipBlock block)
     {
-        var block = _inFlight.Dequeue();
-        block.Done.Wait(cancellationToken);
-        if (block.Error is { } error)
-        {
-            throw new IOException("Gzip compression failed: " + error.Message, error);
-        }
-
         _output.Write(block.Output, 0, block.OutputLength);
         _crc = Crc32Combine.Combine(_crc, block.Crc, block.Length);
-
         block.Written = true;
 
         // The most recent block stays referenced as _previous until the next block copies its tail.
@@ -243,43 +164,23 @@ internal sealed class ParallelGzipStream : ParallelCompressionStream
         }
     }
 
-    private void Work()
+    /// <inheritdoc />
+    protected override void CompressBlock(GzipBlock block, object? workerState)
     {
-        using var deflater = CreateDeflater();
-        foreach (var block in _work!.GetConsumingEnumerable())
+        var deflater = (IBlockDeflater)workerState!;
+        block.Crc = Crc32.HashToUInt32(block.Input.AsSpan(0, block.Length));
+        var compressed = deflater.Compress(block.Dictionary, 0, block.DictionaryLength, block.Input, 0, block.Length, block.Last);
+        if (block.Output.Length < compressed.Length)
         {
-            Compress(deflater, block);
+            block.Output = new byte[compressed.Length];
         }
-    }
 
-    private static void Compress(IBlockDeflater deflater, GzipBlock block)
-    {
-        try
-        {
-            block.Crc = Crc32.HashToUInt32(block.Input.AsSpan(0, block.Length));
-            var compressed = deflater.Compress(block.Dictionary, 0, block.DictionaryLength, block.Input, 0, block.Length, block.Last);
-            if (block.Output.Length < compressed.Length)
-            {
-                block.Output = new byte[compressed.Length];
-            }
-
-            compressed.CopyTo(block.Output);
-            block.OutputLength = compressed.Length;
-        }
-#pragma warning disable CA1031 // A worker hands every failure to the writing thread, which rethrows it.
-        catch (Exception e)
-#pragma warning restore CA1031
-        {
-            block.Error = e;
-        }
-        finally
-        {
-            block.Done.Set();
-        }
+        compressed.CopyTo(block.Output);
+        block.OutputLength = compressed.Length;
     }
 
     /// <summary>One block: its input, the window before it, and its compressed bytes once done.</summary>
-    private sealed class GzipBlock(int size)
+    internal sealed class GzipBlock(int size) : CompressionWork
     {
         public byte[] Input { get; } = new byte[size];
 
@@ -299,10 +200,6 @@ internal sealed class ParallelGzipStream : ParallelCompressionStream
         public uint Crc { get; set; }
 
         public bool Written { get; set; }
-
-        public Exception? Error { get; set; }
-
-        public ManualResetEventSlim Done { get; } = new(false);
     }
 }
 

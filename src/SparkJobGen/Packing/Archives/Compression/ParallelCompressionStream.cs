@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
@@ -130,5 +131,104 @@ internal abstract class ParallelCompressionStream : Stream
         {
             throw new InvalidOperationException($"The {_format} stream is complete.");
         }
+    }
+}
+
+/// <summary>
+/// A <see cref="ParallelCompressionStream"/> whose blocks go through the one <see cref="OrderedCompressor{TWork}"/>: this
+/// class owns the pipeline (workers, ordered output, completion, disposal); a format supplies how a block is compressed
+/// (<see cref="CompressBlock"/>), how it is framed when written (<see cref="WriteBlock"/>), and its trailer.
+/// </summary>
+/// <typeparam name="TBlock">The format's block.</typeparam>
+internal abstract class ParallelCompressionStream<TBlock> : ParallelCompressionStream
+    where TBlock : CompressionWork
+{
+    private OrderedCompressor<TBlock>? _pipeline;
+
+    /// <summary>Creates the stream; the subclass calls <see cref="StartPipeline"/> at the end of its constructor.</summary>
+    /// <param name="format">The format's name, for thread names and errors.</param>
+    protected ParallelCompressionStream(string format)
+        : base(format) => Format = format;
+
+    /// <summary>The format's name.</summary>
+    protected string Format { get; }
+
+    /// <summary>Starts the workers, once the subclass can make their state.</summary>
+    /// <param name="threads">Workers; 1 compresses on the writing thread.</param>
+    /// <param name="maxInFlight">The writing thread waits while this many blocks are in flight.</param>
+    protected void StartPipeline(int threads, int maxInFlight) =>
+        _pipeline = new OrderedCompressor<TBlock>(Format, threads, maxInFlight - 1, long.MaxValue, CreateWorkerState, CompressBlock, WriteBlock);
+
+    /// <summary>Hands a full (or the last) block to the pipeline.</summary>
+    /// <param name="block">The block.</param>
+    protected void Enqueue(TBlock block) => _pipeline!.Submit(block);
+
+    /// <summary>One worker's reusable state (a deflater); null by default.</summary>
+    protected virtual object? CreateWorkerState() => null;
+
+    /// <summary>Compresses one block on a worker.</summary>
+    /// <param name="block">The block.</param>
+    /// <param name="workerState">The worker's state from <see cref="CreateWorkerState"/>.</param>
+    protected abstract void CompressBlock(TBlock block, object? workerState);
+
+    /// <summary>Writes one compressed block to the output, in order, with its framing.</summary>
+    /// <param name="block">The block.</param>
+    protected abstract void WriteBlock(TBlock block);
+
+    /// <summary>Whether <see cref="CompleteAsync"/> must submit the block being filled (it may be empty).</summary>
+    protected virtual bool SubmitsLastBlock => true;
+
+    /// <summary>Writes what follows the last block (gzip's CRC and length); nothing by default.</summary>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    protected virtual ValueTask WriteTrailerAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+    /// <summary>Releases the blocks never written, after an abandoned stream's workers stopped.</summary>
+    /// <param name="blocks">The blocks.</param>
+    protected virtual void Release(IReadOnlyCollection<TBlock> blocks)
+    {
+        foreach (var block in blocks)
+        {
+            block.Done.Dispose();
+        }
+    }
+
+    /// <summary>The stream being written.</summary>
+    protected abstract Stream Output { get; }
+
+    /// <summary>Compresses what is left, writes every pending block and the trailer, and flushes the output.</summary>
+    /// <param name="cancellationToken">Cancels waiting for the workers.</param>
+    /// <returns>A task that completes when the output is complete.</returns>
+    public sealed override async Task CompleteAsync(CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(IsDisposed, this);
+        if (IsCompleted)
+        {
+            return;
+        }
+
+        if (SubmitsLastBlock)
+        {
+            Submit(last: true);
+        }
+
+        _pipeline!.WriteAll(cancellationToken);
+        IsCompleted = true;
+        await WriteTrailerAsync(cancellationToken).ConfigureAwait(false);
+        await Output.FlushAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        if (!IsDisposed && disposing)
+        {
+            IsDisposed = true;
+            if (_pipeline is { } pipeline)
+            {
+                Release(pipeline.Abandon());
+            }
+        }
+
+        base.Dispose(disposing);
     }
 }

@@ -3,7 +3,7 @@ using System.Buffers;
 using System.Collections.Generic;
 using System.Numerics;
 
-namespace SparkJobGen.Packing.Archives;
+namespace SparkJobGen.Packing;
 
 /// <summary>
 /// An array pool that keeps at most a fixed number of bytes in total, for a writer whose buffers in flight are bounded in

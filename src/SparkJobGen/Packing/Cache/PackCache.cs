@@ -1,5 +1,4 @@
 using System;
-using System.Buffers.Binary;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
@@ -19,7 +18,7 @@ namespace SparkJobGen.Packing;
 /// </summary>
 public sealed class PackCache
 {
-    private const string MetadataKeyVersion = "sparkjobgen-pack-metadata/4";
+    private const string MetadataKeyVersion = "sparkjobgen-pack-metadata/5";
     private readonly string _directory;
 
     /// <summary>Creates a cache over <paramref name="directory"/> (created on first write).</summary>
@@ -27,16 +26,7 @@ public sealed class PackCache
     public PackCache(string? directory = null) => _directory = directory ?? DefaultDirectory;
 
     /// <summary><c>$SPARKJOBGEN_CACHE</c>, else <c>$XDG_CACHE_HOME/sparkjobgen</c>, else <c>~/.cache/sparkjobgen</c>; plus <c>/packs</c>.</summary>
-    public static string DefaultDirectory
-    {
-        get
-        {
-            var root = Environment.GetEnvironmentVariable("SPARKJOBGEN_CACHE") is { Length: > 0 } explicitRoot ? explicitRoot
-                : Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } xdg ? Path.Combine(xdg, "sparkjobgen")
-                : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "sparkjobgen");
-            return Path.Combine(root, "packs");
-        }
-    }
+    public static string DefaultDirectory => CacheRoot.Folder(CacheRoot.Packs);
 
     /// <summary>
     /// A key from metadata alone, for the cache check before any inventory is built: every path under the folders the archive
@@ -66,7 +56,7 @@ public sealed class PackCache
                 continue;
             }
 
-            var rootBytes = Encoding.UTF8.GetBytes(root + "|");
+            var rootBytes = Encoding.UTF8.GetBytes(root + "/");
             foreach (var part in EnvironmentWalker.Visit(root, skip, prune, native: null, () => new MetadataHash(rootBytes)))
             {
                 sum += part.Sum;
@@ -76,12 +66,17 @@ public sealed class PackCache
 
         var low = (ulong)sum;
         var high = (ulong)(sum >> 64);
-        var summary = string.Join('|', MetadataKeyVersion, ArchiveFormats.Name(format), (options.CompressionLevel ?? ArchiveFormats.CompressionLevels(format).Default).ToString(CultureInfo.InvariantCulture),
-            options.ArcRoot ?? "", options.DestinationPrefix ?? "", options.ZipSymlinks, options.IgnoreMissingFiles, options.IgnoreEditablePackages,
-            options.IgnoreClobberedFiles, string.Join(',', options.Filters.Select(f => (f.Include ? "+" : "-") + f.Pattern)),
-            count, low, high);
+        var summary = string.Join('|', MetadataKeyVersion, OptionsText(options, format), count, low, high);
         return "m" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(summary))).ToLowerInvariant();
     }
+
+    /// <summary>Every option that changes the output, as both keys hash it (the level as it takes effect: 4 and the default 4 are one).</summary>
+    /// <param name="options">The options.</param>
+    /// <param name="format">The resolved format.</param>
+    internal static string OptionsText(PackOptions options, ArchiveFormat format) =>
+        string.Join('|', ArchiveFormats.Name(format), (options.CompressionLevel ?? ArchiveFormats.CompressionLevels(format).Default).ToString(CultureInfo.InvariantCulture),
+            options.ArcRoot ?? "", options.DestinationPrefix ?? "", options.ZipSymlinks, options.IgnoreMissingFiles, options.IgnoreEditablePackages,
+            options.IgnoreClobberedFiles, string.Join(',', options.Filters.Select(f => (f.Include ? "+" : "-") + f.Pattern)));
 
     /// <summary>
     /// The result recorded for <paramref name="output"/> when it exists unchanged and was packed from content with
@@ -161,112 +156,5 @@ public sealed class PackCache
         }
 
         return Directory.Exists(output) ? (0, Directory.GetLastWriteTimeUtc(output).Ticks) : null;
-    }
-}
-
-/// <summary>One walker thread's share of <see cref="PackCache.MetadataKey"/>: the sum of its items' hashes.</summary>
-internal sealed class MetadataHash(byte[] rootBytes) : IDiskItemSink
-{
-    private byte[] _buffer = new byte[4096];
-
-    /// <summary>The 128-bit sum (modulo 2^128) of the items' XxHash128.</summary>
-    public UInt128 Sum { get; private set; }
-
-    /// <summary>The number of items.</summary>
-    public ulong Count { get; private set; }
-
-    /// <inheritdoc/>
-    public void Add(in DiskItem item)
-    {
-        // root|path, then kind, length, time and mode as fixed-width binary: no strings on the cache-hit path.
-        var directory = item.Directory;
-        var name = item.Name;
-        var needed = rootBytes.Length + directory.Length + name.Length + 24;
-        if (_buffer.Length < needed)
-        {
-            _buffer = new byte[needed * 2];
-        }
-
-        rootBytes.CopyTo(_buffer, 0);
-        directory.CopyTo(_buffer.AsSpan(rootBytes.Length));
-        name.CopyTo(_buffer.AsSpan(rootBytes.Length + directory.Length));
-        var length = rootBytes.Length + directory.Length + name.Length;
-        var fields = _buffer.AsSpan(length, 24);
-        BinaryPrimitives.WriteInt32LittleEndian(fields, (int)item.Kind);
-        BinaryPrimitives.WriteInt64LittleEndian(fields[4..], item.Length);
-        BinaryPrimitives.WriteInt64LittleEndian(fields[12..], item.LastWriteTicks);
-        BinaryPrimitives.WriteInt32LittleEndian(fields[20..], item.Mode);
-        Sum += System.IO.Hashing.XxHash128.HashToUInt128(_buffer.AsSpan(0, length + 24));
-        Count++;
-    }
-}
-
-/// <summary>
-/// The content key of entries given one at a time in archive order, as the checking pass sees them: every entry's path,
-/// kind, mode, size, modification time, link target, source, relocation and generated content, plus every option that
-/// changes the output.
-/// </summary>
-internal sealed class ContentKeyBuilder : IDisposable
-{
-    private const string KeyVersion = "sparkjobgen-pack/4";
-    private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-    private readonly StringBuilder _line = new();
-    private byte[] _bytes = new byte[1024];
-
-    /// <summary>Starts a key with the options that change the output.</summary>
-    public ContentKeyBuilder(PackOptions options, ArchiveFormat format, string prefix)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        AddLine(KeyVersion);
-        AddLine(string.Join('|', ArchiveFormats.Name(format), (options.CompressionLevel ?? ArchiveFormats.CompressionLevels(format).Default).ToString(CultureInfo.InvariantCulture),
-            options.ArcRoot ?? "", options.DestinationPrefix ?? "", options.ZipSymlinks, options.IgnoreMissingFiles,
-            options.IgnoreEditablePackages, options.IgnoreClobberedFiles, prefix));
-        AddLine(string.Join('|', options.Filters.Select(f => (f.Include ? "+" : "-") + f.Pattern)));
-    }
-
-    /// <summary>Adds the next entry.</summary>
-    public void Add(PackEntry entry)
-    {
-        ArgumentNullException.ThrowIfNull(entry);
-        var line = _line.Clear();
-        line.Append(entry.ArchivePath).Append('|').Append((int)entry.Kind).Append('|').Append(entry.UnixMode).Append('|')
-            .Append(entry.Length).Append('|').Append(entry.LastWriteTicks).Append('|').Append(entry.LinkTarget).Append('|')
-            .Append(entry.SourcePath).Append('|').Append(entry.RunPath).Append('|').Append(entry.FixShebang).Append('|').Append(entry.CondaRecord);
-        if (entry.HardLinkTarget is { } first)
-        {
-            line.Append("|=").Append(first);
-        }
-
-        foreach (var prefix in entry.Prefixes ?? [])
-        {
-            line.Append('|').Append(prefix.OnDisk).Append('>').Append(prefix.Placeholder).Append(':').Append((int)prefix.Mode);
-        }
-
-        if (entry.Generated is { } generated)
-        {
-            line.Append('|').Append(Convert.ToHexString(SHA256.HashData(generated)));
-        }
-
-        var text = line.ToString();
-        var needed = Encoding.UTF8.GetMaxByteCount(text.Length);
-        if (_bytes.Length < needed)
-        {
-            _bytes = new byte[needed];
-        }
-
-        _hash.AppendData(_bytes, 0, Encoding.UTF8.GetBytes(text, _bytes));
-        _hash.AppendData("\n"u8);
-    }
-
-    /// <summary>The key: a lowercase hex SHA-256.</summary>
-    public string Finish() => Convert.ToHexString(_hash.GetHashAndReset()).ToLowerInvariant();
-
-    /// <inheritdoc/>
-    public void Dispose() => _hash.Dispose();
-
-    private void AddLine(string text)
-    {
-        _hash.AppendData(Encoding.UTF8.GetBytes(text));
-        _hash.AppendData("\n"u8);
     }
 }
