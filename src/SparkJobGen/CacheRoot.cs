@@ -6,7 +6,8 @@ namespace SparkJobGen;
 
 /// <summary>
 /// The one place that decides SparkJobGen's cache folder and the folders under it, for every part that caches: created
-/// environments (<c>envs</c>), packed archives and their records (<c>packs</c>), environment-store digests (<c>store-digests</c>).
+/// environments (<c>envs</c>), packed archives and their records (<c>packs</c>), environment-store digests (<c>store-digests</c>)
+/// and the preflight's facts about packed archives (<c>preflight</c>).
 /// </summary>
 internal static class CacheRoot
 {
@@ -21,6 +22,9 @@ internal static class CacheRoot
 
     /// <summary>The folder of environment-store digests.</summary>
     public const string StoreDigests = "store-digests";
+
+    /// <summary>The folder of the preflight's facts about packed archives.</summary>
+    public const string Preflight = "preflight";
 
     /// <summary>
     /// <c>$SPARKJOBGEN_CACHE</c> (as a full path), else <c>$XDG_CACHE_HOME/sparkjobgen</c>, else <c>$HOME/.cache/sparkjobgen</c>
@@ -39,7 +43,7 @@ internal static class CacheRoot
     }
 
     /// <summary>A folder under <see cref="Resolve"/>.</summary>
-    /// <param name="folder">One of <see cref="Environments"/>, <see cref="Packs"/>, <see cref="StoreDigests"/>.</param>
+    /// <param name="folder">One of <see cref="Environments"/>, <see cref="Packs"/>, <see cref="StoreDigests"/>, <see cref="Preflight"/>.</param>
     /// <param name="overrides">See <see cref="Resolve"/>.</param>
     public static string Folder(string folder, IReadOnlyDictionary<string, string?>? overrides = null) => Path.Combine(Resolve(overrides), folder);
 

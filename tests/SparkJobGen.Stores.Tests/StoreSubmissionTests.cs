@@ -101,6 +101,24 @@ public sealed class StoreSubmissionTests(S3rverServer server) : IDisposable
     }
 
     [Fact]
+    public async Task Run_cache_dir_holds_the_store_digests_too_and_nothing_is_written_under_the_default_cache()
+    {
+        var assembly = ProbeAssembly.LayOut(_work);
+        var archive = Archives.Write(_work, "probe.tar.gz", 25_000, seed: 7);
+        var folder = Directory.CreateDirectory(_work.Combine("cache-dir-envs")).FullName;
+        using var standIn = new SparkSubmitStandIn();
+        var defaultCache = _work.Combine("default-cache");
+        var environment = new Dictionary<string, string?> { ["SPARKJOBGEN_CACHE"] = defaultCache };
+        var cacheDir = _work.Combine("given-cache");
+
+        var result = await CliProcess.RunAsync(environment, ["run", "probe-job", "--assembly", assembly, "--master", "yarn", "--deploy-mode", "cluster", "--archive", archive, "--store", new Uri(folder + "/").AbsoluteUri, "--spark-submit", standIn.SparkSubmit, "--cache-dir", cacheDir]);
+
+        Assert.True(result.ExitCode == 0, result.Stdout + result.Stderr);
+        Assert.NotEmpty(Directory.GetFiles(Path.Combine(cacheDir, "store-digests")));
+        Assert.False(Directory.Exists(defaultCache), string.Join("\n", Directory.Exists(defaultCache) ? Directory.GetFileSystemEntries(defaultCache, "*", SearchOption.AllDirectories) : []));
+    }
+
+    [Fact]
     public async Task Run_and_submit_json_say_which_store_object_was_used_and_how_many_bytes_were_uploaded()
     {
         var assembly = ProbeAssembly.LayOut(_work);

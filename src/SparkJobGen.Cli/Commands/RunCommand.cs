@@ -59,19 +59,25 @@ internal static class RunCommand
                     {
                         Tool = parse.GetValue(tool),
                         ToolPath = parse.GetValue(toolPath),
-                        CacheRoot = cache is null ? null : System.IO.Path.Combine(cache, "envs"),
+                        CacheRoot = cache is null ? null : System.IO.Path.Combine(cache, global::SparkJobGen.CacheRoot.Environments),
                         PipArguments = parse.GetValue(pipArgs),
                         OnOutput = console.Output,
                     },
-                    PackCacheRoot = cache is null ? null : System.IO.Path.Combine(cache, "packs"),
+                    PackCacheRoot = cache is null ? null : System.IO.Path.Combine(cache, global::SparkJobGen.CacheRoot.Packs),
                     Archiver = new SparkJobGen.Packing.PackingEnvironmentArchiver(),
                     SparkSubmit = new SparkSubmitOptions { SparkSubmitPath = sparkSubmitPath, Timeout = limit, OnOutput = console.Output },
                     Container = new LocalContainerOptions { Timeout = limit, OnOutput = console.Output, KeepScratch = parse.GetValue(keepScratch) },
                     ForceLocalContainer = parse.GetValue(localContainer),
                     SkipPreflight = parse.GetValue(settings.NoPreflight),
-                    Preflight = settings.Preflight(parse, assemblyPath),
+                    Preflight = settings.Preflight(parse, assemblyPath) with
+                    {
+                        FactsCacheDirectory = cache is null ? null : System.IO.Path.Combine(cache, global::SparkJobGen.CacheRoot.Preflight),
+                    },
                     OnStep = console.Step,
-                    Store = StoreCommand.Options(console),
+                    Store = StoreCommand.Options(console) with
+                    {
+                        DigestCacheDirectory = cache is null ? null : System.IO.Path.Combine(cache, global::SparkJobGen.CacheRoot.StoreDigests),
+                    },
                 };
 
                 var run = await SparkJobRunner.RunAsync(submission, options, cancellationToken).ConfigureAwait(false);

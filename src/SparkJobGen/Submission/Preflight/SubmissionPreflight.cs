@@ -48,7 +48,7 @@ public static partial class SubmissionPreflight
             {
                 var cache = options.FactsCacheDirectory is { } configured
                     ? Path.GetFullPath(configured)
-                    : Path.Combine(Environments.EnvironmentCreator.ResolveSparkJobGenCache(options.SparkSubmit.EnvironmentVariables), "preflight");
+                    : CacheRoot.Folder(CacheRoot.Preflight, options.SparkSubmit.EnvironmentVariables);
                 facts = await PackedEnvironmentFacts.ReadAsync(localArchive, cache, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception exception) when (exception is NotSupportedException or InvalidDataException or IOException or FormatException)
