@@ -45,7 +45,8 @@ declare -A wall cpu rss size
 for round in $(seq 1 "$rounds"); do
   for i in "${!names[@]}"; do
     rm -f "$scratch/out.tar.gz"
-    /usr/bin/time -f '%e %U %S %M' -o "$scratch/time" sh -c "${commands[$i]}"
+    # Each contender's own output goes to a log (conda-pack lists every package it treats as unmanaged); shown on failure.
+    /usr/bin/time -f '%e %U %S %M' -o "$scratch/time" sh -c "${commands[$i]}" > "$scratch/log" 2>&1 || { cat "$scratch/log" >&2; exit 1; }
     read -r w u s m < <(tail -1 "$scratch/time")
     wall[$i]+="$w "
     cpu[$i]+="$(echo "$u + $s" | bc) "
