@@ -155,7 +155,11 @@ public static class EnvironmentPacker
         }
 
         PackOutput.CheckTarget(output, format, options.Force);
-        cache.Forget(output);
+        if (options.RecordInCache)
+        {
+            cache.Forget(output);
+        }
+
         var writerOptions = new ArchiveWriterOptions
         {
             CompressionLevel = options.CompressionLevel ?? ArchiveFormats.CompressionLevels(format).Default,
@@ -199,7 +203,10 @@ public static class EnvironmentPacker
 
         // Remembered even when the lookup was skipped (--no-cache), so the next pack of this content can reuse it.
         var result = Result(output, format, plan, plan.ContentKey, fromCache: false, stopwatch.Elapsed, records);
-        cache.Remember(output, plan.ContentKey, metadataKey, result);
+        if (options.RecordInCache)
+        {
+            cache.Remember(output, plan.ContentKey, metadataKey, result);
+        }
 
         return result;
     }

@@ -250,7 +250,7 @@ public sealed record PackingEnvironmentArchiver(PackOptions Options, VerifyOptio
 
     /// <inheritdoc/>
     public Task PackAsync(string prefix, string archivePath, CancellationToken cancellationToken) =>
-        EnvironmentPacker.PackAsync(Options with { Prefix = prefix, Name = null, Output = archivePath, Force = true, UseCache = false }, null, cancellationToken);
+        EnvironmentPacker.PackAsync(Options with { Prefix = prefix, Name = null, Output = archivePath, Force = true, UseCache = false, RecordInCache = false }, null, cancellationToken);
 
     /// <inheritdoc/>
     public async Task VerifyAsync(string archivePath, CancellationToken cancellationToken)

@@ -64,6 +64,12 @@ public sealed record PackOptions
     /// </summary>
     public bool UseCache { get; init; } = true;
 
+    /// <summary>
+    /// Whether the pack records what it wrote in the cache (on by default, also with <see cref="UseCache"/> off). Off for a pack
+    /// to a temporary file that its caller renames and records itself (<see cref="PackingEnvironmentArchiver"/>).
+    /// </summary>
+    internal bool RecordInCache { get; init; } = true;
+
     /// <summary>Where cache records live; defaults to <see cref="PackCache.DefaultDirectory"/>.</summary>
     public string? CacheDirectory { get; init; }
 

@@ -218,6 +218,22 @@ public sealed class VenvPackingTests(VenvFixture venv) : IClassFixture<VenvFixtu
     }
 
     [Fact]
+    public async Task The_runner_s_archiver_records_nothing_for_the_temporary_file_it_packs_to()
+    {
+        // SparkJobRunner packs to a temporary name, verifies, renames and records the final archive itself: a record of the
+        // temporary name would outlive the file in the pack cache's index.
+        using var scratch = new ScratchDirectory();
+        var archiver = new PackingEnvironmentArchiver(Options(scratch) with { Prefix = null, Output = null }, new VerifyOptions());
+        var temporary = scratch.File(".env.partial.tar.gz");
+
+        await archiver.PackAsync(venv.Prefix, temporary, CancellationToken.None);
+
+        Assert.True(File.Exists(temporary));
+        var index = Path.Combine(scratch.File("cache"), "index");
+        Assert.False(Directory.Exists(index) && Directory.EnumerateFileSystemEntries(index).Any(), "records: " + (Directory.Exists(index) ? string.Join(", ", Directory.GetFiles(index)) : string.Empty));
+    }
+
+    [Fact]
     public async Task A_no_cache_pack_records_its_archive_and_the_next_pack_with_the_default_level_reuses_it()
     {
         using var scratch = new ScratchDirectory();
