@@ -10,6 +10,7 @@ namespace SparkJobGen.Packing.Tests.Archives;
 /// temporary file. Python's zipfile, <c>unzip -t</c> (which inflates every entry and checks its CRC) and Java's
 /// ZipInputStream (which reads the local headers front to back, as a streaming reader does) read the results.
 /// </summary>
+[Collection(SpillFileCounting.Name)]
 public sealed class StreamingZipTests
 {
     private const string Summary = """
@@ -198,7 +199,8 @@ public sealed class StreamingZipTests
         Assert.Equal(before, SpillFiles());
     }
 
-    private static int SpillFiles() => Directory.GetFiles(Path.GetTempPath(), "sparkjobgen-zip-central-*.spill").Length;
+    // This process's spill files only (the name carries the process id): other test processes pack at the same time.
+    private static int SpillFiles() => Directory.GetFiles(Path.GetTempPath(), $"sparkjobgen-zip-central-{Environment.ProcessId}-*.spill").Length;
 
     private static List<(string Path, byte[] Content)> Files()
     {
@@ -277,4 +279,12 @@ public sealed class StreamingZipTests
 
         public override void Write(byte[] buffer, int offset, int count) => inner.Write(buffer, offset, count);
     }
+}
+
+/// <summary>Tests that count this process's spill files run alone, so no other test of the assembly spills meanwhile.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class SpillFileCounting
+{
+    /// <summary>The collection's name.</summary>
+    public const string Name = "Spill file counting";
 }

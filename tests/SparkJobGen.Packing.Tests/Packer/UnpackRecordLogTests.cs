@@ -11,6 +11,7 @@ namespace SparkJobGen.Packing.Tests.Packer;
 /// conda-unpack's records are streamed into the script: written as JSON rows when found, spilled to a temporary file past
 /// 1 MiB (removed afterwards), and read back by Python from the script itself, in archive order.
 /// </summary>
+[Collection(SparkJobGen.Packing.Tests.Archives.SpillFileCounting.Name)]
 public sealed class UnpackRecordLogTests
 {
     private const string LoadRecords = """
@@ -75,5 +76,5 @@ public sealed class UnpackRecordLogTests
         Assert.Equal(0, Tool.Python(LoadRecords, script).GetProperty("count").GetInt32());
     }
 
-    private static int SpillFiles() => Directory.GetFiles(Path.GetTempPath(), "sparkjobgen-conda-unpack-*.spill").Length;
+    private static int SpillFiles() => Directory.GetFiles(Path.GetTempPath(), $"sparkjobgen-conda-unpack-{Environment.ProcessId}-*.spill").Length;
 }

@@ -20,7 +20,7 @@ internal sealed class SpillingBuffer : IDisposable
     private bool _disposed;
 
     /// <summary>Creates an empty buffer.</summary>
-    /// <param name="name">Names the temporary file (<c>sparkjobgen-NAME-GUID.spill</c> in the temporary folder).</param>
+    /// <param name="name">Names the temporary file (<c>sparkjobgen-NAME-PID-GUID.spill</c> in the temporary folder).</param>
     /// <param name="inMemoryLimit">Bytes held in memory before they go to the file.</param>
     public SpillingBuffer(string name, int inMemoryLimit = 1 << 20)
     {
@@ -43,7 +43,7 @@ internal sealed class SpillingBuffer : IDisposable
         if (_memory.Length >= _inMemoryLimit)
         {
             _file ??= new FileStream(
-                Path.Combine(Path.GetTempPath(), $"sparkjobgen-{_name}-{Guid.NewGuid():N}.spill"),
+                Path.Combine(Path.GetTempPath(), $"sparkjobgen-{_name}-{Environment.ProcessId}-{Guid.NewGuid():N}.spill"),
                 FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose);
             _file.Seek(0, SeekOrigin.End);
             _file.Write(_memory.GetBuffer(), 0, (int)_memory.Length);
