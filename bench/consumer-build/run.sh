@@ -2,7 +2,8 @@
 # The build a consumer pays for SparkJobGen: two generated projects with the same job classes (JOBS jobs in ENVS shared
 # environments, 4 typed parameters, 3 conda and 1 pip package, a channel and a Spark conf entry each), one referencing the
 # packed SparkJobGen package, the other compiling only the attribute sources (no generator, analyzers or MSBuild step).
-# Each round rebuilds both (`dotnet build --no-restore -t:Rebuild`, the compiler server warm), in alternating order, and
+# Each round rebuilds both (`dotnet build --no-restore -t:Rebuild`; with the compiler server unless the environment exports
+# UseSharedCompilation=false, which makes each build start a fresh csc), in alternating order, and
 # prints the wall-clock times, their medians and the ratio; then one build with -p:ReportAnalyzer=true breaks the package
 # variant's compile down into analyzers and generator.
 #
