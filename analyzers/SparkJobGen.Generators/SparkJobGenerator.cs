@@ -35,11 +35,11 @@ public sealed partial class SparkJobGenerator : IIncrementalGenerator
         // 4. One source file per job: Definition, ToJobArguments(), ToSubmission().
         context.RegisterSourceOutput(jobs.Combine(runtimeAvailable).Combine(hintNames), static (spc, pair) => Emitter.EmitJob(spc, pair.Left.Left, pair.Left.Right, pair.Right));
 
-        // 5. Jobs grouped into merged environments: one file with the yaml texts and the assembly's job manifest.
+        // 5. Jobs grouped into merged environments: one file with the assembly's manifest (yaml texts and every job's data).
         var environments = jobs.Collect()
             .WithTrackingName(TrackingNames.AllJobs)
             .Select(static (all, _) => Environments.EnvironmentMerger.MergeAll(all))
             .WithTrackingName(TrackingNames.Environments);
-        context.RegisterSourceOutput(environments.Combine(runtimeAvailable), static (spc, pair) => Emitter.EmitEnvironments(spc, pair.Left, pair.Right));
+        context.RegisterSourceOutput(environments, static (spc, environments) => Emitter.EmitEnvironments(spc, environments));
     }
 }

@@ -2,19 +2,27 @@
 # The build a consumer pays for SparkJobGen: two generated projects with the same job classes (JOBS jobs in ENVS shared
 # environments, 4 typed parameters, 3 conda and 1 pip package, a channel and a Spark conf entry each), one referencing the
 # packed SparkJobGen package, the other compiling only the attribute sources (no generator, analyzers or MSBuild step).
-# Each round rebuilds both (`dotnet build --no-restore -t:Rebuild`, the compiler server warm), in alternating order, and
+# Each round rebuilds both (`dotnet build --no-restore -t:Rebuild`; with the compiler server unless the environment exports
+# UseSharedCompilation=false, which makes each build start a fresh csc), in alternating order, and
 # prints the wall-clock times, their medians and the ratio; then one build with -p:ReportAnalyzer=true breaks the package
 # variant's compile down into analyzers and generator.
 #
 #   bench/consumer-build/run.sh [ROUNDS] [JOBS] [ENVS]        (defaults 5 300 30)
 #   FEED=/folder/with/nupkg VERSION=x.y.z bench/consumer-build/run.sh   reuses a packed package instead of packing one
+#   WORK=/empty/folder bench/consumer-build/run.sh 0                     generates, restores and builds the two projects
+#                                                                        there and keeps them (for -bl or PerformanceSummary)
 set -euo pipefail
 rounds=${1:-5}
 jobs=${2:-300}
 envs=${3:-30}
 root=$(cd "$(dirname "$0")/../.." && pwd)
-work=$(mktemp -d "${TMPDIR:-/tmp}/sjg-consumer-bench.XXXXXX")
-trap 'rm -rf "$work"' EXIT
+if [[ -n "${WORK:-}" ]]; then
+  mkdir -p "$WORK"
+  work=$(cd "$WORK" && pwd)
+else
+  work=$(mktemp -d "${TMPDIR:-/tmp}/sjg-consumer-bench.XXXXXX")
+  trap 'rm -rf "$work"' EXIT
+fi
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 MSBUILDDISABLENODEREUSE=1
 
 if [[ -z "${FEED:-}" ]]; then
@@ -97,6 +105,11 @@ measure() {
   end=$(date +%s.%N)
   echo "$end - $start" | bc
 }
+
+if ((rounds == 0)); then
+  echo "projects kept in $work/with and $work/without"
+  exit 0
+fi
 
 declare -a with_times without_times
 for ((r = 1; r <= rounds; r++)); do

@@ -31,8 +31,8 @@ public sealed class GeneratedSparkEnvironmentAttribute : Attribute
 /// <summary>
 /// Emitted by the SparkJobGen generator, one per job: everything the job's <c>SparkJobDefinition</c> holds except the
 /// environment text (its name, environment, script, Python and PySpark versions, channels, merged requirements and Spark
-/// configuration; the parameters are <see cref="GeneratedSparkJobParameterAttribute"/>s), readable from the compiled assembly's
-/// metadata by MSBuild and the <c>sparkjobgen</c> tool. Not for use in user code.
+/// configuration and typed parameters), readable from the compiled assembly's metadata by MSBuild and the <c>sparkjobgen</c>
+/// tool, and the source of the job class's generated <c>Definition</c>. Not for use in user code.
 /// </summary>
 [AttributeUsage(AttributeTargets.Assembly, AllowMultiple = true, Inherited = false)]
 [EditorBrowsable(EditorBrowsableState.Never)]
@@ -80,11 +80,19 @@ public sealed class GeneratedSparkJobAttribute : Attribute
 
     /// <summary>The job's Spark configuration (assembly, base classes and job merged, nearest wins) as alternating keys and values.</summary>
     public string[]? SparkConf { get; set; }
+
+    /// <summary>
+    /// The job's typed parameters in declaration order, four strings each: the C# property, the flag, the property type as
+    /// displayed, and its traits as letters (<c>r</c> required, <c>f</c> boolean flag, <c>l</c> list, <c>s</c> sensitive;
+    /// empty for none), for example <c>"Input", "--input", "Uri", "r"</c>.
+    /// </summary>
+    public string[]? Parameters { get; set; }
 }
 
 /// <summary>
-/// Emitted by the SparkJobGen generator, one per typed parameter of a job: what the job's <c>JobParameterInfo</c> holds,
-/// readable from the compiled assembly's metadata by the <c>sparkjobgen</c> tool. Not for use in user code.
+/// One typed parameter of a job as earlier SparkJobGen versions recorded it (one attribute per parameter); the generator now
+/// writes <see cref="GeneratedSparkJobAttribute.Parameters"/> instead, and the manifest reader still reads both forms.
+/// Not for use in user code.
 /// </summary>
 [AttributeUsage(AttributeTargets.Assembly, AllowMultiple = true, Inherited = false)]
 [EditorBrowsable(EditorBrowsableState.Never)]

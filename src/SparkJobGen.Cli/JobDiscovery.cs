@@ -19,28 +19,7 @@ namespace SparkJobGen.Cli;
 internal sealed record DiscoveredJob(ManifestJob Job, string EnvironmentYaml, string ScriptPath, string AssemblyPath)
 {
     /// <summary>The job's definition as the generator recorded it: the same Spark conf, requirements and parameters as the job class's <c>Definition</c>.</summary>
-    public SparkJobDefinition ToDefinition() =>
-        new(
-            Job.Name,
-            Job.Script,
-            Job.Environment,
-            EnvironmentYaml,
-            Job.PythonVersion,
-            Job.PySparkVersion,
-            Job.Channels,
-            Job.CondaPackages.Select(static p => CondaRequirement(p.Key, p.Value)).ToArray(),
-            Job.PipPackages.Select(static p => new PackageRequirement(p.Key, p.Value)).ToArray(),
-            Job.SparkConf,
-            Job.Parameters.Select(static p => new JobParameterInfo(p.PropertyName, p.Flag, p.TypeName, p.IsRequired, p.IsFlag, p.IsList, p.IsSensitive)).ToArray());
-
-    /// <summary>A conda requirement as the manifest records it: the specifier, then the build string after one space when there is one.</summary>
-    private static PackageRequirement CondaRequirement(string name, string recorded)
-    {
-        var space = recorded.IndexOf(' ', StringComparison.Ordinal);
-        return space < 0
-            ? new PackageRequirement(name, recorded)
-            : new PackageRequirement(name, recorded.Substring(0, space)) { Build = recorded.Substring(space + 1) };
-    }
+    public SparkJobDefinition ToDefinition() => Job.ToDefinition(EnvironmentYaml);
 }
 
 /// <summary>A job, project or assembly could not be found or read.</summary>

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.ComponentModel;
 
 namespace SparkJobGen;
 
@@ -46,6 +47,18 @@ public sealed class SparkJobDefinition
         SparkConf = sparkConf ?? throw new ArgumentNullException(nameof(sparkConf));
         Parameters = parameters ?? throw new ArgumentNullException(nameof(parameters));
     }
+
+    /// <summary>
+    /// The definition the generator recorded for a job class in its assembly's manifest (the <c>GeneratedSparkJob</c> and
+    /// <c>GeneratedSparkEnvironment</c> attributes MSBuild and the <c>sparkjobgen</c> tool read), so the data is compiled once
+    /// per assembly rather than again in each job. Called by each job's generated <c>Definition</c>.
+    /// </summary>
+    /// <param name="jobType">The job class.</param>
+    /// <param name="jobName">The job name.</param>
+    /// <exception cref="InvalidOperationException">The class's assembly records no such job.</exception>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public static SparkJobDefinition FromManifest(Type jobType, string jobName) =>
+        Manifest.SparkJobManifest.LoadedDefinition(jobType ?? throw new ArgumentNullException(nameof(jobType)), jobName ?? throw new ArgumentNullException(nameof(jobName)));
 
     /// <summary>The job name, passed to Spark as <c>--name</c>.</summary>
     public string Name { get; }

@@ -18,7 +18,7 @@ public sealed class EnvironmentYamlTests
     {
         var (output, _) = GeneratorHarness.RunAndAssertClean(Sources.ScoreCustomers);
         var assembly = GeneratorHarness.EmitAndLoad(output);
-        var yaml = (string)assembly.GetType("SparkJobGen.Generated.SparkJobEnvironments")!.GetField("Yaml0")!.GetValue(null)!;
+        var yaml = System.Reflection.CustomAttributeExtensions.GetCustomAttributes<SparkJobGen.Generated.GeneratedSparkEnvironmentAttribute>(assembly).Single().EnvironmentYaml;
         var root = Load(yaml);
 
         Assert.Equal("analytics", ((YamlScalarNode)root["name"]).Value);

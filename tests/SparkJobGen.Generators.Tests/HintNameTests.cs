@@ -46,7 +46,7 @@ public sealed class HintNameTests
         var errors = output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).Select(d => d.Id).ToList();
         Assert.Equal(["CS0579"], errors);
         var twice = GeneratorHarness.GeneratedSource(result, "Contoso.Jobs.Twice.g.cs");
-        Assert.Contains("name: \"first\"", twice, StringComparison.Ordinal);
+        Assert.Contains("typeof(Twice), \"first\")", twice, StringComparison.Ordinal);
         Assert.DoesNotContain("\"second\"", twice, StringComparison.Ordinal);
         Assert.Single(Manifest(result), line => line.Contains("\"Contoso.Jobs.Twice\"", StringComparison.Ordinal));
     }

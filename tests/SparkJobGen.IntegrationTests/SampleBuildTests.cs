@@ -76,20 +76,17 @@ public sealed class SampleBuildTests
         Assert.True(File.Exists(AnalyticsYaml));
     }
 
-    /// <summary>Reads the yaml constants out of the generated C# file written by EmitCompilerGeneratedFiles.</summary>
+    /// <summary>Reads each environment's yaml text out of the generated C# file written by EmitCompilerGeneratedFiles (its attribute's literal).</summary>
     private static Dictionary<string, string> GeneratedYamlConstants(string generatedDirectory)
     {
         var file = Directory.GetFiles(generatedDirectory, "SparkJobGen.Environments.g.cs", SearchOption.AllDirectories).Single();
         var tree = CSharpSyntaxTree.ParseText(File.ReadAllText(file));
         var root = tree.GetCompilationUnitRoot();
-        var constants = root.DescendantNodes().OfType<VariableDeclaratorSyntax>()
-            .ToDictionary(v => v.Identifier.ValueText, v => ((LiteralExpressionSyntax)v.Initializer!.Value).Token.ValueText);
         var result = new Dictionary<string, string>();
         foreach (var attribute in root.AttributeLists.SelectMany(l => l.Attributes).Where(a => a.Name.ToString().EndsWith("GeneratedSparkEnvironment", StringComparison.Ordinal)))
         {
             var name = ((LiteralExpressionSyntax)attribute.ArgumentList!.Arguments[0].Expression).Token.ValueText;
-            var constant = attribute.ArgumentList.Arguments[1].Expression.ToString().Split('.').Last();
-            result[name] = constants[constant];
+            result[name] = ((LiteralExpressionSyntax)attribute.ArgumentList.Arguments[1].Expression).Token.ValueText;
         }
 
         return result;

@@ -256,9 +256,35 @@ internal static class DiagnosticDescriptors
         "Channel order is conda's priority: a package comes from the first channel that has it. Jobs sharing an environment get one channel list that keeps every order a job declares; two opposite orders cannot both hold.",
         WellKnownDiagnosticTags.CompilationEnd);
 
-    /// <summary>The help page of a diagnostic.</summary>
+    /// <summary>
+    /// The help page of a diagnostic. When the analyzers run from an installed SparkJobGen package
+    /// (<c>&lt;package&gt;/analyzers/dotnet/cs/</c>, as the command-line compiler and non-Windows hosts load them), a <c>file:</c>
+    /// URI of the page that package ships (<c>&lt;package&gt;/docs/diagnostics/SJGnnnn.md</c>), which exists offline and matches
+    /// the analyzer's version; otherwise (a shadow copy, an in-memory load) the page in the source repository.
+    /// </summary>
     /// <param name="id">The diagnostic id.</param>
-    public static string HelpLink(string id) => "https://github.com/sparkjobgen/sparkjobgen/blob/main/docs/diagnostics/" + id + ".md";
+    public static string HelpLink(string id) => HelpLink(id, typeof(DiagnosticDescriptors).Assembly.Location);
+
+    /// <summary>The help page of a diagnostic for analyzers loaded from <paramref name="analyzerPath"/> (see <see cref="HelpLink(string)"/>).</summary>
+    /// <param name="id">The diagnostic id.</param>
+    /// <param name="analyzerPath">Where the analyzer assembly was loaded from; empty when loaded from memory.</param>
+    internal static string HelpLink(string id, string? analyzerPath)
+    {
+        // Path arithmetic only (no file access in an analyzer): <package>/analyzers/dotnet/cs/SparkJobGen.Generators.dll.
+        var cs = string.IsNullOrEmpty(analyzerPath) ? null : System.IO.Path.GetDirectoryName(analyzerPath);
+        var dotnet = cs is null ? null : System.IO.Path.GetDirectoryName(cs);
+        var analyzers = dotnet is null ? null : System.IO.Path.GetDirectoryName(dotnet);
+        var package = analyzers is null ? null : System.IO.Path.GetDirectoryName(analyzers);
+        if (package is not null && System.IO.Path.IsPathRooted(package)
+            && string.Equals(System.IO.Path.GetFileName(cs), "cs", System.StringComparison.OrdinalIgnoreCase)
+            && string.Equals(System.IO.Path.GetFileName(dotnet), "dotnet", System.StringComparison.OrdinalIgnoreCase)
+            && string.Equals(System.IO.Path.GetFileName(analyzers), "analyzers", System.StringComparison.OrdinalIgnoreCase))
+        {
+            return new System.Uri(System.IO.Path.Combine(package, "docs", "diagnostics", id + ".md")).AbsoluteUri;
+        }
+
+        return "https://github.com/sparkjobgen/sparkjobgen/blob/main/docs/diagnostics/" + id + ".md";
+    }
 
     /// <summary>Where the page of a diagnostic is on a machine without network: inside the installed SparkJobGen package.</summary>
     /// <param name="id">The diagnostic id.</param>

@@ -27,7 +27,7 @@ public sealed record ManifestParameter(string PropertyName, string Flag, string 
 /// <param name="Environment">Its environment.</param>
 /// <param name="Script">Its script, relative to the project directory.</param>
 /// <param name="TypeName">The job class.</param>
-public sealed record ManifestJob(string Name, string Environment, string Script, string TypeName)
+public sealed partial record ManifestJob(string Name, string Environment, string Script, string TypeName)
 {
     /// <summary>The conda version spec of Python, if declared.</summary>
     public string? PythonVersion { get; init; }
@@ -55,7 +55,7 @@ public sealed record ManifestJob(string Name, string Environment, string Script,
 /// The jobs and environments a compiled assembly declares, read from the generator's assembly attributes with
 /// System.Reflection.Metadata: the assembly is never loaded or executed, so this works from MSBuild and any tool.
 /// </summary>
-public sealed class SparkJobManifest
+public sealed partial class SparkJobManifest
 {
     private const string GeneratedNamespace = "SparkJobGen.Generated";
 
@@ -140,7 +140,11 @@ public sealed class SparkJobManifest
                 }
             }
 
-            jobs[i] = jobs[i] with { Parameters = own.Select(static p => p.Parameter).ToArray() };
+            // Assemblies built by earlier versions record parameters as separate attributes; newer ones inside the job's attribute.
+            if (own.Count > 0)
+            {
+                jobs[i] = jobs[i] with { Parameters = own.Select(static p => p.Parameter).ToArray() };
+            }
         }
 
         return new SparkJobManifest(environments, jobs);
@@ -231,6 +235,7 @@ public sealed class SparkJobManifest
                 "CondaPackages" => job with { CondaPackages = Pairs(Strings(named.Value), job.Name, displayName) },
                 "PipPackages" => job with { PipPackages = Pairs(Strings(named.Value), job.Name, displayName) },
                 "SparkConf" => job with { SparkConf = Pairs(Strings(named.Value), job.Name, displayName) },
+                "Parameters" => job with { Parameters = ParseParameters(Strings(named.Value), job.Name, displayName) },
                 _ => job,
             };
         }
@@ -251,6 +256,37 @@ public sealed class SparkJobManifest
         return (job, position, new ManifestParameter(property, flag, type, Named("IsRequired"), Named("IsFlag"), Named("IsList"), Named("IsSensitive")));
     }
 
+    /// <summary>
+    /// Reads <c>GeneratedSparkJobAttribute.Parameters</c>: four strings per parameter (property, flag, type, traits as the
+    /// letters <c>r</c> required, <c>f</c> flag, <c>l</c> list, <c>s</c> sensitive).
+    /// </summary>
+    /// <param name="values">The recorded strings.</param>
+    /// <param name="job">The job name, for the error message.</param>
+    /// <param name="displayName">The assembly, for the error message.</param>
+    /// <exception cref="InvalidDataException">The strings do not have that shape.</exception>
+    internal static ManifestParameter[] ParseParameters(IReadOnlyList<string> values, string job, string displayName)
+    {
+        if (values.Count % 4 != 0)
+        {
+            throw new InvalidDataException($"'{displayName}' records the parameters of job '{job}' in an unknown shape; rebuild it with this version of SparkJobGen.");
+        }
+
+        var parameters = new ManifestParameter[values.Count / 4];
+        for (var i = 0; i < parameters.Length; i++)
+        {
+            var traits = values[(4 * i) + 3];
+            if (traits.Any(static c => c is not ('r' or 'f' or 'l' or 's')))
+            {
+                throw new InvalidDataException($"'{displayName}' records an unknown parameter trait '{traits}' for job '{job}'; rebuild it with this version of SparkJobGen.");
+            }
+
+            parameters[i] = new ManifestParameter(
+                values[4 * i], values[(4 * i) + 1], values[(4 * i) + 2], traits.Contains('r'), traits.Contains('f'), traits.Contains('l'), traits.Contains('s'));
+        }
+
+        return parameters;
+    }
+
     private static string[] FixedStrings(CustomAttributeValue<string> value, int count, string attribute, string displayName)
     {
         if (value.FixedArguments.Length != count)
@@ -264,7 +300,7 @@ public sealed class SparkJobManifest
     private static string[] Strings(object? value) =>
         value is IEnumerable<CustomAttributeTypedArgument<string>> items ? items.Select(static i => i.Value as string ?? string.Empty).ToArray() : [];
 
-    private static KeyValuePair<string, string>[] Pairs(string[] values, string job, string displayName)
+    internal static KeyValuePair<string, string>[] Pairs(string[] values, string job, string displayName)
     {
         if (values.Length % 2 != 0)
         {

@@ -58,8 +58,10 @@ public sealed class DiagnosticCatalogTests
     public void Documented_with_severity_and_editorconfig_line(string id)
     {
         var descriptor = Descriptors.Single(d => d.Id == id);
+        // Loaded from a test's bin folder (not a package's analyzers/dotnet/cs), the link is the repository's page; from an
+        // installed package it is the page the package ships (DiagnosticHelpLinkTests builds a consumer project to show it).
         Assert.Equal("https://github.com/sparkjobgen/sparkjobgen/blob/main/docs/diagnostics/" + id + ".md", descriptor.HelpLinkUri);
-        // Offline, the page is read from the package (Packaging.targets ships docs/diagnostics/), and the description says where.
+        // The description also says where the page is in the package (Packaging.targets ships docs/diagnostics/).
         Assert.EndsWith("Documentation: docs/diagnostics/" + id + ".md in the SparkJobGen package (~/.nuget/packages/sparkjobgen/<version>/docs/diagnostics/" + id + ".md).", descriptor.Description.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
         var page = File.ReadAllText(Path.Combine(RepoRoot(), "docs", "diagnostics", id + ".md"));
         Assert.StartsWith("# " + id + ": " + descriptor.Title, page, StringComparison.Ordinal);
@@ -67,6 +69,15 @@ public sealed class DiagnosticCatalogTests
         Assert.Contains("dotnet_diagnostic." + id + ".severity", page, StringComparison.Ordinal);
         Assert.Contains("[" + id + "](" + id + ".md)", File.ReadAllText(Path.Combine(RepoRoot(), "docs", "diagnostics", "README.md")), StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("/home/u/.nuget/packages/sparkjobgen/1.2.0/analyzers/dotnet/cs/SparkJobGen.Generators.dll", "file:///home/u/.nuget/packages/sparkjobgen/1.2.0/docs/diagnostics/SJG2001.md")]
+    [InlineData("/opt/nuget cache/sparkjobgen/1.2.0-rc.1/analyzers/dotnet/cs/SparkJobGen.Generators.dll", "file:///opt/nuget%20cache/sparkjobgen/1.2.0-rc.1/docs/diagnostics/SJG2001.md")]
+    [InlineData("/tmp/VBCSCompiler/AnalyzerAssemblyLoader/5f2c/1/SparkJobGen.Generators.dll", "https://github.com/sparkjobgen/sparkjobgen/blob/main/docs/diagnostics/SJG2001.md")]
+    [InlineData("", "https://github.com/sparkjobgen/sparkjobgen/blob/main/docs/diagnostics/SJG2001.md")]
+    [InlineData(null, "https://github.com/sparkjobgen/sparkjobgen/blob/main/docs/diagnostics/SJG2001.md")]
+    public void Help_link_is_the_page_in_the_package_the_analyzer_was_loaded_from(string? analyzerPath, string expected) =>
+        Assert.Equal(expected, DiagnosticDescriptors.HelpLink("SJG2001", analyzerPath));
 
     [Theory]
     [MemberData(nameof(Ids))]

@@ -10,18 +10,7 @@ partial class Pipelines
         /// its merged Python requirements and Spark configuration.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("SparkJobGen.Generators", "0.1.0.0")]
-        public static global::SparkJobGen.SparkJobDefinition Definition { get; } = new global::SparkJobGen.SparkJobDefinition(
-            name: "nightly-etl",
-            script: "etl.py",
-            environment: "nightly-etl",
-            environmentYaml: global::SparkJobGen.Generated.SparkJobEnvironments.GetYaml("nightly-etl"),
-            pythonVersion: null,
-            pySparkVersion: null,
-            channels: global::System.Array.Empty<string>(),
-            condaPackages: global::System.Array.Empty<global::SparkJobGen.PackageRequirement>(),
-            pipPackages: global::System.Array.Empty<global::SparkJobGen.PackageRequirement>(),
-            sparkConf: global::System.Array.Empty<global::System.Collections.Generic.KeyValuePair<string, string>>(),
-            parameters: new global::SparkJobGen.JobParameterInfo[] { new global::SparkJobGen.JobParameterInfo("Limit", "--limit", "long?", false, false, false) });
+        public static global::SparkJobGen.SparkJobDefinition Definition { get; } = global::SparkJobGen.SparkJobDefinition.FromManifest(typeof(NightlyETL), "nightly-etl");
 
         /// <summary>
         /// The script's arguments for the current parameter values, rendered culture-invariantly, one argv element per value;

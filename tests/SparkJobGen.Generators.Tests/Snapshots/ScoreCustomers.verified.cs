@@ -10,18 +10,7 @@ namespace Contoso.Jobs
         /// its merged Python requirements and Spark configuration.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("SparkJobGen.Generators", "0.1.0.0")]
-        public static global::SparkJobGen.SparkJobDefinition Definition { get; } = new global::SparkJobGen.SparkJobDefinition(
-            name: "score-customers",
-            script: "jobs/score_customers.py",
-            environment: "analytics",
-            environmentYaml: global::SparkJobGen.Generated.SparkJobEnvironments.GetYaml("analytics"),
-            pythonVersion: "3.11",
-            pySparkVersion: "3.5.1",
-            channels: new string[] { "conda-forge" },
-            condaPackages: new global::SparkJobGen.PackageRequirement[] { new global::SparkJobGen.PackageRequirement("python", "3.11.*"), new global::SparkJobGen.PackageRequirement("pyspark", "3.5.1.*"), new global::SparkJobGen.PackageRequirement("numpy", ">=1.26,<2"), new global::SparkJobGen.PackageRequirement("pandas", "2.1.*") },
-            pipPackages: new global::SparkJobGen.PackageRequirement[] { new global::SparkJobGen.PackageRequirement("lightgbm", "==4.3.0") },
-            sparkConf: new global::System.Collections.Generic.KeyValuePair<string, string>[] { new global::System.Collections.Generic.KeyValuePair<string, string>("spark.sql.shuffle.partitions", "400") },
-            parameters: new global::SparkJobGen.JobParameterInfo[] { new global::SparkJobGen.JobParameterInfo("Input", "--input", "Uri", true, false, false), new global::SparkJobGen.JobParameterInfo("RunDate", "--run-date", "DateOnly", true, false, false), new global::SparkJobGen.JobParameterInfo("Threshold", "--threshold", "double", false, false, false), new global::SparkJobGen.JobParameterInfo("Segments", "--segment", "IReadOnlyList<string>", false, false, true), new global::SparkJobGen.JobParameterInfo("DryRun", "--dry-run", "bool", false, true, false) });
+        public static global::SparkJobGen.SparkJobDefinition Definition { get; } = global::SparkJobGen.SparkJobDefinition.FromManifest(typeof(ScoreCustomers), "score-customers");
 
         /// <summary>
         /// The script's arguments for the current parameter values, rendered culture-invariantly, one argv element per value;
@@ -34,13 +23,7 @@ namespace Contoso.Jobs
             arguments.Add("--input", (global::System.Uri?)this.Input);
             arguments.Add("--run-date", (global::System.DateOnly?)this.RunDate);
             arguments.Add("--threshold", (double?)this.Threshold);
-            if (this.Segments is { } __segments)
-            {
-                foreach (var item in __segments)
-                {
-                    arguments.Add("--segment", (string?)item);
-                }
-            }
+            if (this.Segments is { } __segments) foreach (var item in __segments) arguments.Add("--segment", (string?)item);
             arguments.AddFlag("--dry-run", (bool?)this.DryRun);
             return arguments.ToArray();
         }

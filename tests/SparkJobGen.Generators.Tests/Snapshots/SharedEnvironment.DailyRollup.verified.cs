@@ -10,18 +10,7 @@ namespace Contoso.Jobs
         /// its merged Python requirements and Spark configuration.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("SparkJobGen.Generators", "0.1.0.0")]
-        public static global::SparkJobGen.SparkJobDefinition Definition { get; } = new global::SparkJobGen.SparkJobDefinition(
-            name: "daily-rollup",
-            script: "jobs/daily.py",
-            environment: "analytics",
-            environmentYaml: global::SparkJobGen.Generated.SparkJobEnvironments.GetYaml("analytics"),
-            pythonVersion: "3.11",
-            pySparkVersion: null,
-            channels: new string[] { "nvidia", "conda-forge" },
-            condaPackages: new global::SparkJobGen.PackageRequirement[] { new global::SparkJobGen.PackageRequirement("python", "3.11.*"), new global::SparkJobGen.PackageRequirement("numpy", ">=1.26,<2"), new global::SparkJobGen.PackageRequirement("pandas", "1.5.*|>=2,<3") },
-            pipPackages: new global::SparkJobGen.PackageRequirement[] { new global::SparkJobGen.PackageRequirement("Requests[socks]", ">=2.31") },
-            sparkConf: new global::System.Collections.Generic.KeyValuePair<string, string>[] { new global::System.Collections.Generic.KeyValuePair<string, string>("spark.sql.shuffle.partitions", "800"), new global::System.Collections.Generic.KeyValuePair<string, string>("spark.executor.instances", "2") },
-            parameters: new global::SparkJobGen.JobParameterInfo[] { new global::SparkJobGen.JobParameterInfo("Tenant", "--tenant", "string", true, false, false), new global::SparkJobGen.JobParameterInfo("Day", "--day", "DateTime?", false, false, false), new global::SparkJobGen.JobParameterInfo("Window", "--window", "TimeSpan", false, false, false) });
+        public static global::SparkJobGen.SparkJobDefinition Definition { get; } = global::SparkJobGen.SparkJobDefinition.FromManifest(typeof(DailyRollup), "daily-rollup");
 
         /// <summary>
         /// The script's arguments for the current parameter values, rendered culture-invariantly, one argv element per value;

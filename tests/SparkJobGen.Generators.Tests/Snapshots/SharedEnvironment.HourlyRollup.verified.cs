@@ -10,18 +10,7 @@ namespace Contoso.Jobs
         /// its merged Python requirements and Spark configuration.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("SparkJobGen.Generators", "0.1.0.0")]
-        public static global::SparkJobGen.SparkJobDefinition Definition { get; } = new global::SparkJobGen.SparkJobDefinition(
-            name: "hourly-rollup",
-            script: "jobs/hourly.py",
-            environment: "analytics",
-            environmentYaml: global::SparkJobGen.Generated.SparkJobEnvironments.GetYaml("analytics"),
-            pythonVersion: "3.11",
-            pySparkVersion: null,
-            channels: new string[] { "nvidia", "conda-forge" },
-            condaPackages: new global::SparkJobGen.PackageRequirement[] { new global::SparkJobGen.PackageRequirement("python", "3.11.*"), new global::SparkJobGen.PackageRequirement("numpy", ">=1.26"), new global::SparkJobGen.PackageRequirement("conda-forge::pyarrow", "14.0.*") },
-            pipPackages: new global::SparkJobGen.PackageRequirement[] { new global::SparkJobGen.PackageRequirement("requests[socks]", ">=2.31,<3"), new global::SparkJobGen.PackageRequirement("rich", "") },
-            sparkConf: new global::System.Collections.Generic.KeyValuePair<string, string>[] { new global::System.Collections.Generic.KeyValuePair<string, string>("spark.sql.shuffle.partitions", "200"), new global::System.Collections.Generic.KeyValuePair<string, string>("spark.executor.instances", "2") },
-            parameters: new global::SparkJobGen.JobParameterInfo[] { new global::SparkJobGen.JobParameterInfo("Tenant", "--tenant", "string", true, false, false), new global::SparkJobGen.JobParameterInfo("Hours", "--hours", "int[]", false, false, true), new global::SparkJobGen.JobParameterInfo("RunMode", "--run-mode", "Mode?", false, false, false) });
+        public static global::SparkJobGen.SparkJobDefinition Definition { get; } = global::SparkJobGen.SparkJobDefinition.FromManifest(typeof(HourlyRollup), "hourly-rollup");
 
         /// <summary>
         /// The script's arguments for the current parameter values, rendered culture-invariantly, one argv element per value;
@@ -32,13 +21,7 @@ namespace Contoso.Jobs
         {
             var arguments = new global::SparkJobGen.JobArgumentList();
             arguments.Add("--tenant", (string?)this.Tenant);
-            if (this.Hours is { } __hours)
-            {
-                foreach (var item in __hours)
-                {
-                    arguments.Add("--hours", (int?)item);
-                }
-            }
+            if (this.Hours is { } __hours) foreach (var item in __hours) arguments.Add("--hours", (int?)item);
             arguments.AddEnum<global::Contoso.Jobs.HourlyRollup.Mode>("--run-mode", (global::Contoso.Jobs.HourlyRollup.Mode?)this.RunMode);
             return arguments.ToArray();
         }
