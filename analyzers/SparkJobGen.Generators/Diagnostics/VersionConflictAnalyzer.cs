@@ -198,16 +198,8 @@ public sealed class VersionConflictAnalyzer : DiagnosticAnalyzer
             foreach (var job in jobs)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                bool python = false, pyspark = false;
-                foreach (var requirement in JobDeclarationReader.ReadRequirements(job, _symbols, cancellationToken))
+                foreach (var (_, constraint) in Reaching(job, cancellationToken))
                 {
-                    if ((requirement.Kind == RequirementKind.PythonVersion && !Take(ref python))
-                        || (requirement.Kind == RequirementKind.PySpark && !Take(ref pyspark))
-                        || ToConstraint(requirement) is not { } constraint)
-                    {
-                        continue;
-                    }
-
                     if (!distinctByPackage.TryGetValue(constraint.PackageKey, out var set))
                     {
                         set = new HashSet<VersionConstraint>();
@@ -239,14 +231,9 @@ public sealed class VersionConflictAnalyzer : DiagnosticAnalyzer
             foreach (var job in jobs)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                bool python = false, pyspark = false;
-                foreach (var requirement in JobDeclarationReader.ReadRequirements(job, _symbols, cancellationToken))
+                foreach (var (requirement, constraint) in Reaching(job, cancellationToken))
                 {
-                    if ((requirement.Kind == RequirementKind.PythonVersion && !Take(ref python))
-                        || (requirement.Kind == RequirementKind.PySpark && !Take(ref pyspark))
-                        || !seen.Add(requirement.Attribute)
-                        || ToConstraint(requirement) is not { } constraint
-                        || !conflicting.Contains(constraint.PackageKey))
+                    if (!conflicting.Contains(constraint.PackageKey) || !seen.Add(requirement.Attribute))
                     {
                         continue;
                     }
@@ -305,6 +292,24 @@ public sealed class VersionConflictAnalyzer : DiagnosticAnalyzer
             return _satisfiable.TryGetValue(key, out var satisfiable)
                 ? satisfiable
                 : _satisfiable.GetOrAdd(key, VersionConstraintSolver.Check(distinct).IsSatisfiable);
+        }
+
+        // The constraints one job brings to its environment: its nearest [PythonVersion] and [PySpark] (the most specific
+        // declaration comes first) and every package declaration that parses.
+        private IEnumerable<(DeclaredRequirement Requirement, VersionConstraint Constraint)> Reaching(INamedTypeSymbol job, CancellationToken cancellationToken)
+        {
+            bool python = false, pyspark = false;
+            foreach (var requirement in JobDeclarationReader.ReadRequirements(job, _symbols, cancellationToken))
+            {
+                if ((requirement.Kind == RequirementKind.PythonVersion && !Take(ref python))
+                    || (requirement.Kind == RequirementKind.PySpark && !Take(ref pyspark))
+                    || ToConstraint(requirement) is not { } constraint)
+                {
+                    continue;
+                }
+
+                yield return (requirement, constraint);
+            }
         }
 
         private static bool Take(ref bool taken)
