@@ -23,6 +23,14 @@ internal sealed class SourceWriter
         return this;
     }
 
+    /// <summary>Appends text already rendered by another writer (whole lines, at the indentation they were written with).</summary>
+    /// <param name="text">The text.</param>
+    public SourceWriter Raw(string text)
+    {
+        _builder.Append(text);
+        return this;
+    }
+
     /// <summary>Writes <c>{</c> and indents.</summary>
     public SourceWriter Open()
     {

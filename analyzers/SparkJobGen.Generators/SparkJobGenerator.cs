@@ -40,6 +40,10 @@ public sealed partial class SparkJobGenerator : IIncrementalGenerator
             .WithTrackingName(TrackingNames.AllJobs)
             .Select(static (all, _) => Environments.EnvironmentMerger.MergeAll(all))
             .WithTrackingName(TrackingNames.Environments);
-        context.RegisterSourceOutput(environments, static (spc, environments) => Emitter.EmitEnvironments(spc, environments));
+        // Each job's manifest line is rendered in its own step, so an edit to one job renders one line again.
+        var manifests = jobs.Select(static (job, _) => Emitter.RenderJobManifest(job))
+            .WithTrackingName(TrackingNames.JobManifests)
+            .Collect();
+        context.RegisterSourceOutput(environments.Combine(manifests), static (spc, pair) => Emitter.EmitEnvironments(spc, pair.Left, pair.Right));
     }
 }

@@ -18,6 +18,9 @@ internal static class TrackingNames
     /// <summary>All job models, collected.</summary>
     public const string AllJobs = nameof(AllJobs);
 
+    /// <summary>Each job's manifest attribute line.</summary>
+    public const string JobManifests = nameof(JobManifests);
+
     /// <summary>The merged environments.</summary>
     public const string Environments = nameof(Environments);
 }

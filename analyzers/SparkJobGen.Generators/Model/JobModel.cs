@@ -103,3 +103,8 @@ internal sealed record JobReferenceModel(string Name, string Environment, string
     /// <inheritdoc />
     public int CompareTo(JobReferenceModel? other) => string.CompareOrdinal(MetadataName, other?.MetadataName);
 }
+
+/// <summary>A job's manifest attribute line in the environments file, rendered in the job's own incremental step.</summary>
+/// <param name="Job">The job.</param>
+/// <param name="Text">The rendered line, with its line end.</param>
+internal sealed record JobManifestLine(JobModel Job, string Text);
