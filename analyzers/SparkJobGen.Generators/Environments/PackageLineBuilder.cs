@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using SparkJobGen.Generators.Diagnostics;
 using SparkJobGen.Generators.Model;
@@ -147,8 +148,34 @@ internal static class PackageLineBuilder
     }
 
     // The intersection of the declared conda constraints in normal form; a declaration that does not parse (SJG2003) keeps
+    // Jobs repeat the same declarations (base classes, assembly defaults, shared environments): a merged specifier is a pure
+    // function of the declared texts, so each distinct list is decided by the version model once per process. Bounded: the
+    // cache is emptied when it reaches SpecifierCacheLimit entries.
+    private const int SpecifierCacheLimit = 4096;
+    private static readonly ConcurrentDictionary<string, string> s_specifiers = new(StringComparer.Ordinal);
+
+    private static string Memoized(char kind, List<string> specs, Func<List<string>, string> compute)
+    {
+        var key = kind + "\u0001" + string.Join("\u0001", specs);
+        if (s_specifiers.TryGetValue(key, out var known))
+        {
+            return known;
+        }
+
+        var value = compute(specs);
+        if (s_specifiers.Count >= SpecifierCacheLimit)
+        {
+            s_specifiers.Clear();
+        }
+
+        s_specifiers.TryAdd(key, value);
+        return value;
+    }
+
     // every declaration as written, joined with ','.
-    private static string CondaSpecifier(List<string> specs)
+    private static string CondaSpecifier(List<string> specs) => Memoized('c', specs, ComputeCondaSpecifier);
+
+    private static string ComputeCondaSpecifier(List<string> specs)
     {
         var parsed = new List<CondaVersionSpec?>(specs.Count);
         foreach (var spec in specs)
@@ -166,12 +193,10 @@ internal static class PackageLineBuilder
 
     // The intersection of the declared pip specifier sets without repeated or implied clauses; URL requirements, markers and
     // sets that do not parse or admit nothing are joined as written.
-    private static string PipSpecifier(List<string> specs)
+    private static string PipSpecifier(List<string> specs) => specs.Count == 0 ? string.Empty : Memoized('p', specs, ComputePipSpecifier);
+
+    private static string ComputePipSpecifier(List<string> specs)
     {
-        if (specs.Count == 0)
-        {
-            return string.Empty;
-        }
 
         var constraints = new List<VersionConstraint>(specs.Count);
         foreach (var spec in specs)
