@@ -97,6 +97,21 @@ internal sealed class JobAttributeSymbols
     /// <param name="attribute">The attribute application.</param>
     public bool IsSparkJob(AttributeData attribute) => Is(attribute.AttributeClass, SparkJob);
 
+    /// <summary>The <c>[SparkJob]</c> application on <paramref name="type"/> itself, or null when it is not a job.</summary>
+    /// <param name="type">The type.</param>
+    public AttributeData? FindSparkJob(INamedTypeSymbol type)
+    {
+        foreach (var attribute in type.GetAttributes())
+        {
+            if (IsSparkJob(attribute))
+            {
+                return attribute;
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>Whether <paramref name="attribute"/> is a <c>[JobParameter]</c> application.</summary>
     /// <param name="attribute">The attribute application.</param>
     public bool IsJobParameter(AttributeData attribute) => Is(attribute.AttributeClass, JobParameter);

@@ -50,17 +50,7 @@ public sealed class ChannelOrderAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        JobIdentity? identity = null;
-        foreach (var attribute in type.GetAttributes())
-        {
-            if (symbols.IsSparkJob(attribute))
-            {
-                identity = JobDeclarationReader.ReadIdentity(type, attribute);
-                break;
-            }
-        }
-
-        if (identity is not { } job)
+        if (symbols.FindSparkJob(type) is not { } sparkJob || JobDeclarationReader.ReadIdentity(type, sparkJob) is not { } job)
         {
             return;
         }

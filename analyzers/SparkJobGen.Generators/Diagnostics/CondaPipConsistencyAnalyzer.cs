@@ -54,7 +54,7 @@ public sealed class CondaPipConsistencyAnalyzer : DiagnosticAnalyzer
 
         public void AnalyzeJob(SymbolAnalysisContext context)
         {
-            if (context.Symbol is not INamedTypeSymbol { TypeKind: TypeKind.Class } type || !IsJob(type))
+            if (context.Symbol is not INamedTypeSymbol { TypeKind: TypeKind.Class } type || _symbols.FindSparkJob(type) is null)
             {
                 return;
             }
@@ -135,19 +135,6 @@ public sealed class CondaPipConsistencyAnalyzer : DiagnosticAnalyzer
                     pipText,
                     condaText));
             }
-        }
-
-        private bool IsJob(INamedTypeSymbol type)
-        {
-            foreach (var attribute in type.GetAttributes())
-            {
-                if (_symbols.IsSparkJob(attribute))
-                {
-                    return true;
-                }
-            }
-
-            return false;
         }
     }
 

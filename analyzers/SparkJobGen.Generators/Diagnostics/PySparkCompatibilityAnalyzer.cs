@@ -66,7 +66,7 @@ public sealed class PySparkCompatibilityAnalyzer : DiagnosticAnalyzer
         ConcurrentDictionary<string, List<PySparkLine>> allowedLines,
         ParsedDeclarations parsed)
     {
-        if (context.Symbol is not INamedTypeSymbol { TypeKind: TypeKind.Class } type || !IsJob(type, symbols))
+        if (context.Symbol is not INamedTypeSymbol { TypeKind: TypeKind.Class } type || symbols.FindSparkJob(type) is null)
         {
             return;
         }
@@ -340,19 +340,6 @@ public sealed class PySparkCompatibilityAnalyzer : DiagnosticAnalyzer
         (null, { } max) => "up to " + max,
         _ => "unknown",
     };
-
-    private static bool IsJob(INamedTypeSymbol type, JobAttributeSymbols symbols)
-    {
-        foreach (var attribute in type.GetAttributes())
-        {
-            if (symbols.IsSparkJob(attribute))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
 
     private static void Report(SymbolAnalysisContext context, ReportedOnce once, Diagnostic diagnostic)
     {

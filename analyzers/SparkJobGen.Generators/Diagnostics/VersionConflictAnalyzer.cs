@@ -103,18 +103,8 @@ public sealed class VersionConflictAnalyzer : DiagnosticAnalyzer
             }
         }
 
-        private JobIdentity? Identity(INamedTypeSymbol type)
-        {
-            foreach (var attribute in type.GetAttributes())
-            {
-                if (_symbols.IsSparkJob(attribute))
-                {
-                    return JobDeclarationReader.ReadIdentity(type, attribute);
-                }
-            }
-
-            return null;
-        }
+        private JobIdentity? Identity(INamedTypeSymbol type) =>
+            _symbols.FindSparkJob(type) is { } attribute ? JobDeclarationReader.ReadIdentity(type, attribute) : null;
 
         private Dictionary<string, List<INamedTypeSymbol>> JobsByEnvironment(CancellationToken cancellationToken)
         {
