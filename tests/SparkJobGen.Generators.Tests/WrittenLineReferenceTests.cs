@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.CodeAnalysis;
@@ -23,7 +22,6 @@ public sealed class WrittenLineReferenceTests(ITestOutputHelper output)
 {
     private static readonly string[] Versions = ["1.5", "2.0", "2.1", "2.1.1", "2.2", "3.0"];
     private static readonly string[] Pool = ["1.4", "1.5", "1.5.3", "1.9", "2.0", "2.0.1", "2.1", "2.1.0.1", "2.1.1", "2.1.5", "2.2", "2.2.5", "2.9", "3.0", "3.0.2", "3.1", "4.0"];
-    private static readonly JsonSerializerOptions RawJson = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     [SkippableFact]
     public async Task Written_lines_mean_the_declarations_and_solve_as_SJG2001_decides()
@@ -72,7 +70,7 @@ public sealed class WrittenLineReferenceTests(ITestOutputHelper output)
                     }
                 }
 
-                WriteChannel(Path.Combine(root.FullName, name), name, Pool);
+                ReferenceOracle.WriteCondaChannel(Path.Combine(root.FullName, name), name, Pool);
                 solves.Add(new JsonObject
                 {
                     ["op"] = "conda.solve",
@@ -178,28 +176,4 @@ public sealed class WrittenLineReferenceTests(ITestOutputHelper output)
 
     private static bool Bool(JsonNode? answer) =>
         ReferenceOracle.IsError(answer) ? throw new InvalidOperationException("rattler: " + answer!["$error"]) : answer!.GetValue<bool>();
-
-    private static void WriteChannel(string folder, string name, IReadOnlyList<string> versions)
-    {
-        var packages = new JsonObject();
-        for (int k = 0; k < versions.Count; k++)
-        {
-            packages[name + "-" + versions[k] + "-" + k + ".tar.bz2"] = new JsonObject
-            {
-                ["name"] = name,
-                ["version"] = versions[k],
-                ["build"] = k.ToString(CultureInfo.InvariantCulture),
-                ["build_number"] = 0,
-                ["depends"] = new JsonArray(),
-                ["subdir"] = "linux-64",
-            };
-        }
-
-        foreach (var (subdir, content) in new[] { ("linux-64", packages), ("noarch", new JsonObject()) })
-        {
-            Directory.CreateDirectory(Path.Combine(folder, subdir));
-            var repodata = new JsonObject { ["info"] = new JsonObject { ["subdir"] = subdir }, ["packages"] = content, ["packages.conda"] = new JsonObject() };
-            File.WriteAllText(Path.Combine(folder, subdir, "repodata.json"), repodata.ToJsonString(RawJson));
-        }
-    }
 }

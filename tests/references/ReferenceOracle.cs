@@ -136,4 +136,39 @@ internal sealed class ReferenceOracle : IDisposable
     }
 
     private static JsonObject ErrorNode(string? message) => new() { ["$error"] = message ?? "error" };
+
+    /// <summary>
+    /// Writes a conda channel for rattler's solver: <paramref name="name"/> in every one of <paramref name="versions"/>
+    /// (build k for the k-th), no dependencies, in <c>linux-64/repodata.json</c> and an empty <c>noarch/repodata.json</c>.
+    /// </summary>
+    /// <param name="folder">The channel folder.</param>
+    /// <param name="name">The package name.</param>
+    /// <param name="versions">Its versions.</param>
+    public static void WriteCondaChannel(string folder, string name, IReadOnlyList<string> versions)
+    {
+        var packages = new JsonObject();
+        for (var k = 0; k < versions.Count; k++)
+        {
+            var build = k.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            packages[name + "-" + versions[k] + "-" + build + ".tar.bz2"] = new JsonObject
+            {
+                ["name"] = name,
+                ["version"] = versions[k],
+                ["build"] = build,
+                ["build_number"] = 0,
+                ["depends"] = new JsonArray(),
+                ["subdir"] = "linux-64",
+            };
+        }
+
+        foreach (var (subdir, content) in new[] { ("linux-64", packages), ("noarch", new JsonObject()) })
+        {
+            Directory.CreateDirectory(Path.Combine(folder, subdir));
+            var repodata = new JsonObject { ["info"] = new JsonObject { ["subdir"] = subdir }, ["packages"] = content, ["packages.conda"] = new JsonObject() };
+            // Unescaped: rattler's sparse repodata reader borrows key strings and fails on "\u002B" for '+'.
+            File.WriteAllText(Path.Combine(folder, subdir, "repodata.json"), repodata.ToJsonString(UnescapedJson));
+        }
+    }
+
+    private static readonly JsonSerializerOptions UnescapedJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 }

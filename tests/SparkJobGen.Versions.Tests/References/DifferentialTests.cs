@@ -327,7 +327,7 @@ public sealed class DifferentialTests(ITestOutputHelper output)
             var ok = new HashSet<string>(all.Where((_, i) => readable[i]!.GetValue<bool>()), StringComparer.Ordinal);
             foreach (var (name, versions) in channels)
             {
-                WriteChannel(Path.Combine(root.FullName, name), name, versions.Where(ok.Contains).ToList());
+                ReferenceOracle.WriteCondaChannel(Path.Combine(root.FullName, name), name, versions.Where(ok.Contains).ToList());
             }
 
             var answers = oracle.AskAll(requests);
@@ -357,32 +357,6 @@ public sealed class DifferentialTests(ITestOutputHelper output)
         }
     }
 
-    private static readonly System.Text.Json.JsonSerializerOptions RawJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
-    internal static void WriteChannel(string folder, string name, IReadOnlyList<string> versions)
-    {
-        var packages = new JsonObject();
-        for (int k = 0; k < versions.Count; k++)
-        {
-            packages[name + "-" + versions[k] + "-" + k.ToString(CultureInfo.InvariantCulture) + ".tar.bz2"] = new JsonObject
-            {
-                ["name"] = name,
-                ["version"] = versions[k],
-                ["build"] = k.ToString(CultureInfo.InvariantCulture),
-                ["build_number"] = 0,
-                ["depends"] = new JsonArray(),
-                ["subdir"] = "linux-64",
-            };
-        }
-
-        foreach (var (subdir, content) in new[] { ("linux-64", packages), ("noarch", new JsonObject()) })
-        {
-            Directory.CreateDirectory(Path.Combine(folder, subdir));
-            var repodata = new JsonObject { ["info"] = new JsonObject { ["subdir"] = subdir }, ["packages"] = content, ["packages.conda"] = new JsonObject() };
-            // Unescaped: rattler's sparse repodata reader borrows key strings and fails on "\u002B" for '+'.
-            File.WriteAllText(Path.Combine(folder, subdir, "repodata.json"), repodata.ToJsonString(RawJson));
-        }
-    }
 
     internal static void CollectVersions(CondaSpecNode node, List<CondaVersion> into)
     {
