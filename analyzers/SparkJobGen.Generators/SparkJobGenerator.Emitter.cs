@@ -202,8 +202,9 @@ public sealed partial class SparkJobGenerator
             w.Line("/// its merged Python requirements and Spark configuration.");
             w.Line("/// </summary>");
             w.Line(GeneratedCodeAttribute);
-            // Built from the assembly's manifest attributes (SparkJobGen.Environments.g.cs), so the data is compiled once.
-            w.Line($"public static {New(job)}global::SparkJobGen.SparkJobDefinition Definition {{ get; }} = global::SparkJobGen.SparkJobDefinition.FromManifest(typeof({job.TypeName}), {Literal(job.Identity.Name)});");
+            // Built once from the assembly's manifest attributes (SparkJobGen.Environments.g.cs), so the data is compiled once;
+            // no static field or initializer per job (each costs the consumer's compile).
+            w.Line($"public static {New(job)}global::SparkJobGen.SparkJobDefinition Definition => global::SparkJobGen.SparkJobDefinition.FromManifest(typeof({job.TypeName}), {Literal(job.Identity.Name)});");
         }
 
         private static void WriteJobArguments(SourceWriter w, JobModel job)
@@ -213,45 +214,47 @@ public sealed partial class SparkJobGenerator
             w.Line("/// null values are omitted, <see langword=\"true\"/> flags are present, lists repeat their flag.");
             w.Line("/// </summary>");
             w.Line(GeneratedCodeAttribute);
-            w.Line($"public {New(job)}global::System.Collections.Generic.IReadOnlyList<string> ToJobArguments()");
-            w.Open();
-            w.Line("var arguments = new global::SparkJobGen.JobArgumentList();");
+            // One fluent chain, one call per parameter, no statements, casts or loops: the cheapest shape for the consumer's compiler
+            // to bind (bench/consumer-build); lists and formats are rendered by JobArgumentList at run time.
+            w.Line($"public {New(job)}global::System.Collections.Generic.IReadOnlyList<string> ToJobArguments() => new global::SparkJobGen.JobArgumentList()");
+            w.Indent();
             foreach (var parameter in job.Parameters)
             {
-                var add = parameter.IsList
-                    ? $"if (this.{parameter.PropertyName} is {{ }} {Local(parameter)}) foreach (var item in {Local(parameter)}) {AddCall(parameter, "item")};"
-                    : AddCall(parameter, "this." + parameter.PropertyName) + ";";
+                var add = AddCall(parameter, "this." + parameter.PropertyName);
 
                 // [JobParameter(Sensitive = true)]: the list remembers the value so every output of the submission masks it.
-                w.Line(parameter.IsSensitive ? "using (arguments.Sensitive()) " + add : add);
+                w.Line(parameter.IsSensitive ? ".BeginSensitive()" + add + ".EndSensitive()" : add);
             }
 
-            w.Line("return arguments.ToArray();");
-            w.Close();
+            w.Line(".ToArray();");
+            w.Unindent();
         }
 
         private static string AddCall(ParameterModel parameter, string value)
         {
             var flag = Literal(parameter.Flag);
+            if (parameter.IsList)
+            {
+                return parameter.Format is not null
+                    ? $".AddEachFormatted({flag}, {value}, {Literal(parameter.Format)})"
+                    : $".AddEach({flag}, {value})";
+            }
+
             if (parameter.Format is not null)
             {
-                return $"arguments.AddFormatted({flag}, (global::System.IFormattable?)({ScalarNullable(parameter)}){value}, {Literal(parameter.Format)})";
+                return $".AddFormatted({flag}, {value}, {Literal(parameter.Format)})";
             }
 
             return parameter.Kind switch
             {
-                ParameterKind.Boolean => $"arguments.AddFlag({flag}, (bool?){value})",
-                ParameterKind.Enum => $"arguments.AddEnum<{parameter.ScalarTypeName}>({flag}, ({parameter.ScalarTypeName}?){value})",
-                _ => $"arguments.Add({flag}, ({ScalarNullable(parameter)}){value})",
+                ParameterKind.Boolean => $".AddFlag({flag}, {value})",
+                ParameterKind.Enum => $".AddEnum<{parameter.ScalarTypeName}>({flag}, {value})",
+                _ => $".Add({flag}, {value})",
             };
         }
 
         /// <summary>A job derived from another job hides the base job's generated members.</summary>
         private static string New(JobModel job) => job.HidesBaseJob ? "new " : string.Empty;
-
-        private static string ScalarNullable(ParameterModel parameter) => parameter.ScalarTypeName + "?";
-
-        private static string Local(ParameterModel parameter) => "__" + char.ToLowerInvariant(parameter.PropertyName[0]) + parameter.PropertyName.Substring(1);
 
         private static string Literal(string value) => SymbolDisplay.FormatLiteral(value, quote: true);
 

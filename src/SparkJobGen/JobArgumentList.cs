@@ -140,6 +140,77 @@ public sealed class JobArgumentList : IReadOnlyList<string>
     public JobArgumentList AddFormatted(string flag, IFormattable? value, string format) =>
         Add(flag, value?.ToString(format, CultureInfo.InvariantCulture));
 
+    /// <summary>
+    /// Adds every element of a list parameter, each with the flag: <c>--segment a --segment b</c>. Each element renders as the
+    /// <c>Add</c> overload of its type does (an enum member by name); a null list and null elements are omitted.
+    /// </summary>
+    /// <param name="flag">The flag, repeated per element.</param>
+    /// <param name="values">The elements: strings, <see cref="Uri"/>s, enums, or numbers, dates, date-times and durations of the
+    /// types the <c>Add</c> overloads take.</param>
+    /// <exception cref="ArgumentException">An element is of another type.</exception>
+    public JobArgumentList AddEach(string flag, IEnumerable? values)
+    {
+        ValidateFlag(flag);
+        if (values is not null)
+        {
+            foreach (var value in values)
+            {
+                AddElement(flag, value);
+            }
+        }
+
+        return this;
+    }
+
+    /// <summary>Adds every element of a list parameter with an explicit invariant-culture format string, each with the flag.</summary>
+    /// <param name="flag">The flag, repeated per element.</param>
+    /// <param name="values">The elements, each <see cref="IFormattable"/>; a null list and null elements are omitted.</param>
+    /// <param name="format">The format string, for example <c>yyyyMMdd</c>.</param>
+    /// <exception cref="ArgumentException">An element is not <see cref="IFormattable"/>.</exception>
+    public JobArgumentList AddEachFormatted(string flag, IEnumerable? values, string format)
+    {
+        ValidateFlag(flag);
+        if (values is not null)
+        {
+            foreach (var value in values)
+            {
+                switch (value)
+                {
+                    case null:
+                        break;
+                    case IFormattable formattable:
+                        Add(flag, formattable.ToString(format, CultureInfo.InvariantCulture));
+                        break;
+                    default:
+                        throw UnsupportedElement(flag, value);
+                }
+            }
+        }
+
+        return this;
+    }
+
+    /// <summary>
+    /// Marks the values added from here until <see cref="EndSensitive"/> as secrets, like <see cref="Sensitive"/> in a fluent
+    /// chain (generated <c>ToJobArguments()</c> methods use it for <c>[JobParameter(Sensitive = true)]</c>).
+    /// </summary>
+    public JobArgumentList BeginSensitive()
+    {
+        _sensitiveDepth++;
+        return this;
+    }
+
+    /// <summary>Ends the innermost <see cref="BeginSensitive"/>.</summary>
+    public JobArgumentList EndSensitive()
+    {
+        if (_sensitiveDepth > 0)
+        {
+            _sensitiveDepth--;
+        }
+
+        return this;
+    }
+
     /// <inheritdoc />
     public IEnumerator<string> GetEnumerator() => _items.GetEnumerator();
 
@@ -158,6 +229,53 @@ public sealed class JobArgumentList : IReadOnlyList<string>
 
     /// <summary>Copies the arguments into an immutable list that remembers which values are sensitive.</summary>
     public IReadOnlyList<string> ToArray() => new RenderedJobArguments(_items.ToArray(), _sensitiveValues.ToArray());
+
+    private void AddElement(string flag, object? value)
+    {
+        switch (value)
+        {
+            case null:
+                break;
+            case string text:
+                Add(flag, text);
+                break;
+            case Uri uri:
+                Add(flag, uri);
+                break;
+            case int number:
+                Add(flag, number);
+                break;
+            case long number:
+                Add(flag, number);
+                break;
+            case double number:
+                Add(flag, number);
+                break;
+            case decimal number:
+                Add(flag, number);
+                break;
+            case DateOnly date:
+                Add(flag, date);
+                break;
+            case DateTime dateTime:
+                Add(flag, dateTime);
+                break;
+            case DateTimeOffset dateTimeOffset:
+                Add(flag, dateTimeOffset);
+                break;
+            case TimeSpan duration:
+                Add(flag, duration);
+                break;
+            case Enum member:
+                Add(flag, member.ToString());
+                break;
+            default:
+                throw UnsupportedElement(flag, value);
+        }
+    }
+
+    private static ArgumentException UnsupportedElement(string flag, object value) =>
+        new($"The list parameter '{flag}' holds a {value.GetType().FullName}, which SparkJobGen cannot render as an argument.", nameof(value));
 
     private static void ValidateFlag(string flag)
     {

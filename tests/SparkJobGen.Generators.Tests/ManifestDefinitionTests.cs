@@ -65,6 +65,7 @@ public sealed class ManifestDefinitionTests
         foreach (var (typeName, jobName) in new[] { ("Contoso.Jobs.Load", "load"), ("Contoso.Jobs.Report", "report"), ("Pipelines+NightlyETL", "nightly-etl") })
         {
             var definition = Definition(assembly, typeName);
+            Assert.Same(definition, Definition(assembly, typeName)); // built once per class, not on every access
             var recorded = manifest.FindJob(jobName)!;
             var expected = recorded.ToDefinition(manifest.FindEnvironment(recorded.Environment)!.EnvironmentYaml);
             Assert.Equal(expected.Name, definition.Name);
@@ -105,7 +106,7 @@ public sealed class ManifestDefinitionTests
         var (_, result) = GeneratorHarness.RunAndAssertClean(Source);
 
         var job = GeneratorHarness.GeneratedSource(result, "Contoso.Jobs.Load.g.cs");
-        Assert.Contains("Definition { get; } = global::SparkJobGen.SparkJobDefinition.FromManifest(typeof(Load), \"load\");", job, StringComparison.Ordinal);
+        Assert.Contains("Definition => global::SparkJobGen.SparkJobDefinition.FromManifest(typeof(Load), \"load\");", job, StringComparison.Ordinal);
         Assert.DoesNotContain("numpy", job, StringComparison.Ordinal);
         Assert.DoesNotContain("spark.sql.shuffle.partitions", job, StringComparison.Ordinal);
         Assert.DoesNotContain("JobParameterInfo", job, StringComparison.Ordinal);

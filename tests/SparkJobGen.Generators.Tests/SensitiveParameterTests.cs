@@ -63,7 +63,8 @@ public sealed class SensitiveParameterTests
     {
         var (_, result) = GeneratorHarness.RunAndAssertClean(Source);
         var code = GeneratorHarness.GeneratedSource(result, "Contoso.Jobs.Load.g.cs");
-        Assert.Equal(2, code.Split("using (arguments.Sensitive())").Length - 1);
+        Assert.Equal(2, code.Split(".BeginSensitive()").Length - 1);
+        Assert.Equal(2, code.Split(".EndSensitive()").Length - 1);
     }
 
     /// <summary>The assembly manifest the <c>sparkjobgen</c> tool reads records which parameters are sensitive, read back from the emitted image.</summary>

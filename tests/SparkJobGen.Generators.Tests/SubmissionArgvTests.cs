@@ -278,6 +278,122 @@ public sealed class SubmissionArgvTests
         }
     }
 
+    /// <summary>
+    /// A list parameter's elements are rendered by <c>JobArgumentList.AddEach</c> from their run-time type; each must come out
+    /// exactly as the same value does through its scalar <c>Add</c> overload (one flag per element, nulls omitted).
+    /// </summary>
+    [Fact]
+    public void Every_list_element_type_renders_like_its_scalar()
+    {
+        const string source = """
+            using System;
+            using System.Collections.Generic;
+            using SparkJobGen;
+
+            namespace Contoso.Jobs;
+
+            public enum Tier { Gold, Silver }
+
+            [SparkJob("lists.py")]
+            public partial class Lists
+            {
+                [JobParameter("--s")] public IReadOnlyList<string?> Texts { get; init; } = [];
+                [JobParameter("--i")] public List<int?> Ints { get; init; } = [];
+                [JobParameter("--l")] public long[] Longs { get; init; } = [];
+                [JobParameter("--d")] public List<double> Doubles { get; init; } = [];
+                [JobParameter("--m")] public decimal[] Decimals { get; init; } = [];
+                [JobParameter("--day")] public IEnumerable<DateOnly> Days { get; init; } = [];
+                [JobParameter("--at")] public List<DateTime> Ats { get; init; } = [];
+                [JobParameter("--when")] public List<DateTimeOffset> Whens { get; init; } = [];
+                [JobParameter("--window")] public TimeSpan[] Windows { get; init; } = [];
+                [JobParameter("--link")] public List<Uri> Links { get; init; } = [];
+                [JobParameter("--tier")] public List<Tier> Tiers { get; init; } = [];
+                [JobParameter("--compact", Format = "yyyyMMdd")] public List<DateOnly?> Compact { get; init; } = [];
+                [JobParameter("--secret", Sensitive = true)] public string[]? Secrets { get; init; }
+            }
+
+            [SparkJob("scalars.py")]
+            public partial class Scalars
+            {
+                [JobParameter("--s")] public string? Text { get; init; }
+                [JobParameter("--i")] public int? Int { get; init; }
+                [JobParameter("--l")] public long? Long { get; init; }
+                [JobParameter("--d")] public double? Double { get; init; }
+                [JobParameter("--m")] public decimal? Decimal { get; init; }
+                [JobParameter("--day")] public DateOnly? Day { get; init; }
+                [JobParameter("--at")] public DateTime? At { get; init; }
+                [JobParameter("--when")] public DateTimeOffset? When { get; init; }
+                [JobParameter("--window")] public TimeSpan? Window { get; init; }
+                [JobParameter("--link")] public Uri? Link { get; init; }
+                [JobParameter("--tier")] public Tier? Level { get; init; }
+                [JobParameter("--compact", Format = "yyyyMMdd")] public DateOnly? Compact { get; init; }
+                [JobParameter("--secret", Sensitive = true)] public string? Secret { get; init; }
+            }
+
+            public static class Probe
+            {
+                private static readonly DateOnly Day = new(2026, 2, 3);
+                private static readonly DateTime At = new(2026, 11, 24, 8, 30, 0, DateTimeKind.Utc);
+                private static readonly DateTimeOffset When = new(2026, 11, 24, 8, 30, 0, TimeSpan.FromHours(-5));
+                private static readonly Uri Link = new("s3a://bucket/a b/ü");
+
+                public static IReadOnlyList<string> List() => new Lists
+                {
+                    Texts = ["a b", null, "-dash", ""],
+                    Ints = [-3, null, 0],
+                    Longs = [long.MinValue, 9_007_199_254_740_993],
+                    Doubles = [double.NaN, -0.5, 1e-7, double.PositiveInfinity],
+                    Decimals = [1.50m, -0.000m],
+                    Days = [Day],
+                    Ats = [At],
+                    Whens = [When],
+                    Windows = [TimeSpan.FromSeconds(-5), new TimeSpan(1, 2, 30, 0)],
+                    Links = [Link],
+                    Tiers = [Tier.Silver, (Tier)7],
+                    Compact = [Day, null],
+                    Secrets = ["tok-1", "-tok-2"],
+                }.ToJobArguments();
+
+                public static IReadOnlyList<string> Scalar() => Concat(
+                    new Scalars { Text = "a b" }, new Scalars { Text = "-dash" }, new Scalars { Text = "" },
+                    new Scalars { Int = -3 }, new Scalars { Int = 0 },
+                    new Scalars { Long = long.MinValue }, new Scalars { Long = 9_007_199_254_740_993 },
+                    new Scalars { Double = double.NaN }, new Scalars { Double = -0.5 }, new Scalars { Double = 1e-7 }, new Scalars { Double = double.PositiveInfinity },
+                    new Scalars { Decimal = 1.50m }, new Scalars { Decimal = -0.000m },
+                    new Scalars { Day = Day }, new Scalars { At = At }, new Scalars { When = When },
+                    new Scalars { Window = TimeSpan.FromSeconds(-5) }, new Scalars { Window = new TimeSpan(1, 2, 30, 0) },
+                    new Scalars { Link = Link }, new Scalars { Level = Tier.Silver }, new Scalars { Level = (Tier)7 },
+                    new Scalars { Compact = Day },
+                    new Scalars { Secret = "tok-1" }, new Scalars { Secret = "-tok-2" });
+
+                public static IReadOnlyList<string> ListSecrets() => ((RenderedJobArguments)List()).SensitiveValues;
+
+                private static IReadOnlyList<string> Concat(params Scalars[] jobs)
+                {
+                    var all = new List<string>();
+                    foreach (var job in jobs) all.AddRange(job.ToJobArguments());
+                    return all;
+                }
+            }
+            """;
+        var assembly = GeneratorHarness.EmitAndLoad(GeneratorHarness.RunAndAssertClean(source).Output);
+        var previous = CultureInfo.CurrentCulture;
+        try
+        {
+            CultureInfo.CurrentCulture = new CultureInfo("de-DE");
+            var list = (IReadOnlyList<string>)GeneratorHarness.Invoke(assembly, "Contoso.Jobs.Probe", "List")!;
+            var scalar = (IReadOnlyList<string>)GeneratorHarness.Invoke(assembly, "Contoso.Jobs.Probe", "Scalar")!;
+            Assert.Equal(scalar, list);
+            Assert.Contains("--i=-3", list);
+            Assert.Contains("7", list);
+            Assert.Equal(["tok-1", "-tok-2"], (IReadOnlyList<string>)GeneratorHarness.Invoke(assembly, "Contoso.Jobs.Probe", "ListSecrets")!);
+        }
+        finally
+        {
+            CultureInfo.CurrentCulture = previous;
+        }
+    }
+
     [Fact]
     public void Values_that_look_like_options_stay_values()
     {

@@ -41,14 +41,29 @@ public sealed partial class SparkJobManifest
 {
     private static readonly ConditionalWeakTable<Assembly, SparkJobManifest> LoadedManifests = new();
 
+    // A job class's definition, built once: the generated Definition property reads it on every access.
+    private static readonly ConditionalWeakTable<Type, SparkJobDefinition> LoadedDefinitions = new();
+
     /// <summary>
     /// The definition the generator recorded for a job class in its own, loaded assembly: what the job's generated
-    /// <c>Definition</c> returns. The assembly's manifest is read once (from its attribute objects) and kept while the assembly lives.
+    /// <c>Definition</c> returns. The assembly's manifest is read once (from its attribute objects) and each job class's definition is built once, both kept while the assembly lives.
     /// </summary>
     /// <param name="jobType">The job class.</param>
     /// <param name="jobName">The job name.</param>
     /// <exception cref="InvalidOperationException">The assembly records no such job: it was not built by the generator that emitted the caller.</exception>
     internal static SparkJobDefinition LoadedDefinition(Type jobType, string jobName)
+    {
+        if (LoadedDefinitions.TryGetValue(jobType, out var known) && known.Name == jobName)
+        {
+            return known;
+        }
+
+        var definition = BuildLoadedDefinition(jobType, jobName);
+        var stored = LoadedDefinitions.GetValue(jobType, _ => definition);
+        return stored.Name == jobName ? stored : definition;
+    }
+
+    private static SparkJobDefinition BuildLoadedDefinition(Type jobType, string jobName)
     {
         var manifest = LoadedManifests.GetValue(jobType.Assembly, static assembly => FromLoadedAssembly(assembly));
         var typeName = (jobType.FullName ?? jobType.Name).Replace('+', '.');

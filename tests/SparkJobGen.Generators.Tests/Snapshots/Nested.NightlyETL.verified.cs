@@ -10,19 +10,16 @@ partial class Pipelines
         /// its merged Python requirements and Spark configuration.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("SparkJobGen.Generators", "0.1.0.0")]
-        public static global::SparkJobGen.SparkJobDefinition Definition { get; } = global::SparkJobGen.SparkJobDefinition.FromManifest(typeof(NightlyETL), "nightly-etl");
+        public static global::SparkJobGen.SparkJobDefinition Definition => global::SparkJobGen.SparkJobDefinition.FromManifest(typeof(NightlyETL), "nightly-etl");
 
         /// <summary>
         /// The script's arguments for the current parameter values, rendered culture-invariantly, one argv element per value;
         /// null values are omitted, <see langword="true"/> flags are present, lists repeat their flag.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("SparkJobGen.Generators", "0.1.0.0")]
-        public global::System.Collections.Generic.IReadOnlyList<string> ToJobArguments()
-        {
-            var arguments = new global::SparkJobGen.JobArgumentList();
-            arguments.Add("--limit", (long?)this.Limit);
-            return arguments.ToArray();
-        }
+        public global::System.Collections.Generic.IReadOnlyList<string> ToJobArguments() => new global::SparkJobGen.JobArgumentList()
+            .Add("--limit", this.Limit)
+            .ToArray();
 
         /// <summary>
         /// Starts a submission of the <c>nightly-etl</c> job with the current parameter values; it runs in local mode

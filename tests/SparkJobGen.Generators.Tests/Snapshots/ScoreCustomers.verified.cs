@@ -10,23 +10,20 @@ namespace Contoso.Jobs
         /// its merged Python requirements and Spark configuration.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("SparkJobGen.Generators", "0.1.0.0")]
-        public static global::SparkJobGen.SparkJobDefinition Definition { get; } = global::SparkJobGen.SparkJobDefinition.FromManifest(typeof(ScoreCustomers), "score-customers");
+        public static global::SparkJobGen.SparkJobDefinition Definition => global::SparkJobGen.SparkJobDefinition.FromManifest(typeof(ScoreCustomers), "score-customers");
 
         /// <summary>
         /// The script's arguments for the current parameter values, rendered culture-invariantly, one argv element per value;
         /// null values are omitted, <see langword="true"/> flags are present, lists repeat their flag.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("SparkJobGen.Generators", "0.1.0.0")]
-        public global::System.Collections.Generic.IReadOnlyList<string> ToJobArguments()
-        {
-            var arguments = new global::SparkJobGen.JobArgumentList();
-            arguments.Add("--input", (global::System.Uri?)this.Input);
-            arguments.Add("--run-date", (global::System.DateOnly?)this.RunDate);
-            arguments.Add("--threshold", (double?)this.Threshold);
-            if (this.Segments is { } __segments) foreach (var item in __segments) arguments.Add("--segment", (string?)item);
-            arguments.AddFlag("--dry-run", (bool?)this.DryRun);
-            return arguments.ToArray();
-        }
+        public global::System.Collections.Generic.IReadOnlyList<string> ToJobArguments() => new global::SparkJobGen.JobArgumentList()
+            .Add("--input", this.Input)
+            .Add("--run-date", this.RunDate)
+            .Add("--threshold", this.Threshold)
+            .AddEach("--segment", this.Segments)
+            .AddFlag("--dry-run", this.DryRun)
+            .ToArray();
 
         /// <summary>
         /// Starts a submission of the <c>score-customers</c> job with the current parameter values; it runs in local mode

@@ -10,21 +10,18 @@ namespace Contoso.Jobs
         /// its merged Python requirements and Spark configuration.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("SparkJobGen.Generators", "0.1.0.0")]
-        public static global::SparkJobGen.SparkJobDefinition Definition { get; } = global::SparkJobGen.SparkJobDefinition.FromManifest(typeof(DailyRollup), "daily-rollup");
+        public static global::SparkJobGen.SparkJobDefinition Definition => global::SparkJobGen.SparkJobDefinition.FromManifest(typeof(DailyRollup), "daily-rollup");
 
         /// <summary>
         /// The script's arguments for the current parameter values, rendered culture-invariantly, one argv element per value;
         /// null values are omitted, <see langword="true"/> flags are present, lists repeat their flag.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("SparkJobGen.Generators", "0.1.0.0")]
-        public global::System.Collections.Generic.IReadOnlyList<string> ToJobArguments()
-        {
-            var arguments = new global::SparkJobGen.JobArgumentList();
-            arguments.Add("--tenant", (string?)this.Tenant);
-            arguments.AddFormatted("--day", (global::System.IFormattable?)(global::System.DateTime?)this.Day, "yyyyMMdd");
-            arguments.Add("--window", (global::System.TimeSpan?)this.Window);
-            return arguments.ToArray();
-        }
+        public global::System.Collections.Generic.IReadOnlyList<string> ToJobArguments() => new global::SparkJobGen.JobArgumentList()
+            .Add("--tenant", this.Tenant)
+            .AddFormatted("--day", this.Day, "yyyyMMdd")
+            .Add("--window", this.Window)
+            .ToArray();
 
         /// <summary>
         /// Starts a submission of the <c>daily-rollup</c> job with the current parameter values; it runs in local mode

@@ -10,21 +10,18 @@ namespace Contoso.Jobs
         /// its merged Python requirements and Spark configuration.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("SparkJobGen.Generators", "0.1.0.0")]
-        public static global::SparkJobGen.SparkJobDefinition Definition { get; } = global::SparkJobGen.SparkJobDefinition.FromManifest(typeof(HourlyRollup), "hourly-rollup");
+        public static global::SparkJobGen.SparkJobDefinition Definition => global::SparkJobGen.SparkJobDefinition.FromManifest(typeof(HourlyRollup), "hourly-rollup");
 
         /// <summary>
         /// The script's arguments for the current parameter values, rendered culture-invariantly, one argv element per value;
         /// null values are omitted, <see langword="true"/> flags are present, lists repeat their flag.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("SparkJobGen.Generators", "0.1.0.0")]
-        public global::System.Collections.Generic.IReadOnlyList<string> ToJobArguments()
-        {
-            var arguments = new global::SparkJobGen.JobArgumentList();
-            arguments.Add("--tenant", (string?)this.Tenant);
-            if (this.Hours is { } __hours) foreach (var item in __hours) arguments.Add("--hours", (int?)item);
-            arguments.AddEnum<global::Contoso.Jobs.HourlyRollup.Mode>("--run-mode", (global::Contoso.Jobs.HourlyRollup.Mode?)this.RunMode);
-            return arguments.ToArray();
-        }
+        public global::System.Collections.Generic.IReadOnlyList<string> ToJobArguments() => new global::SparkJobGen.JobArgumentList()
+            .Add("--tenant", this.Tenant)
+            .AddEach("--hours", this.Hours)
+            .AddEnum<global::Contoso.Jobs.HourlyRollup.Mode>("--run-mode", this.RunMode)
+            .ToArray();
 
         /// <summary>
         /// Starts a submission of the <c>hourly-rollup</c> job with the current parameter values; it runs in local mode
