@@ -220,4 +220,37 @@ public sealed class ChannelOrderAnalyzerTests
             .WithArguments("a", "d", "e", "x", "y", "x"),
         Verify.Diagnostic(DiagnosticDescriptors.ConflictingChannelOrderId).WithLocation(2).WithLocation(3)
             .WithArguments("p", "q", "f", "x", "z", "x"));
+
+    [Fact]
+    public Task A_job_in_an_SJG2009_pair_on_other_channels_still_counts_in_an_SJG2010_cycle() => Verify.VerifyAsync("""
+        using SparkJobGen;
+
+        [SparkJob("jobs/a.py", Environment = "e")]
+        [CondaChannel({|#0:"p"|})]
+        [CondaChannel("q")]
+        [CondaChannel({|#2:"x"|})]
+        [CondaChannel("y")]
+        public partial class A { }
+
+        [SparkJob("jobs/b.py", Environment = "e")]
+        [CondaChannel({|#3:"y"|})]
+        [CondaChannel("z")]
+        public partial class B { }
+
+        [SparkJob("jobs/c.py", Environment = "e")]
+        [CondaChannel({|#4:"z"|})]
+        [CondaChannel("x")]
+        public partial class C { }
+
+        [SparkJob("jobs/d.py", Environment = "e")]
+        [CondaChannel({|#1:"q"|})]
+        [CondaChannel("p")]
+        public partial class D { }
+        """,
+        Verify.Diagnostic(DiagnosticDescriptors.ConflictingChannelOrderId).WithLocation(0).WithLocation(1)
+            .WithArguments("a", "d", "e", "p", "q", "p"),
+        // Merged: p, q (p first by name), then the cycle cut open at y (earliest position 0 and before z by name; x is first in
+        // no job), z after y as B declares, x last.
+        Verify.Diagnostic(DiagnosticDescriptors.ChannelOrderCycleId).WithLocation(2).WithLocation(3).WithLocation(4)
+            .WithArguments("'a', 'b' and 'c'", "e", "'a' puts 'x' before 'y', 'b' puts 'y' before 'z', 'c' puts 'z' before 'x'", "'y', 'z', 'x'"));
 }
