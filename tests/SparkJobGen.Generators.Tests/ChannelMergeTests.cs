@@ -52,7 +52,30 @@ public sealed class ChannelMergeTests
         Assert.Equal(["conda-forge", "pytorch", "bioconda"], one);
     }
 
-    private static string EnvironmentYaml(Microsoft.CodeAnalysis.Compilation output, string environment)
+    [Fact]
+    public void A_cycle_through_three_jobs_is_kept_together_by_earliest_position_then_name_in_any_job_order()
+    {
+        string[][] cycle = [["x", "y"], ["y", "z"], ["z", "x"]];
+        foreach (var order in new[] { new[] { 0, 1, 2 }, [0, 2, 1], [1, 0, 2], [1, 2, 0], [2, 0, 1], [2, 1, 0] })
+        {
+            Assert.Equal(["x", "y", "z"], EnvironmentMerger.MergeChannels(order.Select(i => (IReadOnlyList<string>)cycle[i]).ToList()));
+        }
+
+        // Within the cycle by earliest position: x is never first in a job, y and z are; a precedes x (an order on no cycle).
+        Assert.Equal(["a", "y", "z", "x"], EnvironmentMerger.MergeChannels([["a", "x", "y"], ["y", "z"], ["z", "x"]]));
+    }
+
+    [Fact]
+    public void An_order_on_no_cycle_holds_although_its_later_channel_is_first_in_another_job()
+    {
+        // x < w is on no cycle, so w stays after the cycle x, y, z though another job lists w first (earliest position 0
+        // and a name before all three).
+        Assert.Equal(["x", "y", "z", "w"], EnvironmentMerger.MergeChannels([["x", "y"], ["y", "z"], ["z", "x", "w"], ["w"]]));
+        Assert.Equal(["x", "y", "z", "w"], EnvironmentMerger.MergeChannels([["w"], ["z", "x", "w"], ["y", "z"], ["x", "y"]]));
+    }
+
+    /// <summary>The environment.yaml the generator wrote for <paramref name="environment"/>.</summary>
+    internal static string EnvironmentYaml(Microsoft.CodeAnalysis.Compilation output, string environment)
     {
         var tree = output.SyntaxTrees.Single(t => t.FilePath.EndsWith("SparkJobGen.Environments.g.cs", StringComparison.Ordinal));
         var root = (Microsoft.CodeAnalysis.CSharp.Syntax.CompilationUnitSyntax)tree.GetRoot();

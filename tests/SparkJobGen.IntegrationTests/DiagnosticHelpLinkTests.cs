@@ -67,6 +67,7 @@ public sealed class DiagnosticHelpLinkTests
             .Select(m => m.Groups[1].Value)
             .ToList();
         Assert.Contains("SJG2009", analyzerIds);
+        Assert.Contains("SJG2010", analyzerIds);
         Assert.Contains("SJG3007", buildIds);
 
         using var zip = ZipFile.OpenRead(PackedPackage.File);

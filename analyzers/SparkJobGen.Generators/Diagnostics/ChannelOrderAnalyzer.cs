@@ -11,16 +11,20 @@ using SparkJobGen.Generators.Environments;
 namespace SparkJobGen.Generators.Diagnostics;
 
 /// <summary>
-/// Reports SJG2009 when two jobs of one environment order the same two channels oppositely (each job's channels nearest
-/// declaration first: its own, its base classes', the assembly's). The merged environment keeps every order a job states
-/// (<see cref="EnvironmentMerger.MergeChannels"/>), so two opposite orders cannot both hold. Reported at the end of the
-/// compilation, once per pair of jobs, at the first job's channel attribute with the other job's as additional location.
+/// Reports conflicting channel orders among the jobs of one environment (each job's channels nearest declaration first: its
+/// own, its base classes', the assembly's). The merged environment keeps every order a job states
+/// (<see cref="EnvironmentMerger.MergeChannels"/>) unless the orders form a cycle. SJG2009: two jobs order the same two
+/// channels oppositely, once per pair of jobs, at the first job's channel attribute with the other job's as additional
+/// location. SJG2010: the orders of three or more jobs, no two of which disagree directly, form a cycle, once per group of
+/// channels so chained, naming every job and channel of one shortest cycle, at each step's channel attribute. Both are
+/// reported at the end of the compilation, computed from the jobs sorted by metadata name (<see cref="ChannelOrderConflicts"/>),
+/// so the same declarations always give the same diagnostics whatever order the jobs were analyzed in.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class ChannelOrderAnalyzer : DiagnosticAnalyzer
 {
     /// <inheritdoc />
-    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(DiagnosticDescriptors.ConflictingChannelOrder);
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(DiagnosticDescriptors.ConflictingChannelOrder, DiagnosticDescriptors.ChannelOrderCycle);
 
     /// <inheritdoc />
     public override void Initialize(AnalysisContext context)
@@ -74,7 +78,7 @@ public sealed class ChannelOrderAnalyzer : DiagnosticAnalyzer
 
     private static void Report(CompilationAnalysisContext context, ConcurrentBag<JobChannels> collected)
     {
-        var byEnvironment = new Dictionary<string, List<JobChannels>>(StringComparer.Ordinal);
+        var byEnvironment = new SortedDictionary<string, List<JobChannels>>(StringComparer.Ordinal);
         foreach (var job in collected)
         {
             if (!byEnvironment.TryGetValue(job.Environment, out var list))
@@ -87,33 +91,97 @@ public sealed class ChannelOrderAnalyzer : DiagnosticAnalyzer
 
         foreach (var pair in byEnvironment)
         {
+            // Jobs by metadata name, so which job a diagnostic names first never depends on the order they were analyzed in.
             var jobs = pair.Value;
             jobs.Sort(static (a, b) => string.CompareOrdinal(a.MetadataName, b.MetadataName));
-            List<string>? merged = null;
-            for (var i = 0; i < jobs.Count; i++)
+            var names = jobs.ConvertAll(Names);
+            var graph = ChannelOrderGraph.Create(names);
+            if (!graph.HasCycle)
             {
-                for (var j = i + 1; j < jobs.Count; j++)
-                {
-                    context.CancellationToken.ThrowIfCancellationRequested();
-                    if (FirstOppositePair(jobs[i], jobs[j]) is { } conflict)
-                    {
-                        merged ??= EnvironmentMerger.MergeChannels(jobs.ConvertAll(Names));
-                        var first = merged.IndexOf(conflict.A) < merged.IndexOf(conflict.B) ? conflict.A : conflict.B;
-                        context.ReportDiagnostic(Diagnostic.Create(
-                            DiagnosticDescriptors.ConflictingChannelOrder,
-                            AttributeArguments.ConstructorLocation(conflict.AttributeInFirst, 0, "name", context.CancellationToken),
-                            new[] { AttributeArguments.ConstructorLocation(conflict.AttributeInSecond, 0, "name", context.CancellationToken) },
-                            jobs[i].Job,
-                            jobs[j].Job,
-                            pair.Key,
-                            conflict.A,
-                            conflict.B,
-                            first));
-                    }
-                }
+                continue;
+            }
+
+            var conflicts = ChannelOrderConflicts.Find(names, graph, context.CancellationToken);
+            var merged = graph.MergedOrder();
+            foreach (var opposite in conflicts.Opposite)
+            {
+                var first = jobs[opposite.First];
+                var second = jobs[opposite.Second];
+                var a = first.Channels[opposite.EarlierInFirst];
+                var b = first.Channels[opposite.LaterInFirst];
+                context.ReportDiagnostic(Diagnostic.Create(
+                    DiagnosticDescriptors.ConflictingChannelOrder,
+                    ChannelLocation(a.Attribute, context.CancellationToken),
+                    new[] { ChannelLocation(second.Channels[opposite.LaterInSecond].Attribute, context.CancellationToken) },
+                    first.Job,
+                    second.Job,
+                    pair.Key,
+                    a.Channel,
+                    b.Channel,
+                    merged.IndexOf(a.Channel) < merged.IndexOf(b.Channel) ? a.Channel : b.Channel));
+            }
+
+            foreach (var cycle in conflicts.Cycles)
+            {
+                ReportCycle(context, pair.Key, jobs, cycle, merged);
             }
         }
     }
+
+    /// <summary>SJG2010 at the first step's channel attribute, with each further step's as an additional location.</summary>
+    private static void ReportCycle(CompilationAnalysisContext context, string environment, List<JobChannels> jobs, ChannelOrderStep[] cycle, List<string> merged)
+    {
+        var jobIndexes = new List<int>();
+        var jobNames = new List<string>();
+        var steps = new List<string>(cycle.Length);
+        var locations = new List<Location>(cycle.Length);
+        var channels = new List<string>(cycle.Length);
+        foreach (var step in cycle)
+        {
+            var job = jobs[step.Job];
+            if (!jobIndexes.Contains(step.Job))
+            {
+                jobIndexes.Add(step.Job);
+                jobNames.Add(job.Job);
+            }
+
+            steps.Add("'" + job.Job + "' puts '" + step.Before + "' before '" + step.After + "'");
+            channels.Add(step.Before);
+            foreach (var (channel, attribute) in job.Channels)
+            {
+                if (channel == step.Before)
+                {
+                    locations.Add(ChannelLocation(attribute, context.CancellationToken));
+                    break;
+                }
+            }
+        }
+
+        channels.Sort((a, b) => merged.IndexOf(a).CompareTo(merged.IndexOf(b)));
+        context.ReportDiagnostic(Diagnostic.Create(
+            DiagnosticDescriptors.ChannelOrderCycle,
+            locations[0],
+            locations.GetRange(1, locations.Count - 1),
+            Quoted(jobNames, " and "),
+            environment,
+            string.Join(", ", steps),
+            Quoted(channels, ", ")));
+    }
+
+    /// <summary><c>'a', 'b' and 'c'</c> (or with <paramref name="last"/> as the final separator).</summary>
+    private static string Quoted(List<string> items, string last)
+    {
+        var text = new System.Text.StringBuilder();
+        for (var i = 0; i < items.Count; i++)
+        {
+            text.Append(i == 0 ? string.Empty : i == items.Count - 1 ? last : ", ").Append('\'').Append(items[i]).Append('\'');
+        }
+
+        return text.ToString();
+    }
+
+    private static Location ChannelLocation(AttributeData attribute, CancellationToken cancellationToken) =>
+        AttributeArguments.ConstructorLocation(attribute, 0, "name", cancellationToken);
 
     private static IReadOnlyList<string> Names(JobChannels job)
     {
@@ -124,30 +192,5 @@ public sealed class ChannelOrderAnalyzer : DiagnosticAnalyzer
         }
 
         return names;
-    }
-
-    /// <summary>The first two channels (in <paramref name="first"/>'s order) that <paramref name="second"/> lists the other way round.</summary>
-    private static (string A, string B, AttributeData AttributeInFirst, AttributeData AttributeInSecond)? FirstOppositePair(JobChannels first, JobChannels second)
-    {
-        var positionInSecond = new Dictionary<string, int>(StringComparer.Ordinal);
-        for (var k = 0; k < second.Channels.Length; k++)
-        {
-            positionInSecond[second.Channels[k].Channel] = k;
-        }
-
-        for (var x = 0; x < first.Channels.Length; x++)
-        {
-            for (var y = x + 1; y < first.Channels.Length; y++)
-            {
-                if (positionInSecond.TryGetValue(first.Channels[x].Channel, out var px)
-                    && positionInSecond.TryGetValue(first.Channels[y].Channel, out var py)
-                    && py < px)
-                {
-                    return (first.Channels[x].Channel, first.Channels[y].Channel, first.Channels[x].Attribute, second.Channels[py].Attribute);
-                }
-            }
-        }
-
-        return null;
     }
 }

@@ -75,6 +75,9 @@ internal static class DiagnosticDescriptors
     /// <summary>SJG2009: two jobs sharing an environment order the same two channels oppositely.</summary>
     public const string ConflictingChannelOrderId = "SJG2009";
 
+    /// <summary>SJG2010: the channel orders of three or more jobs sharing an environment form a cycle.</summary>
+    public const string ChannelOrderCycleId = "SJG2010";
+
     /// <summary>SJG1001.</summary>
     public static readonly DiagnosticDescriptor DuplicateParameter = Create(
         DuplicateParameterId,
@@ -254,6 +257,16 @@ internal static class DiagnosticDescriptors
         VersionsCategory,
         DiagnosticSeverity.Warning,
         "Channel order is conda's priority: a package comes from the first channel that has it. Jobs sharing an environment get one channel list that keeps every order a job declares; two opposite orders cannot both hold.",
+        WellKnownDiagnosticTags.CompilationEnd);
+
+    /// <summary>SJG2010 (reported at the end of the compilation, once every job of the environment is known).</summary>
+    public static readonly DiagnosticDescriptor ChannelOrderCycle = Create(
+        ChannelOrderCycleId,
+        "Jobs sharing an environment order its channels in a cycle",
+        "Jobs {0} share environment '{1}' but their channel orders form a cycle: {2}; the merged environment.yaml lists {3} in that order. Declare the channels in one order for these jobs (for example on the assembly or a shared base class).",
+        VersionsCategory,
+        DiagnosticSeverity.Warning,
+        "Channel order is conda's priority: a package comes from the first channel that has it. Jobs sharing an environment get one channel list that keeps every order a job declares; orders of three or more jobs that chain into a cycle cannot all hold, though no two of the jobs disagree directly.",
         WellKnownDiagnosticTags.CompilationEnd);
 
     /// <summary>

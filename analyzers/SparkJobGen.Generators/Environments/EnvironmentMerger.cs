@@ -58,75 +58,17 @@ internal static class EnvironmentMerger
     }
 
     /// <summary>
-    /// The channel order of an environment shared by several jobs, each listing its channels nearest declaration first. Every
-    /// order a job states is kept: a channel that a job lists before another stays before it. Channels that no job orders
-    /// relative to each other come in the order of the earliest position any job gives them, then by name. The result depends
-    /// only on what the jobs declare, never on their class names or the order they are merged in. Two jobs that order the same
-    /// two channels oppositely are reported by SJG2009; that pair (any cycle) is then ordered by the same rule, earliest
-    /// position first, then name.
+    /// The channel order of an environment shared by several jobs, each listing its channels nearest declaration first
+    /// (docs/diagnostics/SJG2009.md, "The merge rule"). Every order a job states is kept, unless the jobs' orders together
+    /// form a cycle: the channels of a cycle (two jobs ordering two channels oppositely, SJG2009, or a longer cycle through
+    /// three or more jobs, SJG2010) are kept together and among themselves come by earliest position, then name. Channels and
+    /// cycles that no job orders relative to each other come in the order of the earliest position any job gives them, then
+    /// by name. The result depends only on what the jobs declare, never on their class names or the order they are merged in.
     /// </summary>
-    /// <param name="jobChannels">Each job's channels in priority order, without duplicates.</param>
+    /// <param name="jobChannels">Each job's channels in priority order.</param>
     /// <returns>The merged channels in priority order.</returns>
-    public static List<string> MergeChannels(IReadOnlyList<IReadOnlyList<string>> jobChannels)
-    {
-        var rank = new Dictionary<string, int>(StringComparer.Ordinal);
-        var successors = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
-        var predecessors = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var channels in jobChannels)
-        {
-            for (var i = 0; i < channels.Count; i++)
-            {
-                var channel = channels[i];
-                rank[channel] = rank.TryGetValue(channel, out var existing) ? Math.Min(existing, i) : i;
-                if (!successors.ContainsKey(channel))
-                {
-                    successors[channel] = new HashSet<string>(StringComparer.Ordinal);
-                    predecessors[channel] = 0;
-                }
-            }
-
-            for (var i = 0; i < channels.Count; i++)
-            {
-                for (var j = i + 1; j < channels.Count; j++)
-                {
-                    if (successors[channels[i]].Add(channels[j]))
-                    {
-                        predecessors[channels[j]]++;
-                    }
-                }
-            }
-        }
-
-        var remaining = new SortedSet<string>(rank.Keys, Comparer<string>.Create((a, b) =>
-        {
-            var byRank = rank[a].CompareTo(rank[b]);
-            return byRank != 0 ? byRank : string.CompareOrdinal(a, b);
-        }));
-        var result = new List<string>(remaining.Count);
-        while (remaining.Count > 0)
-        {
-            // The first channel nothing unplaced must precede; when every one is in a cycle (conflicting jobs), the first.
-            string? next = null;
-            foreach (var candidate in remaining)
-            {
-                if (predecessors[candidate] == 0)
-                {
-                    next = candidate;
-                    break;
-                }
-            }
-
-            next ??= remaining.Min!;
-            remaining.Remove(next);
-            result.Add(next);
-            foreach (var successor in successors[next])
-            {
-                predecessors[successor]--;
-            }
-        }
-
-        return result;
-    }
+    public static List<string> MergeChannels(IReadOnlyList<IReadOnlyList<string>> jobChannels) =>
+        ChannelOrderGraph.Create(jobChannels).MergedOrder();
 
     /// <summary>Renders an environment.yaml from requirements (used for a single job's own view as well).</summary>
     /// <param name="name">The environment name.</param>

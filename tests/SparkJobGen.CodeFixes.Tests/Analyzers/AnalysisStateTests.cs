@@ -103,6 +103,7 @@ public sealed class AnalysisStateTests
             DiagnosticDescriptors.CondaPipMismatchId,
             DiagnosticDescriptors.NotNormalizedId,
             DiagnosticDescriptors.ConflictingChannelOrderId,
+            DiagnosticDescriptors.ChannelOrderCycleId,
             DiagnosticDescriptors.KnownBrokenCombinationId,
         })
         {
@@ -165,7 +166,8 @@ public sealed class AnalysisStateTests
     // Jobs in four environments, repeating a few declarations: numpy '>=2.1' against the assembly's '<2' on every
     // conflictEvery-th job (so several environments meet the same conflicting texts), pandas in conda on every job against
     // the base class's pip '>=2' (SJG2004 at the base class's declaration, once per distinct message), opposite channel
-    // orders in one environment, a pip name not in normal form on some jobs.
+    // orders in one environment, channel orders of three jobs forming a cycle in another, a pip name not in normal form on
+    // some jobs.
     private static List<string> JobSources(int conflictEvery, string condaPandas)
     {
         var sources = new List<string>();
@@ -192,6 +194,14 @@ public sealed class AnalysisStateTests
             {
                 source.AppendLine(i == 1 ? "[CondaChannel(\"pytorch\")]" : "[CondaChannel(\"defaults\")]");
                 source.AppendLine(i == 1 ? "[CondaChannel(\"defaults\")]" : "[CondaChannel(\"pytorch\")]");
+            }
+
+            if (i is 2 or 6 or 10)
+            {
+                // Three jobs of env-2 whose channel orders form a cycle (SJG2010): pytorch < nvidia < bioconda < pytorch.
+                var cycle = new[] { "pytorch", "nvidia", "bioconda" };
+                source.AppendLine("[CondaChannel(\"" + cycle[(i / 4) % 3] + "\")]");
+                source.AppendLine("[CondaChannel(\"" + cycle[((i / 4) + 1) % 3] + "\")]");
             }
 
             source.AppendLine("public partial class Job" + i + " : Shared.JobBase { }");
