@@ -53,7 +53,15 @@ public sealed class EnvironmentSpecTests
     [InlineData("3.12.0", ">=3.10,<3.12", false)]
     [InlineData("3.11.7", "<3.9|>=3.11", true)]
     [InlineData("3.11.7", "!=3.11.*", false)]
-    [InlineData("3.11.7", "=3.11=h955ad1f_0", true)]
+    // With a build string the version is exact, not a series: conda's _sanitize_version_str (conda/models/match_spec.py,
+    // the "=1.2.3" -> "1.2.3*" rule applies only "when build is None") keeps "=3.11" as "3.11".
+    [InlineData("3.11.7", "=3.11=h955ad1f_0", false)]
+    [InlineData("3.11.0", "=3.11=h955ad1f_0", true)]
+    [InlineData("3.11.7", "=3.11.7=h955ad1f_0", true)]
+    [InlineData("3.11.7", "3.11.* *_cpython", true)]
+    [InlineData("3.11.7", ">=3.10,<3.12|==2.7", true)]
+    [InlineData("3.11.7", "~=3.10", true)]
+    [InlineData("3.11.7", "not a spec(", false)]
     [InlineData("3.11.7", "", true)]
     [InlineData("3.11.7", "=3", true)]
     [InlineData("3.11.7", "=3.1", false)]
