@@ -11,6 +11,7 @@
 #   FEED=/folder/with/nupkg VERSION=x.y.z bench/consumer-build/run.sh   reuses a packed package instead of packing one
 #   WORK=/empty/folder bench/consumer-build/run.sh 0                     generates, restores and builds the two projects
 #                                                                        there and keeps them (for -bl or PerformanceSummary)
+# Needs GNU time at /usr/bin/time (Debian: apt-get install time) for the CPU time column.
 set -euo pipefail
 rounds=${1:-5}
 jobs=${2:-300}
@@ -98,12 +99,12 @@ for variant in with without; do
   dotnet build --no-restore "$work/$variant" >/dev/null   # warm-up: compiler server and disk cache
 done
 
-measure() {
-  local start end
-  start=$(date +%s.%N)
-  dotnet build --no-restore -t:Rebuild "$work/$1" >/dev/null
-  end=$(date +%s.%N)
-  echo "$end - $start" | bc
+measure() { # prints "wall cpu": seconds elapsed, and user+sys seconds of the build and every process it waited for
+  local times
+  times=$(mktemp)
+  /usr/bin/time -f "%e %U %S" -o "$times" dotnet build --no-restore -t:Rebuild "$work/$1" >/dev/null
+  awk '{printf "%s %.2f\n", $1, $2 + $3}' "$times"
+  rm -f "$times"
 }
 
 if ((rounds == 0)); then
@@ -111,13 +112,13 @@ if ((rounds == 0)); then
   exit 0
 fi
 
-declare -a with_times without_times
+declare -a with_times without_times with_cpu without_cpu
 for ((r = 1; r <= rounds; r++)); do
   if ((r % 2)); then order="with without"; else order="without with"; fi
   for variant in $order; do
-    t=$(measure "$variant")
-    if [[ $variant == with ]]; then with_times+=("$t"); else without_times+=("$t"); fi
-    echo "round $r $variant ${t}s (load $(cut -d' ' -f1 /proc/loadavg))"
+    read -r t c < <(measure "$variant")
+    if [[ $variant == with ]]; then with_times+=("$t"); with_cpu+=("$c"); else without_times+=("$t"); without_cpu+=("$c"); fi
+    echo "round $r $variant ${t}s, cpu ${c}s (load $(cut -d' ' -f1 /proc/loadavg))"
   done
 done
 
@@ -130,6 +131,11 @@ echo "jobs $jobs, environments $envs, rounds $rounds"
 echo "median rebuild with SparkJobGen:    ${mw}s   (${with_times[*]})"
 echo "median rebuild without SparkJobGen: ${mo}s   (${without_times[*]})"
 echo "ratio: $(echo "scale=2; $mw / $mo" | bc)"
+# CPU time counts the compiler only when each build starts its own csc (UseSharedCompilation=false): a compiler server's
+# work is not a child of the build. It is steadier than wall time on a busy machine.
+cw=$(median "${with_cpu[@]}")
+co=$(median "${without_cpu[@]}")
+echo "median cpu (user+sys) with: ${cw}s, without: ${co}s, ratio: $(echo "scale=2; $cw / $co" | bc)"
 generated=$(dotnet build --no-restore -t:Rebuild "$work/with" -p:EmitCompilerGeneratedFiles=true -p:CompilerGeneratedFilesOutputPath="$work/generated" >/dev/null; cat $(find "$work/generated" -name '*.cs') | wc -l)
 echo "generated C# lines: $generated"
 echo
