@@ -56,10 +56,11 @@ public sealed class VersionConflictAnalyzer : DiagnosticAnalyzer
     {
         private readonly Compilation _compilation;
         private readonly JobAttributeSymbols _symbols;
-        // Computed by whichever thread needs them first, without locks: a thread that finds them missing computes them too
-        // (the result is the same) rather than wait, and a cancelled computation publishes nothing.
-        private Dictionary<string, List<INamedTypeSymbol>>? _jobsByEnvironment;
-        private readonly ConcurrentDictionary<string, ImmutableArray<Conflict>> _conflicts = new(StringComparer.Ordinal);
+        // Computed once by whichever thread needs them first; threads that need them meanwhile wait for that result rather
+        // than repeat it, and a cancelled computation publishes nothing (see ComputedOnce). Lock order: an environment's
+        // conflicts, then the job index.
+        private readonly ComputedOnce<Dictionary<string, List<INamedTypeSymbol>>> _jobsByEnvironment = new();
+        private readonly ConcurrentDictionary<string, ComputedOnce<ImmutableArray<Conflict>>> _conflicts = new(StringComparer.Ordinal);
         private readonly ReportedOnce _once = new();
 
         // Parsed constraints by kind, name and text: jobs repeat the same declarations, each parse is done once.
@@ -82,10 +83,12 @@ public sealed class VersionConflictAnalyzer : DiagnosticAnalyzer
             }
 
             var cancellationToken = context.CancellationToken;
-            if (!_conflicts.TryGetValue(identity.Environment, out var conflicts))
+            if (!_conflicts.TryGetValue(identity.Environment, out var once))
             {
-                conflicts = _conflicts.GetOrAdd(identity.Environment, FindConflicts(identity.Environment, cancellationToken));
+                once = _conflicts.GetOrAdd(identity.Environment, static _ => new ComputedOnce<ImmutableArray<Conflict>>());
             }
+
+            var conflicts = once.Get(static (state, token) => state.This.FindConflicts(state.Environment, token), (This: this, identity.Environment), cancellationToken);
 
             foreach (var conflict in conflicts)
             {
@@ -106,16 +109,8 @@ public sealed class VersionConflictAnalyzer : DiagnosticAnalyzer
         private JobIdentity? Identity(INamedTypeSymbol type) =>
             _symbols.FindSparkJob(type) is { } attribute ? JobDeclarationReader.ReadIdentity(type, attribute) : null;
 
-        private Dictionary<string, List<INamedTypeSymbol>> JobsByEnvironment(CancellationToken cancellationToken)
-        {
-            if (Volatile.Read(ref _jobsByEnvironment) is { } index)
-            {
-                return index;
-            }
-
-            index = IndexJobs(cancellationToken);
-            return Interlocked.CompareExchange(ref _jobsByEnvironment, index, null) ?? index;
-        }
+        private Dictionary<string, List<INamedTypeSymbol>> JobsByEnvironment(CancellationToken cancellationToken) =>
+            _jobsByEnvironment.Get(static (state, token) => state.IndexJobs(token), this, cancellationToken);
 
         private Dictionary<string, List<INamedTypeSymbol>> IndexJobs(CancellationToken cancellationToken)
         {
