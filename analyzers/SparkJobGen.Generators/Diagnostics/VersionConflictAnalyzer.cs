@@ -5,7 +5,6 @@ using System.Collections.Immutable;
 using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using SparkJobGen.Generators.Declarations;
 using SparkJobGen.Versions.Constraints;
@@ -77,7 +76,7 @@ public sealed class VersionConflictAnalyzer : DiagnosticAnalyzer
 
         public void AnalyzeType(SymbolAnalysisContext context)
         {
-            if (context.Symbol is not INamedTypeSymbol { TypeKind: TypeKind.Class } type || !HasAttributeSyntax(type) || Identity(type) is not { } identity)
+            if (context.Symbol is not INamedTypeSymbol { TypeKind: TypeKind.Class } type || !JobClasses.HasAttributeSyntax(type) || Identity(type) is not { } identity)
             {
                 return;
             }
@@ -112,62 +111,28 @@ public sealed class VersionConflictAnalyzer : DiagnosticAnalyzer
         private Dictionary<string, List<INamedTypeSymbol>> JobsByEnvironment(CancellationToken cancellationToken) =>
             _jobsByEnvironment.Get(static (state, token) => state.IndexJobs(token), this, cancellationToken);
 
+        // Jobs by environment, each list in display-name order (the most specific declaration of a shared constraint is the
+        // first job's).
         private Dictionary<string, List<INamedTypeSymbol>> IndexJobs(CancellationToken cancellationToken)
         {
             var index = new Dictionary<string, List<INamedTypeSymbol>>(StringComparer.Ordinal);
-            var pending = new Stack<INamespaceOrTypeSymbol>();
-            pending.Push(_compilation.Assembly.GlobalNamespace);
-            while (pending.Count > 0)
+            foreach (var type in JobClasses.InDisplayNameOrder(_compilation, _symbols, cancellationToken))
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                foreach (var member in pending.Pop().GetMembers())
+                if (Identity(type) is not { } identity)
                 {
-                    if (member is INamespaceSymbol ns)
-                    {
-                        pending.Push(ns);
-                    }
-                    else if (member is INamedTypeSymbol type)
-                    {
-                        pending.Push(type);
-                        if (type.TypeKind == TypeKind.Class && HasAttributeSyntax(type) && Identity(type) is { } identity)
-                        {
-                            if (!index.TryGetValue(identity.Environment, out var list))
-                            {
-                                list = new List<INamedTypeSymbol>();
-                                index[identity.Environment] = list;
-                            }
-
-                            list.Add(type);
-                        }
-                    }
+                    continue;
                 }
-            }
 
-            // Ordered by display name (the most specific declaration of a shared constraint is the first job's), each
-            // name rendered once.
-            var sorted = new Dictionary<string, List<INamedTypeSymbol>>(index.Count, StringComparer.Ordinal);
-            foreach (var pair in index)
-            {
-                var named = pair.Value.ConvertAll(static type => (Name: type.ToDisplayString(), Type: type));
-                named.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
-                sorted[pair.Key] = named.ConvertAll(static n => n.Type);
-            }
-
-            return sorted;
-        }
-
-        // Only a class written with attributes can be a job: skip binding the attributes of every other type.
-        private static bool HasAttributeSyntax(INamedTypeSymbol type)
-        {
-            foreach (var reference in type.DeclaringSyntaxReferences)
-            {
-                if (reference.GetSyntax() is TypeDeclarationSyntax { AttributeLists.Count: > 0 })
+                if (!index.TryGetValue(identity.Environment, out var list))
                 {
-                    return true;
+                    list = new List<INamedTypeSymbol>();
+                    index[identity.Environment] = list;
                 }
+
+                list.Add(type);
             }
 
-            return false;
+            return index;
         }
 
         private ImmutableArray<Conflict> FindConflicts(string environment, CancellationToken cancellationToken)

@@ -123,11 +123,11 @@ public sealed class AnalysisStateTests
         var diagnostics = await compilation.WithAnalyzers(analyzers, options).GetAnalyzerDiagnosticsAsync(cancellationToken);
         Assert.DoesNotContain(diagnostics, d => d.Id.StartsWith("AD", StringComparison.Ordinal));
 
-        // What a user or a code fix sees: id, place, message and properties, duplicates kept. Additional locations are
-        // compared by number only: a diagnostic at a declaration many jobs share (a base class's pip constraint, SJG2004)
-        // is reported once, with the other side as written on whichever of those jobs the driver analyses first.
+        // What a user or a code fix sees: id, place, additional locations, message and properties, duplicates kept. A
+        // diagnostic at a declaration many jobs share (a base class's pip constraint, SJG2004) is reported once, with the
+        // other side as written on the first of those jobs by name, whichever job the driver analyses first.
         return diagnostics
-            .Select(d => d.Id + "|" + d.Location.GetLineSpan() + "|" + d.AdditionalLocations.Count + "|" + d.GetMessage() + "|"
+            .Select(d => d.Id + "|" + d.Location.GetLineSpan() + "|" + string.Join(";", d.AdditionalLocations.Select(l => l.GetLineSpan().ToString())) + "|" + d.GetMessage() + "|"
                 + string.Join(";", d.Properties.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Key + "=" + p.Value)))
             .OrderBy(s => s, StringComparer.Ordinal)
             .ToList();
