@@ -145,54 +145,57 @@ public sealed class CondaPipConsistencyAnalyzer : DiagnosticAnalyzer
         }
 
         // The packages the job's environment constrains differently in its pip and conda sections, by PEP 503 name (ordinal).
+        // Every analyzer reads every job, so this allocates only for packages named in both sections.
         private List<Mismatch> FindMismatches(INamedTypeSymbol type, CancellationToken cancellationToken)
         {
             var found = new List<Mismatch>();
             var requirements = JobDeclarationReader.ReadRequirements(type, _symbols, cancellationToken);
 
-            // Names first, parsing only packages present in both sections.
-            var pipNames = new HashSet<string>(StringComparer.Ordinal);
-            var condaNames = new HashSet<string>(StringComparer.Ordinal);
+            // Names first, parsing only packages present in both sections; conda names are compared in PEP 503 form too, so
+            // scikit_learn and scikit-learn meet. A job names a few dozen packages: lists searched in order cost less than sets.
+            var pipKeys = new List<string>();
             foreach (var requirement in requirements)
             {
-                switch (requirement.Kind)
+                if (requirement.Kind == RequirementKind.PipPackage)
                 {
-                    case RequirementKind.PipPackage:
-                        pipNames.Add(_parsed.PipKey(requirement.Name));
-                        break;
-                    case RequirementKind.CondaPackage:
-                        condaNames.Add(_parsed.PipKey(_parsed.CondaKey(requirement.Name)));
-                        break;
-                    case RequirementKind.PythonVersion:
-                        condaNames.Add("python");
-                        break;
-                    case RequirementKind.PySpark:
-                        condaNames.Add("pyspark");
-                        break;
+                    pipKeys.Add(_parsed.PipKey(requirement.Name));
                 }
             }
 
-            pipNames.IntersectWith(condaNames);
-            if (pipNames.Count == 0)
+            if (pipKeys.Count == 0)
             {
                 return found;
             }
 
-            var constraints = DeclaredConstraint.From(requirements, key => pipNames.Contains(_parsed.PipKey(key)), _parsed);
-            var pipPackages = new SortedSet<string>(StringComparer.Ordinal);
-            foreach (var constraint in constraints)
+            var packages = new List<string>();
+            foreach (var requirement in requirements)
             {
-                if (constraint.IsPip)
+                var condaKey = requirement.Kind switch
                 {
-                    pipPackages.Add(constraint.Package);
+                    RequirementKind.CondaPackage => _parsed.PipKey(_parsed.CondaKey(requirement.Name)),
+                    RequirementKind.PythonVersion => "python",
+                    RequirementKind.PySpark => "pyspark",
+                    _ => null,
+                };
+                if (condaKey is not null && !packages.Contains(condaKey) && pipKeys.Contains(condaKey))
+                {
+                    packages.Add(condaKey);
                 }
             }
 
-            foreach (var package in pipPackages)
+            if (packages.Count == 0)
             {
-                // conda names are compared in PEP 503 form too, so scikit_learn and scikit-learn meet.
-                var pip = new List<DeclaredConstraint>();
-                var conda = new List<DeclaredConstraint>();
+                return found;
+            }
+
+            packages.Sort(StringComparer.Ordinal);
+            var constraints = DeclaredConstraint.From(requirements, key => packages.Contains(_parsed.PipKey(key)), _parsed);
+            var pip = new List<DeclaredConstraint>();
+            var conda = new List<DeclaredConstraint>();
+            foreach (var package in packages)
+            {
+                pip.Clear();
+                conda.Clear();
                 foreach (var constraint in constraints)
                 {
                     if (constraint.IsPip ? constraint.Package == package : _parsed.PipKey(constraint.Package) == package)
@@ -201,7 +204,8 @@ public sealed class CondaPipConsistencyAnalyzer : DiagnosticAnalyzer
                     }
                 }
 
-                if (conda.Count > 0 && !SameClauses(pip, conda))
+                // A pip declaration that does not parse is SJG2002's; a package with none left is not compared.
+                if (pip.Count > 0 && conda.Count > 0 && !SameClauses(pip, conda))
                 {
                     found.Add(new Mismatch(package, pip, conda));
                 }
