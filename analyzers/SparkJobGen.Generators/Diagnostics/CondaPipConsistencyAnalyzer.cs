@@ -149,7 +149,7 @@ public sealed class CondaPipConsistencyAnalyzer : DiagnosticAnalyzer
         private List<Mismatch> FindMismatches(INamedTypeSymbol type, CancellationToken cancellationToken)
         {
             var found = new List<Mismatch>();
-            var requirements = JobDeclarationReader.ReadRequirements(type, _symbols, cancellationToken);
+            var requirements = JobRequirementsCache.Read(_compilation, type, _symbols, cancellationToken);
 
             // Names first, parsing only packages present in both sections; conda names are compared in PEP 503 form too, so
             // scikit_learn and scikit-learn meet. A job names a few dozen packages: lists searched in order cost less than sets.

@@ -74,7 +74,7 @@ public sealed class PySparkCompatibilityAnalyzer : DiagnosticAnalyzer
         }
 
         var cancellationToken = context.CancellationToken;
-        var constraints = DeclaredConstraint.From(JobDeclarationReader.ReadRequirements(type, symbols, cancellationToken), IsChecked, parsed);
+        var constraints = DeclaredConstraint.From(JobRequirementsCache.Read(context.Compilation, type, symbols, cancellationToken), IsChecked, parsed);
         var pyspark = constraints.Where(static c => c.Package == "pyspark").ToList();
         if (pyspark.Count == 0 || pyspark.All(static c => c.IsAny))
         {

@@ -249,7 +249,7 @@ public sealed class VersionConflictAnalyzer : DiagnosticAnalyzer
         private IEnumerable<(DeclaredRequirement Requirement, VersionConstraint Constraint)> Reaching(INamedTypeSymbol job, CancellationToken cancellationToken)
         {
             bool python = false, pyspark = false;
-            foreach (var requirement in JobDeclarationReader.ReadRequirements(job, _symbols, cancellationToken))
+            foreach (var requirement in JobRequirementsCache.Read(_compilation, job, _symbols, cancellationToken))
             {
                 if ((requirement.Kind == RequirementKind.PythonVersion && !Take(ref python))
                     || (requirement.Kind == RequirementKind.PySpark && !Take(ref pyspark))

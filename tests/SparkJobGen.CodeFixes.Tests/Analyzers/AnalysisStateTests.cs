@@ -57,15 +57,16 @@ public sealed class AnalysisStateTests
         var expected = await RunAsync(CreateAnalyzers(), compilation, concurrent: false);
         AssertMeaningful(expected);
 
+        // Cancelled from inside the analysis once a number of job classes have been seen, so the cancellation lands part
+        // way whatever the machine's speed (a timer may fire only after a fast analysis has finished).
         var analyzers = CreateAnalyzers();
         var cancelled = 0;
-        for (var delay = 1; delay <= 4096; delay *= 2)
+        foreach (var after in new[] { 1, 3, 10, 25 })
         {
-            using var cancellation = new CancellationTokenSource(TimeSpan.FromMilliseconds(delay));
+            using var cancellation = new CancellationTokenSource();
             try
             {
-                await RunAsync(analyzers, compilation, concurrent: true, cancellation.Token);
-                break;
+                await RunAsync(analyzers.Add(new CancelAfterSymbols(after, cancellation)), compilation, concurrent: true, cancellation.Token);
             }
             catch (OperationCanceledException)
             {
@@ -199,5 +200,32 @@ public sealed class AnalysisStateTests
         }
 
         return sources;
+    }
+
+    /// <summary>Cancels the analysis it runs in when it has seen <c>after</c> named types.</summary>
+    [DiagnosticAnalyzer(LanguageNames.CSharp)]
+#pragma warning disable RS1001, RS1025, RS1026, RS1036, RS1041
+    private sealed class CancelAfterSymbols(int after, CancellationTokenSource cancellation) : DiagnosticAnalyzer
+#pragma warning restore RS1001, RS1025, RS1026, RS1036, RS1041
+    {
+        private int _seen;
+
+        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
+            [new DiagnosticDescriptor("TEST0001", "never reported", "never reported", "Test", DiagnosticSeverity.Hidden, isEnabledByDefault: true)];
+
+        public override void Initialize(AnalysisContext context)
+        {
+            context.EnableConcurrentExecution();
+            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+            context.RegisterSymbolAction(
+                _ =>
+                {
+                    if (Interlocked.Increment(ref _seen) == after)
+                    {
+                        cancellation.Cancel();
+                    }
+                },
+                SymbolKind.NamedType);
+        }
     }
 }
