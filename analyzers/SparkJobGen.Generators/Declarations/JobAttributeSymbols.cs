@@ -61,6 +61,13 @@ internal sealed class JobAttributeSymbols
             return false;
         }
 
+        // The compilation hands out one symbol object per attribute type, so identity decides the usual case without the
+        // comparer; the comparer below stays the rule.
+        if (TryGetByReference(type, out kind))
+        {
+            return true;
+        }
+
         if (Is(type, CondaPackage))
         {
             kind = RequirementKind.CondaPackage;
@@ -93,9 +100,27 @@ internal sealed class JobAttributeSymbols
         return true;
     }
 
+    private bool TryGetByReference(INamedTypeSymbol type, out RequirementKind kind)
+    {
+        kind = ReferenceEquals(type, CondaPackage) ? RequirementKind.CondaPackage
+            : ReferenceEquals(type, PipPackage) ? RequirementKind.PipPackage
+            : ReferenceEquals(type, SparkConf) ? RequirementKind.SparkConf
+            : ReferenceEquals(type, CondaChannel) ? RequirementKind.CondaChannel
+            : ReferenceEquals(type, PythonVersion) ? RequirementKind.PythonVersion
+            : ReferenceEquals(type, PySpark) ? RequirementKind.PySpark
+            : (RequirementKind)(-1);
+        if (kind == (RequirementKind)(-1))
+        {
+            kind = default;
+            return false;
+        }
+
+        return true;
+    }
+
     /// <summary>Whether <paramref name="attribute"/> is a <c>[SparkJob]</c> application.</summary>
     /// <param name="attribute">The attribute application.</param>
-    public bool IsSparkJob(AttributeData attribute) => Is(attribute.AttributeClass, SparkJob);
+    public bool IsSparkJob(AttributeData attribute) => ReferenceEquals(attribute.AttributeClass, SparkJob) || Is(attribute.AttributeClass, SparkJob);
 
     /// <summary>The <c>[SparkJob]</c> application on <paramref name="type"/> itself, or null when it is not a job.</summary>
     /// <param name="type">The type.</param>

@@ -56,11 +56,12 @@ internal static class JobDeclarationReader
         JobAttributeSymbols symbols,
         CancellationToken cancellationToken)
     {
-        // Sized for every attribute that may contribute, so the array is allocated once (analyzers read every job).
-        var capacity = job.GetAttributes().Length + job.ContainingAssembly.GetAttributes().Length;
+        // Sized for exactly the requirement attributes (those whose arguments are all constant strings, the usual case), so
+        // the array is allocated once and handed over without a copy: every analyzer reads every job.
+        var capacity = CountRequirementAttributes(job.GetAttributes(), symbols) + CountRequirementAttributes(job.ContainingAssembly.GetAttributes(), symbols);
         for (var type = job.BaseType; type is not null && type.SpecialType != SpecialType.System_Object; type = type.BaseType)
         {
-            capacity += type.GetAttributes().Length;
+            capacity += CountRequirementAttributes(type.GetAttributes(), symbols);
         }
 
         var result = ImmutableArray.CreateBuilder<DeclaredRequirement>(capacity);
@@ -188,6 +189,20 @@ internal static class JobDeclarationReader
         }
 
         return normalized;
+    }
+
+    private static int CountRequirementAttributes(ImmutableArray<AttributeData> attributes, JobAttributeSymbols symbols)
+    {
+        var count = 0;
+        foreach (var attribute in attributes)
+        {
+            if (symbols.TryGetRequirementKind(attribute, out _))
+            {
+                count++;
+            }
+        }
+
+        return count;
     }
 
     private static void AddRequirements(

@@ -61,7 +61,7 @@ public sealed class ChannelOrderAnalyzer : DiagnosticAnalyzer
 
         var channels = ImmutableArray.CreateBuilder<(string, AttributeData)>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var requirement in JobDeclarationReader.ReadRequirements(type, symbols, context.CancellationToken))
+        foreach (var requirement in JobRequirementsCache.Read(context.Compilation, type, symbols, context.CancellationToken))
         {
             var channel = requirement.Name.Trim();
             if (requirement.Kind == RequirementKind.CondaChannel && channel.Length > 0 && seen.Add(channel))

@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
+using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using SparkJobGen.Generators.Declarations;
@@ -32,23 +33,64 @@ public sealed class CondaPipConsistencyAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            var state = new CompilationState(symbols);
+            var state = new CompilationState(start.Compilation, symbols);
             start.RegisterSymbolAction(state.AnalyzeJob, SymbolKind.NamedType);
         });
     }
 
-    /// <summary>Per-compilation state: parsed declarations, and the mismatches already reported.</summary>
+    /// <summary>
+    /// One package a job's environment constrains differently in the pip and conda sections: the pip declarations (the first
+    /// is where the diagnostic points) and the conda declarations (the additional locations), described for the message.
+    /// </summary>
+    private sealed class Mismatch
+    {
+        public Mismatch(string package, List<DeclaredConstraint> pip, List<DeclaredConstraint> conda)
+        {
+            Package = package;
+            Pip = pip[0].Requirement;
+            Conda = conda.ConvertAll(static c => c.Requirement);
+            PipText = Describe(pip);
+            CondaText = Describe(conda);
+        }
+
+        public string Package { get; }
+
+        public DeclaredRequirement Pip { get; }
+
+        public List<DeclaredRequirement> Conda { get; }
+
+        public string PipText { get; }
+
+        public string CondaText { get; }
+
+        /// <summary>Whether the pip declaration is on a base class or the assembly, so other jobs may meet it too.</summary>
+        public bool IsShared => Pip.Scope != DeclarationScope.Job;
+
+        public bool SameDiagnostic(Mismatch other) =>
+            ReferenceEquals(Pip.Attribute, other.Pip.Attribute) && Package == other.Package && PipText == other.PipText && CondaText == other.CondaText;
+    }
+
+    /// <summary>
+    /// Per-compilation state: parsed declarations; for a mismatch at a shared pip declaration, which were reported and the
+    /// mismatches of the jobs consulted to choose their additional locations.
+    /// </summary>
     private sealed class CompilationState
     {
+        private readonly Compilation _compilation;
         private readonly JobAttributeSymbols _symbols;
         private readonly ParsedDeclarations _parsed = new();
 
-        // A mismatch is reported once per pip declaration and message (declarations on a base class or the assembly reach
-        // many jobs): the location follows from the attribute, the message from the package and both descriptions.
-        private readonly ConcurrentDictionary<(AttributeData Pip, string Package, string PipText, string CondaText), byte> _reported = new();
+        // A mismatch at a declaration on a base class or the assembly (which reach many jobs) is reported once per
+        // declaration and message: the location follows from the attribute, the message from the package and both
+        // descriptions. Its additional locations are those of the first job (by display name) that has the same mismatch,
+        // whichever job's analysis reports it.
+        private readonly ConcurrentDictionary<(AttributeData Pip, string Package, string PipText, string CondaText), byte> _reportedShared = new();
+        private readonly ComputedOnce<List<INamedTypeSymbol>> _jobs = new();
+        private readonly ConcurrentDictionary<INamedTypeSymbol, List<Mismatch>> _mismatches = new(SymbolEqualityComparer.Default);
 
-        public CompilationState(JobAttributeSymbols symbols)
+        public CompilationState(Compilation compilation, JobAttributeSymbols symbols)
         {
+            _compilation = compilation;
             _symbols = symbols;
         }
 
@@ -60,51 +102,98 @@ public sealed class CondaPipConsistencyAnalyzer : DiagnosticAnalyzer
             }
 
             var cancellationToken = context.CancellationToken;
-            var requirements = JobDeclarationReader.ReadRequirements(type, _symbols, cancellationToken);
+            if (!_mismatches.TryGetValue(type, out var mismatches))
+            {
+                mismatches = FindMismatches(type, cancellationToken);
+            }
 
-            // Names first, parsing only packages present in both sections.
-            var pipNames = new HashSet<string>(StringComparer.Ordinal);
-            var condaNames = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var mismatch in mismatches)
+            {
+                if (!mismatch.IsShared)
+                {
+                    // A declaration on the job itself belongs to this job alone.
+                    context.ReportDiagnostic(Create(mismatch, cancellationToken));
+                }
+                else if (_reportedShared.TryAdd((mismatch.Pip.Attribute, mismatch.Package, mismatch.PipText, mismatch.CondaText), 0))
+                {
+                    context.ReportDiagnostic(Create(FirstJobsMismatch(mismatch, cancellationToken) ?? mismatch, cancellationToken));
+                }
+            }
+        }
+
+        // The same mismatch as found on the first job, in display-name order, that has it.
+        private Mismatch? FirstJobsMismatch(Mismatch mismatch, CancellationToken cancellationToken)
+        {
+            var jobs = _jobs.Get(static (state, token) => JobClasses.InDisplayNameOrder(state._compilation, state._symbols, token), this, cancellationToken);
+            foreach (var job in jobs)
+            {
+                if (!_mismatches.TryGetValue(job, out var mismatches))
+                {
+                    mismatches = _mismatches.GetOrAdd(job, FindMismatches(job, cancellationToken));
+                }
+
+                foreach (var candidate in mismatches)
+                {
+                    if (candidate.SameDiagnostic(mismatch))
+                    {
+                        return candidate;
+                    }
+                }
+            }
+
+            return null;
+        }
+
+        // The packages the job's environment constrains differently in its pip and conda sections, by PEP 503 name (ordinal).
+        // Every analyzer reads every job, so this allocates only for packages named in both sections.
+        private List<Mismatch> FindMismatches(INamedTypeSymbol type, CancellationToken cancellationToken)
+        {
+            var found = new List<Mismatch>();
+            var requirements = JobRequirementsCache.Read(_compilation, type, _symbols, cancellationToken);
+
+            // Names first, parsing only packages present in both sections; conda names are compared in PEP 503 form too, so
+            // scikit_learn and scikit-learn meet. A job names a few dozen packages: lists searched in order cost less than sets.
+            var pipKeys = new List<string>();
             foreach (var requirement in requirements)
             {
-                switch (requirement.Kind)
+                if (requirement.Kind == RequirementKind.PipPackage)
                 {
-                    case RequirementKind.PipPackage:
-                        pipNames.Add(_parsed.PipKey(requirement.Name));
-                        break;
-                    case RequirementKind.CondaPackage:
-                        condaNames.Add(_parsed.PipKey(_parsed.CondaKey(requirement.Name)));
-                        break;
-                    case RequirementKind.PythonVersion:
-                        condaNames.Add("python");
-                        break;
-                    case RequirementKind.PySpark:
-                        condaNames.Add("pyspark");
-                        break;
+                    pipKeys.Add(_parsed.PipKey(requirement.Name));
                 }
             }
 
-            pipNames.IntersectWith(condaNames);
-            if (pipNames.Count == 0)
+            if (pipKeys.Count == 0)
             {
-                return;
+                return found;
             }
 
-            var constraints = DeclaredConstraint.From(requirements, key => pipNames.Contains(_parsed.PipKey(key)), _parsed);
-            var pipPackages = new SortedSet<string>(StringComparer.Ordinal);
-            foreach (var constraint in constraints)
+            var packages = new List<string>();
+            foreach (var requirement in requirements)
             {
-                if (constraint.IsPip)
+                var condaKey = requirement.Kind switch
                 {
-                    pipPackages.Add(constraint.Package);
+                    RequirementKind.CondaPackage => _parsed.PipKey(_parsed.CondaKey(requirement.Name)),
+                    RequirementKind.PythonVersion => "python",
+                    RequirementKind.PySpark => "pyspark",
+                    _ => null,
+                };
+                if (condaKey is not null && !packages.Contains(condaKey) && pipKeys.Contains(condaKey))
+                {
+                    packages.Add(condaKey);
                 }
             }
 
+            if (packages.Count == 0)
+            {
+                return found;
+            }
+
+            packages.Sort(StringComparer.Ordinal);
+            var constraints = DeclaredConstraint.From(requirements, key => packages.Contains(_parsed.PipKey(key)), _parsed);
             var pip = new List<DeclaredConstraint>();
             var conda = new List<DeclaredConstraint>();
-            foreach (var package in pipPackages)
+            foreach (var package in packages)
             {
-                // conda names are compared in PEP 503 form too, so scikit_learn and scikit-learn meet.
                 pip.Clear();
                 conda.Clear();
                 foreach (var constraint in constraints)
@@ -115,26 +204,31 @@ public sealed class CondaPipConsistencyAnalyzer : DiagnosticAnalyzer
                     }
                 }
 
-                if (conda.Count == 0 || SameClauses(pip, conda))
+                // A pip declaration that does not parse is SJG2002's; a package with none left is not compared.
+                if (pip.Count > 0 && conda.Count > 0 && !SameClauses(pip, conda))
                 {
-                    continue;
+                    found.Add(new Mismatch(package, pip, conda));
                 }
-
-                var pipText = Describe(pip);
-                var condaText = Describe(conda);
-                if (!_reported.TryAdd((pip[0].Requirement.Attribute, package, pipText, condaText), 0))
-                {
-                    continue;
-                }
-
-                context.ReportDiagnostic(Diagnostic.Create(
-                    DiagnosticDescriptors.CondaPipMismatch,
-                    pip[0].VersionLocation(cancellationToken),
-                    conda.Select(c => c.VersionLocation(cancellationToken)),
-                    package,
-                    pipText,
-                    condaText));
             }
+
+            return found;
+        }
+
+        private static Diagnostic Create(Mismatch mismatch, CancellationToken cancellationToken)
+        {
+            var conda = new Location[mismatch.Conda.Count];
+            for (var i = 0; i < conda.Length; i++)
+            {
+                conda[i] = DeclaredConstraint.VersionLocation(mismatch.Conda[i], cancellationToken);
+            }
+
+            return Diagnostic.Create(
+                DiagnosticDescriptors.CondaPipMismatch,
+                DeclaredConstraint.VersionLocation(mismatch.Pip, cancellationToken),
+                conda,
+                mismatch.Package,
+                mismatch.PipText,
+                mismatch.CondaText);
         }
     }
 

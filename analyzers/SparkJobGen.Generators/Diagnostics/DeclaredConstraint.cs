@@ -185,12 +185,17 @@ internal sealed class DeclaredConstraint
 
     /// <summary>The location of the version argument, else of the attribute.</summary>
     /// <param name="cancellationToken">Cancels the lookup.</param>
-    public Location VersionLocation(CancellationToken cancellationToken)
+    public Location VersionLocation(CancellationToken cancellationToken) => VersionLocation(Requirement, cancellationToken);
+
+    /// <summary>The location of a declaration's version argument, else of the attribute.</summary>
+    /// <param name="requirement">The declaration.</param>
+    /// <param name="cancellationToken">Cancels the lookup.</param>
+    public static Location VersionLocation(DeclaredRequirement requirement, CancellationToken cancellationToken)
     {
-        var attribute = Requirement.Attribute;
-        return Requirement.Kind is RequirementKind.PythonVersion or RequirementKind.PySpark
+        var attribute = requirement.Attribute;
+        return requirement.Kind is RequirementKind.PythonVersion or RequirementKind.PySpark
             ? AttributeArguments.ConstructorLocation(attribute, 0, "version", cancellationToken)
-            : AttributeArguments.Constructor(attribute, 1, Requirement.Kind == RequirementKind.PipPackage ? "specifier" : "version", cancellationToken)?.GetLocation()
+            : AttributeArguments.Constructor(attribute, 1, requirement.Kind == RequirementKind.PipPackage ? "specifier" : "version", cancellationToken)?.GetLocation()
                 ?? AttributeArguments.ConstructorLocation(attribute, 0, "name", cancellationToken);
     }
 

@@ -54,7 +54,8 @@ public sealed class PySparkCompatibilityAnalyzer : DiagnosticAnalyzer
             var memo = new ConcurrentDictionary<string, string?>(System.StringComparer.Ordinal);
             var allowedLines = new ConcurrentDictionary<string, List<PySparkLine>>(System.StringComparer.Ordinal);
             var parsed = new ParsedDeclarations();
-            start.RegisterSymbolAction(symbolContext => AnalyzeJob(symbolContext, symbols, once, memo, allowedLines, parsed), SymbolKind.NamedType);
+            var quiet = new ConcurrentDictionary<string, byte>(System.StringComparer.Ordinal);
+            start.RegisterSymbolAction(symbolContext => AnalyzeJob(symbolContext, symbols, once, memo, allowedLines, parsed, quiet), SymbolKind.NamedType);
         });
     }
 
@@ -64,7 +65,8 @@ public sealed class PySparkCompatibilityAnalyzer : DiagnosticAnalyzer
         ReportedOnce once,
         ConcurrentDictionary<string, string?> memo,
         ConcurrentDictionary<string, List<PySparkLine>> allowedLines,
-        ParsedDeclarations parsed)
+        ParsedDeclarations parsed,
+        ConcurrentDictionary<string, byte> quiet)
     {
         if (context.Symbol is not INamedTypeSymbol { TypeKind: TypeKind.Class } type || symbols.FindSparkJob(type) is null)
         {
@@ -72,9 +74,18 @@ public sealed class PySparkCompatibilityAnalyzer : DiagnosticAnalyzer
         }
 
         var cancellationToken = context.CancellationToken;
-        var constraints = DeclaredConstraint.From(JobDeclarationReader.ReadRequirements(type, symbols, cancellationToken), IsChecked, parsed);
+        var constraints = DeclaredConstraint.From(JobRequirementsCache.Read(context.Compilation, type, symbols, cancellationToken), IsChecked, parsed);
         var pyspark = constraints.Where(static c => c.Package == "pyspark").ToList();
         if (pyspark.Count == 0 || pyspark.All(static c => c.IsAny))
+        {
+            return;
+        }
+
+        // What the checks find depends only on the checked declarations' packages, kinds and texts, in order (jobs repeat
+        // the same few, mostly from a base class or the assembly): a list of declarations that produced nothing before
+        // produces nothing again.
+        var signature = Signature(constraints);
+        if (quiet.ContainsKey(signature))
         {
             return;
         }
@@ -106,7 +117,7 @@ public sealed class PySparkCompatibilityAnalyzer : DiagnosticAnalyzer
         var additional = new[] { pysparkDeclaration.VersionLocation(cancellationToken) };
         var newest = lines[lines.Count - 1];
 
-        CheckPython(context, once, memo, constraints, lines, newest, additional);
+        var produced = CheckPython(context, once, memo, constraints, lines, newest, additional);
         foreach (var package in Dependencies)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -116,14 +127,30 @@ public sealed class PySparkCompatibilityAnalyzer : DiagnosticAnalyzer
                 continue;
             }
 
-            CheckMinimum(context, once, memo, package, declared, lines, additional);
-            CheckBroken(context, once, memo, package, declared, lines, additional);
+            produced |= CheckMinimum(context, once, memo, package, declared, lines, additional);
+            produced |= CheckBroken(context, once, memo, package, declared, lines, additional);
         }
+
+        if (!produced)
+        {
+            quiet.TryAdd(signature, 0);
+        }
+    }
+
+    private static string Signature(List<DeclaredConstraint> constraints)
+    {
+        var signature = new System.Text.StringBuilder();
+        foreach (var constraint in constraints)
+        {
+            signature.Append(constraint.Package).Append(constraint.IsPip ? "\u0001pip\u0001" : "\u0001conda\u0001").Append(constraint.Text).Append('\u0002');
+        }
+
+        return signature.ToString();
     }
 
     private static bool IsChecked(string package) => package is "python" or "pyspark" or "pandas" or "pyarrow" or "numpy";
 
-    private static void CheckPython(
+    private static bool CheckPython(
         SymbolAnalysisContext context,
         ReportedOnce once,
         ConcurrentDictionary<string, string?> memo,
@@ -135,7 +162,7 @@ public sealed class PySparkCompatibilityAnalyzer : DiagnosticAnalyzer
         var python = constraints.Where(static c => c.Package == "python").ToList();
         if (python.Count == 0 || python.All(static c => c.IsAny))
         {
-            return;
+            return false;
         }
 
         var pythonKey = ConstraintsKey(python);
@@ -169,11 +196,13 @@ public sealed class PySparkCompatibilityAnalyzer : DiagnosticAnalyzer
                 newest.Name,
                 DescribePythonRange(newest),
                 newest.Source));
-            return;
+            return true;
         }
+
+        return false;
     }
 
-    private static void CheckMinimum(
+    private static bool CheckMinimum(
         SymbolAnalysisContext context,
         ReportedOnce once,
         ConcurrentDictionary<string, string?> memo,
@@ -189,7 +218,7 @@ public sealed class PySparkCompatibilityAnalyzer : DiagnosticAnalyzer
         {
             if (line.MinimumOf(package) is not { } text || !Pep440Version.TryParse(text, out var parsed, out _))
             {
-                return;
+                return false;
             }
 
             if (minimum is null || parsed! < minimum)
@@ -201,14 +230,14 @@ public sealed class PySparkCompatibilityAnalyzer : DiagnosticAnalyzer
 
         if (minimum is null || lenient is null)
         {
-            return;
+            return false;
         }
 
         var key = "below|" + package + "|" + minimum + "|" + ConstraintsKey(declared);
         var lowest = memo.GetOrAdd(key, _ => LowestAllowedBelow(declared, minimum));
         if (lowest is null)
         {
-            return;
+            return false;
         }
 
         var declaration = declared.FirstOrDefault(static c => !c.IsAny) ?? declared[0];
@@ -222,9 +251,10 @@ public sealed class PySparkCompatibilityAnalyzer : DiagnosticAnalyzer
             lenient.MinimumOf(package),
             lenient.Name,
             lenient.Source));
+        return true;
     }
 
-    private static void CheckBroken(
+    private static bool CheckBroken(
         SymbolAnalysisContext context,
         ReportedOnce once,
         ConcurrentDictionary<string, string?> memo,
@@ -233,6 +263,7 @@ public sealed class PySparkCompatibilityAnalyzer : DiagnosticAnalyzer
         List<PySparkLine> lines,
         Location[] additional)
     {
+        var produced = false;
         foreach (var combination in PySparkCompatibility.Broken)
         {
             if (combination.Package != package || !lines.All(combination.Affects))
@@ -257,7 +288,10 @@ public sealed class PySparkCompatibilityAnalyzer : DiagnosticAnalyzer
                 allowed,
                 combination.Reason,
                 combination.Source));
+            produced = true;
         }
+
+        return produced;
     }
 
     /// <summary>The lowest release below <paramref name="minimum"/> every constraint allows, when they set a lower bound.</summary>

@@ -5,7 +5,6 @@ using System.Collections.Immutable;
 using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using SparkJobGen.Generators.Declarations;
 using SparkJobGen.Versions.Constraints;
@@ -56,10 +55,11 @@ public sealed class VersionConflictAnalyzer : DiagnosticAnalyzer
     {
         private readonly Compilation _compilation;
         private readonly JobAttributeSymbols _symbols;
-        // Computed by whichever thread needs them first, without locks: a thread that finds them missing computes them too
-        // (the result is the same) rather than wait, and a cancelled computation publishes nothing.
-        private Dictionary<string, List<INamedTypeSymbol>>? _jobsByEnvironment;
-        private readonly ConcurrentDictionary<string, ImmutableArray<Conflict>> _conflicts = new(StringComparer.Ordinal);
+        // Computed once by whichever thread needs them first; threads that need them meanwhile wait for that result rather
+        // than repeat it, and a cancelled computation publishes nothing (see ComputedOnce). Lock order: an environment's
+        // conflicts, then the job index.
+        private readonly ComputedOnce<Dictionary<string, List<INamedTypeSymbol>>> _jobsByEnvironment = new();
+        private readonly ConcurrentDictionary<string, ComputedOnce<ImmutableArray<Conflict>>> _conflicts = new(StringComparer.Ordinal);
         private readonly ReportedOnce _once = new();
 
         // Parsed constraints by kind, name and text: jobs repeat the same declarations, each parse is done once.
@@ -76,16 +76,18 @@ public sealed class VersionConflictAnalyzer : DiagnosticAnalyzer
 
         public void AnalyzeType(SymbolAnalysisContext context)
         {
-            if (context.Symbol is not INamedTypeSymbol { TypeKind: TypeKind.Class } type || !HasAttributeSyntax(type) || Identity(type) is not { } identity)
+            if (context.Symbol is not INamedTypeSymbol { TypeKind: TypeKind.Class } type || !JobClasses.HasAttributeSyntax(type) || Identity(type) is not { } identity)
             {
                 return;
             }
 
             var cancellationToken = context.CancellationToken;
-            if (!_conflicts.TryGetValue(identity.Environment, out var conflicts))
+            if (!_conflicts.TryGetValue(identity.Environment, out var once))
             {
-                conflicts = _conflicts.GetOrAdd(identity.Environment, FindConflicts(identity.Environment, cancellationToken));
+                once = _conflicts.GetOrAdd(identity.Environment, static _ => new ComputedOnce<ImmutableArray<Conflict>>());
             }
+
+            var conflicts = once.Get(static (state, token) => state.This.FindConflicts(state.Environment, token), (This: this, identity.Environment), cancellationToken);
 
             foreach (var conflict in conflicts)
             {
@@ -106,73 +108,31 @@ public sealed class VersionConflictAnalyzer : DiagnosticAnalyzer
         private JobIdentity? Identity(INamedTypeSymbol type) =>
             _symbols.FindSparkJob(type) is { } attribute ? JobDeclarationReader.ReadIdentity(type, attribute) : null;
 
-        private Dictionary<string, List<INamedTypeSymbol>> JobsByEnvironment(CancellationToken cancellationToken)
-        {
-            if (Volatile.Read(ref _jobsByEnvironment) is { } index)
-            {
-                return index;
-            }
+        private Dictionary<string, List<INamedTypeSymbol>> JobsByEnvironment(CancellationToken cancellationToken) =>
+            _jobsByEnvironment.Get(static (state, token) => state.IndexJobs(token), this, cancellationToken);
 
-            index = IndexJobs(cancellationToken);
-            return Interlocked.CompareExchange(ref _jobsByEnvironment, index, null) ?? index;
-        }
-
+        // Jobs by environment, each list in display-name order (the most specific declaration of a shared constraint is the
+        // first job's).
         private Dictionary<string, List<INamedTypeSymbol>> IndexJobs(CancellationToken cancellationToken)
         {
             var index = new Dictionary<string, List<INamedTypeSymbol>>(StringComparer.Ordinal);
-            var pending = new Stack<INamespaceOrTypeSymbol>();
-            pending.Push(_compilation.Assembly.GlobalNamespace);
-            while (pending.Count > 0)
+            foreach (var type in JobClasses.InDisplayNameOrder(_compilation, _symbols, cancellationToken))
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                foreach (var member in pending.Pop().GetMembers())
+                if (Identity(type) is not { } identity)
                 {
-                    if (member is INamespaceSymbol ns)
-                    {
-                        pending.Push(ns);
-                    }
-                    else if (member is INamedTypeSymbol type)
-                    {
-                        pending.Push(type);
-                        if (type.TypeKind == TypeKind.Class && HasAttributeSyntax(type) && Identity(type) is { } identity)
-                        {
-                            if (!index.TryGetValue(identity.Environment, out var list))
-                            {
-                                list = new List<INamedTypeSymbol>();
-                                index[identity.Environment] = list;
-                            }
-
-                            list.Add(type);
-                        }
-                    }
+                    continue;
                 }
-            }
 
-            // Ordered by display name (the most specific declaration of a shared constraint is the first job's), each
-            // name rendered once.
-            var sorted = new Dictionary<string, List<INamedTypeSymbol>>(index.Count, StringComparer.Ordinal);
-            foreach (var pair in index)
-            {
-                var named = pair.Value.ConvertAll(static type => (Name: type.ToDisplayString(), Type: type));
-                named.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
-                sorted[pair.Key] = named.ConvertAll(static n => n.Type);
-            }
-
-            return sorted;
-        }
-
-        // Only a class written with attributes can be a job: skip binding the attributes of every other type.
-        private static bool HasAttributeSyntax(INamedTypeSymbol type)
-        {
-            foreach (var reference in type.DeclaringSyntaxReferences)
-            {
-                if (reference.GetSyntax() is TypeDeclarationSyntax { AttributeLists.Count: > 0 })
+                if (!index.TryGetValue(identity.Environment, out var list))
                 {
-                    return true;
+                    list = new List<INamedTypeSymbol>();
+                    index[identity.Environment] = list;
                 }
+
+                list.Add(type);
             }
 
-            return false;
+            return index;
         }
 
         private ImmutableArray<Conflict> FindConflicts(string environment, CancellationToken cancellationToken)
@@ -289,7 +249,7 @@ public sealed class VersionConflictAnalyzer : DiagnosticAnalyzer
         private IEnumerable<(DeclaredRequirement Requirement, VersionConstraint Constraint)> Reaching(INamedTypeSymbol job, CancellationToken cancellationToken)
         {
             bool python = false, pyspark = false;
-            foreach (var requirement in JobDeclarationReader.ReadRequirements(job, _symbols, cancellationToken))
+            foreach (var requirement in JobRequirementsCache.Read(_compilation, job, _symbols, cancellationToken))
             {
                 if ((requirement.Kind == RequirementKind.PythonVersion && !Take(ref python))
                     || (requirement.Kind == RequirementKind.PySpark && !Take(ref pyspark))

@@ -73,6 +73,36 @@ public sealed class PySparkCompatibilityAnalyzerTests
         Verify.Diagnostic(DiagnosticDescriptors.BelowPySparkMinimumId).WithLocation(0).WithLocation(1)
             .WithArguments("pyarrow", ">=2.0", "2.0", "4.0.0", "3.5", Source(3, 5)));
 
+    // Jobs with the same checked declarations share one verdict: a list that produced nothing is skipped on later jobs, and
+    // that must neither hide a different list (pyarrow '>=2.0' on B and D) nor the same list's diagnostics at its own
+    // places on another job (D repeats B).
+    [Fact]
+    public Task SJG2006_reported_on_every_job_whose_declarations_differ_from_a_quiet_job() => Verify.VerifyAsync("""
+        using SparkJobGen;
+
+        [assembly: PySpark({|#1:"3.5"|})]
+
+        [SparkJob("jobs/a.py")]
+        [PipPackage("pyarrow", ">=4.0.0")]
+        public partial class A { }
+
+        [SparkJob("jobs/b.py")]
+        [PipPackage("pyarrow", {|#0:">=2.0"|})]
+        public partial class B { }
+
+        [SparkJob("jobs/c.py")]
+        [PipPackage("pyarrow", ">=4.0.0")]
+        public partial class C { }
+
+        [SparkJob("jobs/d.py")]
+        [PipPackage("pyarrow", {|#2:">=2.0"|})]
+        public partial class D { }
+        """,
+        Verify.Diagnostic(DiagnosticDescriptors.BelowPySparkMinimumId).WithLocation(0).WithLocation(1)
+            .WithArguments("pyarrow", ">=2.0", "2.0", "4.0.0", "3.5", Source(3, 5)),
+        Verify.Diagnostic(DiagnosticDescriptors.BelowPySparkMinimumId).WithLocation(2).WithLocation(1)
+            .WithArguments("pyarrow", ">=2.0", "2.0", "4.0.0", "3.5", Source(3, 5)));
+
     [Fact]
     public Task SJG2006_pinned_pandas_below_the_minimum() => Verify.VerifyAsync("""
         using SparkJobGen;
