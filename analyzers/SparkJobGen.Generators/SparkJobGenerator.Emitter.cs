@@ -1,7 +1,9 @@
 using System.Collections.Generic;
+using System.Globalization;
 using System.Collections.Immutable;
 using System.Linq;
 using System.Reflection;
+using System.Text;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using SparkJobGen.Generators.Declarations;
@@ -171,13 +173,17 @@ public sealed partial class SparkJobGenerator
                 named.Add("PySparkVersion = " + Literal(job.PySparkVersion));
             }
 
-            AddStrings(named, "Channels", job.Channels);
+            // The five lists as one string (GeneratedSparkJobAttribute.Data, read by ManifestData): one literal per job instead of
+            // arrays, whose every element the consumer's compiler binds and its analyzers walk.
+            var data = new StringBuilder();
+            AddList(data, job.Channels);
             // Each package as its name and its specifier as Definition holds it, a build string after one space (specifiers in normal form have none).
-            AddStrings(named, "CondaPackages", PackageLineBuilder.MergeConda(job.CondaPackages).SelectMany(static p => new[] { p.Name, p.Build is null ? p.Specifier : p.Specifier + " " + p.Build }));
-            AddStrings(named, "PipPackages", PackageLineBuilder.MergePip(job.PipPackages).SelectMany(static p => new[] { p.Name, p.Specifier }));
-            AddStrings(named, "SparkConf", job.SparkConf.SelectMany(static c => new[] { c.Key, c.Value }));
+            AddList(data, PackageLineBuilder.MergeConda(job.CondaPackages).SelectMany(static p => new[] { p.Name, p.Build is null ? p.Specifier : p.Specifier + " " + p.Build }));
+            AddList(data, PackageLineBuilder.MergePip(job.PipPackages).SelectMany(static p => new[] { p.Name, p.Specifier }));
+            AddList(data, job.SparkConf.SelectMany(static c => new[] { c.Key, c.Value }));
             // Four strings per parameter: property, flag, type as displayed, traits (r required, f flag, l list, s sensitive).
-            AddStrings(named, "Parameters", job.Parameters.SelectMany(static p => new[] { p.PropertyName, p.Flag, p.TypeDisplay, Traits(p) }));
+            AddList(data, job.Parameters.SelectMany(static p => new[] { p.PropertyName, p.Flag, p.TypeDisplay, Traits(p) }));
+            named.Add("Data = " + Literal(data.ToString()));
             var tail = named.Count == 0 ? string.Empty : ", " + string.Join(", ", named);
             w.Line($"[assembly: global::SparkJobGen.Generated.GeneratedSparkJob({Literal(reference.Name)}, {Literal(reference.Environment)}, {Literal(reference.Script)}, {Literal(reference.MetadataName)}{tail})]");
         }
@@ -186,12 +192,13 @@ public sealed partial class SparkJobGenerator
             (parameter.IsRequired ? "r" : string.Empty) + (parameter.Kind == ParameterKind.Boolean ? "f" : string.Empty) +
             (parameter.IsList ? "l" : string.Empty) + (parameter.IsSensitive ? "s" : string.Empty);
 
-        private static void AddStrings(List<string> named, string property, IEnumerable<string> values)
+        private static void AddList(StringBuilder data, IEnumerable<string> values)
         {
-            var list = values.ToList();
-            if (list.Count > 0)
+            var list = values as IReadOnlyList<string> ?? values.ToList();
+            data.Append(list.Count.ToString(CultureInfo.InvariantCulture)).Append(';');
+            foreach (var value in list)
             {
-                named.Add($"{property} = new string[] {{ {string.Join(", ", list.Select(Literal))} }}");
+                data.Append(value.Length.ToString(CultureInfo.InvariantCulture)).Append(':').Append(value);
             }
         }
 

@@ -87,6 +87,14 @@ public sealed class GeneratedSparkJobAttribute : Attribute
     /// empty for none), for example <c>"Input", "--input", "Uri", "r"</c>.
     /// </summary>
     public string[]? Parameters { get; set; }
+
+    /// <summary>
+    /// <see cref="Channels"/>, <see cref="CondaPackages"/>, <see cref="PipPackages"/>, <see cref="SparkConf"/> and
+    /// <see cref="Parameters"/> in one string, which is what the generator writes (one literal per job costs the consumer's
+    /// compiler far less than arrays of them): each list is its element count and <c>;</c>, then each element as its length in
+    /// UTF-16 code units, <c>:</c> and the text, for example <c>1;11:conda-forge</c>. The array properties are read when it is absent.
+    /// </summary>
+    public string? Data { get; set; }
 }
 
 /// <summary>

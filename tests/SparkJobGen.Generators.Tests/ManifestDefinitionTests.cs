@@ -127,6 +127,79 @@ public sealed class ManifestDefinitionTests
         Assert.Contains("rebuild the project", error.Message, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// The lists travel as one length-prefixed string (<c>GeneratedSparkJobAttribute.Data</c>): texts full of the format's own
+    /// digits, <c>:</c> and <c>;</c>, empty values, newlines and characters outside the BMP come back exactly, through the
+    /// metadata reader MSBuild and the tool use and through the loaded assembly's <c>Definition</c>.
+    /// </summary>
+    [Fact]
+    public void Hostile_texts_round_trip_through_both_manifest_readers()
+    {
+        const string source = """
+            using SparkJobGen;
+            namespace Contoso.Jobs;
+            [SparkJob("jobs/x.py", Name = "x")]
+            [CondaChannel("12:ab;3:")]
+            [SparkConf("spark.a", "1;2:3")]
+            [SparkConf("spark.b", "")]
+            [SparkConf("spark.c", "line1\nline2 \U0001D11E ü 0:")]
+            [SparkConf("9;", ";;::")]
+            public partial class X
+            {
+                [JobParameter("--w:1;")] public string? W { get; init; }
+            }
+            """;
+        var (output, _) = GeneratorHarness.RunAndAssertClean(source);
+        using var image = new MemoryStream();
+        Assert.True(output.Emit(image).Success);
+        image.Position = 0;
+        var recorded = SparkJobManifest.Read(image, "Jobs.dll").FindJob("x")!;
+        var loaded = Definition(GeneratorHarness.EmitAndLoad(output), "Contoso.Jobs.X");
+
+        KeyValuePair<string, string>[] conf = [new("spark.a", "1;2:3"), new("spark.b", ""), new("spark.c", "line1\nline2 \U0001D11E ü 0:"), new("9;", ";;::")];
+        Assert.Equal(conf, recorded.SparkConf);
+        Assert.Equal(conf, loaded.SparkConf);
+        Assert.Equal(["12:ab;3:"], recorded.Channels);
+        Assert.Equal(["12:ab;3:"], loaded.Channels);
+        Assert.Equal("--w:1;", Assert.Single(recorded.Parameters).Flag);
+        Assert.Equal("--w:1;", Assert.Single(loaded.Parameters).Flag);
+    }
+
+    /// <summary>An assembly built by an earlier version, with the lists as string arrays, still reads the same.</summary>
+    [Fact]
+    public void The_earlier_array_form_is_still_read()
+    {
+        const string source = """
+            [assembly: SparkJobGen.Generated.GeneratedSparkEnvironment("etl", "name: etl\n")]
+            [assembly: SparkJobGen.Generated.GeneratedSparkJob("old", "etl", "jobs/old.py", "Old", PythonVersion = "3.11",
+                Channels = new string[] { "conda-forge" }, CondaPackages = new string[] { "numpy", ">=1.26,<2" },
+                PipPackages = new string[] { "lightgbm", "==4.3.0" }, SparkConf = new string[] { "spark.a", "1" },
+                Parameters = new string[] { "Input", "--input", "Uri", "rs" })]
+            public class Old { }
+            """;
+        var compilation = GeneratorHarness.CreateCompilation(source);
+        using var image = new MemoryStream();
+        Assert.True(compilation.Emit(image).Success);
+        image.Position = 0;
+        var job = SparkJobManifest.Read(image, "Old.dll").FindJob("old")!;
+        var loaded = SparkJobDefinition.FromManifest(GeneratorHarness.EmitAndLoad(compilation).GetType("Old", throwOnError: true)!, "old");
+
+        foreach (var (channels, conda, pip, conf, parameter) in new[]
+        {
+            (job.Channels, job.CondaPackages, job.PipPackages, job.SparkConf, (job.Parameters[0].Flag, job.Parameters[0].IsRequired, job.Parameters[0].IsSensitive)),
+            (loaded.Channels, loaded.CondaPackages.Select(p => new KeyValuePair<string, string>(p.Name, p.Specifier)).ToArray(),
+                loaded.PipPackages.Select(p => new KeyValuePair<string, string>(p.Name, p.Specifier)).ToArray(), loaded.SparkConf,
+                (loaded.Parameters[0].Flag, loaded.Parameters[0].IsRequired, loaded.Parameters[0].IsSensitive)),
+        })
+        {
+            Assert.Equal(["conda-forge"], channels);
+            Assert.Equal([new KeyValuePair<string, string>("numpy", ">=1.26,<2")], conda);
+            Assert.Equal([new KeyValuePair<string, string>("lightgbm", "==4.3.0")], pip);
+            Assert.Equal([new KeyValuePair<string, string>("spark.a", "1")], conf);
+            Assert.Equal(("--input", true, true), parameter);
+        }
+    }
+
     private static SparkJobDefinition Definition(Assembly assembly, string typeName) =>
         (SparkJobDefinition)assembly.GetType(typeName, throwOnError: true)!.GetProperty("Definition", BindingFlags.Public | BindingFlags.Static)!.GetValue(null)!;
 }

@@ -87,17 +87,24 @@ public sealed partial class SparkJobManifest
             .Select(static e => new ManifestEnvironment(e.Name, e.EnvironmentYaml))
             .ToArray();
         var jobs = assembly.GetCustomAttributes<GeneratedSparkJobAttribute>()
-            .Select(j => new ManifestJob(j.Name, j.Environment, j.Script, j.TypeName)
-            {
-                PythonVersion = j.PythonVersion,
-                PySparkVersion = j.PySparkVersion,
-                Channels = j.Channels ?? [],
-                CondaPackages = Pairs(j.CondaPackages ?? [], j.Name, displayName),
-                PipPackages = Pairs(j.PipPackages ?? [], j.Name, displayName),
-                SparkConf = Pairs(j.SparkConf ?? [], j.Name, displayName),
-                Parameters = ParseParameters(j.Parameters ?? [], j.Name, displayName),
-            })
+            .Select(j => FromAttribute(j, displayName))
             .ToArray();
         return new SparkJobManifest(environments, jobs);
+    }
+
+    /// <summary>A job's entry from its attribute object: the lists from <c>Data</c>, or from the arrays earlier versions wrote.</summary>
+    private static ManifestJob FromAttribute(GeneratedSparkJobAttribute j, string displayName)
+    {
+        var job = new ManifestJob(j.Name, j.Environment, j.Script, j.TypeName)
+        {
+            PythonVersion = j.PythonVersion,
+            PySparkVersion = j.PySparkVersion,
+            Channels = j.Channels ?? [],
+            CondaPackages = Pairs(j.CondaPackages ?? [], j.Name, displayName),
+            PipPackages = Pairs(j.PipPackages ?? [], j.Name, displayName),
+            SparkConf = Pairs(j.SparkConf ?? [], j.Name, displayName),
+            Parameters = ParseParameters(j.Parameters ?? [], j.Name, displayName),
+        };
+        return j.Data is { } data ? WithData(job, data, displayName) : job;
     }
 }

@@ -236,11 +236,26 @@ public sealed partial class SparkJobManifest
                 "PipPackages" => job with { PipPackages = Pairs(Strings(named.Value), job.Name, displayName) },
                 "SparkConf" => job with { SparkConf = Pairs(Strings(named.Value), job.Name, displayName) },
                 "Parameters" => job with { Parameters = ParseParameters(Strings(named.Value), job.Name, displayName) },
+                "Data" when named.Value is string data => WithData(job, data, displayName),
                 _ => job,
             };
         }
 
         return job;
+    }
+
+    /// <summary>The job with the lists of <c>GeneratedSparkJobAttribute.Data</c> (see <see cref="ManifestData"/>).</summary>
+    internal static ManifestJob WithData(ManifestJob job, string data, string displayName)
+    {
+        var lists = ManifestData.Decode(data, job.Name, displayName);
+        return job with
+        {
+            Channels = lists[0],
+            CondaPackages = Pairs(lists[1], job.Name, displayName),
+            PipPackages = Pairs(lists[2], job.Name, displayName),
+            SparkConf = Pairs(lists[3], job.Name, displayName),
+            Parameters = ParseParameters(lists[4], job.Name, displayName),
+        };
     }
 
     private static (string Job, int Position, ManifestParameter Parameter) ReadParameter(CustomAttributeValue<string> value, string displayName)
