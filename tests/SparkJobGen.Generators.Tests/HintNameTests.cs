@@ -180,5 +180,5 @@ public sealed class HintNameTests
     }
 
     private static IEnumerable<string> Manifest(GeneratorDriverRunResult result) =>
-        GeneratorHarness.GeneratedSource(result, "SparkJobGen.Environments.g.cs").Split('\n').Where(l => l.Contains("GeneratedSparkJob(", StringComparison.Ordinal));
+        GeneratorHarness.GeneratedSource(result, "SparkJobGen.Environments.g.cs").Split('\n').Where(l => l.Contains("GeneratedSparkJobAttribute(", StringComparison.Ordinal));
 }

@@ -112,8 +112,8 @@ public sealed class ManifestDefinitionTests
         Assert.DoesNotContain("JobParameterInfo", job, StringComparison.Ordinal);
 
         var lines = GeneratorHarness.GeneratedSource(result, "SparkJobGen.Environments.g.cs").Split('\n');
-        Assert.Equal(2, lines.Count(l => l.StartsWith("[assembly: global::SparkJobGen.Generated.GeneratedSparkEnvironment(", StringComparison.Ordinal)));
-        Assert.Equal(3, lines.Count(l => l.StartsWith("[assembly: global::SparkJobGen.Generated.GeneratedSparkJob(", StringComparison.Ordinal)));
+        Assert.Equal(2, lines.Count(l => l.StartsWith("[assembly: global::SparkJobGen.Generated.GeneratedSparkEnvironmentAttribute(", StringComparison.Ordinal)));
+        Assert.Equal(3, lines.Count(l => l.StartsWith("[assembly: global::SparkJobGen.Generated.GeneratedSparkJobAttribute(", StringComparison.Ordinal)));
         Assert.DoesNotContain(lines, l => l.Contains("GeneratedSparkJobParameter", StringComparison.Ordinal));
         Assert.DoesNotContain(lines, l => l.Contains("class ", StringComparison.Ordinal));
     }

@@ -9,14 +9,14 @@ namespace Contoso.Jobs
         /// The <c>score-customers</c> job: script <c>jobs/score_customers.py</c>, environment <c>analytics</c>,
         /// its merged Python requirements and Spark configuration.
         /// </summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("SparkJobGen.Generators", "0.1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCodeAttribute("SparkJobGen.Generators", "0.1.0.0")]
         public static global::SparkJobGen.SparkJobDefinition Definition => global::SparkJobGen.SparkJobDefinition.FromManifest(typeof(ScoreCustomers), "score-customers");
 
         /// <summary>
         /// The script's arguments for the current parameter values, rendered culture-invariantly, one argv element per value;
         /// null values are omitted, <see langword="true"/> flags are present, lists repeat their flag.
         /// </summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("SparkJobGen.Generators", "0.1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCodeAttribute("SparkJobGen.Generators", "0.1.0.0")]
         public global::System.Collections.Generic.IReadOnlyList<string> ToJobArguments() => new global::SparkJobGen.JobArgumentList()
             .Add("--input", this.Input)
             .Add("--run-date", this.RunDate)
@@ -29,7 +29,7 @@ namespace Contoso.Jobs
         /// Starts a submission of the <c>score-customers</c> job with the current parameter values; it runs in local mode
         /// until configured with <c>OnYarn</c>, <c>OnKubernetes</c> or <c>OnStandalone</c>.
         /// </summary>
-        [global::System.CodeDom.Compiler.GeneratedCode("SparkJobGen.Generators", "0.1.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCodeAttribute("SparkJobGen.Generators", "0.1.0.0")]
         public global::SparkJobGen.SparkSubmission ToSubmission() => new global::SparkJobGen.SparkSubmission(Definition, ToJobArguments());
     }
 }
