@@ -83,7 +83,7 @@ public sealed class SampleBuildTests
         var tree = CSharpSyntaxTree.ParseText(File.ReadAllText(file));
         var root = tree.GetCompilationUnitRoot();
         var result = new Dictionary<string, string>();
-        foreach (var attribute in root.AttributeLists.SelectMany(l => l.Attributes).Where(a => a.Name.ToString().EndsWith("GeneratedSparkEnvironment", StringComparison.Ordinal)))
+        foreach (var attribute in root.AttributeLists.SelectMany(l => l.Attributes).Where(a => a.Name.ToString().EndsWith("GeneratedSparkEnvironmentAttribute", StringComparison.Ordinal)))
         {
             var name = ((LiteralExpressionSyntax)attribute.ArgumentList!.Arguments[0].Expression).Token.ValueText;
             result[name] = ((LiteralExpressionSyntax)attribute.ArgumentList.Arguments[1].Expression).Token.ValueText;
