@@ -95,16 +95,19 @@ public sealed partial class SparkJobManifest
     /// <summary>A job's entry from its attribute object: the lists from <c>Data</c>, or from the arrays earlier versions wrote.</summary>
     private static ManifestJob FromAttribute(GeneratedSparkJobAttribute j, string displayName)
     {
-        var job = new ManifestJob(j.Name, j.Environment, j.Script, j.TypeName)
+        var job = new ManifestJob(j.Name, j.Environment, j.Script, j.TypeName) { PythonVersion = j.PythonVersion, PySparkVersion = j.PySparkVersion };
+        if (j.Data is { } data)
         {
-            PythonVersion = j.PythonVersion,
-            PySparkVersion = j.PySparkVersion,
+            return WithData(job, data, displayName);
+        }
+
+        return job with
+        {
             Channels = j.Channels ?? [],
             CondaPackages = Pairs(j.CondaPackages ?? [], j.Name, displayName),
             PipPackages = Pairs(j.PipPackages ?? [], j.Name, displayName),
             SparkConf = Pairs(j.SparkConf ?? [], j.Name, displayName),
             Parameters = ParseParameters(j.Parameters ?? [], j.Name, displayName),
         };
-        return j.Data is { } data ? WithData(job, data, displayName) : job;
     }
 }
