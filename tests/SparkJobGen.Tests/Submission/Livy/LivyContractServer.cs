@@ -101,7 +101,7 @@ internal sealed class LivyContractServer : IDisposable
     public int LogCap { get; init; } = 200;
 
     /// <summary>How long a finished batch keeps its name (livy.server.session.state-retain.sec).</summary>
-    public TimeSpan StateRetention { get; init; } = TimeSpan.FromSeconds(600);
+    public TimeSpan StateRetention { get; set; } = TimeSpan.FromSeconds(600);
 
     public string AppId { get; init; } = "application_1732419000000_0007";
 
