@@ -125,6 +125,30 @@ public sealed class BuildOutputTests
     }
 
     [Fact]
+    public void Rebuild_leaves_what_a_clean_and_a_build_would_without_rewriting_unchanged_files()
+    {
+        using var project = ConsumerProject.Create(Files("old-env"));
+        var sparkjobs = Path.Combine(project.Output, "sparkjobs");
+        project.RunOk("build", "-c", "Debug");
+        Directory.CreateDirectory(Path.Combine(sparkjobs, "mine"));
+        File.WriteAllText(Path.Combine(sparkjobs, "mine", "notes.txt"), "mine");
+        var reportsYaml = Path.Combine(sparkjobs, "reports", "environment.yaml");
+        var old = new DateTime(2001, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        File.SetLastWriteTimeUtc(reportsYaml, old);
+
+        // `--no-incremental` is the Rebuild target: Clean, then Build. The renamed environment's folder goes, the new one is
+        // written, a file the step never wrote stays, and an unchanged output is compared, not deleted and written again.
+        project.WriteFile("Jobs.cs", Files("etl-env")["Jobs.cs"]);
+        project.RunOk("build", "-c", "Debug", "--no-incremental");
+        Assert.Equal([.. ExpectedFiles, "mine/notes.txt"], ConsumerProject.FilesUnder(sparkjobs).OrderBy(f => f.StartsWith("mine/", StringComparison.Ordinal)));
+        Assert.Equal(old, File.GetLastWriteTimeUtc(reportsYaml));
+
+        // A rebuild with the step switched off has nothing to reconcile its outputs, so its clean removes them.
+        project.RunOk("build", "-c", "Debug", "--no-incremental", "-p:SparkJobGenWriteEnvironments=false");
+        Assert.Equal(["mine/notes.txt"], ConsumerProject.FilesUnder(sparkjobs));
+    }
+
+    [Fact]
     public void Long_paths_are_written_or_refused_with_a_build_message_never_a_task_crash()
     {
         // A 240-character script name is a valid file name; the copy must not fail on a longer temporary name.
