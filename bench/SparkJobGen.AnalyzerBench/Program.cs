@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Running;
 
-// dotnet run -c Release --project bench/SparkJobGen.AnalyzerBench -- --filter '*' --job short --inProcess
+// dotnet run -c Release --project bench/SparkJobGen.AnalyzerBench -- --filter '*'   (default job, a process per case)
+// ... -- --filter '*' --warmupCount 40 --iterationCount 15 --launchCount 3             (steady state)
 // dotnet run -c Release --project bench/SparkJobGen.AnalyzerBench -- --per-analyzer   (each analyzer's execution time, 5 runs)
 if (args.Contains("--per-analyzer"))
 {
