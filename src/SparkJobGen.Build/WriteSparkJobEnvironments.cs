@@ -39,7 +39,8 @@ public sealed class WriteSparkJobEnvironments : Task
     public string RecordFile { get; set; } = string.Empty;
 
     /// <summary>
-    /// Every file this task owns (written or already up to date), for <c>FileWrites</c> and publishing, with metadata
+    /// Every file this task owns (written or already up to date), for publishing (deliberately not <c>FileWrites</c>: the task
+    /// removes its stale outputs itself, see the package's targets), with metadata
     /// <c>OutputRelativePath</c>: the path under <see cref="OutputDirectory"/>.
     /// </summary>
     [Output]
