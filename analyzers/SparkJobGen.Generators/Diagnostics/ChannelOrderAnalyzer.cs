@@ -45,7 +45,7 @@ public sealed class ChannelOrderAnalyzer : DiagnosticAnalyzer
     }
 
     /// <summary>A job's environment and its channels in priority order, each with the attribute that declared it.</summary>
-    private sealed record JobChannels(string Job, string MetadataName, string Environment, ImmutableArray<(string Channel, AttributeData Attribute)> Channels);
+    private sealed record JobChannels(string Job, string MetadataName, string Environment, ImmutableArray<(string Channel, AttributeData Attribute)> Channels, Location? NameLocation);
 
     private static void Collect(SymbolAnalysisContext context, JobAttributeSymbols symbols, ConcurrentBag<JobChannels> jobs)
     {
@@ -72,7 +72,7 @@ public sealed class ChannelOrderAnalyzer : DiagnosticAnalyzer
 
         if (channels.Count > 0)
         {
-            jobs.Add(new JobChannels(job.Name, type.ToDisplayString(), job.Environment, channels.ToImmutable()));
+            jobs.Add(new JobChannels(job.Name, type.ToDisplayString(), job.Environment, channels.ToImmutable(), LocalDiagnostics.NameOf(type)));
         }
     }
 
@@ -109,7 +109,7 @@ public sealed class ChannelOrderAnalyzer : DiagnosticAnalyzer
                 var second = jobs[opposite.Second];
                 var a = first.Channels[opposite.EarlierInFirst];
                 var b = first.Channels[opposite.LaterInFirst];
-                context.ReportDiagnostic(Diagnostic.Create(
+                ReportHere(context, first.NameLocation, Diagnostic.Create(
                     DiagnosticDescriptors.ConflictingChannelOrder,
                     ChannelLocation(a.Attribute, context.CancellationToken),
                     new[] { ChannelLocation(second.Channels[opposite.LaterInSecond].Attribute, context.CancellationToken) },
@@ -151,14 +151,20 @@ public sealed class ChannelOrderAnalyzer : DiagnosticAnalyzer
             {
                 if (channel == step.Before)
                 {
-                    locations.Add(ChannelLocation(attribute, context.CancellationToken));
+                    // Steps whose channels have no syntax (metadata) share Location.None: list a place once.
+                    var location = ChannelLocation(attribute, context.CancellationToken);
+                    if (!locations.Contains(location))
+                    {
+                        locations.Add(location);
+                    }
+
                     break;
                 }
             }
         }
 
         channels.Sort((a, b) => merged.IndexOf(a).CompareTo(merged.IndexOf(b)));
-        context.ReportDiagnostic(Diagnostic.Create(
+        ReportHere(context, jobs[cycle[0].Job].NameLocation, Diagnostic.Create(
             DiagnosticDescriptors.ChannelOrderCycle,
             locations[0],
             locations.GetRange(1, locations.Count - 1),
@@ -166,6 +172,15 @@ public sealed class ChannelOrderAnalyzer : DiagnosticAnalyzer
             environment,
             string.Join(", ", steps),
             Quoted(channels, ", ")));
+    }
+
+    /// <summary>Reports <paramref name="diagnostic"/> inside this compilation (<see cref="LocalDiagnostics"/>), at the job's name when none of its channels is declared here.</summary>
+    private static void ReportHere(CompilationAnalysisContext context, Location? jobName, Diagnostic diagnostic)
+    {
+        if (LocalDiagnostics.Within(diagnostic, context.Compilation, jobName) is { } local)
+        {
+            context.ReportDiagnostic(local);
+        }
     }
 
     /// <summary><c>'a', 'b' and 'c'</c> (or with <paramref name="last"/> as the final separator).</summary>

@@ -112,12 +112,21 @@ public sealed class CondaPipConsistencyAnalyzer : DiagnosticAnalyzer
                 if (!mismatch.IsShared)
                 {
                     // A declaration on the job itself belongs to this job alone.
-                    context.ReportDiagnostic(Create(mismatch, cancellationToken));
+                    ReportHere(context, type, Create(mismatch, cancellationToken));
                 }
                 else if (_reportedShared.TryAdd((mismatch.Pip.Attribute, mismatch.Package, mismatch.PipText, mismatch.CondaText), 0))
                 {
-                    context.ReportDiagnostic(Create(FirstJobsMismatch(mismatch, cancellationToken) ?? mismatch, cancellationToken));
+                    ReportHere(context, type, Create(FirstJobsMismatch(mismatch, cancellationToken) ?? mismatch, cancellationToken));
                 }
+            }
+        }
+
+        // Inside this compilation (LocalDiagnostics): at the job's name when both declarations are in a referenced project.
+        private static void ReportHere(SymbolAnalysisContext context, INamedTypeSymbol job, Diagnostic diagnostic)
+        {
+            if (LocalDiagnostics.Within(diagnostic, context.Compilation, LocalDiagnostics.NameOf(job)) is { } local)
+            {
+                context.ReportDiagnostic(local);
             }
         }
 

@@ -259,9 +259,10 @@ public sealed class JobDeclarationAnalyzer : DiagnosticAnalyzer
 
     private static void Report(SymbolAnalysisContext context, ReportedOnce once, Diagnostic diagnostic)
     {
-        if (once.IsFirst(diagnostic))
+        // Inside this compilation (LocalDiagnostics): a declaration inherited from a referenced project is reported at the job's name.
+        if (LocalDiagnostics.Within(diagnostic, context.Compilation, LocalDiagnostics.NameOf(context.Symbol)) is { } local && once.IsFirst(local))
         {
-            context.ReportDiagnostic(diagnostic);
+            context.ReportDiagnostic(local);
         }
     }
 

@@ -97,8 +97,9 @@ public sealed class VersionConflictAnalyzer : DiagnosticAnalyzer
                     continue;
                 }
 
-                var diagnostic = Create(conflict, cancellationToken);
-                if (_once.IsFirst(diagnostic))
+                // Inside this compilation (LocalDiagnostics): at the job's name when every member is declared in a referenced project.
+                if (LocalDiagnostics.Within(Create(conflict, cancellationToken), context.Compilation, LocalDiagnostics.NameOf(type)) is { } diagnostic
+                    && _once.IsFirst(diagnostic))
                 {
                     context.ReportDiagnostic(diagnostic);
                 }

@@ -90,4 +90,95 @@ public sealed class AnalyzerRobustnessTests
         // A [SparkJob] the compiler rejects (missing or mistyped script) gets the compiler's error only.
         Assert.DoesNotContain(diagnostics, d => d.Id == DiagnosticDescriptors.EmptyScriptPathId);
     }
+    [Fact]
+    public async Task Declarations_inherited_from_a_referenced_project_never_put_a_diagnostic_outside_the_compilation()
+    {
+        // In the IDE a project reference is a compilation reference: a base class's attributes keep their syntax, in a tree of
+        // the other project. Roslyn refuses a diagnostic located there (AnalyzerExecutor throws ArgumentException, "not part of
+        // the compilation being analyzed"), so an analyzer that points at that syntax fails with AD0001.
+        var parse = new CSharpParseOptions(LanguageVersion.Latest);
+        var library = CSharpCompilation.Create(
+            "Shared",
+            [CSharpSyntaxTree.ParseText("""
+                using SparkJobGen;
+
+                namespace Shared;
+
+                [CondaChannel("pytorch")]
+                [CondaChannel("conda-forge")]
+                [CondaPackage("numpy", "<2")]
+                [CondaPackage("pandas", "2.1.*")]
+                [PipPackage("pandas", ">=2.2")]
+                [PySpark("3.5.1")]
+                [PythonVersion("3.13")]
+                public abstract class SharedJob
+                {
+                    [JobParameter("--day")] public System.DateOnly Day { get; init; }
+                }
+                """, parse, path: "/shared/SharedJob.cs")],
+            TestProject.References,
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
+        Assert.DoesNotContain(library.GetDiagnostics(), d => d.Severity == DiagnosticSeverity.Error);
+
+        var compilation = CSharpCompilation.Create(
+            "App",
+            [CSharpSyntaxTree.ParseText("""
+                using SparkJobGen;
+
+                [SparkJob("jobs/a.py", Environment = "shared")]
+                [CondaPackage("numpy", ">=2.1")]
+                public partial class A : Shared.SharedJob
+                {
+                    [JobParameter("--day")] public System.DateOnly Other { get; init; }
+                }
+
+                [SparkJob("jobs/b.py", Environment = "shared")]
+                [CondaChannel("conda-forge")]
+                [CondaChannel("pytorch")]
+                public partial class B { }
+
+                [SparkJob("jobs/c.py", Environment = "shared")]
+                public partial class C : Shared.SharedJob { }
+                """, parse, path: "/proj/Jobs.cs")],
+            [.. TestProject.References, library.ToMetadataReference()],
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
+        Assert.DoesNotContain(compilation.GetDiagnostics(), d => d.Severity == DiagnosticSeverity.Error);
+
+        var exceptions = new ConcurrentBag<Exception>();
+        var options = new CompilationWithAnalyzersOptions(
+            new AnalyzerOptions([]),
+            onAnalyzerException: (exception, _, _) => exceptions.Add(exception),
+            concurrentAnalysis: true,
+            logAnalyzerExecutionTime: false);
+        var analyzers = typeof(DiagnosticDescriptors).Assembly.GetTypes()
+            .Where(t => !t.IsAbstract && typeof(DiagnosticAnalyzer).IsAssignableFrom(t) && t.GetCustomAttribute<DiagnosticAnalyzerAttribute>() is not null)
+            .Select(t => (DiagnosticAnalyzer)Activator.CreateInstance(t)!)
+            .ToImmutableArray();
+        var diagnostics = await compilation.WithAnalyzers(analyzers, options).GetAnalyzerDiagnosticsAsync(CancellationToken.None);
+
+        Assert.Empty(exceptions);
+        Assert.DoesNotContain(diagnostics, d => d.Id == "AD0001");
+        foreach (var diagnostic in diagnostics)
+        {
+            foreach (var location in diagnostic.AdditionalLocations.Prepend(diagnostic.Location))
+            {
+                Assert.True(location.SourceTree is null || compilation.ContainsSyntaxTree(location.SourceTree), $"{diagnostic.Id} points outside the compilation: {diagnostic}");
+            }
+        }
+
+        // What the inherited declarations cause is still reported, in this project: numpy <2 (inherited) against >=2.1 on A,
+        // the channel order B reverses, and pandas constrained differently by conda and pip.
+        // A conflict with a local member points at it; one wholly inherited points at the job's name.
+        string Text(Location location) => location.SourceTree!.GetText().ToString(location.SourceSpan);
+        var numpy = Assert.Single(diagnostics, d => d.Id == DiagnosticDescriptors.UnsatisfiableConstraintsId && d.GetMessage().Contains("'numpy'", StringComparison.Ordinal));
+        Assert.Equal("\">=2.1\"", Text(numpy.Location));
+        Assert.Contains("'<2' on base class 'SharedJob'", numpy.GetMessage(), StringComparison.Ordinal);
+        var pandas = Assert.Single(diagnostics, d => d.Id == DiagnosticDescriptors.UnsatisfiableConstraintsId && d.GetMessage().Contains("'pandas'", StringComparison.Ordinal));
+        Assert.Equal("A", Text(pandas.Location));
+        Assert.Equal(2, diagnostics.Count(d => d.Id == DiagnosticDescriptors.ConflictingChannelOrderId));
+        Assert.All(diagnostics.Where(d => d.Id == DiagnosticDescriptors.ConflictingChannelOrderId), d => Assert.Equal("\"conda-forge\"", Text(d.Location)));
+        Assert.Equal("A", Text(Assert.Single(diagnostics, d => d.Id == DiagnosticDescriptors.CondaPipMismatchId).Location));
+        Assert.Equal(["A", "C"], diagnostics.Where(d => d.Id == DiagnosticDescriptors.PythonOutsidePySparkRangeId).Select(d => Text(d.Location)).Order(StringComparer.Ordinal));
+        Assert.Equal("\"--day\"", Text(Assert.Single(diagnostics, d => d.Id == DiagnosticDescriptors.DuplicateParameterId).Location));
+    }
 }
