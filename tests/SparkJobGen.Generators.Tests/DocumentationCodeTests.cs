@@ -102,6 +102,66 @@ public sealed partial class DocumentationCodeTests
         Assert.True(missing.Count == 0, "README.md names what does not exist: " + string.Join(", ", missing.Distinct()));
     }
 
+    /// <summary>What a console project's <c>ImplicitUsings</c> gives a file (the .NET SDK's list for Microsoft.NET.Sdk).</summary>
+    private static readonly string[] SdkImplicitUsings =
+    [
+        "System", "System.Collections.Generic", "System.IO", "System.Linq", "System.Net.Http", "System.Threading", "System.Threading.Tasks",
+    ];
+
+    [Theory]
+    [MemberData(nameof(Documents))]
+    public void Blocks_with_their_own_usings_compile_with_only_the_sdks_implicit_usings(string document)
+    {
+        // A block that writes using directives is meant to be pasted as a file: it must name every namespace it needs.
+        var blocks = CodeBlocks(Read(document)).Where(b => CSharpSyntaxTree.ParseText(b, GeneratorHarness.ParseOptions).GetCompilationUnitRoot().Usings.Count > 0).ToList();
+        if (blocks.Count == 0)
+        {
+            return;
+        }
+
+        var sources = new List<string> { string.Join("\n", SdkImplicitUsings.Select(n => $"global using {n};")) };
+        if (document != "README.md")
+        {
+            sources.AddRange(CodeBlocks(Read("README.md")).Where(IsCompilationUnit));
+        }
+
+        sources.AddRange(blocks.Where(b => !sources.Contains(b)).Select((block, i) => IsCompilationUnit(block) ? block : WrapStatements(block, 1000 + i)));
+        var compilation = CSharpCompilation.Create(
+            "DocumentationFiles",
+            sources.Select((s, i) => CSharpSyntaxTree.ParseText(s, GeneratorHarness.ParseOptions, path: $"{document}#{i}.cs")),
+            References.Value,
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
+        var (output, _, _) = GeneratorHarness.Run(compilation);
+        var errors = output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
+        Assert.True(errors.Count == 0, document + ": a block with its own usings does not compile as a file:\n" + string.Join("\n", errors));
+    }
+
+    [Fact]
+    public void Readme_environment_yaml_is_what_the_generator_writes_for_the_readme_job()
+    {
+        // The yaml block under "### environment.yaml" against the manifest of the README's own job classes, compiled with the
+        // real generator and read back from the emitted assembly the way the build step reads it.
+        var readme = Read("README.md");
+        var section = readme[readme.IndexOf("### environment.yaml", StringComparison.Ordinal)..];
+        var documented = Regex.Match(section, "```yaml\n(?<body>.*?)```", RegexOptions.Singleline).Groups["body"].Value;
+        Assert.NotEmpty(documented);
+        var sources = new List<string> { string.Join("\n", Namespaces.Select(n => $"global using {n};")) };
+        sources.AddRange(CodeBlocks(readme).Where(IsCompilationUnit));
+        var compilation = CSharpCompilation.Create(
+            "ReadmeJobs",
+            sources.Select((s, i) => CSharpSyntaxTree.ParseText(s, GeneratorHarness.ParseOptions, path: $"README.md#{i}.cs")),
+            References.Value,
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
+        var (output, _, _) = GeneratorHarness.Run(compilation);
+        using var assembly = new MemoryStream();
+        var emitted = output.Emit(assembly);
+        Assert.True(emitted.Success, string.Join("\n", emitted.Diagnostics));
+        assembly.Position = 0;
+        var manifest = global::SparkJobGen.Manifest.SparkJobManifest.Read(assembly, "ReadmeJobs");
+        var job = Assert.Single(manifest.Jobs, j => j.Name == "score-customers");
+        Assert.Equal(documented, manifest.FindEnvironment(job.Environment)!.EnvironmentYaml);
+    }
+
     private static string Read(string document) => File.ReadAllText(Path.Combine(RepositoryRoot(), document));
 
     private static IEnumerable<string> CodeBlocks(string markdown) =>
