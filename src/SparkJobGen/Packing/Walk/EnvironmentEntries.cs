@@ -132,7 +132,7 @@ internal sealed partial class EnvironmentEntries : IDisposable
     private static EnvironmentEntries OpenVenv(EnvironmentLocation location, PackOptions options)
     {
         var prefix = location.Prefix;
-        var (home, basePrefix, shortVersion, includeSystem) = VenvConfig.Read(prefix);
+        var (home, basePrefix, shortVersion, includeSystem, realInterpreter) = VenvConfig.Read(prefix);
         var stdlib = $"lib/python{shortVersion}";
         if (!File.Exists(Path.Combine(basePrefix, stdlib, "os.py")))
         {
@@ -149,14 +149,13 @@ internal sealed partial class EnvironmentEntries : IDisposable
             }
         }
 
-        // The interpreter: the real file behind home/pythonX.Y, its runpath made relative; python and pythonX as links to it.
+        // The interpreter: the real file behind the venv's base interpreter (VenvConfig), its runpath made relative; python and
+        // pythonX as links to it.
         var interpreterName = "python" + shortVersion;
-        var interpreter = new FileInfo(Path.Combine(home, interpreterName));
-        var real = interpreter.LinkTarget is null ? interpreter : (FileInfo?)interpreter.ResolveLinkTarget(returnFinalTarget: true)
-            ?? throw new PackingException($"Cannot resolve the base interpreter '{interpreter.FullName}'.");
-        if (!real.Exists)
+        var real = realInterpreter is null ? null : new FileInfo(realInterpreter);
+        if (real is not { Exists: true })
         {
-            throw new PackingException($"The base interpreter '{interpreter.FullName}' of '{prefix}' does not exist. Recreate the virtual environment.");
+            throw new PackingException($"The base interpreter '{Path.Combine(home, interpreterName)}' of '{prefix}' does not exist. Recreate the virtual environment.");
         }
 
         var synthetic = new List<PackEntry>
