@@ -24,7 +24,7 @@ public sealed record SparkJobRunOptions
     /// <summary>The packing step; required unless the submission already names an environment archive.</summary>
     public IEnvironmentArchiver? Archiver { get; init; }
 
-    /// <summary>Where packed archives are cached; default <c>$SPARKJOBGEN_CACHE/packs</c> (else <c>~/.cache/sparkjobgen/packs</c>).</summary>
+    /// <summary>Where packed archives are cached; default <c>$SPARKJOBGEN_CACHE/packs</c> (else <c>$XDG_CACHE_HOME/sparkjobgen/packs</c>, else <c>~/.cache/sparkjobgen/packs</c>).</summary>
     public string? PackCacheRoot { get; init; }
 
     /// <summary>How spark-submit is found and run.</summary>
