@@ -21,24 +21,28 @@ namespace SparkJobGen.Packing.Tests.Packer;
 /// </summary>
 public sealed class SymlinkedBaseVenvTests
 {
-    private static (string Prefix, string Home) CreateThroughSymlink(ScratchDirectory scratch)
+    private static (string Prefix, string Home) CreateThroughSymlink(ScratchDirectory scratch, string? linkName = null)
     {
         var host = HostPython.Current;
         var home = Path.Combine(scratch.Path, "x");
         Directory.CreateDirectory(home);
-        var link = Path.Combine(home, "python" + host.Version);
+        var link = Path.Combine(home, linkName ?? "python" + host.Version);
         File.CreateSymbolicLink(link, host.Executable);
         var prefix = Path.Combine(scratch.Path, "v");
         ProcessRun.RunChecked(link, ["-m", "venv", "--without-pip", prefix], scratch.Path);
         return (prefix, home);
     }
 
-    [Fact]
-    public async Task A_venv_made_through_a_symlinked_interpreter_packs_and_its_archive_runs()
+    [Theory]
+    [InlineData(null)]
+    [InlineData("py-base")]
+    public async Task A_venv_made_through_a_symlinked_interpreter_packs_and_its_archive_runs(string? linkName)
     {
+        // With another name, venv also links bin/py-base to it (Lib/venv/__init__.py, setup_python: bin/<the invoked name>);
+        // that link is left out like the python links, since the packed interpreter replaces it.
         using var scratch = new ScratchDirectory();
         var host = HostPython.Current;
-        var (prefix, home) = CreateThroughSymlink(scratch);
+        var (prefix, home) = CreateThroughSymlink(scratch, linkName);
 
         // The situation: home names the symlink's folder, whose parent has no standard library, yet the venv works.
         var config = File.ReadAllLines(Path.Combine(prefix, "pyvenv.cfg"));
@@ -60,6 +64,12 @@ public sealed class SymlinkedBaseVenvTests
         Directory.CreateDirectory(root);
         ProcessRun.RunChecked("tar", ["-xzf", result.ArchivePath, "-C", root]);
         Assert.False(File.Exists(Path.Combine(root, "pyvenv.cfg")));
+        if (linkName is not null)
+        {
+            Assert.Equal(Path.Combine(home, linkName), new FileInfo(Path.Combine(prefix, "bin", linkName)).LinkTarget);
+            Assert.False(Path.Exists(Path.Combine(root, "bin", linkName)));
+        }
+
         var run = ProcessRun.RunChecked(Path.Combine(root, "bin", "python"),
             ["-c", "import sys, os, json; print(sys.prefix); print(sys.base_prefix); print(os.__file__); print(json.dumps([1]))"], root,
             new Dictionary<string, string?> { ["PYTHONHOME"] = null, ["PYTHONPATH"] = null });
