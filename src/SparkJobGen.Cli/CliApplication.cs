@@ -1,5 +1,7 @@
 using System;
+using System.Collections.Generic;
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using System.IO;
 using System.Linq;
 using System.Threading;
@@ -44,9 +46,7 @@ internal static class CliApplication
                 await io.Error.WriteLineAsync("error: " + error.Message).ConfigureAwait(false);
             }
 
-            var verb = parse.CommandResult.Command;
-            var path = verb == root ? string.Empty : " " + string.Join(" ", parse.CommandResult.Command.Name);
-            await io.Error.WriteLineAsync($"Run `sparkjobgen{path} --help` for usage.").ConfigureAwait(false);
+            await io.Error.WriteLineAsync($"Run `{CommandPath(parse.CommandResult)} --help` for usage.").ConfigureAwait(false);
             return ExitCodes.Usage;
         }
 
@@ -54,6 +54,21 @@ internal static class CliApplication
         // stopping spark-submit); System.CommandLine's own handler is switched off so the two cannot race.
         var configuration = new InvocationConfiguration { Output = io.Out, Error = io.Error, ProcessTerminationTimeout = null };
         return await parse.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The full command line of a verb, from the tool's name down: <c>sparkjobgen store prune</c>.</summary>
+    /// <param name="verb">The verb as parsed.</param>
+    public static string CommandPath(CommandResult verb)
+    {
+        var names = new List<string>();
+        for (SymbolResult? result = verb; result is CommandResult { Command: var command and not RootCommand }; result = result.Parent)
+        {
+            names.Add(command.Name);
+        }
+
+        names.Add("sparkjobgen");
+        names.Reverse();
+        return string.Join(' ', names);
     }
 
     /// <summary>Runs a verb's body, turning known failures into an error message and exit code (and a JSON error document).</summary>

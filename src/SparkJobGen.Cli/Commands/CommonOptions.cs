@@ -58,7 +58,7 @@ internal static class CommonOptions
     /// <summary><c>--cache-dir</c>.</summary>
     public static Option<string?> CacheDir() => new("--cache-dir")
     {
-        Description = "The cache root (environments in <dir>/envs, archives in <dir>/packs, store digests in <dir>/store-digests, preflight facts in <dir>/preflight). Default: $SPARKJOBGEN_CACHE, else ~/.cache/sparkjobgen.",
+        Description = "The cache root (environments in <dir>/envs, archives in <dir>/packs, store digests in <dir>/store-digests, preflight facts in <dir>/preflight). Default: $SPARKJOBGEN_CACHE, else $XDG_CACHE_HOME/sparkjobgen, else ~/.cache/sparkjobgen (an empty variable counts as unset).",
         HelpName = "dir",
     };
 

@@ -81,11 +81,14 @@ internal static class RunCommand
                 };
 
                 var run = await SparkJobRunner.RunAsync(submission, options, cancellationToken).ConfigureAwait(false);
+                var arguments = run.SparkSubmitCommand is { } sparkCommand
+                    ? console.Redactor.AddRange(sparkCommand.Secrets).AddFromSparkArguments(sparkCommand.Arguments).RedactArguments(sparkCommand.Arguments)
+                    : null;
                 var exitCode = CliApplication.ExitCodeOf(run.Submission);
                 console.Summary($"{found.Job.Name}: {run.Submission.FinalState}", Rows(run));
                 console.WriteJson(new RunDocument(
                     exitCode, found.Job.Name, run.Environment is null ? null : EnvironmentDocument.From(run.Environment), run.EnvironmentArchive, run.ArchiveReused,
-                    null, SubmissionDocument.From(run.Submission)) { Preflight = PreflightCheckDocument.From(run.Preflight), Store = StoreShipDocument.From(run.Store) }, CliJson.Documents.RunDocument);
+                    arguments, SubmissionDocument.From(run.Submission)) { Preflight = PreflightCheckDocument.From(run.Preflight), Store = StoreShipDocument.From(run.Store) }, CliJson.Documents.RunDocument);
                 return exitCode;
             });
         });

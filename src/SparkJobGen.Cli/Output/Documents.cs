@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
+using System.Text.Json.Serialization;
 using SparkJobGen.Environments;
 using SparkJobGen.Stores;
 using SparkJobGen.Submission;
@@ -39,9 +40,23 @@ internal sealed record EnvironmentDocument(string Prefix, string Python, string 
 }
 
 /// <summary>The <c>--json</c> document of <c>run</c> and <c>submit</c>.</summary>
-internal sealed record RunDocument(int ExitCode, string Job, EnvironmentDocument? Environment, string? Archive, bool? ArchiveReused, IReadOnlyList<string>? SparkSubmitArguments, SubmissionDocument Submission)
+/// <remarks>
+/// Null members are left out (the documents' options), except <see cref="SparkSubmitArguments"/> and <see cref="Preflight"/>,
+/// which are always written, null when no spark-submit ran, as docs/cli.md says.
+/// </remarks>
+/// <param name="ExitCode">The process exit code.</param>
+/// <param name="Job">The job name.</param>
+/// <param name="Environment">The created or reused environment (<c>run</c> without <c>--archive</c>).</param>
+/// <param name="Archive">The archive submitted.</param>
+/// <param name="ArchiveReused">Whether the archive came from the pack cache (<c>run</c> without <c>--archive</c>).</param>
+/// <param name="SparkSubmitArguments">spark-submit's arguments, secrets masked; null when no spark-submit ran (a local container run, Livy).</param>
+/// <param name="Submission">How the job ended.</param>
+internal sealed record RunDocument(
+    int ExitCode, string Job, EnvironmentDocument? Environment, string? Archive, bool? ArchiveReused,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] IReadOnlyList<string>? SparkSubmitArguments, SubmissionDocument Submission)
 {
     /// <summary>The preflight checks that ran before spark-submit; null when skipped or when spark-submit was not used.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
     public IReadOnlyList<PreflightCheckDocument>? Preflight { get; init; }
 
     /// <summary>What the environment store did (<c>--store</c>); null when no store was used (none given, local mode, a remote archive).</summary>

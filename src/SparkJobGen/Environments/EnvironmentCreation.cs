@@ -30,7 +30,7 @@ public sealed record EnvironmentCreationOptions
     /// <summary>The environment variable that overrides the cache root (environments go to <c>$SPARKJOBGEN_CACHE/envs</c>).</summary>
     public const string CacheVariable = global::SparkJobGen.CacheRoot.Variable;
 
-    /// <summary>Where environments are cached; default <c>$SPARKJOBGEN_CACHE/envs</c>, else <c>~/.cache/sparkjobgen/envs</c>.</summary>
+    /// <summary>Where environments are cached; default <c>$SPARKJOBGEN_CACHE/envs</c>, else <c>$XDG_CACHE_HOME/sparkjobgen/envs</c>, else <c>~/.cache/sparkjobgen/envs</c>.</summary>
     public string? CacheRoot { get; init; }
 
     /// <summary>The tool to use; <see cref="EnvironmentTool.Auto"/> picks one.</summary>

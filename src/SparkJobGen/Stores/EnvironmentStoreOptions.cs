@@ -23,7 +23,7 @@ public sealed record EnvironmentStoreOptions
     /// <summary>Variables that override the process environment (a null value hides a variable), for tests and embedding.</summary>
     public IReadOnlyDictionary<string, string?>? EnvironmentVariables { get; init; }
 
-    /// <summary>Where archive digests are cached; default <c>$SPARKJOBGEN_CACHE/store-digests</c> (else <c>~/.cache/sparkjobgen/store-digests</c>).</summary>
+    /// <summary>Where archive digests are cached; default <c>$SPARKJOBGEN_CACHE/store-digests</c> (else <c>$XDG_CACHE_HOME/sparkjobgen/store-digests</c>, else <c>~/.cache/sparkjobgen/store-digests</c>).</summary>
     public string? DigestCacheDirectory { get; init; }
 
     /// <summary>

@@ -24,7 +24,7 @@ public sealed record SparkJobRunOptions
     /// <summary>The packing step; required unless the submission already names an environment archive.</summary>
     public IEnvironmentArchiver? Archiver { get; init; }
 
-    /// <summary>Where packed archives are cached; default <c>$SPARKJOBGEN_CACHE/packs</c> (else <c>~/.cache/sparkjobgen/packs</c>).</summary>
+    /// <summary>Where packed archives are cached; default <c>$SPARKJOBGEN_CACHE/packs</c> (else <c>$XDG_CACHE_HOME/sparkjobgen/packs</c>, else <c>~/.cache/sparkjobgen/packs</c>).</summary>
     public string? PackCacheRoot { get; init; }
 
     /// <summary>How spark-submit is found and run.</summary>
@@ -65,6 +65,9 @@ public sealed record JobRunResult(CreatedEnvironment? Environment, string Enviro
     public Stores.StoreShipResult? Store { get; init; }
     /// <summary>The preflight checks that ran before submitting; null when skipped or when nothing reached spark-submit (a local container run).</summary>
     public PreflightReport? Preflight { get; init; }
+
+    /// <summary>The spark-submit command that ran (its <see cref="SparkSubmitCommand.Arguments"/> hold secrets unmasked); null for a local container run.</summary>
+    public SparkSubmitCommand? SparkSubmitCommand { get; init; }
 }
 
 /// <summary>
@@ -129,6 +132,7 @@ public static class SparkJobRunner
         SubmissionResult result;
         Stores.StoreShipResult? shipped = null;
         PreflightReport? preflight = null;
+        SparkSubmitCommand? sparkCommand = null;
         if (submission.Cluster == ClusterManager.Local)
         {
             // With a given archive there is no local environment to drive spark-submit, so the archive runs in a local container.
@@ -138,7 +142,8 @@ public static class SparkJobRunner
                 var local = submission.WithDriverPython(environment!.PythonPath);
                 preflight = await PreflightAsync(local, options, cancellationToken).ConfigureAwait(false);
                 Step(options, "submit", "spark-submit --master " + local.Master, false);
-                result = await SparkSubmitRunner.SubmitAsync(local, options.SparkSubmit, cancellationToken).ConfigureAwait(false);
+                sparkCommand = ToCommand(local);
+                result = await SparkSubmitRunner.SubmitAsync(sparkCommand, options.SparkSubmit, cancellationToken).ConfigureAwait(false);
             }
             else
             {
@@ -152,9 +157,7 @@ public static class SparkJobRunner
                     throw new SubmissionPreflightException(exception.Message, exception);
                 }
 
-                Step(options, "submit", environment is null
-                    ? "local container run of " + archive
-                    : "local container run (no Spark found: set SPARK_HOME to run spark-submit --master local[*])", false);
+                Step(options, "submit", environment is null ? "local container run of " + archive : "local container run (" + WhyNoSparkSubmit(options) + ")", false);
                 var container = options.Container with
                 {
                     Timeout = options.Container.Timeout ?? options.SparkSubmit.Timeout,
@@ -183,11 +186,44 @@ public static class SparkJobRunner
             (cluster, shipped) = await Stores.EnvironmentStoreShipper.ShipAsync(
                 cluster, options.Store, detail => Step(options, "store", detail, false), cancellationToken).ConfigureAwait(false);
             Step(options, "submit", $"spark-submit --master {cluster.Master} --deploy-mode {cluster.DeployMode.ToString().ToLowerInvariant()}", false);
-            result = await SparkSubmitRunner.SubmitAsync(cluster, sparkSubmit, cancellationToken).ConfigureAwait(false);
+            sparkCommand = ToCommand(cluster);
+            result = await SparkSubmitRunner.SubmitAsync(sparkCommand, sparkSubmit, cancellationToken).ConfigureAwait(false);
         }
 
         Step(options, "submit", $"{result.FinalState} (exit code {result.ExitCode})", true);
-        return new JobRunResult(environment, archive, archiveReused, result) { Store = shipped, Preflight = preflight };
+        return new JobRunResult(environment, archive, archiveReused, result) { Store = shipped, Preflight = preflight, SparkSubmitCommand = sparkCommand };
+    }
+
+    /// <summary>Why a local-mode run with a created environment did not use spark-submit, naming what was looked at.</summary>
+    private static string WhyNoSparkSubmit(SparkJobRunOptions options)
+    {
+        if (options.ForceLocalContainer)
+        {
+            return "requested instead of spark-submit";
+        }
+
+        if (options.SparkSubmit.SparkSubmitPath is { } configured)
+        {
+            return $"the configured spark-submit '{configured}' does not exist or is not executable";
+        }
+
+        return new ExecutableLocator(options.SparkSubmit.EnvironmentVariables).GetVariable("SPARK_HOME") is { } sparkHome
+            ? $"SPARK_HOME is '{sparkHome}' but {Path.Combine(sparkHome, "bin", "spark-submit")} does not exist and spark-submit is not on PATH: "
+                + "point SPARK_HOME at a Spark install to run spark-submit --master local[*]"
+            : "no Spark found: set SPARK_HOME to run spark-submit --master local[*]";
+    }
+
+    /// <summary>The spark-submit command of a submission; an incomplete submission is a refused prerequisite.</summary>
+    private static SparkSubmitCommand ToCommand(SparkSubmission submission)
+    {
+        try
+        {
+            return submission.ToCommand();
+        }
+        catch (InvalidOperationException exception)
+        {
+            throw new SubmissionPreflightException(exception.Message, exception);
+        }
     }
 
     /// <summary>

@@ -43,11 +43,22 @@ internal static class VenvInventory
 }
 
 /// <summary>What a venv's <c>pyvenv.cfg</c> says about its base installation.</summary>
-/// <param name="Home">The base interpreter's folder (<c>home</c>).</param>
-/// <param name="BasePrefix">The base installation (the parent of <c>home</c>).</param>
+/// <remarks>
+/// <c>home</c> is the folder of the interpreter the venv was made with, as it was invoked: a symlink such as
+/// <c>/tmp/x/python3.11 -&gt; /usr/bin/python3.11</c> gives <c>home = /tmp/x</c>, whose parent holds no standard library.
+/// CPython itself finds the base from the real interpreter: its <c>getpath.py</c> takes <c>realpath()</c> of the venv's
+/// interpreter as the base executable (falling back to <c>home</c>'s <c>python</c>/<c>pythonX.Y</c>), and
+/// <c>venv</c> records <c>executable = realpath(sys.executable)</c> in <c>pyvenv.cfg</c>. So the base installation is the
+/// parent of the folder of the first of these, with every link resolved, that has the standard library: the venv's own
+/// <c>bin/pythonX.Y</c> when it is a link, the <c>executable</c> key, then <c>home</c>'s <c>pythonX.Y</c>, <c>python3</c>
+/// and <c>python</c>. When none has it, the base is the parent of <c>home</c> (and packing says it was moved or removed).
+/// </remarks>
+/// <param name="Home">The base interpreter's folder (<c>home</c>), as written.</param>
+/// <param name="BasePrefix">The base installation: the prefix of the real base interpreter, else the parent of <c>home</c>.</param>
 /// <param name="ShortVersion">The Python version as <c>X.Y</c>.</param>
 /// <param name="IncludeSystemSitePackages">Whether the base site-packages are visible in the venv.</param>
-internal sealed record VenvConfig(string Home, string BasePrefix, string ShortVersion, bool IncludeSystemSitePackages)
+/// <param name="Interpreter">The real base interpreter file (every link resolved), or null when none of the candidates exists.</param>
+internal sealed record VenvConfig(string Home, string BasePrefix, string ShortVersion, bool IncludeSystemSitePackages, string? Interpreter)
 {
     /// <summary>Reads <c>pyvenv.cfg</c>.</summary>
     /// <exception cref="PackingException">It lacks <c>home</c> or a usable version.</exception>
@@ -84,6 +95,50 @@ internal sealed record VenvConfig(string Home, string BasePrefix, string ShortVe
 
         problem = null;
         var includeSystem = values.TryGetValue("include-system-site-packages", out var system) && system.Equals("true", StringComparison.OrdinalIgnoreCase);
-        return new VenvConfig(home, Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(home))!, parts[0] + "." + parts[1], includeSystem);
+        var shortVersion = parts[0] + "." + parts[1];
+        var (basePrefix, interpreter) = LocateBase(prefix, home, values.GetValueOrDefault("executable"), shortVersion);
+        return new VenvConfig(home, basePrefix, shortVersion, includeSystem, interpreter);
+    }
+
+    /// <summary>The base installation and its real interpreter (see the remarks on <see cref="VenvConfig"/>).</summary>
+    private static (string BasePrefix, string? Interpreter) LocateBase(string prefix, string home, string? executable, string shortVersion)
+    {
+        var name = "python" + shortVersion;
+        var candidates = new List<string>();
+        var own = new FileInfo(Path.Combine(prefix, "bin", name));
+        if (own.LinkTarget is not null)
+        {
+            candidates.Add(own.FullName);
+        }
+
+        if (!string.IsNullOrEmpty(executable) && Path.IsPathFullyQualified(executable))
+        {
+            candidates.Add(executable);
+        }
+
+        candidates.AddRange([Path.Combine(home, name), Path.Combine(home, "python3"), Path.Combine(home, "python")]);
+
+        string? firstExisting = null;
+        foreach (var candidate in candidates)
+        {
+            if (!File.Exists(candidate))
+            {
+                continue;
+            }
+
+            var real = PackOutput.RealPath(candidate);
+            if (new FileInfo(real) is not { Exists: true, LinkTarget: null })
+            {
+                continue; // a dangling link
+            }
+
+            firstExisting ??= real;
+            if (Path.GetDirectoryName(Path.GetDirectoryName(real)) is { } root && File.Exists(Path.Combine(root, "lib", name, "os.py")))
+            {
+                return (root, real);
+            }
+        }
+
+        return (Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(home))!, firstExisting);
     }
 }

@@ -113,10 +113,23 @@ internal sealed partial class EnvironmentEntries
                         return !name.SequenceEqual("pyvenv.cfg"u8) && !name.SequenceEqual("lib64"u8);
                     }
 
-                    return !folder.SequenceEqual("bin/"u8) || !IsVenvBinShim(name);
+                    return !folder.SequenceEqual("bin/"u8) || !(IsVenvBinShim(name) || IsInterpreterLink(source.Venv!, name));
                 default:
                     return true;
             }
+        }
+
+        private static bool IsInterpreterLink(VenvRules rules, ReadOnlySpan<byte> name)
+        {
+            foreach (var link in rules.InterpreterLinks)
+            {
+                if (name.SequenceEqual(link))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         /// <summary><c>python</c>, <c>pythonX</c>, <c>pythonX.Y</c> and the activate scripts a venv puts in <c>bin/</c>.</summary>

@@ -132,7 +132,7 @@ internal sealed partial class EnvironmentEntries : IDisposable
     private static EnvironmentEntries OpenVenv(EnvironmentLocation location, PackOptions options)
     {
         var prefix = location.Prefix;
-        var (home, basePrefix, shortVersion, includeSystem) = VenvConfig.Read(prefix);
+        var (home, basePrefix, shortVersion, includeSystem, realInterpreter) = VenvConfig.Read(prefix);
         var stdlib = $"lib/python{shortVersion}";
         if (!File.Exists(Path.Combine(basePrefix, stdlib, "os.py")))
         {
@@ -149,14 +149,13 @@ internal sealed partial class EnvironmentEntries : IDisposable
             }
         }
 
-        // The interpreter: the real file behind home/pythonX.Y, its runpath made relative; python and pythonX as links to it.
+        // The interpreter: the real file behind the venv's base interpreter (VenvConfig), its runpath made relative; python and
+        // pythonX as links to it.
         var interpreterName = "python" + shortVersion;
-        var interpreter = new FileInfo(Path.Combine(home, interpreterName));
-        var real = interpreter.LinkTarget is null ? interpreter : (FileInfo?)interpreter.ResolveLinkTarget(returnFinalTarget: true)
-            ?? throw new PackingException($"Cannot resolve the base interpreter '{interpreter.FullName}'.");
-        if (!real.Exists)
+        var real = realInterpreter is null ? null : new FileInfo(realInterpreter);
+        if (real is not { Exists: true })
         {
-            throw new PackingException($"The base interpreter '{interpreter.FullName}' of '{prefix}' does not exist. Recreate the virtual environment.");
+            throw new PackingException($"The base interpreter '{Path.Combine(home, interpreterName)}' of '{prefix}' does not exist. Recreate the virtual environment.");
         }
 
         var synthetic = new List<PackEntry>
@@ -171,7 +170,8 @@ internal sealed partial class EnvironmentEntries : IDisposable
 
         // The base's shared library and standard library, then the venv's own files, which win.
         var (baseLib, prune) = VenvInventory.BaseLibraryWalk(basePrefix, shortVersion, includeSystem);
-        var rules = new VenvRules(Encoding.UTF8.GetBytes(stdlib + "/"), Encoding.UTF8.GetBytes(stdlib + "/site-packages/"), includeSystem);
+        var rules = new VenvRules(Encoding.UTF8.GetBytes(stdlib + "/"), Encoding.UTF8.GetBytes(stdlib + "/site-packages/"), includeSystem,
+            InterpreterLinks(prefix, home));
         Source[] sources =
         [
             new(baseLib, "lib/"u8.ToArray(), basePrefix, EnvironmentInventory.SourceRoot(baseLib, "lib/"), prune, SkipCondaTopLevel: false,
@@ -222,8 +222,29 @@ internal sealed partial class EnvironmentEntries : IDisposable
         VenvOwn,
     }
 
-    /// <summary>The paths a venv's rules look at, UTF-8.</summary>
-    private sealed record VenvRules(byte[] Stdlib, byte[] SitePackages, bool IncludeSystem);
+    /// <summary>
+    /// The names in a venv's <c>bin/</c> that link to <c>home</c>: <c>venv</c> links <c>bin/&lt;name&gt;</c> to the interpreter
+    /// under the name it was invoked by (Lib/venv/__init__.py, <c>setup_python</c>), which is not always <c>pythonX.Y</c>
+    /// (<c>/tmp/x/py311 -m venv</c> makes <c>bin/py311</c>). Like the <c>python</c> links, they are replaced by the packed interpreter.
+    /// </summary>
+    private static byte[][] InterpreterLinks(string prefix, string home)
+    {
+        var bin = new DirectoryInfo(Path.Combine(prefix, "bin"));
+        if (!bin.Exists)
+        {
+            return [];
+        }
+
+        var homeFolder = Path.TrimEndingDirectorySeparator(home);
+        return bin.EnumerateFiles()
+            .Where(file => file.LinkTarget is { } target && Path.IsPathFullyQualified(target)
+                && string.Equals(Path.GetDirectoryName(target), homeFolder, StringComparison.Ordinal))
+            .Select(static file => Encoding.UTF8.GetBytes(file.Name))
+            .ToArray();
+    }
+
+    /// <summary>The paths a venv's rules look at, UTF-8, and the venv's interpreter links other than <c>python*</c>.</summary>
+    private sealed record VenvRules(byte[] Stdlib, byte[] SitePackages, bool IncludeSystem, byte[][] InterpreterLinks);
 
     /// <summary>One folder on disk mounted in the archive.</summary>
     /// <param name="Root">The folder.</param>

@@ -69,7 +69,7 @@ public sealed record PreflightOptions
     /// <summary>
     /// Where the facts read from a local archive (its Python version and glibc needs, which take a full read of the archive) are
     /// cached by the archive's path, length and modification time; default <c>$SPARKJOBGEN_CACHE/preflight</c> (else
-    /// <c>~/.cache/sparkjobgen/preflight</c>), with the cache variables of <see cref="SparkSubmitOptions.EnvironmentVariables"/>.
+    /// <c>$XDG_CACHE_HOME/sparkjobgen/preflight</c>, else <c>~/.cache/sparkjobgen/preflight</c>), with the cache variables of <see cref="SparkSubmitOptions.EnvironmentVariables"/>.
     /// </summary>
     public string? FactsCacheDirectory { get; init; }
 }
