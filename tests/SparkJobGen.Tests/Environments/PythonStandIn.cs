@@ -31,27 +31,31 @@ internal sealed class PythonStandIn : IDisposable
     /// <summary>The real interpreter's version, as it reports it (<c>3.11.2</c>).</summary>
     public static string RealVersion => RealPython.Value.Version;
 
-    /// <summary>Links <paramref name="name"/> to the real Python 3.11.</summary>
-    public string Real(string name)
-    {
-        var path = System.IO.Path.Combine(BinDirectory, name);
-        File.CreateSymbolicLink(path, RealPath);
-        return path;
-    }
+    /// <summary>
+    /// An executable <paramref name="name"/> that runs the real Python 3.11 for every invocation, the way a pyenv shim does (an
+    /// exec, so the interpreter's <c>sys.executable</c>, and the <c>home</c> of a venv made with it, is the real installation's).
+    /// </summary>
+    public string Real(string name) => Write(name, $$"""
+        #!/bin/sh
+        exec '{{RealPath}}' "$@"
+
+        """);
 
     /// <summary>An executable <paramref name="name"/> that reports <paramref name="version"/> to the version query and runs the real Python 3.11 otherwise.</summary>
-    public string Reporting(string name, string version)
+    public string Reporting(string name, string version) => Write(name, $$"""
+        #!/bin/sh
+        if [ "$#" -eq 2 ] && [ "$1" = "-c" ] && [ "$2" = "{{VersionQuery}}" ]; then
+          echo '{{version}}'
+          exit 0
+        fi
+        exec '{{RealPath}}' "$@"
+
+        """);
+
+    private string Write(string name, string script)
     {
         var path = System.IO.Path.Combine(BinDirectory, name);
-        File.WriteAllText(path, $$"""
-            #!/bin/sh
-            if [ "$#" -eq 2 ] && [ "$1" = "-c" ] && [ "$2" = "{{VersionQuery}}" ]; then
-              echo '{{version}}'
-              exit 0
-            fi
-            exec '{{RealPath}}' "$@"
-
-            """.Replace("\r\n", "\n", StringComparison.Ordinal));
+        File.WriteAllText(path, script.Replace("\r\n", "\n", StringComparison.Ordinal));
         if (!OperatingSystem.IsWindows())
         {
             File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
