@@ -25,6 +25,7 @@ public sealed class VenvInterpreterTests : IDisposable
     [InlineData("python=3.11")]
     [InlineData("python 3.11.*")]
     [InlineData("python>=3.11,<3.12")]
+    [InlineData("conda-forge::python 3.11.*")]
     public async Task A_pinned_series_prefers_python3_minor_over_a_python3_of_another_version(string dependency)
     {
         using var python = new PythonStandIn();
