@@ -1,5 +1,6 @@
 using CustomerScoring;
 using SparkJobGen;
+using SparkJobGen.Environments;
 using SparkJobGen.Packing;
 using SparkJobGen.Submission;
 
@@ -54,15 +55,39 @@ if (args.Contains("--print-only"))
 Console.WriteLine($"== running {SummarizeCustomers.Definition.Name} locally");
 using var cancel = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
-var run = await SparkJobRunner.RunAsync(summarize.ToSubmission(), new SparkJobRunOptions
+JobRunResult run;
+try
 {
-    Archiver = new PackingEnvironmentArchiver(),
-    OnStep = step => Console.WriteLine($"{(step.IsDone ? "[done]" : "==>")} {step.Name}: {step.Detail}"),
-    Container = new LocalContainerOptions { OnOutput = line => Console.WriteLine("   | " + line.Text) },
-    SparkSubmit = new SparkSubmitOptions { OnOutput = line => Console.WriteLine("   | " + line.Text) },
-}, cancel.Token);
+    run = await SparkJobRunner.RunAsync(summarize.ToSubmission(), new SparkJobRunOptions
+    {
+        Archiver = new PackingEnvironmentArchiver(),
+        OnStep = step => Console.WriteLine($"{(step.IsDone ? "[done]" : "==>")} {step.Name}: {step.Detail}"),
+        Container = new LocalContainerOptions { OnOutput = line => Console.WriteLine("   | " + line.Text) },
+        SparkSubmit = new SparkSubmitOptions { OnOutput = line => Console.WriteLine("   | " + line.Text) },
+    }, cancel.Token);
+}
+catch (Exception exception) when (ExitCodeOf(exception) is { } code)
+{
+    // A missing component (no matching Python, no packer, no Java...) is a message on stderr, not a stack trace. The exit
+    // codes are the sparkjobgen tool's (docs/cli.md): 4 the environment could not be created, 5 packing or archive
+    // verification failed, 3 a prerequisite of the submission is missing, 124 timed out, 130 cancelled.
+    Console.Error.WriteLine("error: " + exception.Message);
+    return code;
+}
+
 Console.WriteLine($"-- {run.Submission.Backend}: {run.Submission.FinalState} (exit code {run.Submission.ExitCode}); archive {run.EnvironmentArchive}{(run.ArchiveReused ? " (cached)" : "")}");
 return run.Submission.FinalState == SubmissionState.Succeeded ? 0 : 1;
+
+// The exit code for the failures SparkJobRunner.RunAsync documents (and the packer's); null lets anything else surface as a bug.
+static int? ExitCodeOf(Exception exception) => exception switch
+{
+    EnvironmentCreationException or InvalidDataException => 4,
+    PackingException => 5,
+    SubmissionPreflightException => 3,
+    SubmissionTimeoutException => 124,
+    OperationCanceledException => 130,
+    _ => null,
+};
 
 // Shell-style quoting for display only: the argv itself is passed to processes as a list, never through a shell.
 static string Quote(string arg) =>

@@ -53,7 +53,7 @@ internal static class CommonOptions
     };
 
     /// <summary><c>--tool-path</c>.</summary>
-    public static Option<string?> ToolPath() => new("--tool-path") { Description = "The tool executable (or the base Python for --tool venv) when it is not on PATH.", HelpName = "path" };
+    public static Option<string?> ToolPath() => new("--tool-path") { Description = "The executable to create the environment with: a micromamba, mamba or conda executable, or the base Python of a venv. Without --tool it also picks the route (from its file name, else from its --version output).", HelpName = "path" };
 
     /// <summary><c>--cache-dir</c>.</summary>
     public static Option<string?> CacheDir() => new("--cache-dir")

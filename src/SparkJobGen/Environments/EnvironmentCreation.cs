@@ -36,7 +36,12 @@ public sealed record EnvironmentCreationOptions
     /// <summary>The tool to use; <see cref="EnvironmentTool.Auto"/> picks one.</summary>
     public EnvironmentTool Tool { get; init; } = EnvironmentTool.Auto;
 
-    /// <summary>An explicit tool executable (micromamba/mamba/conda path) or, for <see cref="EnvironmentTool.Venv"/>, the base Python; found on PATH when null.</summary>
+    /// <summary>
+    /// An explicit tool executable (micromamba/mamba/conda path) or the base Python of the venv route; found on PATH when null.
+    /// With <see cref="Tool"/> left at <see cref="EnvironmentTool.Auto"/>, the path also picks the route: by its file name
+    /// (<c>micromamba</c>, <c>mamba</c>, <c>conda</c>, <c>python</c>, <c>python3</c>, <c>python3.11</c>…, or its link target's),
+    /// else by what it prints for <c>--version</c>. A Python interpreter's version must satisfy the environment's Python.
+    /// </summary>
     public string? ToolPath { get; init; }
 
     /// <summary>

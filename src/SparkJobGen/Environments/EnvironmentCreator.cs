@@ -17,8 +17,11 @@ namespace SparkJobGen.Environments;
 /// </summary>
 /// <remarks>
 /// <para>Tools: micromamba, mamba or conda when found on PATH (preferred in that order), otherwise — for pip-only
-/// environments (conda dependencies only <c>python</c> and <c>pip</c>) — <c>python -m venv</c> plus <c>pip install</c>, after
-/// checking that the interpreter found satisfies the requested Python version.</para>
+/// environments (conda dependencies only <c>python</c> and <c>pip</c>) — <c>python -m venv</c> plus <c>pip install</c> with the
+/// first interpreter whose version satisfies the requested Python: <c>python3.&lt;minor&gt;</c> first when the environment pins a
+/// <c>major.minor</c> series (<c>python=3.11</c>, <c>3.11.*</c>, <c>&gt;=3.11,&lt;3.12</c>), then <c>python3</c>, then <c>python</c>.
+/// <see cref="EnvironmentCreationOptions.ToolPath"/> without a <see cref="EnvironmentCreationOptions.Tool"/> selects the route
+/// its executable belongs to (a Python interpreter: the venv route).</para>
 /// <para>Cache: <c>&lt;root&gt;/&lt;hash&gt;</c>, where hash is the first 16 hex digits of the SHA-256 of the normalized YAML
 /// (the full hash is stored in the environment's marker and checked on reuse). The environment is created in a fresh
 /// directory <c>&lt;root&gt;/.envs/&lt;hash&gt;-&lt;random&gt;</c>, marked complete (<c>.sparkjobgen-env.json</c>) only after every
@@ -26,7 +29,7 @@ namespace SparkJobGen.Environments;
 /// itself is never renamed, because conda and venv write the prefix into the files they install; a partial or failed
 /// creation is never published and is deleted. A lock file serializes concurrent creators of the same environment.</para>
 /// </remarks>
-public static class EnvironmentCreator
+public static partial class EnvironmentCreator
 {
     /// <summary>The name of the completion marker inside a created environment.</summary>
     public const string MarkerFileName = ".sparkjobgen-env.json";
@@ -62,7 +65,7 @@ public static class EnvironmentCreator
             return cached;
         }
 
-        var (tool, executable) = ChooseTool(spec, options, locator);
+        var (tool, executable) = await ChooseToolAsync(spec, options, locator, cancellationToken).ConfigureAwait(false);
         using var lockFile = await AcquireLockAsync(Path.Combine(root, key + ".lock"), cancellationToken).ConfigureAwait(false);
         if (!options.Force && TryReuse(link, spec.ContentHash) is { } createdMeanwhile)
         {
@@ -133,7 +136,10 @@ public static class EnvironmentCreator
         global::SparkJobGen.CacheRoot.Resolve(environmentVariables);
 
     /// <summary>
-    /// Which tool <see cref="EnvironmentTool.Auto"/> would use for <paramref name="spec"/> and its executable, without creating anything.
+    /// Which tool <see cref="CreateAsync(EnvironmentSpec, EnvironmentCreationOptions?, CancellationToken)"/> would use for
+    /// <paramref name="spec"/> and its executable, without creating anything. For the venv route it runs the candidate
+    /// interpreters to read their versions; for a <see cref="EnvironmentCreationOptions.ToolPath"/> without a tool whose name does
+    /// not say which tool it is, it runs the executable with <c>--version</c>.
     /// </summary>
     /// <param name="spec">The environment.</param>
     /// <param name="options">The options.</param>
@@ -142,7 +148,7 @@ public static class EnvironmentCreator
     {
         ArgumentNullException.ThrowIfNull(spec);
         options ??= new EnvironmentCreationOptions();
-        return ChooseTool(spec, options, new ExecutableLocator(options.EnvironmentVariables));
+        return ChooseToolAsync(spec, options, new ExecutableLocator(options.EnvironmentVariables), CancellationToken.None).GetAwaiter().GetResult();
     }
 
     internal static string CacheKey(string contentHash) => contentHash.Substring(0, 16);
@@ -193,53 +199,214 @@ public static class EnvironmentCreator
         return new CreatedEnvironment(prefix, PythonOf(prefix), contentHash, tool, marker.Commands ?? [], Reused: true);
     }
 
-    private static (EnvironmentTool Tool, string Executable) ChooseTool(EnvironmentSpec spec, EnvironmentCreationOptions options, ExecutableLocator locator)
+    private const string ToolPathHint = "--tool-path (EnvironmentCreationOptions.ToolPath)";
+
+    private static async Task<(EnvironmentTool Tool, string Executable)> ChooseToolAsync(
+        EnvironmentSpec spec, EnvironmentCreationOptions options, ExecutableLocator locator, CancellationToken cancellationToken)
     {
-        string? Find(EnvironmentTool tool) => options.ToolPath is { } explicitPath && options.Tool == tool
-            ? (ExecutableLocator.IsExecutableFile(explicitPath) ? Path.GetFullPath(explicitPath)
-                : throw new EnvironmentCreationException($"The configured {tool} executable '{explicitPath}' does not exist or is not executable."))
-            : tool switch
-            {
-                EnvironmentTool.Micromamba => locator.FindOnPath("micromamba") ?? ExecutableIf(locator.GetVariable("MAMBA_EXE"), "micromamba"),
-                EnvironmentTool.Mamba => locator.FindOnPath("mamba"),
-                EnvironmentTool.Conda => locator.FindOnPath("conda") ?? ExecutableIf(locator.GetVariable("CONDA_EXE"), "conda"),
-                EnvironmentTool.Venv => locator.FindOnPath("python3") ?? locator.FindOnPath("python"),
-                _ => null,
-            };
-
-        if (options.Tool != EnvironmentTool.Auto)
+        var tool = options.Tool;
+        string? explicitPath = null;
+        if (options.ToolPath is { } configured)
         {
-            if (options.Tool == EnvironmentTool.Venv && !spec.IsPipOnly)
+            if (!ExecutableLocator.IsExecutableFile(configured))
             {
-                throw new EnvironmentCreationException(NotPipOnly(spec));
+                var what = tool == EnvironmentTool.Auto ? "tool" : tool == EnvironmentTool.Venv ? "Python interpreter" : tool.ToString().ToLowerInvariant();
+                throw new EnvironmentCreationException($"The {what} given with {ToolPathHint}, '{configured}', does not exist or is not executable.");
             }
 
-            return (options.Tool, Find(options.Tool) ?? throw new EnvironmentCreationException(
-                options.Tool == EnvironmentTool.Venv
-                    ? "No Python interpreter was found (python3 or python on PATH): install Python or pass its path (--tool-path / EnvironmentCreationOptions.ToolPath)."
-                    : $"{options.Tool.ToString().ToLowerInvariant()} was not found on PATH: install it or pass its path (--tool-path / EnvironmentCreationOptions.ToolPath)."));
-        }
-
-        foreach (var tool in new[] { EnvironmentTool.Micromamba, EnvironmentTool.Mamba, EnvironmentTool.Conda })
-        {
-            if (Find(tool) is { } found)
+            explicitPath = Path.GetFullPath(configured);
+            if (tool == EnvironmentTool.Auto)
             {
-                return (tool, found);
+                // The path names the route: its file name (or, failing that, what its --version prints) says which tool it is.
+                tool = await RouteOfAsync(explicitPath, options, cancellationToken).ConfigureAwait(false);
             }
         }
 
-        if (spec.IsPipOnly && Find(EnvironmentTool.Venv) is { } python)
+        if (tool == EnvironmentTool.Venv)
+        {
+            if (!spec.IsPipOnly)
+            {
+                throw new EnvironmentCreationException(
+                    (explicitPath is null ? string.Empty : $"{explicitPath} is a Python interpreter, so a venv would be created, but ") + NotPipOnly(spec) + ".");
+            }
+
+            return (tool, await ChoosePythonAsync(spec, explicitPath, options, locator, cancellationToken).ConfigureAwait(false)
+                ?? throw new EnvironmentCreationException(
+                    $"No Python interpreter was found ({string.Join(", ", PythonNames(spec))} on PATH): install Python or pass its path with {ToolPathHint}."));
+        }
+
+        if (tool != EnvironmentTool.Auto)
+        {
+            return (tool, explicitPath ?? FindTool(tool, locator) ?? throw new EnvironmentCreationException(
+                $"{tool.ToString().ToLowerInvariant()} was not found on PATH: install it or pass its path with {ToolPathHint}."));
+        }
+
+        foreach (var candidate in new[] { EnvironmentTool.Micromamba, EnvironmentTool.Mamba, EnvironmentTool.Conda })
+        {
+            if (FindTool(candidate, locator) is { } found)
+            {
+                return (candidate, found);
+            }
+        }
+
+        if (spec.IsPipOnly && await ChoosePythonAsync(spec, null, options, locator, cancellationToken).ConfigureAwait(false) is { } python)
         {
             return (EnvironmentTool.Venv, python);
         }
 
         throw new EnvironmentCreationException(
             "No environment tool was found: micromamba, mamba and conda are not on PATH" +
-            (spec.IsPipOnly ? " and neither is python3." : $", and a venv cannot hold this environment ({NotPipOnly(spec)}).") +
+            (spec.IsPipOnly ? $" and neither is a Python interpreter ({string.Join(", ", PythonNames(spec))})." : $", and a venv cannot hold this environment ({NotPipOnly(spec)}).") +
             " Install micromamba (a single binary: https://mamba.readthedocs.io/en/latest/installation/micromamba-installation.html) " +
             "or Miniforge (conda + mamba: https://github.com/conda-forge/miniforge) and put it on PATH" +
-            (spec.IsPipOnly ? ", or install Python 3 for the venv route." : "."));
+            (spec.IsPipOnly ? $", or install Python{SeriesText(spec)} for the venv route (on PATH, or passed with {ToolPathHint})." : $", or pass its path with {ToolPathHint}."));
     }
+
+    private static string? FindTool(EnvironmentTool tool, ExecutableLocator locator) => tool switch
+    {
+        EnvironmentTool.Micromamba => locator.FindOnPath("micromamba") ?? ExecutableIf(locator.GetVariable("MAMBA_EXE"), "micromamba"),
+        EnvironmentTool.Mamba => locator.FindOnPath("mamba"),
+        EnvironmentTool.Conda => locator.FindOnPath("conda") ?? ExecutableIf(locator.GetVariable("CONDA_EXE"), "conda"),
+        _ => null,
+    };
+
+    /// <summary>The interpreter names the venv route looks for on PATH, in order: <c>python3.11</c> when the spec pins 3.11, then <c>python3</c>, <c>python</c>.</summary>
+    /// <param name="spec">The environment.</param>
+    internal static IReadOnlyList<string> PythonNames(EnvironmentSpec spec) =>
+        spec.PythonSpec is { Length: > 0 } wanted && PythonVersionMatch.PinnedSeries(wanted) is { } series
+            ? ["python" + series, "python3", "python"]
+            : ["python3", "python"];
+
+    private static string SeriesText(EnvironmentSpec spec) =>
+        spec.PythonSpec is { Length: > 0 } wanted && PythonVersionMatch.PinnedSeries(wanted) is { } series ? " " + series : " 3";
+
+    private static string DisplaySpec(string wanted) =>
+        "python" + (wanted[0] is '=' or '<' or '>' or '!' or '~' ? wanted : " " + wanted);
+
+    /// <summary>
+    /// The first interpreter (the explicit one, else the PATH candidates of <see cref="PythonNames"/>) whose version satisfies the
+    /// environment's Python; null when there is no candidate at all. When candidates exist and none satisfies, the error lists each
+    /// with the version it reported.
+    /// </summary>
+    private static async Task<string?> ChoosePythonAsync(
+        EnvironmentSpec spec, string? explicitPath, EnvironmentCreationOptions options, ExecutableLocator locator, CancellationToken cancellationToken)
+    {
+        var names = PythonNames(spec);
+        var candidates = explicitPath is not null
+            ? [explicitPath]
+            : names.Select(locator.FindOnPath).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+        if (candidates.Count == 0)
+        {
+            return null;
+        }
+
+        var wanted = spec.PythonSpec ?? string.Empty;
+        var tried = new List<string>();
+        foreach (var candidate in candidates)
+        {
+            string version;
+            try
+            {
+                version = await PythonVersionAsync(candidate, options, cancellationToken).ConfigureAwait(false);
+            }
+            catch (EnvironmentCreationException exception)
+            {
+                tried.Add($"{candidate} did not report a Python version ({exception.Message.TrimEnd('.')})");
+                continue;
+            }
+
+            if (wanted.Length == 0 || PythonVersionMatch.Matches(version, wanted))
+            {
+                return candidate;
+            }
+
+            tried.Add($"{candidate} is Python {version}");
+        }
+
+        var missing = explicitPath is null ? names.Where(n => locator.FindOnPath(n) is null).ToList() : [];
+        var asked = wanted.Length == 0 ? "a Python interpreter" : DisplaySpec(wanted);
+        var series = SeriesText(spec);
+        throw new EnvironmentCreationException(
+            (explicitPath is not null
+                ? $"The environment asks for {asked} but the interpreter given with {ToolPathHint} does not satisfy it: {tried[0]}. "
+                : $"The environment asks for {asked} but no Python interpreter on PATH satisfies it: {string.Join("; ", tried)}" +
+                  (missing.Count > 0 ? $" ({string.Join(", ", missing)} not on PATH). " : ". ")) +
+            $"Install Python{series} (so that {names[0]} is on PATH) or pass a matching interpreter with --tool venv --tool-path <python> " +
+            "(EnvironmentCreationOptions.Tool = Venv, ToolPath), or install micromamba/conda so the requested version is created.");
+    }
+
+    /// <summary>Which route an explicit tool path belongs to: by its file name (or its link target's), else by what <c>--version</c> prints.</summary>
+    private static async Task<EnvironmentTool> RouteOfAsync(string path, EnvironmentCreationOptions options, CancellationToken cancellationToken)
+    {
+        var names = new List<string> { Path.GetFileNameWithoutExtension(path) };
+        if (new FileInfo(path).ResolveLinkTarget(returnFinalTarget: true) is { } target)
+        {
+            names.Add(Path.GetFileNameWithoutExtension(target.FullName));
+        }
+
+        foreach (var name in names.Select(static n => n.ToLowerInvariant()))
+        {
+            switch (name)
+            {
+                case "micromamba":
+                    return EnvironmentTool.Micromamba;
+                case "mamba":
+                    return EnvironmentTool.Mamba;
+                case "conda":
+                    return EnvironmentTool.Conda;
+            }
+
+            if (PythonName().IsMatch(name))
+            {
+                return EnvironmentTool.Venv;
+            }
+        }
+
+        var output = new StringBuilder();
+        ChildProcessExit exit;
+        try
+        {
+            exit = await ChildProcess.RunAsync(path, ["--version"], options.EnvironmentVariables, null, line =>
+            {
+                if (output.Length < 4096)
+                {
+                    output.AppendLine(line.Text);
+                }
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Win32Exception exception)
+        {
+            throw new EnvironmentCreationException($"The tool given with {ToolPathHint}, '{path}', could not be started: {exception.Message}.", exception);
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        var first = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? string.Empty;
+        if (exit.ExitCode == 0)
+        {
+            // python --version: "Python 3.11.7"; conda: "conda 24.1.2"; mamba 1.x: "mamba 1.5.8"; micromamba and mamba 2: the bare version.
+            if (first.StartsWith("Python ", StringComparison.Ordinal))
+            {
+                return EnvironmentTool.Venv;
+            }
+
+            if (first.StartsWith("conda ", StringComparison.Ordinal))
+            {
+                return EnvironmentTool.Conda;
+            }
+
+            if (first.StartsWith("mamba ", StringComparison.Ordinal))
+            {
+                return EnvironmentTool.Mamba;
+            }
+        }
+
+        throw new EnvironmentCreationException(
+            $"Which tool the {ToolPathHint} '{path}' is cannot be told from its name (micromamba, mamba, conda or python…) or from " +
+            $"`--version` (exit code {exit.ExitCode}: {(first.Length == 0 ? "no output" : first)}): name it with --tool micromamba|mamba|conda|venv (EnvironmentCreationOptions.Tool).");
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^python(\d+(\.\d+)?)?$", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex PythonName();
 
     private static string? ExecutableIf(string? path, string name) =>
         path is not null && Path.GetFileNameWithoutExtension(path) == name && ExecutableLocator.IsExecutableFile(path) ? path : null;
@@ -314,14 +481,7 @@ public static class EnvironmentCreator
     private static async Task CreateVenvAsync(
         EnvironmentSpec spec, string basePython, string prefix, EnvironmentCreationOptions options, List<string> commands, CancellationToken cancellationToken)
     {
-        var version = await PythonVersionAsync(basePython, options, cancellationToken).ConfigureAwait(false);
-        if (spec.PythonSpec is { Length: > 0 } wanted && !PythonVersionMatch.Matches(version, wanted))
-        {
-            throw new EnvironmentCreationException(
-                $"The environment asks for python{wanted} but the interpreter found, {basePython}, is Python {version}. " +
-                $"Install a matching Python and pass it with --tool-path (EnvironmentCreationOptions.ToolPath), or install micromamba/conda so the requested version is created.");
-        }
-
+        // basePython was chosen by ChoosePythonAsync, which checked its version against the spec.
         await RunStepAsync("venv", basePython, ["-m", "venv", prefix], options, commands, cancellationToken).ConfigureAwait(false);
         if (spec.PipDependencies.Count > 0)
         {

@@ -58,7 +58,10 @@ public sealed class EnvironmentSpec
             {
                 if (PackageName(dependency) == "python")
                 {
-                    return dependency.Trim().Substring("python".Length).Trim();
+                    // After the name, which may follow a channel (conda-forge::python 3.11.*).
+                    var text = dependency.Trim();
+                    var channel = text.LastIndexOf("::", StringComparison.Ordinal);
+                    return text.Substring(channel < 0 ? "python".Length : channel + 2 + "python".Length).Trim();
                 }
             }
 
