@@ -18,6 +18,18 @@ public sealed class EnvironmentSpecTests
     }
 
     [Fact]
+    public void The_bracket_form_of_python_gives_its_version_and_pins_the_series()
+    {
+        var spec = EnvironmentSpec.Parse("dependencies:\n  - \"python[version='>=3.11,<3.12']\"\n  - pip\n");
+
+        Assert.Equal("[version='>=3.11,<3.12']", spec.PythonSpec);
+        Assert.True(spec.IsPipOnly);
+        Assert.Equal("3.11", PythonVersionMatch.PinnedSeries(spec.PythonSpec!));
+        Assert.True(PythonVersionMatch.Matches("3.11.2", spec.PythonSpec!));
+        Assert.False(PythonVersionMatch.Matches("3.12.1", spec.PythonSpec!));
+    }
+
+    [Fact]
     public void Pip_only_means_only_python_and_pip_from_conda()
     {
         Assert.True(EnvironmentSpec.Parse("dependencies:\n  - python>=3.10,<3.12\n  - pip=23\n  - pip:\n    - x\n").IsPipOnly);
@@ -65,6 +77,10 @@ public sealed class EnvironmentSpecTests
     [InlineData("3.11.7", "", true)]
     [InlineData("3.11.7", "=3", true)]
     [InlineData("3.11.7", "=3.1", false)]
+    // The bracket form of a MatchSpec (conda/models/match_spec.py, _parse_spec_str: the trailing [key=value] section).
+    [InlineData("3.11.7", "[version='>=3.11']", true)]
+    [InlineData("3.10.2", "[version='>=3.11']", false)]
+    [InlineData("3.11.7", "[version='3.11.*', build=*_cpython]", true)]
     public void Python_version_match_follows_conda_rules(string version, string spec, bool expected) =>
         Assert.Equal(expected, PythonVersionMatch.Matches(version, spec));
 }

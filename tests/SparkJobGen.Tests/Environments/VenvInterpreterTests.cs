@@ -144,6 +144,8 @@ public sealed class VenvInterpreterTests : IDisposable
     [InlineData(">=3.11,<=3.12", null)]
     [InlineData("3", null)]
     [InlineData("", null)]
+    [InlineData("[version='>=3.11,<3.12']", "3.11")]
+    [InlineData("[version='>=3.11']", null)]
     public void Pinned_series_is_read_from_the_set_of_versions_the_spec_admits(string spec, string? expected) =>
         Assert.Equal(expected, PythonVersionMatch.PinnedSeries(spec));
 }
