@@ -199,6 +199,13 @@ internal sealed partial class EnvironmentEntries
                 {
                     stored = SymlinkContainment.RelativeTarget(source.ContainmentPrefix, path, target);
                 }
+                catch (EscapingSymlinkException) when (source.Kind == SourceKind.VenvBase && TargetFile(full) is { } copy)
+                {
+                    // A link of the base installation out of it (Debian's lib/python3.11/sitecustomize.py points into /etc): the
+                    // archive gets the file it points to, which is what the base Python reads there.
+                    return new PackEntry(path, PackEntryKind.File, copy.FullName, OperatingSystem.IsWindows() ? 0b110_100_100 : (int)copy.UnixFileMode, copy.Length,
+                        copy.LastWriteTimeUtc.Ticks, Prefixes: source.Text);
+                }
                 catch (EscapingSymlinkException) when (report is not null)
                 {
                     if (report.EscapingCount++ < 1000)
@@ -221,6 +228,24 @@ internal sealed partial class EnvironmentEntries
             var firstName = pyc is null && !child.CondaRecord ? FirstName(child, path, out isFirst) : null;
             return new PackEntry(path, PackEntryKind.File, source.SourceRoot + path, child.Mode, child.Length, child.Ticks,
                 Prefixes: prefixes, FixShebang: fixShebang, PycSource: pyc, CondaRecord: child.CondaRecord, HardLinkTarget: firstName, HasOtherNames: isFirst);
+        }
+
+        /// <summary>The regular file a symlink finally resolves to, or <see langword="null"/> (a folder, a dangling or looping link).</summary>
+        private static FileInfo? TargetFile(string link)
+        {
+            try
+            {
+                return new FileInfo(link).ResolveLinkTarget(returnFinalTarget: true) is FileInfo { Exists: true } file
+                    && (file.Attributes & FileAttributes.Directory) == 0 ? file : null;
+            }
+            catch (IOException)
+            {
+                return null;
+            }
+            catch (UnauthorizedAccessException)
+            {
+                return null;
+            }
         }
 
         private static string ArchivePath(Frame frame, in Child child)
