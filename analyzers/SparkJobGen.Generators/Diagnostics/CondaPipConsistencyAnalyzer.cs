@@ -116,7 +116,10 @@ public sealed class CondaPipConsistencyAnalyzer : DiagnosticAnalyzer
                 }
                 else if (_reportedShared.TryAdd((mismatch.Pip.Attribute, mismatch.Package, mismatch.PipText, mismatch.CondaText), 0))
                 {
-                    ReportHere(context, type, Create(FirstJobsMismatch(mismatch, cancellationToken) ?? mismatch, cancellationToken));
+                    // Whichever job is analysed first, the diagnostic is the first job's, in display-name order: its locations
+                    // and, when both declarations are in a referenced project, its name.
+                    var (first, firstJob) = FirstJobsMismatch(mismatch, cancellationToken) ?? (mismatch, type);
+                    ReportHere(context, firstJob, Create(first, cancellationToken));
                 }
             }
         }
@@ -131,7 +134,7 @@ public sealed class CondaPipConsistencyAnalyzer : DiagnosticAnalyzer
         }
 
         // The same mismatch as found on the first job, in display-name order, that has it.
-        private Mismatch? FirstJobsMismatch(Mismatch mismatch, CancellationToken cancellationToken)
+        private (Mismatch Mismatch, INamedTypeSymbol Job)? FirstJobsMismatch(Mismatch mismatch, CancellationToken cancellationToken)
         {
             var jobs = _jobs.Get(static (state, token) => JobClasses.InDisplayNameOrder(state._compilation, state._symbols, token), this, cancellationToken);
             foreach (var job in jobs)
@@ -145,7 +148,7 @@ public sealed class CondaPipConsistencyAnalyzer : DiagnosticAnalyzer
                 {
                     if (candidate.SameDiagnostic(mismatch))
                     {
-                        return candidate;
+                        return (candidate, job);
                     }
                 }
             }

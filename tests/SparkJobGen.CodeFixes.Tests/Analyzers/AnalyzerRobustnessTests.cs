@@ -144,41 +144,45 @@ public sealed class AnalyzerRobustnessTests
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
         Assert.DoesNotContain(compilation.GetDiagnostics(), d => d.Severity == DiagnosticSeverity.Error);
 
-        var exceptions = new ConcurrentBag<Exception>();
-        var options = new CompilationWithAnalyzersOptions(
-            new AnalyzerOptions([]),
-            onAnalyzerException: (exception, _, _) => exceptions.Add(exception),
-            concurrentAnalysis: true,
-            logAnalyzerExecutionTime: false);
-        var analyzers = typeof(DiagnosticDescriptors).Assembly.GetTypes()
-            .Where(t => !t.IsAbstract && typeof(DiagnosticAnalyzer).IsAssignableFrom(t) && t.GetCustomAttribute<DiagnosticAnalyzerAttribute>() is not null)
-            .Select(t => (DiagnosticAnalyzer)Activator.CreateInstance(t)!)
-            .ToImmutableArray();
-        var diagnostics = await compilation.WithAnalyzers(analyzers, options).GetAnalyzerDiagnosticsAsync(CancellationToken.None);
-
-        Assert.Empty(exceptions);
-        Assert.DoesNotContain(diagnostics, d => d.Id == "AD0001");
-        foreach (var diagnostic in diagnostics)
+        // Concurrent analysis runs the jobs in any order: every round must place every diagnostic the same way.
+        for (var round = 0; round < 8; round++)
         {
-            foreach (var location in diagnostic.AdditionalLocations.Prepend(diagnostic.Location))
-            {
-                Assert.True(location.SourceTree is null || compilation.ContainsSyntaxTree(location.SourceTree), $"{diagnostic.Id} points outside the compilation: {diagnostic}");
-            }
-        }
+            var exceptions = new ConcurrentBag<Exception>();
+            var options = new CompilationWithAnalyzersOptions(
+                new AnalyzerOptions([]),
+                onAnalyzerException: (exception, _, _) => exceptions.Add(exception),
+                concurrentAnalysis: true,
+                logAnalyzerExecutionTime: false);
+            var analyzers = typeof(DiagnosticDescriptors).Assembly.GetTypes()
+                .Where(t => !t.IsAbstract && typeof(DiagnosticAnalyzer).IsAssignableFrom(t) && t.GetCustomAttribute<DiagnosticAnalyzerAttribute>() is not null)
+                .Select(t => (DiagnosticAnalyzer)Activator.CreateInstance(t)!)
+                .ToImmutableArray();
+            var diagnostics = await compilation.WithAnalyzers(analyzers, options).GetAnalyzerDiagnosticsAsync(CancellationToken.None);
 
-        // What the inherited declarations cause is still reported, in this project: numpy <2 (inherited) against >=2.1 on A,
-        // the channel order B reverses, and pandas constrained differently by conda and pip.
-        // A conflict with a local member points at it; one wholly inherited points at the job's name.
-        string Text(Location location) => location.SourceTree!.GetText().ToString(location.SourceSpan);
-        var numpy = Assert.Single(diagnostics, d => d.Id == DiagnosticDescriptors.UnsatisfiableConstraintsId && d.GetMessage().Contains("'numpy'", StringComparison.Ordinal));
-        Assert.Equal("\">=2.1\"", Text(numpy.Location));
-        Assert.Contains("'<2' on base class 'SharedJob'", numpy.GetMessage(), StringComparison.Ordinal);
-        var pandas = Assert.Single(diagnostics, d => d.Id == DiagnosticDescriptors.UnsatisfiableConstraintsId && d.GetMessage().Contains("'pandas'", StringComparison.Ordinal));
-        Assert.Equal("A", Text(pandas.Location));
-        Assert.Equal(2, diagnostics.Count(d => d.Id == DiagnosticDescriptors.ConflictingChannelOrderId));
-        Assert.All(diagnostics.Where(d => d.Id == DiagnosticDescriptors.ConflictingChannelOrderId), d => Assert.Equal("\"conda-forge\"", Text(d.Location)));
-        Assert.Equal("A", Text(Assert.Single(diagnostics, d => d.Id == DiagnosticDescriptors.CondaPipMismatchId).Location));
-        Assert.Equal(["A", "C"], diagnostics.Where(d => d.Id == DiagnosticDescriptors.PythonOutsidePySparkRangeId).Select(d => Text(d.Location)).Order(StringComparer.Ordinal));
-        Assert.Equal("\"--day\"", Text(Assert.Single(diagnostics, d => d.Id == DiagnosticDescriptors.DuplicateParameterId).Location));
+            Assert.Empty(exceptions);
+            Assert.DoesNotContain(diagnostics, d => d.Id == "AD0001");
+            foreach (var diagnostic in diagnostics)
+            {
+                foreach (var location in diagnostic.AdditionalLocations.Prepend(diagnostic.Location))
+                {
+                    Assert.True(location.SourceTree is null || compilation.ContainsSyntaxTree(location.SourceTree), $"{diagnostic.Id} points outside the compilation: {diagnostic}");
+                }
+            }
+
+            // What the inherited declarations cause is still reported, in this project: numpy <2 (inherited) against >=2.1 on A,
+            // the channel order B reverses, and pandas constrained differently by conda and pip.
+            // A conflict with a local member points at it; one wholly inherited points at the job's name.
+            string Text(Location location) => location.SourceTree!.GetText().ToString(location.SourceSpan);
+            var numpy = Assert.Single(diagnostics, d => d.Id == DiagnosticDescriptors.UnsatisfiableConstraintsId && d.GetMessage().Contains("'numpy'", StringComparison.Ordinal));
+            Assert.Equal("\">=2.1\"", Text(numpy.Location));
+            Assert.Contains("'<2' on base class 'SharedJob'", numpy.GetMessage(), StringComparison.Ordinal);
+            var pandas = Assert.Single(diagnostics, d => d.Id == DiagnosticDescriptors.UnsatisfiableConstraintsId && d.GetMessage().Contains("'pandas'", StringComparison.Ordinal));
+            Assert.Equal("A", Text(pandas.Location));
+            Assert.Equal(2, diagnostics.Count(d => d.Id == DiagnosticDescriptors.ConflictingChannelOrderId));
+            Assert.All(diagnostics.Where(d => d.Id == DiagnosticDescriptors.ConflictingChannelOrderId), d => Assert.Equal("\"conda-forge\"", Text(d.Location)));
+            Assert.Equal("A", Text(Assert.Single(diagnostics, d => d.Id == DiagnosticDescriptors.CondaPipMismatchId).Location));
+            Assert.Equal(["A", "C"], diagnostics.Where(d => d.Id == DiagnosticDescriptors.PythonOutsidePySparkRangeId).Select(d => Text(d.Location)).Order(StringComparer.Ordinal));
+            Assert.Equal("\"--day\"", Text(Assert.Single(diagnostics, d => d.Id == DiagnosticDescriptors.DuplicateParameterId).Location));
+        }
     }
 }
