@@ -47,11 +47,7 @@ public sealed partial class DocumentationCodeTests
         }
 
         sources.AddRange(blocks.Select((block, i) => IsCompilationUnit(block) ? block : WrapStatements(block, i)));
-        var compilation = CSharpCompilation.Create(
-            "Documentation",
-            sources.Select((s, i) => CSharpSyntaxTree.ParseText(s, GeneratorHarness.ParseOptions, path: $"{document}#{i}.cs")),
-            References.Value,
-            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
+        var compilation = Compile("Documentation", document, sources);
 
         var (output, generatorDiagnostics, _) = GeneratorHarness.Run(compilation);
         Assert.Empty(generatorDiagnostics);
@@ -126,11 +122,7 @@ public sealed partial class DocumentationCodeTests
         }
 
         sources.AddRange(blocks.Where(b => !sources.Contains(b)).Select((block, i) => IsCompilationUnit(block) ? block : WrapStatements(block, 1000 + i)));
-        var compilation = CSharpCompilation.Create(
-            "DocumentationFiles",
-            sources.Select((s, i) => CSharpSyntaxTree.ParseText(s, GeneratorHarness.ParseOptions, path: $"{document}#{i}.cs")),
-            References.Value,
-            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
+        var compilation = Compile("DocumentationFiles", document, sources);
         var (output, _, _) = GeneratorHarness.Run(compilation);
         var errors = output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
         Assert.True(errors.Count == 0, document + ": a block with its own usings does not compile as a file:\n" + string.Join("\n", errors));
@@ -147,11 +139,7 @@ public sealed partial class DocumentationCodeTests
         Assert.NotEmpty(documented);
         var sources = new List<string> { string.Join("\n", Namespaces.Select(n => $"global using {n};")) };
         sources.AddRange(CodeBlocks(readme).Where(IsCompilationUnit));
-        var compilation = CSharpCompilation.Create(
-            "ReadmeJobs",
-            sources.Select((s, i) => CSharpSyntaxTree.ParseText(s, GeneratorHarness.ParseOptions, path: $"README.md#{i}.cs")),
-            References.Value,
-            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
+        var compilation = Compile("ReadmeJobs", "README.md", sources);
         var (output, _, _) = GeneratorHarness.Run(compilation);
         using var assembly = new MemoryStream();
         var emitted = output.Emit(assembly);
@@ -161,6 +149,14 @@ public sealed partial class DocumentationCodeTests
         var job = Assert.Single(manifest.Jobs, j => j.Name == "score-customers");
         Assert.Equal(documented, manifest.FindEnvironment(job.Environment)!.EnvironmentYaml);
     }
+
+    /// <summary>A library of <paramref name="sources"/> (files named after <paramref name="document"/>) with the SparkJobGen references.</summary>
+    private static CSharpCompilation Compile(string name, string document, IEnumerable<string> sources) =>
+        CSharpCompilation.Create(
+            name,
+            sources.Select((s, i) => CSharpSyntaxTree.ParseText(s, GeneratorHarness.ParseOptions, path: $"{document}#{i}.cs")),
+            References.Value,
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
 
     private static string Read(string document) => File.ReadAllText(Path.Combine(RepositoryRoot(), document));
 

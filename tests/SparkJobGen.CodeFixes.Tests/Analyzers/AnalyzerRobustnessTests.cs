@@ -56,10 +56,6 @@ public sealed class AnalyzerRobustnessTests
     [Fact]
     public async Task No_analyzer_throws_on_malformed_declarations()
     {
-        var analyzers = typeof(DiagnosticDescriptors).Assembly.GetTypes()
-            .Where(t => !t.IsAbstract && typeof(DiagnosticAnalyzer).IsAssignableFrom(t) && t.GetCustomAttribute<DiagnosticAnalyzerAttribute>() is not null)
-            .Select(t => (DiagnosticAnalyzer)Activator.CreateInstance(t)!)
-            .ToImmutableArray();
         var compilation = CSharpCompilation.Create(
             "Broken",
             [CSharpSyntaxTree.ParseText(BrokenSource, new CSharpParseOptions(LanguageVersion.Latest), path: "/proj/Broken.cs")],
@@ -67,13 +63,7 @@ public sealed class AnalyzerRobustnessTests
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
         Assert.Contains(compilation.GetDiagnostics(), d => d.Severity == DiagnosticSeverity.Error);
 
-        var exceptions = new ConcurrentBag<Exception>();
-        var options = new CompilationWithAnalyzersOptions(
-            new AnalyzerOptions([]),
-            onAnalyzerException: (exception, _, _) => exceptions.Add(exception),
-            concurrentAnalysis: true,
-            logAnalyzerExecutionTime: false);
-        var diagnostics = await compilation.WithAnalyzers(analyzers, options).GetAnalyzerDiagnosticsAsync(CancellationToken.None);
+        var (diagnostics, exceptions) = await RunAllAnalyzersAsync(compilation);
 
         Assert.Empty(exceptions);
         Assert.DoesNotContain(diagnostics, d => d.Id == "AD0001");
@@ -147,17 +137,7 @@ public sealed class AnalyzerRobustnessTests
         // Concurrent analysis runs the jobs in any order: every round must place every diagnostic the same way.
         for (var round = 0; round < 8; round++)
         {
-            var exceptions = new ConcurrentBag<Exception>();
-            var options = new CompilationWithAnalyzersOptions(
-                new AnalyzerOptions([]),
-                onAnalyzerException: (exception, _, _) => exceptions.Add(exception),
-                concurrentAnalysis: true,
-                logAnalyzerExecutionTime: false);
-            var analyzers = typeof(DiagnosticDescriptors).Assembly.GetTypes()
-                .Where(t => !t.IsAbstract && typeof(DiagnosticAnalyzer).IsAssignableFrom(t) && t.GetCustomAttribute<DiagnosticAnalyzerAttribute>() is not null)
-                .Select(t => (DiagnosticAnalyzer)Activator.CreateInstance(t)!)
-                .ToImmutableArray();
-            var diagnostics = await compilation.WithAnalyzers(analyzers, options).GetAnalyzerDiagnosticsAsync(CancellationToken.None);
+            var (diagnostics, exceptions) = await RunAllAnalyzersAsync(compilation);
 
             Assert.Empty(exceptions);
             Assert.DoesNotContain(diagnostics, d => d.Id == "AD0001");
@@ -184,5 +164,21 @@ public sealed class AnalyzerRobustnessTests
             Assert.Equal(["A", "C"], diagnostics.Where(d => d.Id == DiagnosticDescriptors.PythonOutsidePySparkRangeId).Select(d => Text(d.Location)).Order(StringComparer.Ordinal));
             Assert.Equal("\"--day\"", Text(Assert.Single(diagnostics, d => d.Id == DiagnosticDescriptors.DuplicateParameterId).Location));
         }
+    }
+
+    /// <summary>Every SparkJobGen analyzer, concurrently, over <paramref name="compilation"/>: its diagnostics and any analyzer exception.</summary>
+    private static async Task<(ImmutableArray<Diagnostic> Diagnostics, ConcurrentBag<Exception> Exceptions)> RunAllAnalyzersAsync(Compilation compilation)
+    {
+        var analyzers = typeof(DiagnosticDescriptors).Assembly.GetTypes()
+            .Where(t => !t.IsAbstract && typeof(DiagnosticAnalyzer).IsAssignableFrom(t) && t.GetCustomAttribute<DiagnosticAnalyzerAttribute>() is not null)
+            .Select(t => (DiagnosticAnalyzer)Activator.CreateInstance(t)!)
+            .ToImmutableArray();
+        var exceptions = new ConcurrentBag<Exception>();
+        var options = new CompilationWithAnalyzersOptions(
+            new AnalyzerOptions([]),
+            onAnalyzerException: (exception, _, _) => exceptions.Add(exception),
+            concurrentAnalysis: true,
+            logAnalyzerExecutionTime: false);
+        return (await compilation.WithAnalyzers(analyzers, options).GetAnalyzerDiagnosticsAsync(CancellationToken.None), exceptions);
     }
 }
