@@ -9,7 +9,7 @@ namespace SparkJobGen;
 
 /// <summary>
 /// Renders typed job parameters into the argument list passed to the Python script, culture-invariantly.
-/// Generated <c>ToJobArguments()</c> methods call it; every value becomes exactly one argv element, never a shell string.
+/// Generated <c>ToJobArguments()</c> methods call <see cref="Render"/>; every value becomes exactly one argv element, never a shell string.
 /// </summary>
 /// <remarks>
 /// A value is written as two elements, <c>--flag value</c>, except when the value itself begins with <c>-</c>: then it is
@@ -131,7 +131,7 @@ public sealed class JobArgumentList : IReadOnlyList<string>
     /// <param name="value">The value; omitted when null.</param>
     public JobArgumentList AddEnum<TEnum>(string flag, TEnum? value)
         where TEnum : struct, Enum =>
-        Add(flag, value?.ToString());
+        Add(flag, value is { } member ? EnumText(member) : null);
 
     /// <summary>Adds a formattable value with an explicit invariant-culture format string.</summary>
     /// <param name="flag">The flag.</param>
@@ -211,6 +211,57 @@ public sealed class JobArgumentList : IReadOnlyList<string>
         return this;
     }
 
+    /// <summary>
+    /// Renders a job's parameter values as its script's arguments: what a generated <c>ToJobArguments()</c> returns. Each
+    /// value renders as the <c>Add</c> method for its parameter does: a flag parameter is present when true, a list parameter
+    /// repeats its flag per element, a sensitive parameter's values are remembered for masking, and a value wrapped by
+    /// <see cref="WithFormat"/> or <see cref="WithFormatEach"/> uses its format string.
+    /// </summary>
+    /// <param name="job">The job's definition, whose <see cref="SparkJobDefinition.Parameters"/> give each value's flag and traits.</param>
+    /// <param name="values">One value per parameter, in the order of <see cref="SparkJobDefinition.Parameters"/>.</param>
+    /// <exception cref="InvalidOperationException">The number of values is not the number of parameters: the job's assembly was
+    /// not built by the generator that emitted the caller.</exception>
+    /// <exception cref="ArgumentException">A value is of a type SparkJobGen cannot render.</exception>
+    public static IReadOnlyList<string> Render(SparkJobDefinition job, object?[] values)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        ArgumentNullException.ThrowIfNull(values);
+        var parameters = job.Parameters;
+        if (values.Length != parameters.Count)
+        {
+            throw new InvalidOperationException(
+                $"The job '{job.Name}' records {parameters.Count} parameter(s) but its generated code passed {values.Length} value(s); rebuild the project.");
+        }
+
+        var list = new JobArgumentList();
+        for (var i = 0; i < values.Length; i++)
+        {
+            var parameter = parameters[i];
+            if (parameter.IsSensitive)
+            {
+                list._sensitiveDepth++;
+            }
+
+            list.AddParameter(parameter, values[i]);
+            if (parameter.IsSensitive)
+            {
+                list._sensitiveDepth--;
+            }
+        }
+
+        return list.ToArray();
+    }
+
+    /// <summary>A value of a parameter with <c>[JobParameter(Format = ...)]</c>, for <see cref="Render"/>: rendered as <see cref="AddFormatted"/> does.</summary>
+    /// <param name="value">The value; omitted when null.</param>
+    /// <param name="format">The format string, for example <c>yyyyMMdd</c>.</param>
+    public static object WithFormat(IFormattable? value, string format) => new FormattedValue(value, format);
+
+    /// <summary>The elements of a list parameter with <c>[JobParameter(Format = ...)]</c>, for <see cref="Render"/>: rendered as <see cref="AddEachFormatted"/> does.</summary>
+    /// <param name="values">The elements; a null list and null elements are omitted.</param>
+    /// <param name="format">The format string, for example <c>yyyyMMdd</c>.</param>
+    public static object WithFormatEach(IEnumerable? values, string format) => new FormattedValue(values, format);
+
     /// <inheritdoc />
     public IEnumerator<string> GetEnumerator() => _items.GetEnumerator();
 
@@ -229,6 +280,48 @@ public sealed class JobArgumentList : IReadOnlyList<string>
 
     /// <summary>Copies the arguments into an immutable list that remembers which values are sensitive.</summary>
     public IReadOnlyList<string> ToArray() => new RenderedJobArguments(_items.ToArray(), _sensitiveValues.ToArray());
+
+    private void AddParameter(JobParameterInfo parameter, object? value)
+    {
+        var flag = parameter.Flag;
+        if (value is FormattedValue formatted)
+        {
+            if (parameter.IsList)
+            {
+                AddEachFormatted(flag, formatted.Value as IEnumerable, formatted.Format);
+            }
+            else
+            {
+                AddFormatted(flag, formatted.Value as IFormattable, formatted.Format);
+            }
+        }
+        else if (parameter.IsFlag)
+        {
+            AddFlag(flag, value switch
+            {
+                null => null,
+                bool set => set,
+                _ => throw UnsupportedValue(flag, value, "a bool"),
+            });
+        }
+        else if (parameter.IsList)
+        {
+            AddEach(flag, value switch
+            {
+                null => null,
+                IEnumerable values and not string => values,
+                _ => throw UnsupportedValue(flag, value, "a list"),
+            });
+        }
+        else
+        {
+            ValidateFlag(flag);
+            AddElement(flag, value);
+        }
+    }
+
+    private static ArgumentException UnsupportedValue(string flag, object value, string expected) =>
+        new($"The parameter '{flag}' is {expected} parameter but was given a {value.GetType().FullName}.", nameof(value));
 
     private void AddElement(string flag, object? value)
     {
@@ -267,15 +360,24 @@ public sealed class JobArgumentList : IReadOnlyList<string>
                 Add(flag, duration);
                 break;
             case Enum member:
-                Add(flag, member.ToString());
+                Add(flag, EnumText(member));
                 break;
             default:
                 throw UnsupportedElement(flag, value);
         }
     }
 
+    /// <summary>
+    /// An enum value's member name, or its number in invariant form when no member has that value: <see cref="Enum.ToString()"/>
+    /// writes such a number with the current culture's negative sign (under ar-SA, U+061C before the minus).
+    /// </summary>
+    private static string EnumText(Enum member) =>
+        Enum.IsDefined(member.GetType(), member)
+            ? member.ToString()
+            : ((IFormattable)Convert.ChangeType(member, Enum.GetUnderlyingType(member.GetType()), CultureInfo.InvariantCulture)).ToString(null, CultureInfo.InvariantCulture);
+
     private static ArgumentException UnsupportedElement(string flag, object value) =>
-        new($"The list parameter '{flag}' holds a {value.GetType().FullName}, which SparkJobGen cannot render as an argument.", nameof(value));
+        new($"The parameter '{flag}' has a value of type {value.GetType().FullName}, which SparkJobGen cannot render as an argument.", nameof(value));
 
     private static void ValidateFlag(string flag)
     {
@@ -284,6 +386,9 @@ public sealed class JobArgumentList : IReadOnlyList<string>
             throw new ArgumentException("A job parameter flag must not be empty.", nameof(flag));
         }
     }
+
+    /// <summary>A value, or a list's elements, with the format string of its parameter.</summary>
+    private sealed record FormattedValue(object? Value, string Format);
 
     /// <summary>Ends a <see cref="Sensitive"/> block.</summary>
     public readonly struct SensitiveScope : IDisposable
