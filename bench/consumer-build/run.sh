@@ -8,6 +8,7 @@
 # variant's compile down into analyzers and generator.
 #
 #   bench/consumer-build/run.sh [ROUNDS] [JOBS] [ENVS]        (defaults 5 300 30)
+#   WARMUP=6 bench/consumer-build/run.sh                      rebuilds each project 6 times before measuring (default 1)
 #   FEED=/folder/with/nupkg VERSION=x.y.z bench/consumer-build/run.sh   reuses a packed package instead of packing one
 #   WORK=/empty/folder bench/consumer-build/run.sh 0                     generates, restores and builds the two projects
 #                                                                        there and keeps them (for -bl or PerformanceSummary)
@@ -96,7 +97,13 @@ generate "$work/with" "    <PackageReference Include=\"SparkJobGen\" Version=\"$
 generate "$work/without" "    <Compile Include=\"$root/src/SparkJobGen.Abstractions/*.cs\" Link=\"Abstractions/%(Filename)%(Extension)\" />"
 for variant in with without; do
   dotnet restore "$work/$variant" >/dev/null
-  dotnet build --no-restore "$work/$variant" >/dev/null   # warm-up: compiler server and disk cache
+done
+# Warm-up: the disk cache and, with the compiler server, its JIT (the server re-compiles the compiler's, the generator's
+# and the analyzers' hot methods during its first few builds; WARMUP=6 reaches the steady state on the machine below).
+for ((w = 0; w < ${WARMUP:-1}; w++)); do
+  for variant in with without; do
+    dotnet build --no-restore -t:Rebuild "$work/$variant" >/dev/null
+  done
 done
 
 measure() { # prints "wall cpu": seconds elapsed, and user+sys seconds of the build and every process it waited for
