@@ -228,8 +228,8 @@ public sealed partial class SparkJobGenerator
             w.Line("/// </summary>");
             w.Line(GeneratedCodeAttribute);
             // The values only, in the order of the definition's parameters, which give each one's flag and traits: one array and
-            // one call per job. A call per parameter (a typed Add overload each) cost the consumer's compiler about 40 µs per
-            // parameter to bind, analyze and emit (bench/consumer-build); the values render by their parameter's kind at run time.
+            // one call per job. A call per parameter (a typed Add overload each) was most of the generated code's cost to the
+            // consumer's compiler (bench/consumer-build); the values render by their parameter's kind at run time.
             var values = job.Parameters.Select(static p => p.Format is null
                 ? "this." + p.PropertyName
                 : $"global::SparkJobGen.JobArgumentList.{(p.IsList ? "WithFormatEach" : "WithFormat")}(this.{p.PropertyName}, {Literal(p.Format)})");

@@ -21,7 +21,7 @@ public sealed partial class SparkJobGenerator
         // parameter's attributes are bound rather than read from syntax.
         private static readonly ConditionalWeakTable<Compilation, StrongBox<bool>> UsingAliasByCompilation = new();
 
-        // Set by tests to compare the syntax reading of [JobParameter] with binding (GeneratorFuzzTests).
+        // Set by tests to compare the syntax reading of [JobParameter] with binding (ParameterAttributeSyntaxTests).
         internal static bool BindParameterAttributes { get; set; }
 
         /// <summary>The cheap syntactic filter: class and record class declarations.</summary>
