@@ -27,6 +27,19 @@ public sealed record SparkSubmitCommand(
     /// properties. They are still in <see cref="Arguments"/>, which the child process needs.
     /// </summary>
     public IReadOnlyList<string> Secrets { get; init; } = [];
+
+    /// <summary>
+    /// The arguments as they may be printed or logged: <see cref="Secrets"/>, secret Spark properties and the values of
+    /// secret-looking flags masked as <c>***</c>, as every output of the runners and the tool masks them.
+    /// </summary>
+    public IReadOnlyList<string> ToRedactedArguments() =>
+        new Submission.SecretRedactor(Secrets).AddFromSparkArguments(Arguments).RedactArguments(Arguments);
+
+    /// <summary>
+    /// The command line for printing and logging, <c>spark-submit</c> then <see cref="ToRedactedArguments"/>, each argument
+    /// shell-quoted where needed: never the secrets, so it is not the command to run (run <see cref="Arguments"/>).
+    /// </summary>
+    public override string ToString() => "spark-submit " + Submission.SparkSubmitRunner.FormatCommandLine(ToRedactedArguments());
 }
 
 /// <summary>Driver and executor sizing of a submission; null members are left to Spark's defaults.</summary>

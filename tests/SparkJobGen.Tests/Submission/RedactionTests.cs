@@ -154,6 +154,42 @@ public sealed class RedactionTests : IDisposable
     }
 
     /// <summary>
+    /// A command printed from C# (<c>Console.WriteLine(submission.ToCommand())</c>) shows the spark-submit line with every
+    /// secret masked, as the runner's log line does; <see cref="SparkSubmitCommand.Arguments"/> keeps them for the child process.
+    /// </summary>
+    [Fact]
+    public void A_printed_command_masks_its_secrets_and_its_arguments_keep_them()
+    {
+        var arguments = new JobArgumentList().Add("--input", "hdfs:///x");
+        using (arguments.Sensitive())
+        {
+            arguments.Add("--connection", ParameterSecret);
+        }
+
+        var command = new SparkSubmission(Jobs.ScoreCustomers(), arguments.ToArray())
+            .WithSecretConf("spark.myapp.opaque", "hidden-conf-value-31")
+            .WithConf("spark.hadoop.fs.s3a.secret.key", "s3a-secret-77")
+            .WithConf("spark.sql.shuffle.partitions", "8")
+            .WithScript("jobs/score.py")
+            .ToCommand();
+
+        var printed = command.ToString();
+
+        Assert.StartsWith("spark-submit --master ", printed, StringComparison.Ordinal);
+        foreach (var secret in new[] { ParameterSecret, "hidden-conf-value-31", "s3a-secret-77" })
+        {
+            Assert.DoesNotContain(secret, printed, StringComparison.Ordinal);
+            Assert.Contains(command.Arguments, a => a.Contains(secret, StringComparison.Ordinal));
+        }
+
+        Assert.Contains("--connection '***'", printed, StringComparison.Ordinal);
+        Assert.Contains("--conf 'spark.myapp.opaque=***'", printed, StringComparison.Ordinal);
+        Assert.Contains("--conf 'spark.hadoop.fs.s3a.secret.key=***'", printed, StringComparison.Ordinal);
+        Assert.Contains("spark.sql.shuffle.partitions=8", printed, StringComparison.Ordinal);
+        Assert.Equal(SparkSubmitRunner.FormatCommandLine(command.ToRedactedArguments()), printed["spark-submit ".Length..]);
+    }
+
+    /// <summary>
     /// Arguments given as plain strings (the <c>sparkjobgen</c> tool's <c>-- args</c>): the definition's
     /// <see cref="JobParameterInfo.IsSensitive"/> alone finds the values, in the <c>--flag value</c> and <c>--flag=value</c> forms,
     /// whatever the flag is called; a boolean sensitive flag has no value and a sensitive flag followed by another of the job's
