@@ -192,7 +192,7 @@ public sealed class JobArgumentList : IReadOnlyList<string>
 
     /// <summary>
     /// Marks the values added from here until <see cref="EndSensitive"/> as secrets, like <see cref="Sensitive"/> in a fluent
-    /// chain (generated <c>ToJobArguments()</c> methods use it for <c>[JobParameter(Sensitive = true)]</c>).
+    /// chain (<see cref="Render"/> does the same for each <c>[JobParameter(Sensitive = true)]</c> value).
     /// </summary>
     public JobArgumentList BeginSensitive()
     {
