@@ -144,7 +144,6 @@ public sealed partial class SparkJobGenerator
                     parameter.Flag,
                     parameter.Type.Kind,
                     parameter.Type.IsList,
-                    parameter.Type.ScalarTypeName,
                     parameter.Format,
                     parameter.Property.IsRequired,
                     parameter.Property.Type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat),

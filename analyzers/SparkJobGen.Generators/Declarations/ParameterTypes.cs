@@ -48,8 +48,7 @@ internal enum ParameterKind
 /// <summary>A classified parameter type.</summary>
 /// <param name="Kind">The scalar kind (of the element, for lists).</param>
 /// <param name="IsList">Whether the parameter is a list whose flag repeats per element.</param>
-/// <param name="ScalarTypeName">The fully qualified scalar type (<c>global::</c>-prefixed), used for enums and casts.</param>
-internal readonly record struct ParameterTypeInfo(ParameterKind Kind, bool IsList, string ScalarTypeName)
+internal readonly record struct ParameterTypeInfo(ParameterKind Kind, bool IsList)
 {
     /// <summary>Whether the type is supported.</summary>
     public bool IsSupported => Kind != ParameterKind.Unsupported;
@@ -92,7 +91,7 @@ internal static class ParameterTypes
             }
         }
 
-        return new ParameterTypeInfo(ParameterKind.Unsupported, false, type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat));
+        return new ParameterTypeInfo(ParameterKind.Unsupported, false);
     }
 
     private static ParameterTypeInfo ClassifyScalar(ITypeSymbol type)
@@ -103,7 +102,6 @@ internal static class ParameterTypes
             type = nullable.TypeArguments[0];
         }
 
-        var name = type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
         var kind = type.SpecialType switch
         {
             SpecialType.System_String => ParameterKind.String,
@@ -123,20 +121,21 @@ internal static class ParameterTypes
                 // A [Flags] value can combine members ("Read, Write" as one argument): refused, see WhyUnsupported.
                 kind = IsFlagsEnum(type) ? ParameterKind.Unsupported : ParameterKind.Enum;
             }
-            else
+            else if (type is INamedTypeSymbol { Arity: 0, ContainingType: null, ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } })
             {
-                kind = name switch
+                // Compared by name and namespace rather than by display string: one classification per parameter per compilation.
+                kind = type.Name switch
                 {
-                    "global::System.DateOnly" => ParameterKind.DateOnly,
-                    "global::System.DateTimeOffset" => ParameterKind.DateTimeOffset,
-                    "global::System.TimeSpan" => ParameterKind.TimeSpan,
-                    "global::System.Uri" => ParameterKind.Uri,
+                    "DateOnly" => ParameterKind.DateOnly,
+                    "DateTimeOffset" => ParameterKind.DateTimeOffset,
+                    "TimeSpan" => ParameterKind.TimeSpan,
+                    "Uri" => ParameterKind.Uri,
                     _ => ParameterKind.Unsupported,
                 };
             }
         }
 
-        return new ParameterTypeInfo(kind, false, name);
+        return new ParameterTypeInfo(kind, false);
     }
 
     /// <summary>Why <paramref name="type"/> (which <see cref="Classify"/> refused) cannot be a parameter, and what to use instead.</summary>

@@ -70,7 +70,6 @@ internal sealed record ConfEntryModel(string Key, string Value);
 /// <param name="Flag">The flag.</param>
 /// <param name="Kind">The scalar kind.</param>
 /// <param name="IsList">Whether the flag repeats per element.</param>
-/// <param name="ScalarTypeName">The fully qualified scalar type.</param>
 /// <param name="Format">The optional format string.</param>
 /// <param name="IsRequired">Whether the property is <c>required</c>.</param>
 /// <param name="TypeDisplay">The property type as displayed in docs and the definition.</param>
@@ -80,7 +79,6 @@ internal sealed record ParameterModel(
     string Flag,
     ParameterKind Kind,
     bool IsList,
-    string ScalarTypeName,
     string? Format,
     bool IsRequired,
     string TypeDisplay,
