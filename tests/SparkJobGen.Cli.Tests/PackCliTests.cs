@@ -61,6 +61,40 @@ public sealed class PackCliTests : IDisposable
         Assert.Contains("not both", both.Stderr);
     }
 
+    [SkippableFact]
+    public async Task Pack_verify_of_a_debian_system_python_venv_imports_pip_and_exits_5_when_its_site_packages_is_off_sys_path()
+    {
+        const string python = "/usr/bin/python3.11";
+        Skip.IfNot(File.Exists(python) && File.ReadAllText("/usr/lib/python3.11/site.py").Contains("\"dist-packages\"", StringComparison.Ordinal),
+            $"needs Debian's system Python at {python} with its patched site.py");
+        var venv = _work.Combine("debian-venv");
+        using (var created = System.Diagnostics.Process.Start(python, ["-m", "venv", venv])!)
+        {
+            await created.WaitForExitAsync();
+            Skip.If(created.ExitCode != 0, $"{python} -m venv failed (Debian's python3.11-venv package, which brings ensurepip, is missing?)");
+        }
+
+        var environment = new Dictionary<string, string?> { ["SPARKJOBGEN_CACHE"] = _work.Combine("cache"), ["CI"] = "1" };
+        string[] slim =
+        [
+            "-f", "--compress-level", "1", "--exclude", "lib/python3.*/test/*", "--exclude", "lib/python3.*/idlelib/*",
+            "--exclude", "lib/python3.*/lib2to3/*", "--exclude", "lib/python3.*/ensurepip/*", "--exclude", "lib/python3.*/tkinter/*",
+        ];
+        var (code, stdout, stderr) = await CliProcess.RunAsync(environment, ["pack", "-p", venv, "-o", _work.Combine("out", "v.tar.gz"), .. slim, "--verify", "--json"]);
+        Assert.True(code == 0, stderr);
+        var imports = JsonDocument.Parse(stdout).RootElement.GetProperty("verify").GetProperty("imports").EnumerateArray()
+            .Select(i => (Module: i.GetProperty("module").GetString(), Source: i.GetProperty("source").GetString(), Ok: i.GetProperty("succeeded").GetBoolean())).ToList();
+        Assert.Contains(("pip", "pip", true), imports);
+
+        // Without the dist-packages link the packer adds for Debian's site.py, pip's dist-info sits where the interpreter does not look.
+        var hidden = await CliProcess.RunAsync(environment,
+            ["pack", "-p", venv, "-o", _work.Combine("out", "hidden.tar.gz"), .. slim, "--exclude", "lib/python3.11/dist-packages", "--verify"]);
+        Assert.True(hidden.ExitCode == 5, hidden.Stderr);
+        Assert.Contains("lib/python3.11/site-packages holds installed distributions (pip, setuptools)", hidden.Stderr);
+        Assert.Contains("not on its sys.path", hidden.Stderr);
+        Assert.DoesNotContain("   at ", hidden.Stderr);
+    }
+
     private static async Task<string> Tar(params string[] arguments)
     {
         var start = new System.Diagnostics.ProcessStartInfo("tar") { RedirectStandardOutput = true };

@@ -92,6 +92,12 @@ def normalize(name):
 def top_levels(dist):
     text = dist.read_text("top_level.txt")
     names = set(line.strip() for line in (text or "").splitlines() if line.strip())
+    if names and dist.read_text("RECORD") is not None:
+        # RECORD lists every file a wheel installed: a name in top_level.txt with no file there is not installed by this
+        # distribution (Debian's setuptools 66.1.1 wheel names "debian", which it does not ship), so there is nothing to import.
+        paths = [str(file).replace("\\", "/") for file in dist.files or []]
+        names = set(n for n in names if any(p.startswith(n + "/") or (p.startswith(n + ".") and p.endswith((".py", ".so", ".pyd"))
+            and "/" not in p) for p in paths))
     if not names:
         for file in dist.files or []:
             parts = file.parts
@@ -114,6 +120,18 @@ if metadata is not None:
 
 checks = []
 problems = []
+# Installed distributions the interpreter cannot see would make "import every installed distribution" import nothing and pass:
+# a site-packages of the packed prefix that holds *.dist-info or *.egg-info must be on sys.path (through any link).
+import os
+visible = set(os.path.realpath(entry or os.getcwd()) for entry in sys.path)
+for libdir in sorted(set(["lib", getattr(sys, "platlibdir", "lib")])):
+    folder = os.path.join(sys.prefix, libdir, "python%d.%d" % sys.version_info[:2], "site-packages")
+    if not os.path.isdir(folder) or os.path.realpath(folder) in visible:
+        continue
+    hidden = sorted(set(n.rsplit(".", 1)[0].split("-")[0] for n in os.listdir(folder) if n.endswith((".dist-info", ".egg-info"))))
+    if hidden:
+        problems.append("%s holds installed distributions (%s) that the packed interpreter cannot import: the folder is not on its sys.path (%s)"
+            % (os.path.relpath(folder, sys.prefix), ", ".join(hidden), os.pathsep.join(sys.path)))
 for module in request["modules"]:
     checks.append((module, "module"))
 wanted = [(d, True) for d in request["distributions"]] + [(c, False) for c in request["conda"]]

@@ -28,6 +28,36 @@ internal static class VenvInventory
             relative => relative.IndexOf('/') < 0 ? relative != stdlib : !includeSystem && relative == sitePackages);
     }
 
+    /// <summary>
+    /// The link that shows Debian's <c>site.py</c> the packed venv's site-packages, or null when the base's <c>site.py</c> is
+    /// not Debian's. Debian patches <c>getsitepackages()</c> to add <c>{prefix}/lib/pythonX.Y/site-packages</c> only inside a
+    /// virtual environment (<c>sys.prefix != sys.base_prefix</c>), and otherwise only <c>dist-packages</c> folders, among
+    /// them <c>{prefix}/lib/pythonX.Y/dist-packages</c>. The archive leaves <c>pyvenv.cfg</c> out, so it is no virtual
+    /// environment any more; <c>lib/pythonX.Y/dist-packages -&gt; site-packages</c> puts the venv's own packages back on
+    /// <c>sys.path</c>, relative, so it holds wherever the archive is unpacked. An upstream <c>site.py</c> (python.org,
+    /// pyenv, conda) never names <c>dist-packages</c> and gets nothing. When the base or the venv already has something at
+    /// that path, it is packed as it is and no link is made.
+    /// </summary>
+    internal static PackEntry? DebianSitePackagesLink(string basePrefix, string prefix, string shortVersion)
+    {
+        var stdlib = "lib/python" + shortVersion;
+        var site = Path.Combine(basePrefix, stdlib, "site.py");
+        if (!File.Exists(site) || !File.ReadAllText(site).Contains("\"dist-packages\"", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var link = stdlib + "/dist-packages";
+        if (Occupied(Path.Combine(basePrefix, link)) || Occupied(Path.Combine(prefix, link)))
+        {
+            return null;
+        }
+
+        return new PackEntry(link, PackEntryKind.Symlink, null, 0b111_111_111, 0, 0, "site-packages");
+
+        static bool Occupied(string path) => File.Exists(path) || Directory.Exists(path) || new FileInfo(path).LinkTarget is not null;
+    }
+
     /// <summary>The walks a venv's archive is read from, for the cache's metadata key: the venv, the base <c>lib</c> as packed, the base <c>bin</c>.</summary>
     internal static List<(string Root, Func<string, bool>? Prune)> MetadataWalks(string prefix)
     {

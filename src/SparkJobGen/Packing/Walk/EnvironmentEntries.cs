@@ -168,6 +168,11 @@ internal sealed partial class EnvironmentEntries : IDisposable
             synthetic.Add(new PackEntry("bin/" + alias, PackEntryKind.Symlink, null, 0b111_111_111, 0, 0, interpreterName));
         }
 
+        if (VenvInventory.DebianSitePackagesLink(basePrefix, prefix, shortVersion) is { } sitePackagesLink)
+        {
+            synthetic.Add(sitePackagesLink);
+        }
+
         // The base's shared library and standard library, then the venv's own files, which win.
         var (baseLib, prune) = VenvInventory.BaseLibraryWalk(basePrefix, shortVersion, includeSystem);
         var rules = new VenvRules(Encoding.UTF8.GetBytes(stdlib + "/"), Encoding.UTF8.GetBytes(stdlib + "/site-packages/"), includeSystem,
