@@ -17,13 +17,6 @@ public sealed partial class SparkJobGenerator
     {
         private static readonly ConditionalWeakTable<Compilation, JobAttributeSymbols> SymbolsByCompilation = new();
 
-        // Whether a compilation declares any using alias: then [JobParameter] could be written under another name, and every
-        // parameter's attributes are bound rather than read from syntax.
-        private static readonly ConditionalWeakTable<Compilation, StrongBox<bool>> UsingAliasByCompilation = new();
-
-        // Set by tests to compare the syntax reading of [JobParameter] with binding (ParameterAttributeSyntaxTests).
-        internal static bool BindParameterAttributes { get; set; }
-
         /// <summary>The cheap syntactic filter: class and record class declarations.</summary>
         /// <param name="node">A node carrying the attribute.</param>
         public static bool IsCandidate(SyntaxNode node) =>
@@ -127,11 +120,7 @@ public sealed partial class SparkJobGenerator
             }
 
             var parameters = new List<ParameterModel>();
-            var compilation = context.SemanticModel.Compilation;
-            var syntax = BindParameterAttributes
-                ? null
-                : ParameterAttributeSyntax.For(compilation, symbols, UsingAliasByCompilation.GetValue(compilation, static c => new StrongBox<bool>(ParameterAttributeSyntax.HasUsingAlias(c))).Value);
-            foreach (var parameter in JobDeclarationReader.ReadParameterValues(type, symbols, syntax, cancellationToken))
+            foreach (var parameter in JobDeclarationReader.ReadParameters(type, symbols, cancellationToken))
             {
                 if (!parameter.Type.IsSupported || string.IsNullOrWhiteSpace(parameter.Flag)
                     || (parameter.Format is not null && !parameter.Type.IsFormattable))

@@ -88,39 +88,6 @@ internal static class JobDeclarationReader
         JobAttributeSymbols symbols,
         CancellationToken cancellationToken)
     {
-        var result = ImmutableArray.CreateBuilder<DeclaredParameter>();
-        Walk(job, symbols, null, (property, attribute, flag, format, sensitive) =>
-            result.Add(new DeclaredParameter(property, attribute!, flag, format, ParameterTypes.Classify(property.Type), sensitive)), cancellationToken);
-        return result.ToImmutable();
-    }
-
-    /// <summary>
-    /// The generator's reading of the same parameters as <see cref="ReadParameters"/>, without the attribute applications:
-    /// where <paramref name="syntax"/> can read a <c>[JobParameter]</c> from syntax it does, and binds the rest.
-    /// </summary>
-    /// <param name="job">The job class.</param>
-    /// <param name="symbols">The resolved attribute types.</param>
-    /// <param name="syntax">The syntax reader, or <see langword="null"/> to bind every property's attributes.</param>
-    /// <param name="cancellationToken">Cancels the walk.</param>
-    public static List<(IPropertySymbol Property, string Flag, string? Format, ParameterTypeInfo Type, bool IsSensitive)> ReadParameterValues(
-        INamedTypeSymbol job,
-        JobAttributeSymbols symbols,
-        ParameterAttributeSyntax? syntax,
-        CancellationToken cancellationToken)
-    {
-        var result = new List<(IPropertySymbol, string, string?, ParameterTypeInfo, bool)>();
-        Walk(job, symbols, syntax, (property, _, flag, format, sensitive) =>
-            result.Add((property, flag, format, ParameterTypes.Classify(property.Type), sensitive)), cancellationToken);
-        return result;
-    }
-
-    private static void Walk(
-        INamedTypeSymbol job,
-        JobAttributeSymbols symbols,
-        ParameterAttributeSyntax? syntax,
-        System.Action<IPropertySymbol, AttributeData?, string, string?, bool> add,
-        CancellationToken cancellationToken)
-    {
         var chain = new List<INamedTypeSymbol>();
         for (var type = job; type is not null && type.SpecialType != SpecialType.System_Object; type = type.BaseType)
         {
@@ -128,6 +95,7 @@ internal static class JobDeclarationReader
         }
 
         chain.Reverse();
+        var result = ImmutableArray.CreateBuilder<DeclaredParameter>();
         var seen = new HashSet<string>();
         foreach (var type in chain)
         {
@@ -139,51 +107,37 @@ internal static class JobDeclarationReader
                     continue;
                 }
 
-                string? explicitFlag = null;
-                string? format = null;
-                var sensitive = false;
-                AttributeData? attribute = null;
-                if (syntax?.Read(property) is { } read)
-                {
-                    if (!read.Found)
-                    {
-                        continue;
-                    }
-
-                    (explicitFlag, format, sensitive) = (read.Flag, read.Format, read.Sensitive);
-                }
-                else
-                {
-                    attribute = FindParameterAttribute(property, symbols);
-                    if (attribute is null)
-                    {
-                        continue;
-                    }
-
-                    explicitFlag = attribute.ConstructorArguments.Length == 1 ? attribute.ConstructorArguments[0].Value as string : null;
-                    foreach (var named in attribute.NamedArguments)
-                    {
-                        if (named.Key == "Format")
-                        {
-                            format = named.Value.Value as string;
-                        }
-                        else if (named.Key == "Sensitive")
-                        {
-                            sensitive = named.Value.Value is true;
-                        }
-                    }
-                }
-
-                if (!seen.Add(property.Name))
+                var attribute = FindParameterAttribute(property, symbols);
+                if (attribute is null || seen.Contains(property.Name))
                 {
                     continue;
                 }
 
                 // Bind to the most derived declaration of the name so the generated code reads the visible member.
                 var visible = FindMostDerived(job, property.Name) ?? property;
-                add(visible, attribute, explicitFlag ?? "--" + ToKebabCase(property.Name), format, sensitive);
+                seen.Add(property.Name);
+                var flag = attribute.ConstructorArguments.Length == 1 && attribute.ConstructorArguments[0].Value is string explicitFlag
+                    ? explicitFlag
+                    : "--" + ToKebabCase(property.Name);
+                string? format = null;
+                var sensitive = false;
+                foreach (var named in attribute.NamedArguments)
+                {
+                    if (named.Key == "Format")
+                    {
+                        format = named.Value.Value as string;
+                    }
+                    else if (named.Key == "Sensitive")
+                    {
+                        sensitive = named.Value.Value is true;
+                    }
+                }
+
+                result.Add(new DeclaredParameter(visible, attribute, flag, format, ParameterTypes.Classify(visible.Type), sensitive));
             }
         }
+
+        return result.ToImmutable();
     }
 
     /// <summary>Converts a PascalCase or camelCase identifier to kebab-case: <c>ScoreCustomers</c> → <c>score-customers</c>, <c>HTTPPort</c> → <c>http-port</c>.</summary>
