@@ -239,13 +239,12 @@ public sealed class JobArgumentList : IReadOnlyList<string>
             var parameter = parameters[i];
             if (parameter.IsSensitive)
             {
-                list._sensitiveDepth++;
+                list.BeginSensitive().AddParameter(parameter, values[i]);
+                list.EndSensitive();
             }
-
-            list.AddParameter(parameter, values[i]);
-            if (parameter.IsSensitive)
+            else
             {
-                list._sensitiveDepth--;
+                list.AddParameter(parameter, values[i]);
             }
         }
 

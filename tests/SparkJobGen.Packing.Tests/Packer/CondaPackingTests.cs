@@ -52,9 +52,7 @@ with tarfile.open(sys.argv[1]) as t:
 
         foreach (var place in new[] { "x/environment", "a/much/longer/path/than/the/first/one/environment" })
         {
-            var root = Path.Combine(scratch.Path, place);
-            Directory.CreateDirectory(root);
-            ProcessRun.RunChecked("tar", ["-xzf", result.ArchivePath, "-C", root]);
+            var root = UnpackedArchive.Extract(result.ArchivePath, Path.Combine(scratch.Path, place));
             CondaPrefixFixture.RunPython(root, Path.Combine(root, "bin", "conda-unpack"));
 
             Assert.Equal(CondaPrefixFixture.DemoConf(root), File.ReadAllText(Path.Combine(root, CondaPrefixFixture.DemoConfPath)));
@@ -75,8 +73,7 @@ with tarfile.open(sys.argv[1]) as t:
         var result = await EnvironmentPacker.PackAsync(Options(scratch) with { DestinationPrefix = destination });
         Assert.Equal(0, result.UnpackRecords);
 
-        Directory.CreateDirectory(destination);
-        ProcessRun.RunChecked("tar", ["-xzf", result.ArchivePath, "-C", destination]);
+        UnpackedArchive.Extract(result.ArchivePath, destination);
         Assert.False(File.Exists(Path.Combine(destination, "bin", "conda-unpack")));
         Assert.Equal(CondaPrefixFixture.DemoConf(destination), File.ReadAllText(Path.Combine(destination, CondaPrefixFixture.DemoConfPath)));
         Assert.Equal(DemoBinaryBuild.ExpectedOutput(destination), CondaPrefixFixture.RunDemoBinary(destination).StandardOutput);
@@ -148,9 +145,7 @@ print(r["extracted_package_dir"] == "", r["link"]["source"] == "", len(r["paths_
         Assert.DoesNotContain("conda-meta/", listing, StringComparison.Ordinal);
 
         // Unpacked where neither the venv nor the conda prefix is: the packed interpreter is standalone.
-        var root = Path.Combine(scratch.Path, "elsewhere", "environment");
-        Directory.CreateDirectory(root);
-        ProcessRun.RunChecked("tar", ["-xzf", result.ArchivePath, "-C", root]);
+        var root = UnpackedArchive.Extract(result.ArchivePath, Path.Combine(scratch.Path, "elsewhere", "environment"));
         var run = ProcessRun.RunChecked(Path.Combine(root, "bin", "python"), ["-c", """
 import json, os, sys, sjg_on_conda
 libpython = sorted({line.split()[-1] for line in open("/proc/self/maps") if "libpython" in line})

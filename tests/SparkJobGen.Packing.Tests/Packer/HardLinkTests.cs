@@ -45,9 +45,7 @@ public sealed class HardLinkTests(VenvFixture venv) : IClassFixture<VenvFixture>
         Assert.Equal($"env/share/data/a-large.bin 0 {payload.Length} ", members[0]);
         Assert.Equal("env/share/data/b-same.bin 1 0 env/share/data/a-large.bin", members[1]);
 
-        var root = scratch.File("unpacked");
-        Directory.CreateDirectory(root);
-        ProcessRun.RunChecked("tar", ["-xzf", result.ArchivePath, "-C", root]);
+        var root = UnpackedArchive.Extract(result.ArchivePath, scratch.File("unpacked"));
         var stat = ProcessRun.RunChecked("stat", ["-c", "%i %h", Path.Combine(root, "env/share/data/a-large.bin"), Path.Combine(root, "env/share/data/b-same.bin")])
             .StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(stat[0], stat[1]);

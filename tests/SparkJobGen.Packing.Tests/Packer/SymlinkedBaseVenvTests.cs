@@ -60,9 +60,7 @@ public sealed class SymlinkedBaseVenvTests
             CacheDirectory = scratch.File("cache"),
         });
 
-        var root = Path.Combine(scratch.Path, "elsewhere", "environment");
-        Directory.CreateDirectory(root);
-        ProcessRun.RunChecked("tar", ["-xzf", result.ArchivePath, "-C", root]);
+        var root = UnpackedArchive.Extract(result.ArchivePath, Path.Combine(scratch.Path, "elsewhere", "environment"));
         Assert.False(File.Exists(Path.Combine(root, "pyvenv.cfg")));
         if (linkName is not null)
         {
@@ -70,9 +68,7 @@ public sealed class SymlinkedBaseVenvTests
             Assert.False(Path.Exists(Path.Combine(root, "bin", linkName)));
         }
 
-        var run = ProcessRun.RunChecked(Path.Combine(root, "bin", "python"),
-            ["-c", "import sys, os, json; print(sys.prefix); print(sys.base_prefix); print(os.__file__); print(json.dumps([1]))"], root,
-            new Dictionary<string, string?> { ["PYTHONHOME"] = null, ["PYTHONPATH"] = null });
+        var run = UnpackedArchive.RunPython(root, "import sys, os, json; print(sys.prefix); print(sys.base_prefix); print(os.__file__); print(json.dumps([1]))");
         var lines = run.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(root, lines[0]);
         Assert.Equal(root, lines[1]);

@@ -23,8 +23,6 @@ public sealed class SystemBaseVenvTests
     /// <summary>The base's standard library without the large folders these tests never import; pip and setuptools stay.</summary>
     private static readonly PathFilterRule[] KeepPip = VenvPackingTests.Slim.Where(static r => !r.Pattern.Contains("site-packages", StringComparison.Ordinal)).ToArray();
 
-    private static readonly Dictionary<string, string?> Clean = new() { ["PYTHONHOME"] = null, ["PYTHONPATH"] = null };
-
     /// <summary>Skips unless Debian's python3.11 (its site.py adds dist-packages) can make a venv with pip.</summary>
     private static void SkipUnlessDebianPythonWithPip()
     {
@@ -54,9 +52,7 @@ public sealed class SystemBaseVenvTests
             Prefix = prefix, Output = scratch.File("v.tar.gz"), CompressionLevel = 1, Filters = KeepPip, CacheDirectory = scratch.File("cache"),
         });
 
-        var root = Path.Combine(scratch.Path, "elsewhere", "environment");
-        Directory.CreateDirectory(root);
-        ProcessRun.RunChecked("tar", ["-xzf", result.ArchivePath, "-C", root]);
+        var root = UnpackedArchive.Extract(result.ArchivePath, Path.Combine(scratch.Path, "elsewhere", "environment"));
         Assert.False(File.Exists(Path.Combine(root, "pyvenv.cfg")));
 
         // Without pyvenv.cfg, sys.prefix == sys.base_prefix, and Debian's getsitepackages() (/usr/lib/python3.11/site.py of
@@ -65,7 +61,7 @@ public sealed class SystemBaseVenvTests
         // {prefix}/lib/python3/dist-packages and {prefix}/lib/python3.11/dist-packages (lines 381-391), and addsitepackages
         // keeps each that is a folder (lines 401-403). The packed lib/python3.11/dist-packages -> site-packages is the last.
         Assert.Equal("site-packages", new FileInfo(Path.Combine(root, "lib", "python3.11", "dist-packages")).LinkTarget);
-        var run = ProcessRun.RunChecked(Path.Combine(root, "bin", "python"), ["-c", "import sys, os, pip; print(sys.prefix); print(os.path.realpath(pip.__file__))"], root, Clean);
+        var run = UnpackedArchive.RunPython(root, "import sys, os, pip; print(sys.prefix); print(os.path.realpath(pip.__file__))");
         Assert.Equal(root + "\n" + Path.Combine(root, "lib", "python3.11", "site-packages", "pip", "__init__.py"), run.StandardOutput.Trim());
 
         var verified = await EnvironmentVerifier.VerifyAsync(result.ArchivePath, new VerifyOptions { ScratchRoot = scratch.Path });
@@ -142,16 +138,13 @@ public sealed class SystemBaseVenvTests
             CacheDirectory = scratch.File("cache"),
         });
 
-        var root = Path.Combine(scratch.Path, "elsewhere", "environment");
-        Directory.CreateDirectory(root);
-        ProcessRun.RunChecked("tar", ["-xzf", result.ArchivePath, "-C", root]);
+        var root = UnpackedArchive.Extract(result.ArchivePath, Path.Combine(scratch.Path, "elsewhere", "environment"));
         var packed = Path.Combine(root, "lib", "python3.11", "sitecustomize.py");
         Assert.Null(new FileInfo(packed).LinkTarget);
         Assert.Equal(File.ReadAllBytes(linkedFile), File.ReadAllBytes(packed));
 
         // The relocated interpreter starts (site imports sitecustomize at start-up) and finds it inside the environment.
-        var run = ProcessRun.RunChecked(Path.Combine(root, "bin", "python"), ["-c", "import sys, sitecustomize; print(sys.prefix); print(sitecustomize.__file__)"], root,
-            new Dictionary<string, string?> { ["PYTHONHOME"] = null, ["PYTHONPATH"] = null });
+        var run = UnpackedArchive.RunPython(root, "import sys, sitecustomize; print(sys.prefix); print(sitecustomize.__file__)");
         Assert.Equal(root + "\n" + packed, run.StandardOutput.Trim());
     }
 }

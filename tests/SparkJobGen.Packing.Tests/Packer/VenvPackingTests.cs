@@ -53,14 +53,10 @@ public sealed class VenvPackingTests(VenvFixture venv) : IClassFixture<VenvFixtu
 
         foreach (var place in new[] { "a/environment", "somewhere/much/deeper/than/before/environment" })
         {
-            var root = Path.Combine(scratch.Path, place);
-            Directory.CreateDirectory(root);
-            ProcessRun.RunChecked("tar", ["-xzf", result.ArchivePath, "-C", root]);
-            var python = Path.Combine(root, "bin", "python");
-            ProcessRun.RunChecked(python, [Path.Combine(root, "bin", "conda-unpack")]);
+            var root = UnpackedArchive.Extract(result.ArchivePath, Path.Combine(scratch.Path, place));
+            ProcessRun.RunChecked(Path.Combine(root, "bin", "python"), [Path.Combine(root, "bin", "conda-unpack")]);
 
-            var run = ProcessRun.RunChecked(python, ["-c", "import sys; " + DemoWheels.ImportCheck + "; print(sys.prefix)"], root,
-                new Dictionary<string, string?> { ["PYTHONHOME"] = null, ["PYTHONPATH"] = null });
+            var run = UnpackedArchive.RunPython(root, "import sys; " + DemoWheels.ImportCheck + "; print(sys.prefix)");
             var lines = run.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
             Assert.Equal(DemoWheels.ExpectedGreeting, lines[0]);
             Assert.StartsWith(root, lines[1], StringComparison.Ordinal);
@@ -135,9 +131,7 @@ public sealed class VenvPackingTests(VenvFixture venv) : IClassFixture<VenvFixtu
     {
         using var scratch = new ScratchDirectory();
         var result = await EnvironmentPacker.PackAsync(Options(scratch));
-        var root = Path.Combine(scratch.Path, "environment");
-        Directory.CreateDirectory(root);
-        ProcessRun.RunChecked("tar", ["-xzf", result.ArchivePath, "-C", root]);
+        var root = UnpackedArchive.Extract(result.ArchivePath, Path.Combine(scratch.Path, "environment"));
         // python -v says, per module, whether its cached bytecode was used ("matches") or found stale (recompiled).
         var imports = ProcessRun.RunChecked(Path.Combine(root, "bin", "python"), ["-v", "-c", "import json, json.decoder, " + DemoWheels.PackageModule], root).StandardError;
         Assert.DoesNotContain("# bytecode is stale for", imports, StringComparison.Ordinal);
