@@ -7,20 +7,19 @@ using SparkJobGen.Generators.Model;
 namespace SparkJobGen.Generators;
 
 /// <summary>
-/// The hint name of every namespace's generated job file, assigned for the whole project at once so that each is unique
-/// and bounded. Roslyn compares hint names ignoring case and throws on a duplicate (the generator then contributes nothing
+/// The hint name of every job's generated file, assigned for the whole project at once so that each is unique and
+/// bounded. Roslyn compares hint names ignoring case and throws on a duplicate (the generator then contributes nothing
 /// at all, CS8785), and with <c>EmitCompilerGeneratedFiles</c> a hint name becomes a file name, which file systems
 /// limit to 255 bytes.
 /// </summary>
 /// <remarks>
-/// A file is named by a key of the form of <see cref="JobModel.TypeKey"/>, <c>Namespace|Name</c>. Its hint name is the
-/// dotted key, <c>Namespace.Name.g.cs</c>, when that is short, made only of letters, digits, <c>_</c> and <c>.</c>, and no
-/// other generated file has the same name ignoring case. Otherwise it is a prefix of the dotted key (non-conforming
-/// characters as <c>_</c>, at most <see cref="MaxPrefixBytes"/> UTF-8 bytes) followed by 16 hex digits of a 64-bit FNV-1a
-/// hash of the exact key: <c>Contoso.Jöbs.SparkJobs</c> becomes <c>Contoso.J_bs.SparkJobs.3f2a…c1.g.cs</c>. Names depend
-/// only on the set of keys, so they are the same on every build.
+/// A job's hint name is its dotted name, <c>Namespace.Outer.Job.g.cs</c>, when that is short, made only of letters, digits,
+/// <c>_</c> and <c>.</c>, and no other generated file has the same name ignoring case. Otherwise it is a prefix of
+/// the dotted name (non-conforming characters as <c>_</c>, at most <see cref="MaxPrefixBytes"/> UTF-8 bytes) followed by
+/// 16 hex digits of a 64-bit FNV-1a hash of the job's exact identity: <c>Contoso.Jobs.J_b.3f2a…c1.g.cs</c>. Names depend
+/// only on the set of jobs, so they are the same on every build.
 /// </remarks>
-/// <param name="Entries">Each file's key and hint name, ordered by key.</param>
+/// <param name="Entries">Each job's identity key (<see cref="JobModel.TypeKey"/>) and hint name, ordered by key.</param>
 internal sealed record HintNameTable(EquatableArray<HintNameEntry> Entries)
 {
     /// <summary>The largest dotted-name prefix of a hint name, in UTF-8 bytes.</summary>
@@ -28,8 +27,8 @@ internal sealed record HintNameTable(EquatableArray<HintNameEntry> Entries)
 
     private const string Suffix = ".g.cs";
 
-    /// <summary>Assigns hint names to the given file keys; names already taken (the environments file) are avoided.</summary>
-    /// <param name="typeKeys">The files' keys; duplicates are ignored.</param>
+    /// <summary>Assigns hint names to the given job identities; names already taken (the environments file) are avoided.</summary>
+    /// <param name="typeKeys">The jobs' identity keys; duplicates are ignored.</param>
     /// <param name="reserved">Hint names of the generator's other files.</param>
     public static HintNameTable Assign(IEnumerable<string> typeKeys, params string[] reserved)
     {
@@ -68,8 +67,8 @@ internal sealed record HintNameTable(EquatableArray<HintNameEntry> Entries)
         return new HintNameTable(new EquatableArray<HintNameEntry>(entries));
     }
 
-    /// <summary>The hint name assigned to a file key, or <see langword="null"/> when the key is not in the table.</summary>
-    /// <param name="typeKey">The file's key.</param>
+    /// <summary>The hint name assigned to a job, or <see langword="null"/> when the job is not in the table.</summary>
+    /// <param name="typeKey">The job's <see cref="JobModel.TypeKey"/>.</param>
     public string? Find(string typeKey)
     {
         int low = 0, high = Entries.Count - 1;
@@ -148,7 +147,7 @@ internal sealed record HintNameTable(EquatableArray<HintNameEntry> Entries)
     }
 }
 
-/// <summary>One file's hint name.</summary>
-/// <param name="TypeKey">The file's key.</param>
+/// <summary>One job's hint name.</summary>
+/// <param name="TypeKey">The job's identity key.</param>
 /// <param name="HintName">Its generated file's hint name.</param>
 internal sealed record HintNameEntry(string TypeKey, string HintName);

@@ -26,12 +26,14 @@ public sealed partial class SparkJobGenerator : IIncrementalGenerator
             .Select(static (compilation, _) => compilation.GetTypeByMetadataName(KnownAttributes.SparkSubmission) is not null)
             .WithTrackingName(TrackingNames.RuntimeAvailable);
 
-        // 3. Each job's partial declaration, rendered in its own step: an edit to one job renders only its text again.
-        var jobSources = jobs.Select(static (job, _) => Emitter.RenderJobSource(job))
-            .WithTrackingName(TrackingNames.JobSources);
+        // 3. Hint names for the whole project at once: unique ignoring case (as Roslyn compares them) and bounded in length.
+        var hintNames = jobs.Select(static (job, _) => job.TypeKey)
+            .Collect()
+            .Select(static (keys, _) => HintNameTable.Assign(keys, Emitter.EnvironmentsHintName))
+            .WithTrackingName(TrackingNames.HintNames);
 
-        // 4. One file per namespace with its jobs' Definition, ToJobArguments() and ToSubmission() (each file costs the consumer's build).
-        context.RegisterSourceOutput(jobSources.Collect().Combine(runtimeAvailable), static (spc, pair) => Emitter.EmitJobs(spc, pair.Left, pair.Right));
+        // 4. One source file per job: Definition, ToJobArguments(), ToSubmission().
+        context.RegisterSourceOutput(jobs.Combine(runtimeAvailable).Combine(hintNames), static (spc, pair) => Emitter.EmitJob(spc, pair.Left.Left, pair.Left.Right, pair.Right));
 
         // 5. Jobs grouped into merged environments: one file with the assembly's manifest (yaml texts and every job's data).
         var environments = jobs.Collect()

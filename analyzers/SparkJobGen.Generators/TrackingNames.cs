@@ -12,8 +12,8 @@ internal static class TrackingNames
     /// <summary>Whether the runtime library is referenced.</summary>
     public const string RuntimeAvailable = nameof(RuntimeAvailable);
 
-    /// <summary>Each job's rendered partial declaration (<see cref="Model.JobSource"/>).</summary>
-    public const string JobSources = nameof(JobSources);
+    /// <summary>The hint name of every job's file (<see cref="HintNameTable"/>).</summary>
+    public const string HintNames = nameof(HintNames);
 
     /// <summary>All job models, collected.</summary>
     public const string AllJobs = nameof(AllJobs);

@@ -10,7 +10,7 @@ public sealed class CacheabilityTests
 {
     private static readonly string[] TrackedSteps =
     [
-        TrackingNames.JobModels, TrackingNames.ValidJobModels, TrackingNames.RuntimeAvailable, TrackingNames.JobSources, TrackingNames.AllJobs, TrackingNames.Environments,
+        TrackingNames.JobModels, TrackingNames.ValidJobModels, TrackingNames.RuntimeAvailable, TrackingNames.HintNames, TrackingNames.AllJobs, TrackingNames.Environments,
     ];
 
     [Fact]

@@ -6,8 +6,7 @@ namespace SparkJobGen.Generators.Tests;
 /// <summary>
 /// Every generated file gets a hint name that is unique (Roslyn compares hint names ignoring case and throws on a
 /// duplicate, which costs the whole project its generated code) and short enough to be a file name when
-/// <c>EmitCompilerGeneratedFiles</c> writes it to disk. Jobs are generated into one file per namespace,
-/// <c>Namespace.SparkJobs.g.cs</c>.
+/// <c>EmitCompilerGeneratedFiles</c> writes it to disk.
 /// </summary>
 public sealed class HintNameTests
 {
@@ -40,22 +39,20 @@ public sealed class HintNameTests
         var run = result.Results.Single();
         Assert.Null(run.Exception);
         var hintNames = run.GeneratedSources.Select(s => s.HintName).ToList();
-        Assert.Equal(["Contoso.Jobs.SparkJobs.g.cs", "SparkJobGen.Environments.g.cs"], hintNames.Order(StringComparer.Ordinal));
+        Assert.Equal(["Contoso.Jobs.OtherJob.g.cs", "Contoso.Jobs.Twice.g.cs", "SparkJobGen.Environments.g.cs"], hintNames.Order(StringComparer.Ordinal));
 
         // The class gets one set of members, from the declaration the compiler keeps (the first): the only error is the
         // compiler's own duplicate-attribute error, not a duplicate member from the generator.
         var errors = output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).Select(d => d.Id).ToList();
         Assert.Equal(["CS0579"], errors);
-        var jobs = GeneratorHarness.GeneratedSource(result, "Contoso.Jobs.SparkJobs.g.cs");
-        Assert.Contains("typeof(Twice), \"first\")", jobs, StringComparison.Ordinal);
-        Assert.Contains("typeof(OtherJob), \"other-job\")", jobs, StringComparison.Ordinal);
-        Assert.DoesNotContain("\"second\"", jobs, StringComparison.Ordinal);
-        Assert.Equal(1, CountOf("partial class Twice", jobs));
+        var twice = GeneratorHarness.GeneratedSource(result, "Contoso.Jobs.Twice.g.cs");
+        Assert.Contains("typeof(Twice), \"first\")", twice, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"second\"", twice, StringComparison.Ordinal);
         Assert.Single(Manifest(result), line => line.Contains("\"Contoso.Jobs.Twice\"", StringComparison.Ordinal));
     }
 
     [Fact]
-    public void Class_names_that_differ_only_in_case_share_their_namespace_file_and_compile()
+    public void Class_names_that_differ_only_in_case_get_distinct_hint_names_and_compile()
     {
         const string source = """
             namespace Contoso.Jobs;
@@ -64,54 +61,31 @@ public sealed class HintNameTests
             """;
 
         var (_, result) = GeneratorHarness.RunAndAssertClean(source, OtherJob);
-        Assert.Equal(["Contoso.Jobs.SparkJobs.g.cs", "SparkJobGen.Environments.g.cs"], result.Results.Single().GeneratedSources.Select(s => s.HintName).Order(StringComparer.Ordinal));
-        var jobs = GeneratorHarness.GeneratedSource(result, "Contoso.Jobs.SparkJobs.g.cs");
-
-        // In the order of the jobs' keys (ordinal), whatever the order of their declarations.
-        Assert.True(jobs.IndexOf("partial class JOB", StringComparison.Ordinal) < jobs.IndexOf("partial class Job\n", StringComparison.Ordinal));
-        Assert.True(jobs.IndexOf("partial class Job\n", StringComparison.Ordinal) < jobs.IndexOf("partial class OtherJob", StringComparison.Ordinal));
-    }
-
-    [Fact]
-    public void Namespaces_that_differ_only_in_case_get_distinct_hint_names_and_compile()
-    {
-        const string source = """
-            namespace contoso.jobs { [SparkJobGen.SparkJob("jobs/a.py", Name = "lower")] public partial class Job { } }
-            namespace CONTOSO.JOBS { [SparkJobGen.SparkJob("jobs/b.py", Name = "upper")] public partial class Job { } }
-            """;
-
-        var (_, result) = GeneratorHarness.RunAndAssertClean(source, OtherJob);
         var hintNames = result.Results.Single().GeneratedSources.Select(s => s.HintName).ToList();
         Assert.Equal(4, hintNames.Count);
         Assert.Equal(hintNames.Count, hintNames.Distinct(StringComparer.OrdinalIgnoreCase).Count());
-
-        // The three namespaces (OtherJob's Contoso.Jobs too) are one name ignoring case: none keeps the plain name, each gets a hash.
-        Assert.Equal(3, hintNames.Count(h => h.StartsWith("contoso.jobs.SparkJobs.", StringComparison.OrdinalIgnoreCase) && h.Length > "Contoso.Jobs.SparkJobs.g.cs".Length));
+        Assert.Contains("Contoso.Jobs.OtherJob.g.cs", hintNames);
     }
 
     [Fact]
-    public void A_nested_job_and_namespace_jobs_with_the_same_dotted_names_compile_in_their_namespace_files()
+    public void A_nested_job_and_a_namespace_job_with_the_same_dotted_name_get_distinct_hint_names()
     {
-        const string source = """
+        const string nested = """
             namespace A { public partial class B { [SparkJobGen.SparkJob("jobs/a.py", Name = "nested")] public partial class C { } } }
-            namespace A.B { [SparkJobGen.SparkJob("jobs/b.py", Name = "namespaced")] public partial class C { } }
-            namespace A { [SparkJobGen.SparkJob("jobs/c.py", Name = "outer")] public partial class Y { } }
-            namespace A.SparkJobs { [SparkJobGen.SparkJob("jobs/d.py", Name = "look-alike")] public partial class Z { } }
+            """;
+        const string namespaced = """
+            namespace A.X { [SparkJobGen.SparkJob("jobs/b.py", Name = "namespaced")] public partial class C { } }
+            namespace A { [SparkJobGen.SparkJob("jobs/c.py", Name = "dotted")] public partial class X { } }
             """;
 
-        // A.B+C and the namespace job A.B.C are both "A.B.C" in dotted form (the compiler refuses the class B beside the
-        // namespace A.B, CS0101, but the generator must still name every file); the namespace A.SparkJobs looks like A's file.
-        var (output, generatorDiagnostics, result) = GeneratorHarness.Run(GeneratorHarness.CreateCompilation(source));
+        // A.B+C and the namespace job A.X.C are both "A.?.C" in dotted form; A.X (a type) shares its dotted name with the namespace.
+        var (_, generatorDiagnostics, result) = GeneratorHarness.Run(GeneratorHarness.CreateCompilation(nested, namespaced.Replace("A.X", "A.B", StringComparison.Ordinal).Replace("class X", "class Y", StringComparison.Ordinal)));
         Assert.Empty(generatorDiagnostics);
-        Assert.Null(result.Results.Single().Exception);
-        Assert.Equal(["CS0101"], output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).Select(d => d.Id).Distinct());
-        Assert.Equal(
-            ["A.B.SparkJobs.g.cs", "A.SparkJobs.SparkJobs.g.cs", "A.SparkJobs.g.cs", "SparkJobGen.Environments.g.cs"],
-            result.Results.Single().GeneratedSources.Select(s => s.HintName).Order(StringComparer.Ordinal));
-        var a = GeneratorHarness.GeneratedSource(result, "A.SparkJobs.g.cs");
-        Assert.Contains("partial class B\n    {\n        partial class C", a, StringComparison.Ordinal);
-        Assert.Contains("partial class Y", a, StringComparison.Ordinal);
-        Assert.Contains("typeof(C), \"namespaced\")", GeneratorHarness.GeneratedSource(result, "A.B.SparkJobs.g.cs"), StringComparison.Ordinal);
+        var run = result.Results.Single();
+        Assert.Null(run.Exception);
+        var hintNames = run.GeneratedSources.Select(s => s.HintName).ToList();
+        Assert.Equal(4, hintNames.Count);
+        Assert.Equal(hintNames.Count, hintNames.Distinct(StringComparer.OrdinalIgnoreCase).Count());
     }
 
     [Fact]
@@ -144,18 +118,20 @@ public sealed class HintNameTests
         Assert.Empty(generatorDiagnostics);
         var run = result.Results.Single();
         Assert.Null(run.Exception);
-        Assert.Contains("Contoso.Jobs.SparkJobs.g.cs", run.GeneratedSources.Select(s => s.HintName));
+        Assert.Contains("Contoso.Jobs.OtherJob.g.cs", run.GeneratedSources.Select(s => s.HintName));
     }
 
     [Theory]
     [InlineData(250, 1)]
-    [InlineData(60, 3)]
-    public void Long_namespaces_become_a_bounded_prefix_plus_a_hash_that_a_file_system_accepts(int segmentLength, int namespaceDepth)
+    [InlineData(500, 3)]
+    public void Long_names_become_a_bounded_prefix_plus_a_hash_that_a_file_system_accepts(int nameLength, int namespaceDepth)
     {
-        var ns = string.Join(".", Enumerable.Range(0, namespaceDepth).Select(i => "N" + i + new string('n', segmentLength - 2)));
+        var className = "J" + new string('x', nameLength - 1);
+        var ns = string.Join(".", Enumerable.Range(0, namespaceDepth).Select(i => "N" + i + new string('n', 60)));
         var source = $$"""
-            namespace {{ns}} { [SparkJobGen.SparkJob("jobs/a.py", Name = "long")] public partial class {{"J" + new string('x', 300)}} { } }
-            namespace {{ns}}y { [SparkJobGen.SparkJob("jobs/b.py", Name = "long-too")] public partial class Job { } }
+            namespace {{ns}};
+            [SparkJobGen.SparkJob("jobs/a.py", Name = "long")] public partial class {{className}} { }
+            [SparkJobGen.SparkJob("jobs/b.py", Name = "long-too")] public partial class {{className}}y { }
             """;
 
         var (_, result) = GeneratorHarness.RunAndAssertClean(source);
@@ -188,29 +164,19 @@ public sealed class HintNameTests
     }
 
     [Fact]
-    public void Non_ascii_namespaces_keep_a_valid_hint_name()
+    public void Non_ascii_class_names_keep_a_valid_hint_name()
     {
         const string source = """
-            namespace Contoso.Jöbs { [SparkJobGen.SparkJob("jobs/a.py", Name = "umlaut")] public partial class Job { } }
-            namespace Contoso.J_bs { [SparkJobGen.SparkJob("jobs/b.py", Name = "plain")] public partial class Job { } }
-            namespace 作业 { [SparkJobGen.SparkJob("jobs/c.py", Name = "cjk")] public partial class Job { } }
+            namespace Contoso.Jobs;
+            [SparkJobGen.SparkJob("jobs/a.py", Name = "umlaut")] public partial class Jöb { }
+            [SparkJobGen.SparkJob("jobs/b.py", Name = "plain")] public partial class J_b { }
+            [SparkJobGen.SparkJob("jobs/c.py", Name = "cjk")] public partial class 作业 { }
             """;
 
         var (_, result) = GeneratorHarness.RunAndAssertClean(source);
         var hintNames = result.Results.Single().GeneratedSources.Select(s => s.HintName).ToList();
         Assert.Equal(4, hintNames.Count);
         Assert.Equal(hintNames.Count, hintNames.Distinct(StringComparer.OrdinalIgnoreCase).Count());
-    }
-
-    private static int CountOf(string text, string within)
-    {
-        var count = 0;
-        for (var at = within.IndexOf(text, StringComparison.Ordinal); at >= 0; at = within.IndexOf(text, at + 1, StringComparison.Ordinal))
-        {
-            count++;
-        }
-
-        return count;
     }
 
     private static IEnumerable<string> Manifest(GeneratorDriverRunResult result) =>

@@ -105,7 +105,7 @@ public sealed class ManifestDefinitionTests
     {
         var (_, result) = GeneratorHarness.RunAndAssertClean(Source);
 
-        var job = GeneratorHarness.GeneratedSource(result, "Contoso.Jobs.SparkJobs.g.cs");
+        var job = GeneratorHarness.GeneratedSource(result, "Contoso.Jobs.Load.g.cs");
         Assert.Contains("Definition => global::SparkJobGen.SparkJobDefinition.FromManifest(typeof(Load), \"load\");", job, StringComparison.Ordinal);
         Assert.DoesNotContain("numpy", job, StringComparison.Ordinal);
         Assert.DoesNotContain("spark.sql.shuffle.partitions", job, StringComparison.Ordinal);

@@ -66,7 +66,7 @@ public sealed class SensitiveParameterTests
     public void Sensitivity_comes_from_the_definition_not_from_the_generated_code()
     {
         var (_, result) = GeneratorHarness.RunAndAssertClean(Source);
-        var code = GeneratorHarness.GeneratedSource(result, "Contoso.Jobs.SparkJobs.g.cs");
+        var code = GeneratorHarness.GeneratedSource(result, "Contoso.Jobs.Load.g.cs");
         Assert.DoesNotContain("Sensitive", code, StringComparison.Ordinal);
 
         var type = Jobs.Value.GetType("Contoso.Jobs.Load", throwOnError: true)!;

@@ -7,7 +7,7 @@ public sealed class SnapshotTests
     public void ScoreCustomers_job_source()
     {
         var (_, result) = GeneratorHarness.RunAndAssertClean(Sources.ScoreCustomers);
-        Snapshot.Match(GeneratorHarness.GeneratedSource(result, "Contoso.Jobs.SparkJobs.g.cs"), "ScoreCustomers");
+        Snapshot.Match(GeneratorHarness.GeneratedSource(result, "Contoso.Jobs.ScoreCustomers.g.cs"), "ScoreCustomers");
     }
 
     [Fact]
@@ -62,7 +62,8 @@ public sealed class SnapshotTests
             }
             """;
         var (_, result) = GeneratorHarness.RunAndAssertClean(source);
-        Snapshot.Match(GeneratorHarness.GeneratedSource(result, "Contoso.Jobs.SparkJobs.g.cs"), "SharedEnvironment.Jobs");
+        Snapshot.Match(GeneratorHarness.GeneratedSource(result, "Contoso.Jobs.DailyRollup.g.cs"), "SharedEnvironment.DailyRollup");
+        Snapshot.Match(GeneratorHarness.GeneratedSource(result, "Contoso.Jobs.HourlyRollup.g.cs"), "SharedEnvironment.HourlyRollup");
         Snapshot.Match(GeneratorHarness.GeneratedSource(result, "SparkJobGen.Environments.g.cs"), "SharedEnvironment.Environments");
     }
 
@@ -82,7 +83,7 @@ public sealed class SnapshotTests
             }
             """;
         var (_, result) = GeneratorHarness.RunAndAssertClean(source);
-        Snapshot.Match(GeneratorHarness.GeneratedSource(result, "SparkJobs.g.cs"), "Nested.NightlyETL");
+        Snapshot.Match(GeneratorHarness.GeneratedSource(result, "Pipelines.NightlyETL.g.cs"), "Nested.NightlyETL");
         Snapshot.Match(GeneratorHarness.GeneratedSource(result, "SparkJobGen.Environments.g.cs"), "Nested.Environments");
     }
 }

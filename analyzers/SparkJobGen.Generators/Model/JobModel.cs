@@ -40,7 +40,7 @@ internal sealed record JobModel(
 {
     /// <summary>
     /// The job's exact identity within the compilation, <c>Namespace|Outer+Job</c>: unlike <see cref="MetadataName"/> it
-    /// tells a nested type from a namespace of the same dotted name. Jobs are ordered by it in their namespace's generated file.
+    /// tells a nested type from a namespace of the same dotted name. Hint names are assigned from it (<see cref="HintNameTable"/>).
     /// </summary>
     public string TypeKey => Namespace + "|" + string.Concat(ContainingTypes.Select(static c => c.Name + "+")) + TypeName;
 
@@ -106,9 +106,3 @@ internal sealed record JobReferenceModel(string Name, string Environment, string
 /// <param name="Job">The job.</param>
 /// <param name="Text">The rendered line, with its line end.</param>
 internal sealed record JobManifestLine(JobModel Job, string Text);
-
-/// <summary>A job's generated partial declaration, rendered in its own incremental step.</summary>
-/// <param name="Namespace">The job's namespace; empty for the global namespace.</param>
-/// <param name="TypeKey">The job's <see cref="JobModel.TypeKey"/>, the order of declarations in the namespace's file.</param>
-/// <param name="Text">The declaration, indented for its place in the file.</param>
-internal sealed record JobSource(string Namespace, string TypeKey, string Text);
