@@ -75,6 +75,43 @@ public sealed class SystemBaseVenvTests
     }
 
     [SkippableFact]
+    public async Task A_venv_with_system_site_packages_of_debians_python_imports_the_system_packages_from_the_unpacked_archive()
+    {
+        SkipUnlessDebianPythonWithPip();
+        const string systemPackages = "/usr/lib/python3/dist-packages";
+        Skip.IfNot(File.Exists(Path.Combine(systemPackages, "yaml", "__init__.py")), $"needs Debian's python3-yaml in {systemPackages}");
+        using var scratch = new ScratchDirectory();
+        var prefix = Path.Combine(scratch.Path, "s");
+        ProcessRun.RunChecked(SystemPython, ["-m", "venv", "--without-pip", "--system-site-packages", prefix], scratch.Path);
+
+        // What the venv sees: Debian's getsitepackages() (/usr/lib/python3.11/site.py of libpython3.11-minimal
+        // 3.11.2-6+deb12u6, lines 381-386) lists {prefix}/local/lib/python3.11/dist-packages and {prefix}/lib/python3/dist-packages
+        // for every prefix, the base's /usr among them when pyvenv.cfg says include-system-site-packages = true.
+        var inVenv = ProcessRun.RunChecked(Path.Combine(prefix, "bin", "python"), ["-c", "import yaml; print(yaml.__file__)"], scratch.Path);
+        Assert.Equal(Path.Combine(systemPackages, "yaml", "__init__.py"), inVenv.StandardOutput.Trim());
+
+        var result = await EnvironmentPacker.PackAsync(new PackOptions
+        {
+            Prefix = prefix, Output = scratch.File("s.tar.gz"), CompressionLevel = 1, Filters = VenvPackingTests.Slim, CacheDirectory = scratch.File("cache"),
+        });
+        Assert.Contains(result.Warnings, w => w.Contains(systemPackages, StringComparison.Ordinal));
+
+        // Unpacked elsewhere, with no pyvenv.cfg, the interpreter's prefix is the archive's root, and the same lines of site.py
+        // list {root}/lib/python3/dist-packages: the module comes from the archive, not from /usr.
+        var root = UnpackedArchive.Extract(result.ArchivePath, Path.Combine(scratch.Path, "elsewhere", "environment"));
+        var run = UnpackedArchive.RunPython(root, "import os, yaml; print(os.path.realpath(yaml.__file__))");
+        Assert.Equal(Path.Combine(root, "lib", "python3", "dist-packages", "yaml", "__init__.py"), run.StandardOutput.Trim());
+
+        // Packing the unchanged venv to the same archive again is a cache hit (its metadata key walks the system folder too).
+        var again = await EnvironmentPacker.PackAsync(new PackOptions
+        {
+            Prefix = prefix, Output = scratch.File("s.tar.gz"), CompressionLevel = 1, Filters = VenvPackingTests.Slim, CacheDirectory = scratch.File("cache"),
+        });
+        Assert.True(again.FromCache);
+        Assert.Equal(result.ContentKey, again.ContentKey);
+    }
+
+    [SkippableFact]
     public async Task A_venv_of_an_upstream_python_gets_no_dist_packages_link()
     {
         var host = HostPython.Current;

@@ -18,7 +18,7 @@ namespace SparkJobGen.Packing;
 /// </summary>
 public sealed class PackCache
 {
-    private const string MetadataKeyVersion = "sparkjobgen-pack-metadata/6";
+    private const string MetadataKeyVersion = "sparkjobgen-pack-metadata/7";
     private readonly string _directory;
 
     /// <summary>Creates a cache over <paramref name="directory"/> (created on first write).</summary>

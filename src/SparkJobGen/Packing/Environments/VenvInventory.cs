@@ -41,8 +41,7 @@ internal static class VenvInventory
     internal static PackEntry? DebianSitePackagesLink(string basePrefix, string prefix, string shortVersion)
     {
         var stdlib = "lib/python" + shortVersion;
-        var site = Path.Combine(basePrefix, stdlib, "site.py");
-        if (!File.Exists(site) || !File.ReadAllText(site).Contains("\"dist-packages\"", StringComparison.Ordinal))
+        if (!HasDebianSite(basePrefix, shortVersion))
         {
             return null;
         }
@@ -58,7 +57,46 @@ internal static class VenvInventory
         static bool Occupied(string path) => File.Exists(path) || Directory.Exists(path) || new FileInfo(path).LinkTarget is not null;
     }
 
-    /// <summary>The walks a venv's archive is read from, for the cache's metadata key: the venv, the base <c>lib</c> as packed, the base <c>bin</c>.</summary>
+    /// <summary>
+    /// The folders of Debian's system packages a venv made with <c>--system-site-packages</c> sees besides the base's
+    /// standard library, each with its archive path, or none when the venv does not include system site-packages or the
+    /// base's <c>site.py</c> is not Debian's. Debian's <c>getsitepackages()</c> lists, for every prefix,
+    /// <c>local/lib/pythonX.Y/dist-packages</c> (what <c>pip</c> installs system-wide), <c>lib/python3/dist-packages</c> (the
+    /// distribution's <c>python3-*</c> packages) and <c>lib/pythonX.Y/dist-packages</c>; the last is inside the standard
+    /// library folder, which is packed whole. Each existing one is packed at the same path under the archive's root, where
+    /// the unpacked interpreter's own <c>site.py</c> lists it again (its prefix is then the archive's root).
+    /// </summary>
+    internal static List<(string Root, string Head)> DebianSystemSiteFolders(string basePrefix, string shortVersion, bool includeSystem)
+    {
+        var folders = new List<(string Root, string Head)>();
+        if (!includeSystem || !HasDebianSite(basePrefix, shortVersion))
+        {
+            return folders;
+        }
+
+        foreach (var head in new[] { $"local/lib/python{shortVersion}/dist-packages/", "lib/python3/dist-packages/" })
+        {
+            var root = Path.Combine(basePrefix, head.TrimEnd('/'));
+            if (Directory.Exists(root))
+            {
+                folders.Add((root, head));
+            }
+        }
+
+        return folders;
+    }
+
+    /// <summary>Whether the base's <c>site.py</c> is Debian's, the one that puts <c>dist-packages</c> folders on <c>sys.path</c>.</summary>
+    private static bool HasDebianSite(string basePrefix, string shortVersion)
+    {
+        var site = Path.Combine(basePrefix, "lib", "python" + shortVersion, "site.py");
+        return File.Exists(site) && File.ReadAllText(site).Contains("\"dist-packages\"", StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// The walks a venv's archive is read from, for the cache's metadata key: the venv, the base <c>lib</c> as packed, the base
+    /// <c>bin</c>, and Debian's system package folders when the venv sees them (<see cref="DebianSystemSiteFolders"/>).
+    /// </summary>
     internal static List<(string Root, Func<string, bool>? Prune)> MetadataWalks(string prefix)
     {
         var walks = new List<(string Root, Func<string, bool>? Prune)> { (prefix, null) };
@@ -66,6 +104,8 @@ internal static class VenvInventory
         {
             walks.Add(BaseLibraryWalk(config.BasePrefix, config.ShortVersion, config.IncludeSystemSitePackages));
             walks.Add((Path.Combine(config.BasePrefix, "bin"), null));
+            walks.AddRange(DebianSystemSiteFolders(config.BasePrefix, config.ShortVersion, config.IncludeSystemSitePackages)
+                .Select(static f => (f.Root, (Func<string, bool>?)null)));
         }
 
         return walks;

@@ -199,7 +199,7 @@ internal sealed partial class EnvironmentEntries
                 {
                     stored = SymlinkContainment.RelativeTarget(source.ContainmentPrefix, path, target);
                 }
-                catch (EscapingSymlinkException) when (source.Kind == SourceKind.VenvBase && TargetFile(full) is { } copy)
+                catch (EscapingSymlinkException) when (source.Kind is SourceKind.VenvBase or SourceKind.VenvSystem && TargetFile(full) is { } copy)
                 {
                     // A link of the base installation out of it (Debian's lib/python3.11/sitecustomize.py points into /etc): the
                     // archive gets the file it points to, which is what the base Python reads there.
@@ -223,7 +223,7 @@ internal sealed partial class EnvironmentEntries
             IReadOnlyList<PrefixOnDisk>? prefixes = child.NoPrefixes ? null
                 : child.Prefix >= 0 ? owner._conda!.Placeholders[child.Prefix]
                 : source.Text;
-            var fixShebang = source.Kind != SourceKind.VenvBase && frame.Path.StartsWith("bin/"u8);
+            var fixShebang = source.Kind is not (SourceKind.VenvBase or SourceKind.VenvSystem) && frame.Path.StartsWith("bin/"u8);
             var isFirst = false;
             var firstName = pyc is null && !child.CondaRecord ? FirstName(child, path, out isFirst) : null;
             return new PackEntry(path, PackEntryKind.File, source.SourceRoot + path, child.Mode, child.Length, child.Ticks,

@@ -177,21 +177,32 @@ internal sealed partial class EnvironmentEntries : IDisposable
         var (baseLib, prune) = VenvInventory.BaseLibraryWalk(basePrefix, shortVersion, includeSystem);
         var rules = new VenvRules(Encoding.UTF8.GetBytes(stdlib + "/"), Encoding.UTF8.GetBytes(stdlib + "/site-packages/"), includeSystem,
             InterpreterLinks(prefix, home));
-        Source[] sources =
-        [
+        // With system site-packages on Debian's Python, the distribution's package folders too, at their paths under the prefix.
+        var systemFolders = VenvInventory.DebianSystemSiteFolders(basePrefix, shortVersion, includeSystem);
+        var sources = new List<Source>
+        {
             new(baseLib, "lib/"u8.ToArray(), basePrefix, EnvironmentInventory.SourceRoot(baseLib, "lib/"), prune, SkipCondaTopLevel: false,
                 SourceKind.VenvBase, [new PrefixOnDisk(basePrefix, basePrefix, PrefixMode.None)], rules),
-            new(prefix, [], prefix, EnvironmentInventory.SourceRoot(prefix, ""), null, SkipCondaTopLevel: false,
-                SourceKind.VenvOwn, [new PrefixOnDisk(prefix, prefix, PrefixMode.None)], rules),
-        ];
+        };
+        foreach (var (root, head) in systemFolders)
+        {
+            sources.Add(new(root, Encoding.UTF8.GetBytes(head), basePrefix, EnvironmentInventory.SourceRoot(root, head), null, SkipCondaTopLevel: false,
+                SourceKind.VenvSystem, [new PrefixOnDisk(basePrefix, basePrefix, PrefixMode.None)], rules));
+        }
+
+        sources.Add(new(prefix, [], prefix, EnvironmentInventory.SourceRoot(prefix, ""), null, SkipCondaTopLevel: false,
+            SourceKind.VenvOwn, [new PrefixOnDisk(prefix, prefix, PrefixMode.None)], rules));
 
         var warnings = new List<string>();
         if (includeSystem)
         {
-            warnings.Add("include-system-site-packages = true: the base Python's site-packages were packed too.");
+            warnings.Add(systemFolders.Count == 0
+                ? "include-system-site-packages = true: the base Python's site-packages were packed too."
+                : "include-system-site-packages = true: the base Python's site-packages and its system package folders ("
+                    + string.Join(", ", systemFolders.Select(static f => f.Root)) + ") were packed too.");
         }
 
-        return new EnvironmentEntries(location, sources, synthetic, conda: null, hasConda: false, options, warnings);
+        return new EnvironmentEntries(location, [.. sources], synthetic, conda: null, hasConda: false, options, warnings);
     }
 
     private static EnvironmentEntries OpenConda(EnvironmentLocation location, PackOptions options, int claimRunRows)
@@ -225,6 +236,9 @@ internal sealed partial class EnvironmentEntries : IDisposable
 
         /// <summary>A venv itself: its python shims, activate scripts, pyvenv.cfg and lib64 link left out.</summary>
         VenvOwn,
+
+        /// <summary>A system package folder of the venv's Debian base (<c>lib/python3/dist-packages</c>), packed whole.</summary>
+        VenvSystem,
     }
 
     /// <summary>
