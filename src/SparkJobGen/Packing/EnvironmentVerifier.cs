@@ -79,7 +79,7 @@ public sealed class VerificationFailedException : PackingException
 public static class EnvironmentVerifier
 {
     private const string Probe = """
-import importlib, json, re, sys, traceback
+import importlib, json, os, re, sys, traceback
 try:
     import importlib.metadata as metadata
 except ImportError:
@@ -88,6 +88,16 @@ request = json.loads(sys.argv[1])
 
 def normalize(name):
     return re.sub(r"[-_.]+", "-", name).lower()
+
+def on_disk(dist, name):
+    try:
+        path = os.path.join(str(dist.locate_file("")), *name.split("/"))
+        if os.path.isdir(path):
+            return True
+        folder, leaf = os.path.split(path)
+        return any(f == leaf + ".py" or (f.startswith(leaf + ".") and f.endswith((".so", ".pyd"))) for f in os.listdir(folder))
+    except Exception:
+        return True
 
 def top_levels(dist):
     text = dist.read_text("top_level.txt")
@@ -98,6 +108,10 @@ def top_levels(dist):
         paths = [str(file).replace("\\", "/") for file in dist.files or []]
         names = set(n for n in names if any(p.startswith(n + "/") or (p.startswith(n + ".") and p.endswith((".py", ".so", ".pyd"))
             and "/" not in p) for p in paths))
+    elif names:
+        # No RECORD (a distribution's .egg-info, as Debian's python3-* packages install): a name in top_level.txt counts when
+        # a package folder or module of that name is beside the metadata (Debian's python3-setuptools 66.1.1 names "debian" too).
+        names = set(n for n in names if on_disk(dist, n))
     if not names:
         for file in dist.files or []:
             parts = file.parts

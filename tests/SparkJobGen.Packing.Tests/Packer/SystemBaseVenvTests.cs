@@ -101,6 +101,9 @@ public sealed class SystemBaseVenvTests
         var root = UnpackedArchive.Extract(result.ArchivePath, Path.Combine(scratch.Path, "elsewhere", "environment"));
         var run = UnpackedArchive.RunPython(root, "import os, yaml; print(os.path.realpath(yaml.__file__))");
         Assert.Equal(Path.Combine(root, "lib", "python3", "dist-packages", "yaml", "__init__.py"), run.StandardOutput.Trim());
+        var verified = await EnvironmentVerifier.VerifyAsync(result.ArchivePath, new VerifyOptions { ScratchRoot = scratch.Path });
+        Assert.True(verified.Succeeded, verified.DescribeFailures());
+        Assert.Contains(verified.Imports, i => i is { Module: "yaml", Succeeded: true });
 
         // Packing the unchanged venv to the same archive again is a cache hit (its metadata key walks the system folder too).
         var again = await EnvironmentPacker.PackAsync(new PackOptions
