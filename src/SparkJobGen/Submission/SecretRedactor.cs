@@ -366,7 +366,9 @@ public sealed partial class SecretRedactor
     private static partial Regex Assignment();
 
     // A flag and its value as two words (--password S3CR3T) or two JSON strings ("--password","S3CR3T"); values starting with '-' are other flags.
-    [GeneratedRegex(@"(?<![\w-])(?<flag>--?[A-Za-z][A-Za-z0-9_.\-]*)(?<sep>[ \t]+|""\s*,\s*"")(?<value>[^\s""',\-][^\s""',]*)", RegexOptions.CultureInvariant)]
+    // A JSON string followed by ':' is the next object key, not a value ({"flag":"--token","typeName":"string?"}): the value
+    // is matched whole (atomic) so it cannot shrink to dodge that test.
+    [GeneratedRegex(@"(?<![\w-])(?<flag>--?[A-Za-z][A-Za-z0-9_.\-]*)(?<sep>[ \t]+|""\s*,\s*"")(?<value>(?>[^\s""',\-][^\s""',]*))(?!""\s*:)", RegexOptions.CultureInvariant)]
     private static partial Regex FlagValue();
 
     [GeneratedRegex(@"(?<head>(?i:authorization)\s*[:=]\s*(?:(?i:bearer|basic|negotiate)\s+)?)(?<value>[^\s""',;]+)", RegexOptions.CultureInvariant)]

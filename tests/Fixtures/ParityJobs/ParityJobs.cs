@@ -56,6 +56,22 @@ public partial class ParityScore : TeamJob
     public string? CustomerRef { get; init; }
 }
 
+/// <summary>
+/// Parameters whose flags look secret: a JSON document that lists them has "--token" and "--password" as values just before
+/// the next key, which masking must leave alone.
+/// </summary>
+[SparkJob("jobs/token.py", Name = "parity-token", Environment = "parity")]
+public partial class ParityToken : TeamJob
+{
+    /// <summary>A secret by its flag and by its declaration.</summary>
+    [JobParameter("--token", Sensitive = true)]
+    public string? Token { get; init; }
+
+    /// <summary>A flag the redactor treats as secret, not declared sensitive.</summary>
+    [JobParameter("--password")]
+    public string? Password { get; init; }
+}
+
 /// <summary>A job with nothing of its own but what it inherits.</summary>
 [SparkJob("jobs/plain.py", Name = "parity-plain", Environment = "parity")]
 public partial class ParityPlain : TeamJob

@@ -15,6 +15,20 @@ public sealed class SecretRedactorTests
         Assert.Equal(expected, new SecretRedactor().Redact(input));
 
     [Fact]
+    public void A_secret_looking_flag_as_a_json_value_leaves_the_next_key_alone_and_still_masks_an_argv_value()
+    {
+        var redactor = new SecretRedactor();
+
+        // An object: the string after "--token" is the next key (a ':' follows it), not the flag's value.
+        const string parameters = "{\"parameters\":[{\"flag\":\"--token\",\"typeName\":\"string?\"},{\"flag\":\"--password\", \"typeName\" : \"string\"}]}";
+        Assert.Equal(parameters, redactor.Redact(parameters));
+
+        // An array: the string after "--token" is its value, whole.
+        Assert.Equal("{\"arguments\":[\"--token\",\"***\",\"--input\",\"x\"]}", redactor.Redact("{\"arguments\":[\"--token\",\"tok-12345\",\"--input\",\"x\"]}"));
+        Assert.Equal("--password ***", redactor.Redact("--password S3CR3T"));
+    }
+
+    [Fact]
     public void Learns_secrets_from_spark_arguments_and_masks_them_anywhere()
     {
         var redactor = new SecretRedactor().AddFromSparkArguments(
