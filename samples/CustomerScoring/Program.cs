@@ -25,8 +25,9 @@ var submission = score.ToSubmission()
     .WithEnvironmentArchive("hdfs:///envs/analytics.tar.gz")
     .ExecutorMemory("4g")
     .NumExecutors(20);
+// Printing the command (SparkSubmitCommand.ToString) quotes each argument for a shell and masks Sensitive parameters.
 Console.WriteLine("-- spark-submit (YARN cluster):");
-Console.WriteLine("spark-submit " + string.Join(" ", submission.ToSparkSubmitArguments().Select(Quote)));
+Console.WriteLine(submission.ToCommand());
 Console.WriteLine();
 
 // The reporting job's environment and local-mode command.
@@ -40,7 +41,7 @@ var summarize = new SummarizeCustomers
 Console.WriteLine($"== {SummarizeCustomers.Definition.Name}: environment '{SummarizeCustomers.Definition.Environment}'");
 Console.Write(SummarizeCustomers.Definition.EnvironmentYaml);
 Console.WriteLine("-- spark-submit (local):");
-Console.WriteLine("spark-submit " + string.Join(" ", summarize.ToSubmission().ToSparkSubmitArguments().Select(Quote)));
+Console.WriteLine(summarize.ToSubmission().ToCommand());
 Console.WriteLine();
 
 // Run the reporting job for real on the embedded local default: create (or reuse) its environment, pack it into one
@@ -89,6 +90,3 @@ static int? ExitCodeOf(Exception exception) => exception switch
     _ => null,
 };
 
-// Shell-style quoting for display only: the argv itself is passed to processes as a list, never through a shell.
-static string Quote(string arg) =>
-    arg.Length > 0 && arg.All(c => char.IsLetterOrDigit(c) || "-_./:=[]*#,+@".Contains(c)) ? arg : "'" + arg.Replace("'", "'\\''") + "'";
