@@ -4,7 +4,8 @@
 # packed SparkJobGen package, the other compiling only the attribute sources (no generator, analyzers or MSBuild step).
 # Each round rebuilds both (`dotnet build --no-restore -t:Rebuild`; with the compiler server unless the environment exports
 # UseSharedCompilation=false, which makes each build start a fresh csc), in alternating order, and
-# prints the wall-clock times, their medians and the ratio; then one build with -p:ReportAnalyzer=true breaks the package
+# prints the wall-clock times, their medians and the ratio (with each round's own ratio and a bootstrap interval over the
+# rounds); then one build with -p:ReportAnalyzer=true breaks the package
 # variant's compile down into analyzers and generator.
 #
 #   bench/consumer-build/run.sh [ROUNDS] [JOBS] [ENVS]        (defaults 5 300 30)
@@ -150,6 +151,19 @@ echo "jobs $jobs, environments $envs, rounds $rounds"
 echo "median rebuild with SparkJobGen:    ${mw}s   (${with_times[*]})"
 echo "median rebuild without SparkJobGen: ${mo}s   (${without_times[*]})"
 echo "ratio: $(echo "scale=2; $mw / $mo" | bc)"
+# Each round rebuilt both projects back to back, so a round's own ratio cancels the drift of the machine's speed between
+# rounds; resampling whole rounds (bootstrap, fixed seed) gives how far the ratio of medians moves with the rounds drawn.
+python3 - "${with_times[*]}" "${without_times[*]}" <<'PY'
+import random, statistics, sys
+w = [float(x) for x in sys.argv[1].split()]
+o = [float(x) for x in sys.argv[2].split()]
+rounds = list(zip(w, o))
+random.seed(1)
+boot = sorted(statistics.median(a for a, _ in s) / statistics.median(b for _, b in s)
+              for s in ([random.choice(rounds) for _ in rounds] for _ in range(10000)))
+print("per-round ratios: median %.2f (%s)" % (statistics.median(a / b for a, b in rounds), " ".join("%.2f" % (a / b) for a, b in rounds)))
+print("ratio of medians, 90%% bootstrap interval over rounds: %.2f-%.2f" % (boot[len(boot) // 20], boot[len(boot) * 19 // 20]))
+PY
 # CPU time counts the compiler either way: a fresh csc is a child of the build, and a compiler server's user+sys ticks are
 # read from /proc before and after each build. It is steadier than wall time on a busy machine.
 cw=$(median "${with_cpu[@]}")
