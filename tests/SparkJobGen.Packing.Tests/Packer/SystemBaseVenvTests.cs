@@ -90,10 +90,11 @@ public sealed class SystemBaseVenvTests
         var inVenv = ProcessRun.RunChecked(Path.Combine(prefix, "bin", "python"), ["-c", "import yaml; print(yaml.__file__)"], scratch.Path);
         Assert.Equal(Path.Combine(systemPackages, "yaml", "__init__.py"), inVenv.StandardOutput.Trim());
 
-        var result = await EnvironmentPacker.PackAsync(new PackOptions
+        var options = new PackOptions
         {
             Prefix = prefix, Output = scratch.File("s.tar.gz"), CompressionLevel = 1, Filters = VenvPackingTests.Slim, CacheDirectory = scratch.File("cache"),
-        });
+        };
+        var result = await EnvironmentPacker.PackAsync(options);
         Assert.Contains(result.Warnings, w => w.Contains(systemPackages, StringComparison.Ordinal));
 
         // Unpacked elsewhere, with no pyvenv.cfg, the interpreter's prefix is the archive's root, and the same lines of site.py
@@ -106,10 +107,7 @@ public sealed class SystemBaseVenvTests
         Assert.Contains(verified.Imports, i => i is { Module: "yaml", Succeeded: true });
 
         // Packing the unchanged venv to the same archive again is a cache hit (its metadata key walks the system folder too).
-        var again = await EnvironmentPacker.PackAsync(new PackOptions
-        {
-            Prefix = prefix, Output = scratch.File("s.tar.gz"), CompressionLevel = 1, Filters = VenvPackingTests.Slim, CacheDirectory = scratch.File("cache"),
-        });
+        var again = await EnvironmentPacker.PackAsync(options);
         Assert.True(again.FromCache);
         Assert.Equal(result.ContentKey, again.ContentKey);
     }
