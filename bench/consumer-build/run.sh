@@ -1,15 +1,21 @@
 #!/usr/bin/env bash
 # The build a consumer pays for SparkJobGen: two generated projects with the same job classes (JOBS jobs in ENVS shared
-# environments, 4 typed parameters, 3 conda and 1 pip package, a channel and a Spark conf entry each), one referencing the
+# environments, 5 typed parameters, 3 conda and 1 pip package, a channel and a Spark conf entry each), one referencing the
 # packed SparkJobGen package, the other compiling only the attribute sources (no generator, analyzers or MSBuild step).
-# Each round rebuilds both (`dotnet build --no-restore -t:Rebuild`; with the compiler server unless the environment exports
-# UseSharedCompilation=false, which makes each build start a fresh csc), in alternating order, and
-# prints the wall-clock times, their medians and the ratio (with each round's own ratio and a bootstrap interval over the
-# rounds); then one build with -p:ReportAnalyzer=true breaks the package
-# variant's compile down into analyzers and generator.
+# Each round builds both, in alternating order, two ways:
+#   rebuild  `dotnet build --no-restore -t:Rebuild` of a restored project;
+#   clean    `dotnet build` after deleting bin/ and obj/ (restore included), the issue's "clean build".
+# It prints the wall-clock times, their medians and the ratio of each kind (with each round's own ratio and a bootstrap
+# interval over the rounds), then one rebuild with -p:ReportAnalyzer=true that breaks the package variant's compile down
+# into analyzers and generator.
+#
+# The compiler runs as `dotnet build` runs it by default, in the compiler server (VBCSCompiler), whatever the environment
+# says: CSC=fresh measures one csc process per build instead (UseSharedCompilation=false), which JIT-compiles the compiler,
+# the generators and the analyzers in every build.
 #
 #   bench/consumer-build/run.sh [ROUNDS] [JOBS] [ENVS]        (defaults 5 300 30)
 #   WARMUP=6 bench/consumer-build/run.sh                      rebuilds each project 6 times before measuring (default 1)
+#   KINDS=rebuild bench/consumer-build/run.sh                 measures only rebuilds (or only clean builds: KINDS=clean)
 #   FEED=/folder/with/nupkg VERSION=x.y.z bench/consumer-build/run.sh   reuses a packed package instead of packing one
 #   WORK=/empty/folder bench/consumer-build/run.sh 0                     generates, restores and builds the two projects
 #                                                                        there and keeps them (for -bl or PerformanceSummary)
@@ -24,9 +30,18 @@ if [[ -n "${WORK:-}" ]]; then
   work=$(cd "$WORK" && pwd)
 else
   work=$(mktemp -d "${TMPDIR:-/tmp}/sjg-consumer-bench.XXXXXX")
-  trap 'rm -rf "$work"' EXIT
+  trap 'rm -rf "$work"; dotnet build-server shutdown >/dev/null 2>&1 || true' EXIT
 fi
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 MSBUILDDISABLENODEREUSE=1
+case "${CSC:-server}" in
+  server) export UseSharedCompilation=true ;;
+  fresh) export UseSharedCompilation=false ;;
+  *) echo "CSC must be server or fresh, not '$CSC'" >&2; exit 2 ;;
+esac
+kinds=${KINDS:-rebuild clean}
+for kind in $kinds; do
+  [[ $kind == rebuild || $kind == clean ]] || { echo "KINDS lists rebuild and/or clean, not '$kind'" >&2; exit 2; }
+done
 
 if [[ -z "${FEED:-}" ]]; then
   VERSION="0.1.0-bench$(date -u +%Y%m%d%H%M%S)"
@@ -115,11 +130,20 @@ server_ticks() { # user+sys clock ticks of the running compiler server, 0 when t
   if [[ -n $pid && -r /proc/$pid/stat ]]; then awk '{print $14 + $15}' "/proc/$pid/stat"; else echo 0; fi
 }
 
+build() { # $1 variant, $2 kind: the build command a round times
+  if [[ $2 == clean ]]; then
+    rm -rf "$work/$1/bin" "$work/$1/obj"
+    dotnet build "$work/$1" >/dev/null
+  else
+    dotnet build --no-restore -t:Rebuild "$work/$1" >/dev/null
+  fi
+}
+
 measure() { # prints "wall cpu": seconds elapsed, and user+sys seconds of the build, every process it waited for and the compiler server's share
   local times before after
   times=$(mktemp)
   before=$(server_ticks)
-  /usr/bin/time -f "%e %U %S" -o "$times" dotnet build --no-restore -t:Rebuild "$work/$1" >/dev/null
+  /usr/bin/time -f "%e %U %S" -o "$times" bash -c "$(declare -f build); work='$work'; build $1 $2"
   after=$(server_ticks)
   # A server started by this build has no "before": all its ticks are this build's.
   ((after < before)) && before=0
@@ -132,43 +156,54 @@ if ((rounds == 0)); then
   exit 0
 fi
 
-declare -a with_times without_times with_cpu without_cpu
+declare -A times cpu
 for ((r = 1; r <= rounds; r++)); do
   if ((r % 2)); then order="with without"; else order="without with"; fi
-  for variant in $order; do
-    read -r t c < <(measure "$variant")
-    if [[ $variant == with ]]; then with_times+=("$t"); with_cpu+=("$c"); else without_times+=("$t"); without_cpu+=("$c"); fi
-    echo "round $r $variant ${t}s, cpu ${c}s (load $(cut -d' ' -f1 /proc/loadavg))"
+  for kind in $kinds; do
+    for variant in $order; do
+      read -r t c < <(measure "$variant" "$kind")
+      times[$kind.$variant]+="$t "
+      cpu[$kind.$variant]+="$c "
+      echo "round $r $kind $variant ${t}s, cpu ${c}s (load $(cut -d' ' -f1 /proc/loadavg))"
+    done
   done
 done
 
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
-mw=$(median "${with_times[@]}")
-mo=$(median "${without_times[@]}")
 echo
 echo "commit $(git -C "$root" rev-parse --short HEAD), $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), dotnet $(dotnet --version)"
-echo "jobs $jobs, environments $envs, rounds $rounds"
-echo "median rebuild with SparkJobGen:    ${mw}s   (${with_times[*]})"
-echo "median rebuild without SparkJobGen: ${mo}s   (${without_times[*]})"
-echo "ratio: $(echo "scale=2; $mw / $mo" | bc)"
-# Each round rebuilt both projects back to back, so a round's own ratio cancels the drift of the machine's speed between
-# rounds; resampling whole rounds (bootstrap, fixed seed) gives how far the ratio of medians moves with the rounds drawn.
-python3 - "${with_times[*]}" "${without_times[*]}" <<'PY'
+echo "jobs $jobs, environments $envs, rounds $rounds, compiler: ${CSC:-server}"
+for kind in $kinds; do
+  # shellcheck disable=SC2086
+  mw=$(median ${times[$kind.with]})
+  # shellcheck disable=SC2086
+  mo=$(median ${times[$kind.without]})
+  echo
+  echo "$kind: median with SparkJobGen ${mw}s (${times[$kind.with]% }), without ${mo}s (${times[$kind.without]% })"
+  echo "$kind: ratio $(echo "scale=2; $mw / $mo" | bc)"
+  # Each round built both projects back to back, so a round's own ratio cancels the drift of the machine's speed between
+  # rounds; resampling whole rounds (bootstrap, fixed seed) gives how far the ratio of medians moves with the rounds drawn.
+  python3 - "$kind" "${times[$kind.with]}" "${times[$kind.without]}" <<'PY'
 import random, statistics, sys
-w = [float(x) for x in sys.argv[1].split()]
-o = [float(x) for x in sys.argv[2].split()]
+kind = sys.argv[1]
+w = [float(x) for x in sys.argv[2].split()]
+o = [float(x) for x in sys.argv[3].split()]
 rounds = list(zip(w, o))
 random.seed(1)
 boot = sorted(statistics.median(a for a, _ in s) / statistics.median(b for _, b in s)
               for s in ([random.choice(rounds) for _ in rounds] for _ in range(10000)))
-print("per-round ratios: median %.2f (%s)" % (statistics.median(a / b for a, b in rounds), " ".join("%.2f" % (a / b) for a, b in rounds)))
-print("ratio of medians, 90%% bootstrap interval over rounds: %.2f-%.2f" % (boot[len(boot) // 20], boot[len(boot) * 19 // 20]))
+print("%s: per-round ratios: median %.2f (%s)" % (kind, statistics.median(a / b for a, b in rounds), " ".join("%.2f" % (a / b) for a, b in rounds)))
+print("%s: ratio of medians, 90%% bootstrap interval over rounds: %.2f-%.2f" % (kind, boot[len(boot) // 20], boot[len(boot) * 19 // 20]))
 PY
-# CPU time counts the compiler either way: a fresh csc is a child of the build, and a compiler server's user+sys ticks are
-# read from /proc before and after each build. It is steadier than wall time on a busy machine.
-cw=$(median "${with_cpu[@]}")
-co=$(median "${without_cpu[@]}")
-echo "median cpu (user+sys) with: ${cw}s, without: ${co}s, ratio: $(echo "scale=2; $cw / $co" | bc)"
+  # CPU time counts the compiler either way: a fresh csc is a child of the build, and a compiler server's user+sys ticks are
+  # read from /proc before and after each build. It is steadier than wall time on a busy machine.
+  # shellcheck disable=SC2086
+  cw=$(median ${cpu[$kind.with]})
+  # shellcheck disable=SC2086
+  co=$(median ${cpu[$kind.without]})
+  echo "$kind: median cpu (user+sys) with ${cw}s, without ${co}s, ratio $(echo "scale=2; $cw / $co" | bc)"
+done
+echo
 generated=$(dotnet build --no-restore -t:Rebuild "$work/with" -p:EmitCompilerGeneratedFiles=true -p:CompilerGeneratedFilesOutputPath="$work/generated" >/dev/null; cat $(find "$work/generated" -name '*.cs') | wc -l)
 echo "generated C# lines: $generated"
 echo
