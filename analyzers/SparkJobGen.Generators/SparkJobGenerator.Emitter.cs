@@ -179,7 +179,7 @@ public sealed partial class SparkJobGenerator
                 named.Add("PySparkVersion = " + Literal(job.PySparkVersion));
             }
 
-            // The five lists as one string (GeneratedSparkJobAttribute.Data, read by ManifestData): one literal per job instead of
+            // The six lists as one string (GeneratedSparkJobAttribute.Data, read by ManifestData): one literal per job instead of
             // arrays, whose every element the consumer's compiler binds and its analyzers walk.
             var data = new StringBuilder();
             AddList(data, job.Channels);
@@ -189,6 +189,8 @@ public sealed partial class SparkJobGenerator
             AddList(data, job.SparkConf.SelectMany(static c => new[] { c.Key, c.Value }));
             // Four strings per parameter: property, flag, type as displayed, traits (r required, f flag, l list, s sensitive).
             AddList(data, job.Parameters.SelectMany(static p => new[] { p.PropertyName, p.Flag, p.TypeDisplay, Traits(p) }));
+            // Then each parameter's format string, empty for none (JobArgumentList.Render applies it).
+            AddList(data, job.Parameters.Select(static p => p.Format ?? string.Empty));
             named.Add("Data = " + Literal(data.ToString()));
             var tail = named.Count == 0 ? string.Empty : ", " + string.Join(", ", named);
             w.Line($"[assembly: global::SparkJobGen.Generated.GeneratedSparkJobAttribute({Literal(reference.Name)}, {Literal(reference.Environment)}, {Literal(reference.Script)}, {Literal(reference.MetadataName)}{tail})]");
@@ -227,14 +229,10 @@ public sealed partial class SparkJobGenerator
             w.Line("/// null values are omitted, <see langword=\"true\"/> flags are present, lists repeat their flag.");
             w.Line("/// </summary>");
             w.Line(GeneratedCodeAttribute);
-            // The values only, in the order of the definition's parameters, which give each one's flag and traits: one array and
-            // one call per job. A call per parameter (a typed Add overload each) was most of the generated code's cost to the
-            // consumer's compiler (bench/consumer-build); the values render by their parameter's kind at run time.
-            var values = job.Parameters.Select(static p => p.Format is null
-                ? "this." + p.PropertyName
-                : $"global::SparkJobGen.JobArgumentList.{(p.IsList ? "WithFormatEach" : "WithFormat")}(this.{p.PropertyName}, {Literal(p.Format)})");
-            var array = job.Parameters.IsEmpty ? "global::System.Array.Empty<object?>()" : "new object?[] { " + string.Join(", ", values) + " }";
-            w.Line($"public {New(job)}global::System.Collections.Generic.IReadOnlyList<string> ToJobArguments() => global::SparkJobGen.JobArgumentList.Render(Definition, {array});");
+            // One call per job: the runtime reads each parameter's property by the name the definition records (trimming keeps
+            // them through the call's generic parameter). A property read per parameter here was a measurable share of the
+            // consumer's compile (bench/consumer-build).
+            w.Line($"public {New(job)}global::System.Collections.Generic.IReadOnlyList<string> ToJobArguments() => global::SparkJobGen.JobArgumentList.Render(Definition, this);");
         }
 
         /// <summary>A job derived from another job hides the base job's generated members.</summary>

@@ -1,8 +1,10 @@
 using System;
 using System.Collections;
 using System.Collections.Generic;
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Linq;
+using System.Reflection;
 using System.Xml;
 
 namespace SparkJobGen;
@@ -212,8 +214,9 @@ public sealed class JobArgumentList : IReadOnlyList<string>
     }
 
     /// <summary>
-    /// Renders a job's parameter values as its script's arguments: what a generated <c>ToJobArguments()</c> returns. Each
-    /// value renders as the <c>Add</c> method for its parameter does: a flag parameter is present when true, a list parameter
+    /// Renders a job's parameter values as its script's arguments (<see cref="Render{TJob}"/>, which a generated
+    /// <c>ToJobArguments()</c> calls, reads them from a job object and passes them here). Each value renders as the <c>Add</c>
+    /// method for its parameter does: a flag parameter is present when true, a list parameter
     /// repeats its flag per element, a sensitive parameter's values are remembered for masking, and a value wrapped by
     /// <see cref="WithFormat"/> or <see cref="WithFormatEach"/> uses its format string.
     /// </summary>
@@ -249,6 +252,67 @@ public sealed class JobArgumentList : IReadOnlyList<string>
         }
 
         return list.ToArray();
+    }
+
+    /// <summary>
+    /// Renders the script's arguments of <paramref name="instance"/>: what a generated <c>ToJobArguments()</c> returns. Each
+    /// parameter's value is read from the property <see cref="JobParameterInfo.PropertyName"/> names, the most derived
+    /// declaration of that name on <typeparamref name="TJob"/> or its base classes (the member the job's own code reads as
+    /// <c>this.Name</c>), and rendered as <see cref="Render(SparkJobDefinition, object?[])"/> renders it, with the parameter's
+    /// <see cref="JobParameterInfo.Format"/> when it has one.
+    /// </summary>
+    /// <remarks>
+    /// The generated method passes <c>this</c>, so <typeparamref name="TJob"/> is the job class, and trimming keeps the
+    /// properties this method can read: the class's own and its base classes' non-private ones, as
+    /// <c>[DynamicallyAccessedMembers]</c> with public and non-public properties does (the members
+    /// <see cref="Type.GetProperties(BindingFlags)"/> lists). Reading the values here, not in generated code, keeps a job's
+    /// generated source to one call: compiling a property read per parameter in every job was a measurable share of a
+    /// consumer's build (bench/consumer-build).
+    /// </remarks>
+    /// <typeparam name="TJob">The job class.</typeparam>
+    /// <param name="job">The job's definition.</param>
+    /// <param name="instance">The job object whose property values are rendered.</param>
+    /// <exception cref="InvalidOperationException">A parameter's property is not on <typeparamref name="TJob"/>: the definition
+    /// is another job's, or the property was trimmed away.</exception>
+    /// <exception cref="ArgumentException">A value is of a type SparkJobGen cannot render.</exception>
+    public static IReadOnlyList<string> Render<[DynamicallyAccessedMembers(ParameterProperties)] TJob>(SparkJobDefinition job, TJob instance)
+        where TJob : notnull
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        ArgumentNullException.ThrowIfNull(instance);
+        var parameters = job.Parameters;
+        var values = new object?[parameters.Count];
+        for (var i = 0; i < values.Length; i++)
+        {
+            var parameter = parameters[i];
+            var value = FindProperty(typeof(TJob), parameter.PropertyName) is { GetMethod: not null } property
+                ? property.GetValue(instance)
+                : throw new InvalidOperationException(
+                    $"The job '{job.Name}' reads its parameter '{parameter.Flag}' from the property '{parameter.PropertyName}', which {typeof(TJob).FullName} does not have "
+                    + "with a getter it can read (a private property of a base class is trimmed away): pass the job object of this definition, or declare the property on the job class.");
+            values[i] = parameter.Format is null ? value : new FormattedValue(value, parameter.Format);
+        }
+
+        return Render(job, values);
+    }
+
+    /// <summary>The properties <see cref="Render{TJob}"/> reads: any instance property a job class declares.</summary>
+    private const DynamicallyAccessedMemberTypes ParameterProperties = DynamicallyAccessedMemberTypes.PublicProperties | DynamicallyAccessedMemberTypes.NonPublicProperties;
+
+    /// <summary>The most derived instance property named <paramref name="name"/> on <paramref name="type"/> or a base class.</summary>
+    [UnconditionalSuppressMessage("Trimming", "IL2075", Justification = "Trimming keeps a base class's non-private properties for the annotated type (the members GetProperties(NonPublic) lists); a private one it removes is reported as missing, never read wrong.")]
+    private static PropertyInfo? FindProperty([DynamicallyAccessedMembers(ParameterProperties)] Type type, string name)
+    {
+        const BindingFlags Declared = BindingFlags.DeclaredOnly | BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic;
+        for (Type? declaring = type; declaring is not null; declaring = declaring.BaseType)
+        {
+            if (declaring.GetProperty(name, Declared) is { } property)
+            {
+                return property;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>A value of a parameter with <c>[JobParameter(Format = ...)]</c>, for <see cref="Render"/>: rendered as <see cref="AddFormatted"/> does.</summary>

@@ -39,4 +39,5 @@ public sealed record PackageRequirement(string Name, string Specifier)
 /// <param name="IsFlag">Whether the parameter is a boolean flag (present when true, no value).</param>
 /// <param name="IsList">Whether the parameter is a list (the flag repeats for each element).</param>
 /// <param name="IsSensitive">Whether <c>[JobParameter(Sensitive = true)]</c> marks its value as a secret, masked in every output.</param>
-public sealed record JobParameterInfo(string PropertyName, string Flag, string TypeName, bool IsRequired, bool IsFlag, bool IsList, bool IsSensitive = false);
+/// <param name="Format">The invariant-culture format string of <c>[JobParameter(Format = ...)]</c>, or <see langword="null"/>.</param>
+public sealed record JobParameterInfo(string PropertyName, string Flag, string TypeName, bool IsRequired, bool IsFlag, bool IsList, bool IsSensitive = false, string? Format = null);

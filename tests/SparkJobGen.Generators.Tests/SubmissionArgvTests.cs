@@ -434,4 +434,63 @@ public sealed class SubmissionArgvTests
         Assert.Equal(["--a", "1", "--b", "2"], args.TakeLast(4));
         Assert.EndsWith("derived.py", args[^5], StringComparison.Ordinal);
     }
+
+    /// <summary>
+    /// <c>ToJobArguments()</c> reads each parameter through <c>JobArgumentList.Render&lt;TJob&gt;</c>: the property named in the
+    /// definition, the most derived declaration of that name, whatever its accessibility, including one a base class that is
+    /// not a job declares.
+    /// </summary>
+    [Fact]
+    public void Parameters_declared_on_base_classes_or_not_public_are_read_from_the_member_the_job_sees()
+    {
+        const string source = """
+            using System;
+            using SparkJobGen;
+            namespace Contoso.Jobs;
+
+            public abstract class JobBase
+            {
+                [JobParameter(Sensitive = true)] protected string? Token { get; set; }
+                [JobParameter] public virtual int Limit { get; init; } = 10;
+                [JobParameter] public string Region { get; init; } = "eu";
+                public void SetToken(string token) => Token = token;
+            }
+
+            [SparkJob("nightly.py")]
+            public partial class Nightly : JobBase
+            {
+                [JobParameter(Format = "yyyyMMdd")] private DateOnly Day { get; init; } = new(2026, 3, 4);
+                public override int Limit { get; init; } = 20;
+                [JobParameter("--region")] public new string Region { get; init; } = "us";
+            }
+
+            public static class Probe
+            {
+                public static System.Collections.Generic.IReadOnlyList<string> Arguments()
+                {
+                    var job = new Nightly();
+                    job.SetToken("s3cr3t");
+                    return job.ToJobArguments();
+                }
+            }
+            """;
+        var run = GeneratorHarness.RunAndAssertClean(source);
+        var generated = Assert.Single(run.Output.SyntaxTrees, static t => t.FilePath.EndsWith("Contoso.Jobs.Nightly.g.cs", StringComparison.Ordinal)).ToString();
+        Assert.Contains("ToJobArguments() => global::SparkJobGen.JobArgumentList.Render(Definition, this);", generated, StringComparison.Ordinal);
+        var assembly = GeneratorHarness.EmitAndLoad(run.Output);
+        var args = (IReadOnlyList<string>)GeneratorHarness.Invoke(assembly, "Contoso.Jobs.Probe", "Arguments")!;
+        // Base first, each type in source order; the override's value, the hiding property's value, the private one's format.
+        Assert.Equal(["--token", "s3cr3t", "--limit", "20", "--region", "us", "--day", "20260304"], args);
+        Assert.Equal(["s3cr3t"], ((RenderedJobArguments)args).SensitiveValues);
+    }
+
+    [Fact]
+    public void Render_with_another_jobs_definition_names_the_missing_property()
+    {
+        var definition = new SparkJobDefinition("other", "other.py", "env", string.Empty, null, null, [], [], [], [],
+            [new JobParameterInfo("Nope", "--nope", "string", IsRequired: false, IsFlag: false, IsList: false)]);
+        var error = Assert.Throws<InvalidOperationException>(() => JobArgumentList.Render(definition, new Uri("http://x")));
+        Assert.Contains("'Nope'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("System.Uri does not have", error.Message, StringComparison.Ordinal);
+    }
 }

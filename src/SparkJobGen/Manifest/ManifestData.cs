@@ -4,15 +4,15 @@ using System.IO;
 namespace SparkJobGen.Manifest;
 
 /// <summary>
-/// Reads <c>GeneratedSparkJobAttribute.Data</c>: the job's channels, conda packages, pip packages, Spark conf and parameters
-/// as one string, so each job costs the consumer's compiler one literal instead of arrays of them (analyzers walk every
+/// Reads <c>GeneratedSparkJobAttribute.Data</c>: the job's channels, conda packages, pip packages, Spark conf, parameters and
+/// the parameters' format strings (one per parameter, empty for none) as one string, so each job costs the consumer's compiler one literal instead of arrays of them (analyzers walk every
 /// element of an attribute's array arguments). Each list is its element count and <c>;</c>, then each element as its length
 /// in UTF-16 code units, <c>:</c> and the text itself, so any text round-trips: <c>1;11:conda-forge</c>.
 /// </summary>
 internal static class ManifestData
 {
     /// <summary>The lists <c>Data</c> holds, in order.</summary>
-    public const int ListCount = 5;
+    public const int ListCount = 6;
 
     /// <summary>Splits <paramref name="data"/> into its <see cref="ListCount"/> lists.</summary>
     /// <param name="data">The attribute's value.</param>

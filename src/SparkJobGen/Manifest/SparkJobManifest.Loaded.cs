@@ -24,7 +24,7 @@ public sealed partial record ManifestJob
             CondaPackages.Select(static p => CondaRequirement(p.Key, p.Value)).ToArray(),
             PipPackages.Select(static p => new PackageRequirement(p.Key, p.Value)).ToArray(),
             SparkConf,
-            Parameters.Select(static p => new JobParameterInfo(p.PropertyName, p.Flag, p.TypeName, p.IsRequired, p.IsFlag, p.IsList, p.IsSensitive)).ToArray());
+            Parameters.Select(static p => new JobParameterInfo(p.PropertyName, p.Flag, p.TypeName, p.IsRequired, p.IsFlag, p.IsList, p.IsSensitive, p.Format)).ToArray());
 
     /// <summary>A conda requirement as the manifest records it: the specifier, then the build string after one space when there is one.</summary>
     private static PackageRequirement CondaRequirement(string name, string recorded)

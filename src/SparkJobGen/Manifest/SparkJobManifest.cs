@@ -20,7 +20,8 @@ public sealed record ManifestEnvironment(string Name, string EnvironmentYaml);
 /// <param name="IsFlag">Whether the parameter is a boolean flag.</param>
 /// <param name="IsList">Whether the flag repeats for each element.</param>
 /// <param name="IsSensitive">Whether <c>[JobParameter(Sensitive = true)]</c> marks its value as a secret (false for assemblies built before the manifest recorded it).</param>
-public sealed record ManifestParameter(string PropertyName, string Flag, string TypeName, bool IsRequired, bool IsFlag, bool IsList, bool IsSensitive = false);
+/// <param name="Format">The format string of <c>[JobParameter(Format = ...)]</c>, or <see langword="null"/>.</param>
+public sealed record ManifestParameter(string PropertyName, string Flag, string TypeName, bool IsRequired, bool IsFlag, bool IsList, bool IsSensitive = false, string? Format = null);
 
 /// <summary>A job recorded in a compiled assembly by the generator: everything its generated <c>Definition</c> holds but the environment text.</summary>
 /// <param name="Name">The job name.</param>
@@ -254,8 +255,27 @@ public sealed partial class SparkJobManifest
             CondaPackages = Pairs(lists[1], job.Name, displayName),
             PipPackages = Pairs(lists[2], job.Name, displayName),
             SparkConf = Pairs(lists[3], job.Name, displayName),
-            Parameters = ParseParameters(lists[4], job.Name, displayName),
+            Parameters = WithFormats(ParseParameters(lists[4], job.Name, displayName), lists[5], job.Name, displayName),
         };
+    }
+
+    /// <summary>The parameters with the format strings <c>Data</c> records after them: one per parameter, empty for none.</summary>
+    private static ManifestParameter[] WithFormats(ManifestParameter[] parameters, string[] formats, string job, string displayName)
+    {
+        if (formats.Length != parameters.Length)
+        {
+            throw new InvalidDataException($"'{displayName}' records {formats.Length} parameter format(s) for the {parameters.Length} parameter(s) of job '{job}'; rebuild it with this version of SparkJobGen.");
+        }
+
+        for (var i = 0; i < parameters.Length; i++)
+        {
+            if (formats[i].Length > 0)
+            {
+                parameters[i] = parameters[i] with { Format = formats[i] };
+            }
+        }
+
+        return parameters;
     }
 
     private static (string Job, int Position, ManifestParameter Parameter) ReadParameter(CustomAttributeValue<string> value, string displayName)

@@ -18,7 +18,7 @@ partial class Pipelines
         /// null values are omitted, <see langword="true"/> flags are present, lists repeat their flag.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCodeAttribute("SparkJobGen.Generators", "0.1.0.0")]
-        public global::System.Collections.Generic.IReadOnlyList<string> ToJobArguments() => global::SparkJobGen.JobArgumentList.Render(Definition, new object?[] { this.Limit });
+        public global::System.Collections.Generic.IReadOnlyList<string> ToJobArguments() => global::SparkJobGen.JobArgumentList.Render(Definition, this);
 
         /// <summary>
         /// Starts a submission of the <c>nightly-etl</c> job with the current parameter values; it runs in local mode

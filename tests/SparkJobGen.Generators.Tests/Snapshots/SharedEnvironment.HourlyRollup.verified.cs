@@ -18,7 +18,7 @@ namespace Contoso.Jobs
         /// null values are omitted, <see langword="true"/> flags are present, lists repeat their flag.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCodeAttribute("SparkJobGen.Generators", "0.1.0.0")]
-        public global::System.Collections.Generic.IReadOnlyList<string> ToJobArguments() => global::SparkJobGen.JobArgumentList.Render(Definition, new object?[] { this.Tenant, this.Hours, this.RunMode });
+        public global::System.Collections.Generic.IReadOnlyList<string> ToJobArguments() => global::SparkJobGen.JobArgumentList.Render(Definition, this);
 
         /// <summary>
         /// Starts a submission of the <c>hourly-rollup</c> job with the current parameter values; it runs in local mode

@@ -26,8 +26,8 @@ public sealed class ManifestDataTests
     [Fact]
     public void Text_outside_the_basic_plane_counts_in_utf16_code_units()
     {
-        string[][] lists = [["\U0001D11E"], [], ["a", "\U0001F600x"], [], []];
-        Assert.Equal("1;2:\U0001D11E0;2;1:a3:\U0001F600x0;0;", Encode(lists));
+        string[][] lists = [["\U0001D11E"], [], ["a", "\U0001F600x"], [], [], []];
+        Assert.Equal("1;2:\U0001D11E0;2;1:a3:\U0001F600x0;0;0;", Encode(lists));
         Assert.Equal(lists, ManifestData.Decode(Encode(lists), "job", "Jobs.dll"));
     }
 
