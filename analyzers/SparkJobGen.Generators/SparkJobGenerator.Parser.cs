@@ -123,7 +123,8 @@ public sealed partial class SparkJobGenerator
             foreach (var parameter in JobDeclarationReader.ReadParameters(type, symbols, cancellationToken))
             {
                 if (!parameter.Type.IsSupported || string.IsNullOrWhiteSpace(parameter.Flag)
-                    || (parameter.Format is not null && !parameter.Type.IsFormattable))
+                    || (parameter.Format is not null && !parameter.Type.IsFormattable)
+                    || JobDeclarationReader.WhyUnreadable(parameter.Property, type, context.SemanticModel.Compilation) is not null)
                 {
                     continue;
                 }

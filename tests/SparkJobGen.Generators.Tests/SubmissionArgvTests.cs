@@ -484,6 +484,29 @@ public sealed class SubmissionArgvTests
         Assert.Equal(["s3cr3t"], ((RenderedJobArguments)args).SensitiveValues);
     }
 
+    /// <summary>A property the job cannot read (SJG1012) is left out of the job, as the analyzer says, and the rest still compiles.</summary>
+    [Fact]
+    public void A_parameter_the_job_cannot_read_is_left_out()
+    {
+        const string source = """
+            using SparkJobGen;
+            namespace Contoso.Jobs;
+            public abstract class JobBase
+            {
+                [JobParameter] private string Region { get; set; } = "eu";
+                [JobParameter] public string? Token { set { } }
+            }
+            [SparkJob("nightly.py")]
+            public partial class Nightly : JobBase { [JobParameter] public int Limit { get; init; } = 3; }
+            public static class Probe
+            {
+                public static System.Collections.Generic.IReadOnlyList<string> Arguments() => new Nightly().ToJobArguments();
+            }
+            """;
+        var assembly = GeneratorHarness.EmitAndLoad(GeneratorHarness.RunAndAssertClean(source).Output);
+        Assert.Equal(["--limit", "3"], (IReadOnlyList<string>)GeneratorHarness.Invoke(assembly, "Contoso.Jobs.Probe", "Arguments")!);
+    }
+
     [Fact]
     public void Render_with_another_jobs_definition_names_the_missing_property()
     {

@@ -140,6 +140,30 @@ internal static class JobDeclarationReader
         return result.ToImmutable();
     }
 
+    /// <summary>
+    /// Why <paramref name="job"/> cannot read <paramref name="property"/> as <c>this.Name</c>, or <see langword="null"/> when it
+    /// can: the property has no get accessor, or one private to a base class or otherwise out of the job's reach.
+    /// </summary>
+    /// <param name="property">The parameter's property (the most derived declaration of its name).</param>
+    /// <param name="job">The job class.</param>
+    /// <param name="compilation">The compilation, for accessibility across assemblies.</param>
+    public static string? WhyUnreadable(IPropertySymbol property, INamedTypeSymbol job, Compilation compilation)
+    {
+        if (property.GetMethod is not { } getter)
+        {
+            return "has no get accessor";
+        }
+
+        if (compilation.IsSymbolAccessibleWithin(getter, job, throughType: job))
+        {
+            return null;
+        }
+
+        return getter.DeclaredAccessibility == Accessibility.Private
+            ? $"has a get accessor private to '{getter.ContainingType.Name}'"
+            : $"has a get accessor that '{job.Name}' cannot access";
+    }
+
     /// <summary>Converts a PascalCase or camelCase identifier to kebab-case: <c>ScoreCustomers</c> → <c>score-customers</c>, <c>HTTPPort</c> → <c>http-port</c>.</summary>
     /// <param name="identifier">The identifier.</param>
     public static string ToKebabCase(string identifier)

@@ -48,6 +48,9 @@ internal static class DiagnosticDescriptors
     /// <summary>SJG1011: a package or channel name is empty or not a valid name.</summary>
     public const string InvalidPackageNameId = "SJG1011";
 
+    /// <summary>SJG1012: the job class cannot read a parameter's property (no get accessor, or one it cannot access).</summary>
+    public const string UnreadableParameterId = "SJG1012";
+
     /// <summary>SJG2001: the constraints on one package cannot all hold.</summary>
     public const string UnsatisfiableConstraintsId = "SJG2001";
 
@@ -176,6 +179,15 @@ internal static class DiagnosticDescriptors
         DeclarationCategory,
         DiagnosticSeverity.Error,
         "Empty names are left out of environment.yaml by the generator, and malformed names make conda or pip fail when the environment is created.");
+
+    /// <summary>SJG1012.</summary>
+    public static readonly DiagnosticDescriptor UnreadableParameter = Create(
+        UnreadableParameterId,
+        "Job parameter cannot be read by the job",
+        "Job parameter '{0}' {1}; the job reads its parameters as its own code would",
+        DeclarationCategory,
+        DiagnosticSeverity.Error,
+        "ToJobArguments() reads each parameter's value from its property, so the job class must be able to read it: the property needs a get accessor that is not private to a base class (or internal to another assembly). The generator leaves the parameter out.");
 
     /// <summary>SJG2001.</summary>
     public static readonly DiagnosticDescriptor UnsatisfiableConstraints = Create(

@@ -27,7 +27,8 @@ public sealed class JobDeclarationAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.EmptyScriptPath,
         DiagnosticDescriptors.EmptyParameterFlag,
         DiagnosticDescriptors.FormatNotApplicable,
-        DiagnosticDescriptors.InvalidEnvironmentName);
+        DiagnosticDescriptors.InvalidEnvironmentName,
+        DiagnosticDescriptors.UnreadableParameter);
 
     /// <inheritdoc />
     public override void Initialize(AnalysisContext context)
@@ -218,6 +219,12 @@ public sealed class JobDeclarationAnalyzer : DiagnosticAnalyzer
                 continue;
             }
 
+            if (JobDeclarationReader.WhyUnreadable(parameter.Property, type, context.Compilation) is { } unreadable)
+            {
+                Report(context, once, Diagnostic.Create(DiagnosticDescriptors.UnreadableParameter, PropertyNameLocation(parameter, cancellationToken), name, unreadable));
+                continue;
+            }
+
             if (parameter.Format is { } format && !parameter.Type.IsFormattable)
             {
                 Report(context, once, Diagnostic.Create(
@@ -277,6 +284,19 @@ public sealed class JobDeclarationAnalyzer : DiagnosticAnalyzer
         var declaring = parameter.Attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken)
             ?.FirstAncestorOrSelf<PropertyDeclarationSyntax>();
         return declaring?.Identifier.GetLocation() ?? AttributeArguments.Of(parameter.Attribute, cancellationToken);
+    }
+
+    private static Location PropertyNameLocation(DeclaredParameter parameter, CancellationToken cancellationToken)
+    {
+        foreach (var reference in parameter.Property.DeclaringSyntaxReferences)
+        {
+            if (reference.GetSyntax(cancellationToken) is PropertyDeclarationSyntax declaration)
+            {
+                return declaration.Identifier.GetLocation();
+            }
+        }
+
+        return AttributeArguments.Of(parameter.Attribute, cancellationToken);
     }
 
     private static Location PropertyTypeLocation(DeclaredParameter parameter, CancellationToken cancellationToken)

@@ -165,6 +165,29 @@ public sealed class JobDeclarationAnalyzerTests
         """);
 
     [Fact]
+    public Task SJG1012_a_parameter_without_a_getter_or_private_to_a_base_class() => Verify.VerifyAsync("""
+        using SparkJobGen;
+
+        public abstract class JobBase
+        {
+            [JobParameter] private string? {|#0:Region|} { get; set; }
+            [JobParameter] protected string? Tenant { get; set; }
+            [JobParameter] public string? {|#1:Token|} { set { } }
+        }
+
+        [SparkJob("jobs/a.py")]
+        public partial class A : JobBase
+        {
+            [JobParameter] private int Limit { get; set; }
+        }
+
+        [SparkJob("jobs/b.py")]
+        public partial class B : JobBase { }
+        """,
+        Verify.Diagnostic(DiagnosticDescriptors.UnreadableParameterId).WithLocation(0).WithArguments("Region", "has a get accessor private to 'JobBase'"),
+        Verify.Diagnostic(DiagnosticDescriptors.UnreadableParameterId).WithLocation(1).WithArguments("Token", "has no get accessor"));
+
+    [Fact]
     public Task SJG1009_environment_name_with_a_slash_or_space() => Verify.VerifyAsync("""
         using SparkJobGen;
 
