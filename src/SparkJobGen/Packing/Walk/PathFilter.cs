@@ -52,16 +52,22 @@ public static class PathFilter
         };
     }
 
-    /// <summary>Translates an fnmatch glob to an anchored regular expression.</summary>
+    /// <summary>
+    /// Translates an fnmatch glob to an anchored regular expression that matches what Python's <c>fnmatch.fnmatchcase</c>
+    /// matches (conda-pack's <c>--exclude</c> and <c>--include</c>): <c>*</c> any run and <c>?</c> any one character, slashes
+    /// and line breaks included; <c>[...]</c> a set (<c>[!...]</c> its complement), where a <c>]</c> right after the opening
+    /// (or after <c>!</c>) is a member, <c>a-z</c> a range, a range whose ends are reversed drops both ends, and an empty set
+    /// matches nothing; a <c>[</c> with no closing <c>]</c> is itself. Every other character stands for itself.
+    /// </summary>
     /// <param name="pattern">The glob.</param>
     /// <returns>The compiled expression.</returns>
     public static Regex ToRegex(string pattern)
     {
+        ArgumentNullException.ThrowIfNull(pattern);
         var regex = new StringBuilder("^");
         for (var i = 0; i < pattern.Length; i++)
         {
             var c = pattern[i];
-            var close = c == '[' ? pattern.IndexOf(']', i + 2) : -1;
             if (c == '*')
             {
                 regex.Append(".*");
@@ -70,11 +76,10 @@ public static class PathFilter
             {
                 regex.Append('.');
             }
-            else if (close > 0)
+            else if (c == '[' && SetEnd(pattern, i + 1) is var end and >= 0)
             {
-                var body = pattern[(i + 1)..close];
-                regex.Append('[').Append(body.StartsWith('!') ? "^" + Regex.Escape(body[1..]) : Regex.Escape(body)).Append(']');
-                i = close;
+                AppendSet(regex, pattern, i + 1, end);
+                i = end;
             }
             else
             {
@@ -82,6 +87,77 @@ public static class PathFilter
             }
         }
 
-        return new Regex(regex.Append('$').ToString(), RegexOptions.CultureInvariant);
+        // \z, not $: a path may end in a line break, before which $ would also match.
+        return new Regex(regex.Append("\\z").ToString(), RegexOptions.CultureInvariant | RegexOptions.Singleline);
     }
+
+    /// <summary>The index of the <c>]</c> closing the set whose content starts at <paramref name="start"/>, or -1.</summary>
+    private static int SetEnd(string pattern, int start)
+    {
+        var j = start;
+        if (j < pattern.Length && pattern[j] == '!')
+        {
+            j++;
+        }
+
+        if (j < pattern.Length && pattern[j] == ']')
+        {
+            j++;
+        }
+
+        return j < pattern.Length ? pattern.IndexOf(']', j) : -1;
+    }
+
+    /// <summary>Appends the set <c>pattern[start..end)</c> (without brackets) as a character class of escaped members.</summary>
+    private static void AppendSet(StringBuilder regex, string pattern, int start, int end)
+    {
+        var negated = pattern[start] == '!';
+        var position = negated ? start + 1 : start;
+
+        // Members left to right: "x-y" is a range when a character follows the hyphen; a leading or trailing hyphen is a
+        // member. A reversed range (x > y) is empty, and fnmatch removes it with both of its ends.
+        var ranges = new List<(char Low, char High)>();
+        while (position < end)
+        {
+            var low = pattern[position];
+            if (position + 2 < end && pattern[position + 1] == '-')
+            {
+                var high = pattern[position + 2];
+                if (low <= high)
+                {
+                    ranges.Add((low, high));
+                }
+
+                position += 3;
+            }
+            else
+            {
+                ranges.Add((low, low));
+                position++;
+            }
+        }
+
+        if (ranges.Count == 0)
+        {
+            // An empty set matches nothing; its complement matches any one character.
+            regex.Append(negated ? "." : "(?!)");
+            return;
+        }
+
+        regex.Append(negated ? "[^" : "[");
+        foreach (var (low, high) in ranges)
+        {
+            AppendEscaped(regex, low);
+            if (high != low)
+            {
+                regex.Append('-');
+                AppendEscaped(regex, high);
+            }
+        }
+
+        regex.Append(']');
+    }
+
+    private static void AppendEscaped(StringBuilder regex, char c) =>
+        regex.Append("\\u").Append(((int)c).ToString("X4", System.Globalization.CultureInfo.InvariantCulture));
 }
