@@ -30,7 +30,7 @@ public sealed class CleanSparkJobEnvironments : Task
 
             record.RemoveFilesExcept(
                 new HashSet<string>(StringComparer.Ordinal),
-                removeRoot: true,
+                removeRoot: static _ => true,
                 removed: path => Log.LogMessage(MessageImportance.Low, "SparkJobGen: removed {0}", path),
                 failed: (path, exception) => BuildMessages.Warning(Log, BuildMessages.CannotRemoveStale, RecordFile,
                     $"Cannot remove '{path}': {exception.Message} Remove it by hand, or close the program that holds it."));

@@ -7,25 +7,43 @@ using System.Text;
 namespace SparkJobGen.Build;
 
 /// <summary>
-/// What one run of <see cref="WriteSparkJobEnvironments"/> wrote: the output folder and, for every file, its full path and the
-/// SHA-256 of the bytes written. Kept in <c>obj/</c> between builds, it is how the next build finds the files it no longer
-/// writes (a renamed environment, a removed job) and how <c>dotnet clean</c> finds its files in any output folder. A file is
-/// only ever removed while it still holds exactly the recorded bytes, so nothing the tasks did not write is removed.
+/// What runs of <see cref="WriteSparkJobEnvironments"/> wrote and have not removed: the output folder (<see cref="Root"/>) and,
+/// for every file, its full path and the SHA-256 of the bytes written. Kept in <c>obj/</c> between builds, it is how the next
+/// build finds the files it no longer writes (a renamed environment, a removed job, an earlier output folder) and how
+/// <c>dotnet clean</c> finds its files in any output folder. A file is only ever removed while it still holds exactly the
+/// recorded bytes, so nothing the tasks did not write is removed. A failed run keeps what earlier runs recorded, so a record
+/// can name more than one output folder (<see cref="Roots"/>): the current one and those of earlier runs still to clean up.
 /// </summary>
 internal sealed class OutputRecord
 {
     private const string Header = "# SparkJobGen build outputs v1";
     private const string RootPrefix = "root\t";
 
-    /// <summary>Creates a record of the files written under <paramref name="root"/>.</summary>
-    public OutputRecord(string root, IReadOnlyDictionary<string, string> files)
+    /// <summary>Creates a record of the files written under <paramref name="root"/> (and earlier output folders).</summary>
+    /// <param name="root">The current output folder.</param>
+    /// <param name="files">Full path to SHA-256 of every recorded file.</param>
+    /// <param name="earlierRoots">Output folders of earlier runs that still hold recorded files.</param>
+    public OutputRecord(string root, IReadOnlyDictionary<string, string> files, IEnumerable<string>? earlierRoots = null)
     {
         Root = root;
         Files = files;
+        var roots = new List<string> { root };
+        foreach (var earlier in earlierRoots ?? Array.Empty<string>())
+        {
+            if (!roots.Contains(earlier))
+            {
+                roots.Add(earlier);
+            }
+        }
+
+        Roots = roots;
     }
 
     /// <summary>The output folder the files were written under.</summary>
     public string Root { get; }
+
+    /// <summary><see cref="Root"/> first, then the output folders of earlier runs that a failed run kept in the record.</summary>
+    public IReadOnlyList<string> Roots { get; }
 
     /// <summary>Full path to lowercase hex SHA-256 of the content written.</summary>
     public IReadOnlyDictionary<string, string> Files { get; }
@@ -68,23 +86,33 @@ internal sealed class OutputRecord
         }
 
         var files = new Dictionary<string, string>(StringComparer.Ordinal);
+        var earlierRoots = new List<string>();
         for (var i = 2; i < lines.Length; i++)
         {
             var tab = lines[i].IndexOf('\t');
-            if (tab == 64)
+            if (lines[i].StartsWith(RootPrefix, StringComparison.Ordinal))
+            {
+                earlierRoots.Add(lines[i].Substring(RootPrefix.Length));
+            }
+            else if (tab == 64)
             {
                 files[lines[i].Substring(tab + 1)] = lines[i].Substring(0, tab);
             }
         }
 
-        return new OutputRecord(lines[1].Substring(RootPrefix.Length), files);
+        return new OutputRecord(lines[1].Substring(RootPrefix.Length), files, earlierRoots);
     }
 
     /// <summary>Writes the record to <paramref name="path"/> (temporary file and rename), unless it already says the same.</summary>
     public void Write(string path)
     {
         var text = new StringBuilder();
-        text.Append(Header).Append('\n').Append(RootPrefix).Append(Root).Append('\n');
+        text.Append(Header).Append('\n');
+        foreach (var root in Roots)
+        {
+            text.Append(RootPrefix).Append(root).Append('\n');
+        }
+
         var paths = new List<string>(Files.Keys);
         paths.Sort(StringComparer.Ordinal);
         foreach (var file in paths)
@@ -96,19 +124,20 @@ internal sealed class OutputRecord
     }
 
     /// <summary>
-    /// Removes each recorded file that is not in <paramref name="keep"/> and still holds the recorded bytes, then every folder
-    /// under <see cref="Root"/> left empty by that. The root folder itself is removed only when <paramref name="removeRoot"/>.
+    /// Removes each recorded file under one of <see cref="Roots"/> that is not in <paramref name="keep"/> and still holds the
+    /// recorded bytes, then every folder under its root left empty by that. A root folder left empty is removed when
+    /// <paramref name="removeRoot"/> says so.
     /// </summary>
     /// <param name="keep">Files to keep (the current build's outputs), compared by full path.</param>
-    /// <param name="removeRoot">Whether an empty root folder goes too (clean).</param>
+    /// <param name="removeRoot">Whether an empty root folder goes too: every root on clean, the earlier ones on a build.</param>
     /// <param name="removed">Called with each removed file.</param>
     /// <param name="failed">Called with each file or folder that could not be removed and the exception.</param>
-    public void RemoveFilesExcept(ISet<string> keep, bool removeRoot, Action<string> removed, Action<string, Exception> failed)
+    public void RemoveFilesExcept(ISet<string> keep, Func<string, bool> removeRoot, Action<string> removed, Action<string, Exception> failed)
     {
-        var folders = new HashSet<string>(StringComparer.Ordinal);
+        var folders = new HashSet<(string Folder, string Root)>();
         foreach (var entry in Files)
         {
-            if (keep.Contains(entry.Key) || !IsUnder(entry.Key, Root))
+            if (keep.Contains(entry.Key) || RootOf(entry.Key) is not { } root)
             {
                 continue;
             }
@@ -121,7 +150,7 @@ internal sealed class OutputRecord
                     removed(entry.Key);
                 }
 
-                folders.Add(Path.GetDirectoryName(entry.Key)!);
+                folders.Add((Path.GetDirectoryName(entry.Key)!, root));
             }
             catch (Exception exception) when (BuildMessages.IsFileSystemFailure(exception))
             {
@@ -129,9 +158,9 @@ internal sealed class OutputRecord
             }
         }
 
-        foreach (var folder in folders)
+        foreach (var (folder, root) in folders)
         {
-            for (var current = folder; current is not null && IsUnder(current, Root); current = Path.GetDirectoryName(current))
+            for (var current = folder; current is not null && IsUnder(current, root); current = Path.GetDirectoryName(current))
             {
                 if (!TryRemoveEmptyFolder(current, failed))
                 {
@@ -140,10 +169,28 @@ internal sealed class OutputRecord
             }
         }
 
-        if (removeRoot)
+        foreach (var root in Roots)
         {
-            TryRemoveEmptyFolder(Root, failed);
+            if (removeRoot(root))
+            {
+                TryRemoveEmptyFolder(root, failed);
+            }
         }
+    }
+
+    /// <summary>The recorded root <paramref name="path"/> is inside, the longest when roots nest; <see langword="null"/> for none.</summary>
+    private string? RootOf(string path)
+    {
+        string? found = null;
+        foreach (var root in Roots)
+        {
+            if (IsUnder(path, root) && (found is null || root.Length > found.Length))
+            {
+                found = root;
+            }
+        }
+
+        return found;
     }
 
     /// <summary>Whether <paramref name="path"/> is strictly inside <paramref name="root"/>.</summary>

@@ -210,10 +210,12 @@ public sealed class WriteSparkJobEnvironments : Task
     private void UpdateRecord(string root, Dictionary<string, string> written)
     {
         var previous = OutputRecord.TryRead(RecordFile);
+        IEnumerable<string>? earlierRoots = null;
         if (Log.HasLoggedErrors)
         {
-            // A failed run removes nothing; it keeps recording what earlier runs wrote so a later run or clean still finds it.
-            if (previous is not null && string.Equals(previous.Root, root, StringComparison.Ordinal))
+            // A failed run removes nothing; it keeps recording what earlier runs wrote, in whichever output folder, so a later
+            // run or clean still finds it.
+            if (previous is not null)
             {
                 foreach (var entry in previous.Files)
                 {
@@ -222,6 +224,8 @@ public sealed class WriteSparkJobEnvironments : Task
                         written[entry.Key] = entry.Value;
                     }
                 }
+
+                earlierRoots = previous.Roots;
             }
         }
         else
@@ -231,7 +235,7 @@ public sealed class WriteSparkJobEnvironments : Task
 
         try
         {
-            new OutputRecord(root, written).Write(RecordFile);
+            new OutputRecord(root, written, earlierRoots).Write(RecordFile);
         }
         catch (Exception exception) when (BuildMessages.IsFileSystemFailure(exception))
         {
@@ -245,7 +249,7 @@ public sealed class WriteSparkJobEnvironments : Task
     {
         previous?.RemoveFilesExcept(
             new HashSet<string>(written.Keys, StringComparer.Ordinal),
-            removeRoot: !string.Equals(previous.Root, root, StringComparison.Ordinal),
+            removeRoot: earlier => !string.Equals(earlier, root, StringComparison.Ordinal),
             removed: path => Log.LogMessage(MessageImportance.Normal, "SparkJobGen: removed {0}, which this build no longer writes", path),
             failed: (path, exception) => BuildMessages.Warning(Log, BuildMessages.CannotRemoveStale, ProjectDirectory,
                 $"Cannot remove '{path}', which the previous build wrote and this one no longer writes: {exception.Message} Remove it by hand, or close the program that holds it."));

@@ -148,6 +148,32 @@ public sealed class BuildOutputTests
         Assert.Equal(["mine/notes.txt"], ConsumerProject.FilesUnder(sparkjobs));
     }
 
+    /// <summary>
+    /// A build whose output folder cannot be written fails with SJG3004 and removes nothing; it must not forget what the build
+    /// before wrote in another folder, so the next good build still removes those files (and the folders they leave empty).
+    /// </summary>
+    [Fact]
+    public void A_failed_build_in_another_folder_keeps_the_earlier_outputs_recorded_for_the_next_build_to_remove()
+    {
+        using var project = ConsumerProject.Create(Files());
+        var first = Path.Combine(project.Work, "first");
+        project.RunOk("build", "-c", "Debug", "-p:SparkJobGenOutputDirectory=" + first);
+        Assert.Equal(ExpectedFiles, ConsumerProject.FilesUnder(first));
+
+        // A file where the folder should be: every write under it fails.
+        var blocked = Path.Combine(project.Work, "blocked");
+        File.WriteAllText(blocked, "not a folder");
+        var (exitCode, output) = project.Run("build", "-c", "Debug", "-p:SparkJobGenOutputDirectory=" + Path.Combine(blocked, "out"));
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("error SJG3004", output, StringComparison.Ordinal);
+        Assert.Equal(ExpectedFiles, ConsumerProject.FilesUnder(first));
+
+        project.RunOk("build", "-c", "Debug");
+        Assert.Equal(ExpectedFiles, ConsumerProject.FilesUnder(Path.Combine(project.Output, "sparkjobs")));
+        Assert.False(Directory.Exists(first), "the first build's outputs were forgotten: " + string.Join(", ", ConsumerProject.FilesUnder(first)));
+        Assert.Equal("not a folder", File.ReadAllText(blocked));
+    }
+
     [Fact]
     public void Long_paths_are_written_or_refused_with_a_build_message_never_a_task_crash()
     {
