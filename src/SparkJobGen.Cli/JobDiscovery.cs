@@ -108,6 +108,11 @@ internal static class JobDiscovery
 
         var (exit, lines) = await DotnetAsync(["msbuild", projectFile, "-getProperty:TargetPath", "-p:Configuration=" + configuration, "-nologo"], null, cancellationToken).ConfigureAwait(false);
         var targetPath = lines.LastOrDefault(static l => l.Trim().Length > 0)?.Trim();
+        if (exit == 0 && string.IsNullOrEmpty(targetPath))
+        {
+            await ThrowIfMultiTargetedAsync(projectFile, configuration, cancellationToken).ConfigureAwait(false);
+        }
+
         if (exit != 0 || string.IsNullOrEmpty(targetPath))
         {
             throw new JobDiscoveryException($"Could not read TargetPath of '{projectFile}' (dotnet msbuild exit code {exit}): {string.Join(" ", lines)}");
@@ -119,6 +124,37 @@ internal static class JobDiscovery
         }
 
         return targetPath;
+    }
+
+    /// <summary>
+    /// A project with several target frameworks has no single <c>TargetPath</c>: names each framework's assembly, for
+    /// <c>--assembly</c>, instead of guessing which one holds the jobs the user means.
+    /// </summary>
+    private static async Task ThrowIfMultiTargetedAsync(string projectFile, string configuration, CancellationToken cancellationToken)
+    {
+        var (exit, lines) = await DotnetAsync(["msbuild", projectFile, "-getProperty:TargetFrameworks", "-p:Configuration=" + configuration, "-nologo"], null, cancellationToken).ConfigureAwait(false);
+        var frameworks = exit == 0
+            ? (lines.LastOrDefault(static l => l.Trim().Length > 0) ?? string.Empty).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            : [];
+        if (frameworks.Length == 0)
+        {
+            return;
+        }
+
+        var assemblies = new List<string>();
+        foreach (var framework in frameworks)
+        {
+            var (code, output) = await DotnetAsync(
+                ["msbuild", projectFile, "-getProperty:TargetPath", "-p:Configuration=" + configuration, "-p:TargetFramework=" + framework, "-nologo"], null, cancellationToken).ConfigureAwait(false);
+            if (code == 0 && output.LastOrDefault(static l => l.Trim().Length > 0)?.Trim() is { Length: > 0 } path)
+            {
+                assemblies.Add($"--assembly {Path.GetRelativePath(Environment.CurrentDirectory, path)} ({framework})");
+            }
+        }
+
+        throw new JobDiscoveryException(
+            $"'{projectFile}' targets several frameworks ({string.Join(", ", frameworks)}), so it has no single assembly to read the jobs from: "
+            + (assemblies.Count > 0 ? "pass one with " + string.Join(" or ", assemblies) + "." : "pass the built assembly of one with --assembly <file.dll>."));
     }
 
     private static string ResolveProject(string path)

@@ -21,6 +21,29 @@ public sealed class CliTests : IDisposable
 
     private static JsonElement Json(string stdout) => JsonDocument.Parse(stdout).RootElement;
 
+    /// <summary>
+    /// A project with several target frameworks has no single TargetPath (MSBuild's outer build defines none); `jobs list`
+    /// names each framework's assembly for --assembly instead of failing with an empty reason.
+    /// </summary>
+    [Fact]
+    public async Task A_multi_targeted_project_names_the_assembly_of_each_framework()
+    {
+        var project = Path.Combine(_work.Path, "multi", "Multi.csproj");
+        Directory.CreateDirectory(Path.GetDirectoryName(project)!);
+        File.WriteAllText(project, """
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <TargetFrameworks>net8.0;net10.0</TargetFrameworks>
+              </PropertyGroup>
+            </Project>
+            """);
+        var (code, _, stderr) = await CliProcess.RunAsync(null, "jobs", "list", "--project", project, "--no-build");
+        Assert.Equal(7, code);
+        Assert.Contains("targets several frameworks (net8.0, net10.0)", stderr, StringComparison.Ordinal);
+        Assert.Contains(Path.Combine("bin", "Debug", "net8.0", "Multi.dll") + " (net8.0)", stderr, StringComparison.Ordinal);
+        Assert.Contains(Path.Combine("bin", "Debug", "net10.0", "Multi.dll") + " (net10.0)", stderr, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Help_lists_the_verbs_and_unknown_input_is_a_usage_error()
     {
