@@ -83,14 +83,15 @@ internal static class CliApplication
         catch (Exception exception)
         {
             var (code, kind) = Classify(exception);
-            console.Error(exception.Message);
+            var message = MessageOf(exception);
+            console.Error(message);
             var result = exception switch
             {
                 SubmissionTimeoutException timeout => timeout.Result,
                 SubmissionCanceledException cancelled => cancelled.Result,
                 _ => null,
             };
-            console.WriteJson(new ErrorDocument(code, new ErrorInfo(kind, exception.Message), result is null ? null : SubmissionDocument.From(result)), CliJson.Documents.ErrorDocument);
+            console.WriteJson(new ErrorDocument(code, new ErrorInfo(kind, message), result is null ? null : SubmissionDocument.From(result)), CliJson.Documents.ErrorDocument);
             if (code == ExitCodes.InternalError)
             {
                 console.Error(console.Redactor.Redact(exception.ToString()));
@@ -99,6 +100,16 @@ internal static class CliApplication
             return code;
         }
     }
+
+    /// <summary>
+    /// The message a user reads: an argument error's text without .NET's <c>(Parameter 'name')</c> suffix, which names a
+    /// library parameter, not the command-line option the value came from.
+    /// </summary>
+    /// <param name="exception">The failure.</param>
+    public static string MessageOf(Exception exception) =>
+        exception is ArgumentException { ParamName: { Length: > 0 } parameter }
+            ? exception.Message.Replace($" (Parameter '{parameter}')", string.Empty, StringComparison.Ordinal)
+            : exception.Message;
 
     /// <summary>The exit code and error kind of an exception.</summary>
     /// <param name="exception">The failure.</param>

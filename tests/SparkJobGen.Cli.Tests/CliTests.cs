@@ -44,6 +44,28 @@ public sealed class CliTests : IDisposable
         Assert.Contains(Path.Combine("bin", "Debug", "net10.0", "Multi.dll") + " (net10.0)", stderr, StringComparison.Ordinal);
     }
 
+    /// <summary>A bad value for an option is a usage error whose message does not name a .NET parameter ("(Parameter 'cores')").</summary>
+    [Fact]
+    public async Task Bad_option_values_are_usage_errors_without_dotnet_parameter_names()
+    {
+        string[][] cases =
+        [
+            ["submit", "probe-job", "--assembly", _assembly, "--dry-run", "--executor-cores", "0"],
+            ["submit", "probe-job", "--assembly", _assembly, "--dry-run", "--master", "local[0]"],
+            ["store", "ls", "file:///tmp/envs/analytics.tar.gz"],
+        ];
+        foreach (var arguments in cases)
+        {
+            var (code, _, stderr) = await CliProcess.RunAsync(null, arguments);
+            Assert.True(code == 2, $"{string.Join(' ', arguments)} exited {code}: {stderr}");
+            Assert.DoesNotContain("(Parameter '", stderr, StringComparison.Ordinal);
+            Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
+        }
+
+        var json = await CliProcess.RunAsync(null, "store", "ls", "file:///tmp/envs/analytics.tar.gz", "--json");
+        Assert.EndsWith("inside it).", Json(json.Stdout).GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Help_lists_the_verbs_and_unknown_input_is_a_usage_error()
     {

@@ -21,7 +21,7 @@ internal static class PackCommand
         var prefix = new Option<string?>("--prefix", "-p") { Description = "Full path to the environment (a conda prefix or a python -m venv). Default: the active environment." };
         var name = new Option<string?>("--name", "-n") { Description = "Name of a conda environment (searched like conda: CONDA_ENVS_PATH, envs folders, ~/.conda/environments.txt)." };
         var output = new Option<string?>("--output", "-o") { Description = "The archive to write. Default: <environment name>.<format extension> in the current folder." };
-        var format = new Option<string>("--format") { Description = "infer, tar.gz, tgz, tar.bz2, tbz2, tar.zst, tzst, tar, zip or no-archive. infer reads the output's extension (tar.gz without one).", DefaultValueFactory = _ => "infer" };
+        var format = new Option<string>("--format") { Description = "infer, tar.gz, tgz, tar.bz2, tbz2, tar.zst, tzst, tar, zip or no-archive. infer reads the output's extension (tar.gz when no --output is given; an output without a known extension is refused).", DefaultValueFactory = _ => "infer" };
         format.AcceptOnlyFromAmong(Packing.Archives.ArchiveFormats.FormatNames);
         var level = new Option<int?>("--compress-level") { Description = "Compression level: 0-9 for gzip/zip, 1-9 for bzip2, 1-22 for zstd. Default 4 (gzip), like conda-pack." };
         var threads = new Option<int>("--n-threads", "-j") { Description = "Compression threads; -1 uses every core.", DefaultValueFactory = _ => -1 };
