@@ -67,6 +67,16 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public async Task Env_create_of_a_folder_says_it_is_a_folder()
+    {
+        var folder = _work.Combine("sparkjobs-env");
+        Directory.CreateDirectory(folder);
+        var (code, _, stderr) = await CliProcess.RunAsync(null, "env", "create", folder, "--cache-dir", _work.Combine("cache"));
+        Assert.Equal(3, code);
+        Assert.Contains("is a folder, not an environment file: pass its environment.yaml", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Help_lists_the_verbs_and_unknown_input_is_a_usage_error()
     {
         var help = await CliProcess.RunAsync(null, "--help");

@@ -75,6 +75,11 @@ public sealed class EnvironmentSpec
     /// <exception cref="InvalidDataException">The file is not a conda environment file.</exception>
     public static EnvironmentSpec Load(string path)
     {
+        if (Directory.Exists(path))
+        {
+            throw new FileNotFoundException($"'{path}' is a folder, not an environment file: pass its environment.yaml ('{Path.Combine(path, "environment.yaml")}').", path);
+        }
+
         if (!File.Exists(path))
         {
             throw new FileNotFoundException($"The environment file '{path}' does not exist. Build the project (it is written to bin/<cfg>/<tfm>/sparkjobs/<environment>/environment.yaml) or pass the right path.", path);
