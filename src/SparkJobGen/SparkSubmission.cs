@@ -634,7 +634,7 @@ public sealed record SparkSubmission
                 continue;
             }
 
-            if (sensitive.Contains(argument))
+            if (NamesSensitive(argument))
             {
                 if (i + 1 < arguments.Count && arguments[i + 1] is { } value && !flags.Contains(value))
                 {
@@ -646,10 +646,36 @@ public sealed record SparkSubmission
             }
 
             var equals = argument.IndexOf('=', StringComparison.Ordinal);
-            if (equals > 0 && sensitive.Contains(argument.Substring(0, equals)))
+            if (equals > 0 && NamesSensitive(argument.Substring(0, equals)))
             {
                 yield return argument.Substring(equals + 1);
             }
+        }
+
+        // The flag itself, or what Python's argparse takes for it: by default (allow_abbrev) a long option may be shortened to
+        // any prefix that names one option, so "--customer" reaches the script as "--customer-ref". A prefix of a sensitive flag
+        // that is not itself one of the job's flags is taken as naming it; masking one value too many is the safe side.
+        bool NamesSensitive(string option)
+        {
+            if (sensitive.Contains(option))
+            {
+                return true;
+            }
+
+            if (option.Length <= 2 || !option.StartsWith("--", StringComparison.Ordinal) || flags.Contains(option))
+            {
+                return false;
+            }
+
+            foreach (var flag in sensitive)
+            {
+                if (flag.StartsWith(option, StringComparison.Ordinal))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
     }
 

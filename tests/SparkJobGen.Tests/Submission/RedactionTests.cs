@@ -221,6 +221,100 @@ public sealed class RedactionTests : IDisposable
         Assert.Empty(new SparkSubmission(undeclared, arguments).SecretValues);
     }
 
+    /// <summary>
+    /// What the script's own parser takes for a sensitive parameter is masked: Python's argparse, built from the job's flags as
+    /// a script reads them, parses random argument lists (flags, their abbreviations, which argparse accepts by default, and
+    /// both value forms), and every value it stores for a sensitive parameter must be among the submission's secret values.
+    /// </summary>
+    [Fact]
+    public void Every_value_argparse_gives_a_sensitive_parameter_is_masked_abbreviations_included()
+    {
+        JobParameterInfo[] parameters =
+        [
+            new("Input", "--input", "string", false, false, false),
+            new("CustomerRef", "--customer-ref", "string", false, false, false, IsSensitive: true),
+            new("Customer", "--customer", "string", false, false, false),
+            new("Accounts", "--account", "IReadOnlyList<string>", false, false, true, IsSensitive: true),
+            new("Accent", "--accent", "string", false, false, false),
+            new("Token", "--token", "string", false, false, false, IsSensitive: true),
+            new("Strict", "--strict", "bool", false, true, false),
+        ];
+        var definition = new SparkJobDefinition("load", "jobs/load.py", "analytics", "name: analytics\n", "3.11", null, [], [], [], [], parameters);
+        string[] options = ["--input", "--customer-ref", "--customer-r", "--customer", "--cust", "--account", "--acc", "--acco", "--accent", "--tok", "--t", "--strict", "--str"];
+        var random = new Random(20261207);
+        var cases = new List<string[]>();
+        for (var n = 0; n < 600; n++)
+        {
+            var arguments = new List<string>();
+            for (var k = random.Next(1, 6); k > 0; k--)
+            {
+                var option = options[random.Next(options.Length)];
+                var value = "v" + random.Next(1000);
+                if (random.Next(3) == 0)
+                {
+                    arguments.Add(option + "=" + value);
+                }
+                else
+                {
+                    arguments.Add(option);
+                    arguments.Add(value);
+                }
+            }
+
+            cases.Add([.. arguments]);
+        }
+
+        var input = _work.WriteFile("argparse-cases.json", JsonSerializer.Serialize(new { parameters = parameters.Select(p => new[] { p.Flag, p.IsFlag ? "flag" : p.IsList ? "list" : "value", p.IsSensitive ? "secret" : "" }), cases }));
+        var output = Path.Combine(_work.Path, "argparse-results.json");
+        const string script = """
+            import argparse, json, sys
+            spec = json.load(open(sys.argv[1]))
+            results = []
+            for argv in spec["cases"]:
+                parser = argparse.ArgumentParser(exit_on_error=False)
+                secret = []
+                for i, (flag, kind, sensitive) in enumerate(spec["parameters"]):
+                    dest = "p%d" % i
+                    if kind == "flag":
+                        parser.add_argument(flag, dest=dest, action="store_true")
+                    elif kind == "list":
+                        parser.add_argument(flag, dest=dest, action="append")
+                    else:
+                        parser.add_argument(flag, dest=dest)
+                    if sensitive:
+                        secret.append(dest)
+                try:
+                    known, _ = parser.parse_known_args(argv)
+                except (argparse.ArgumentError, SystemExit):
+                    results.append(None)
+                    continue
+                values = []
+                for dest in secret:
+                    value = getattr(known, dest)
+                    values.extend(value if isinstance(value, list) else [] if value is None else [value])
+                results.append(values)
+            json.dump(results, open(sys.argv[2], "w"))
+            """;
+        var (exitCode, log) = Processes.Run("python3", "-c", script, input, output);
+        Assert.True(exitCode == 0, log);
+        var expected = JsonSerializer.Deserialize<string[]?[]>(File.ReadAllText(output))!;
+        var parsed = 0;
+        for (var i = 0; i < cases.Count; i++)
+        {
+            if (expected[i] is not { } secrets)
+            {
+                continue; // argparse refused the list (an ambiguous abbreviation, a missing value): the script never runs
+            }
+
+            parsed++;
+            var masked = new SparkSubmission(definition, cases[i]).SecretValues;
+            var missed = secrets.Where(v => !masked.Contains(v)).ToList();
+            Assert.True(missed.Count == 0, $"[{string.Join(' ', cases[i])}]: argparse gives sensitive parameters {string.Join(", ", secrets)}; not masked: {string.Join(", ", missed)}");
+        }
+
+        Assert.True(parsed > 200, $"only {parsed} of {cases.Count} lists parsed");
+    }
+
     [Fact]
     public async Task The_runner_masks_every_kind_of_secret_in_streamed_output_and_logs_while_the_child_gets_them()
     {
