@@ -43,7 +43,7 @@ internal static class CliApplication
         {
             foreach (var error in parse.Errors)
             {
-                await io.Error.WriteLineAsync("error: " + error.Message).ConfigureAwait(false);
+                await io.Error.WriteLineAsync("error: " + UsageMessage(error.Message)).ConfigureAwait(false);
             }
 
             await io.Error.WriteLineAsync($"Run `{CommandPath(parse.CommandResult)} --help` for usage.").ConfigureAwait(false);
@@ -99,6 +99,34 @@ internal static class CliApplication
 
             return code;
         }
+    }
+
+    /// <summary>
+    /// A parse error as a user reads it: System.CommandLine names the .NET type a value did not convert to
+    /// (<c>System.Nullable`1[System.Int32]</c>); the option's value is described in words instead.
+    /// </summary>
+    /// <param name="message">The parser's message.</param>
+    public static string UsageMessage(string message)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(
+            message, @"^Cannot parse argument '(?<value>.*)' for option '(?<option>[^']+)' as expected type '(?<type>[^']+)'\.", System.Text.RegularExpressions.RegexOptions.Singleline);
+        if (!match.Success)
+        {
+            return message;
+        }
+
+        var type = match.Groups["type"].Value;
+        type = type.StartsWith("System.Nullable`1[", StringComparison.Ordinal) ? type["System.Nullable`1[".Length..^1] : type;
+        var expected = type switch
+        {
+            "System.Int32" or "System.Int64" or "System.Int16" or "System.Byte" => "a whole number",
+            "System.Double" or "System.Single" or "System.Decimal" => "a number",
+            "System.Boolean" => "true or false",
+            _ => null,
+        };
+        return expected is null
+            ? $"'{match.Groups["value"].Value}' is not a valid value for {match.Groups["option"].Value}: see --help."
+            : $"'{match.Groups["value"].Value}' is not a valid value for {match.Groups["option"].Value}: expected {expected}.";
     }
 
     /// <summary>

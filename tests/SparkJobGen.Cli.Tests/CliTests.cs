@@ -62,6 +62,14 @@ public sealed class CliTests : IDisposable
             Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
         }
 
+        var notANumber = await CliProcess.RunAsync(null, "submit", "probe-job", "--assembly", _assembly, "--executor-cores", "abc");
+        Assert.Equal(2, notANumber.ExitCode);
+        Assert.Contains("'abc' is not a valid value for --executor-cores: expected a whole number.", notANumber.Stderr, StringComparison.Ordinal);
+        var tool = await CliProcess.RunAsync(null, "env", "create", "environment.yaml", "--tool", "foo");
+        Assert.Equal(2, tool.ExitCode);
+        Assert.Contains("'foo' is not an environment tool: use auto, micromamba, mamba, conda, venv.", tool.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("SparkJobGen.Environments", tool.Stderr, StringComparison.Ordinal);
+
         var json = await CliProcess.RunAsync(null, "store", "ls", "file:///tmp/envs/analytics.tar.gz", "--json");
         Assert.EndsWith("inside it).", Json(json.Stdout).GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
     }

@@ -1,6 +1,7 @@
 using System;
 using System.CommandLine;
 using System.Globalization;
+using System.Linq;
 using SparkJobGen.Environments;
 
 namespace SparkJobGen.Cli.Commands;
@@ -46,11 +47,37 @@ internal static class CommonOptions
     };
 
     /// <summary><c>--tool</c> for environment creation.</summary>
-    public static Option<EnvironmentTool> Tool() => new("--tool")
+    public static Option<EnvironmentTool> Tool()
     {
-        Description = "The environment tool: auto (micromamba, mamba, conda, else venv for pip-only environments), micromamba, mamba, conda or venv.",
-        DefaultValueFactory = static _ => EnvironmentTool.Auto,
-    };
+        var option = new Option<EnvironmentTool>("--tool")
+        {
+            Description = "The environment tool: auto (micromamba, mamba, conda, else venv for pip-only environments), micromamba, mamba, conda or venv.",
+            DefaultValueFactory = static _ => EnvironmentTool.Auto,
+            CustomParser = static result =>
+            {
+                var text = result.Tokens.Count > 0 ? result.Tokens[^1].Value : string.Empty;
+                foreach (var tool in ToolNames)
+                {
+                    if (string.Equals(text, tool.Name, StringComparison.OrdinalIgnoreCase))
+                    {
+                        return tool.Value;
+                    }
+                }
+
+                result.AddError($"'{text}' is not an environment tool: use {string.Join(", ", ToolNames.Select(static t => t.Name))}.");
+                return EnvironmentTool.Auto;
+            },
+        };
+        option.CompletionSources.Add(ToolNames.Select(static t => t.Name).ToArray());
+        return option;
+    }
+
+    /// <summary>The values of <c>--tool</c> as the command line spells them.</summary>
+    private static readonly (string Name, EnvironmentTool Value)[] ToolNames =
+    [
+        ("auto", EnvironmentTool.Auto), ("micromamba", EnvironmentTool.Micromamba), ("mamba", EnvironmentTool.Mamba),
+        ("conda", EnvironmentTool.Conda), ("venv", EnvironmentTool.Venv),
+    ];
 
     /// <summary><c>--tool-path</c>.</summary>
     public static Option<string?> ToolPath() => new("--tool-path") { Description = "The executable to create the environment with: a micromamba, mamba or conda executable, or the base Python of a venv. Without --tool it also picks the route (from its file name, else from its --version output).", HelpName = "path" };
