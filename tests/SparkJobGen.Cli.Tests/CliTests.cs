@@ -85,6 +85,15 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public async Task A_cluster_submission_without_an_archive_says_which_option_to_pass()
+    {
+        var (code, _, stderr) = await CliProcess.RunAsync(null, "submit", "probe-job", "--assembly", _assembly, "--master", "yarn", "--deploy-mode", "cluster", "--dry-run");
+        Assert.Equal(3, code);
+        Assert.Contains("no environment archive was given for Yarn mode: pass --archive", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("WithEnvironmentArchive", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Help_lists_the_verbs_and_unknown_input_is_a_usage_error()
     {
         var help = await CliProcess.RunAsync(null, "--help");

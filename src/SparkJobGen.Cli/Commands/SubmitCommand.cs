@@ -68,6 +68,14 @@ internal static class SubmitCommand
                     parse.GetValue(project), parse.GetValue(assembly), parse.GetValue(configuration)!, !parse.GetValue(noBuild), console, cancellationToken).ConfigureAwait(false);
                 var found = JobDiscovery.Find(manifest, assemblyPath, parse.GetRequiredValue(job));
                 var submission = settings.Apply(parse, new SparkSubmission(found.ToDefinition(), parse.GetValue(jobArguments) ?? []).WithScript(found.ScriptPath));
+                if (submission.Cluster != ClusterManager.Local && submission.EnvironmentArchive is null && submission.ClusterPython is null)
+                {
+                    // Said in the tool's terms; the library's own message names the builder method.
+                    throw new SubmissionPreflightException(
+                        $"Job '{submission.Job.Name}' runs in environment '{submission.Job.Environment}' but no environment archive was given for {submission.Cluster} mode: "
+                        + $"pass --archive {submission.Job.Environment}.tar.gz (made by `sparkjobgen pack`), or use `sparkjobgen run`, which creates and packs the environment.");
+                }
+
                 SparkJobGen.Stores.StoreShipResult? shipped = null;
                 if (!parse.GetValue(dryRun))
                 {
