@@ -70,6 +70,10 @@ public sealed class CliTests : IDisposable
         Assert.Contains("'foo' is not an environment tool: use auto, micromamba, mamba, conda, venv.", tool.Stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("SparkJobGen.Environments", tool.Stderr, StringComparison.Ordinal);
 
+        var zero = await CliProcess.RunAsync(null, "submit", "probe-job", "--assembly", _assembly, "--dry-run", "--timeout", "0");
+        Assert.Equal(2, zero.ExitCode);
+        Assert.Contains("'0' is not a time limit: it must be longer than zero", zero.Stderr, StringComparison.Ordinal);
+
         var json = await CliProcess.RunAsync(null, "store", "ls", "file:///tmp/envs/analytics.tar.gz", "--json");
         Assert.EndsWith("inside it).", Json(json.Stdout).GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
     }

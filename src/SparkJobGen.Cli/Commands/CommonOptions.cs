@@ -129,6 +129,10 @@ internal static class CommonOptions
             return span;
         }
 
-        throw new ArgumentException($"'{text}' is not a duration: use seconds (600), 90s, 15m, 2h or hh:mm:ss.");
+        var zeroOrLess = (double.TryParse(unit is 's' or 'm' or 'h' ? value[..^1] : value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) && number <= 0)
+            || (TimeSpan.TryParse(value, CultureInfo.InvariantCulture, out var parsed) && parsed <= TimeSpan.Zero);
+        throw new ArgumentException(zeroOrLess
+            ? $"'{text}' is not a time limit: it must be longer than zero (600, 90s, 15m, 2h or hh:mm:ss); leave --timeout out for none."
+            : $"'{text}' is not a duration: use seconds (600), 90s, 15m, 2h or hh:mm:ss.");
     }
 }

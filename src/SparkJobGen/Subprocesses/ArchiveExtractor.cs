@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.ComponentModel;
 using System.IO;
 using System.IO.Compression;
+using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using SparkJobGen.Submission;
@@ -67,7 +68,9 @@ internal static class ArchiveExtractor
         cancellationToken.ThrowIfCancellationRequested();
         if (exit.ExitCode != 0)
         {
-            throw new SubmissionPreflightException($"Extracting '{archive}' failed (tar exit code {exit.ExitCode}): {string.Join(" ", errors)}");
+            throw new SubmissionPreflightException(
+                $"Extracting '{archive}' failed (tar exit code {exit.ExitCode}): {string.Join("; ", errors.Select(static e => e.Trim()).Where(static e => e.Length > 0))}. "
+                + "Pass an environment archive made by `sparkjobgen pack` (or conda-pack).");
         }
     }
 }
