@@ -49,8 +49,34 @@ internal static class BuildMessages
     {
         PathTooLongException => $"The path is too long for the file system ({path.Length} characters; a single folder or file name can have at most 255 bytes on most file systems): shorten the environment name or the job's script path, or set SparkJobGenOutputDirectory to a shorter folder.",
         UnauthorizedAccessException => "Make the folder writable (or remove the read-only file in the way), or set SparkJobGenOutputDirectory to a folder you can write.",
+        IOException when FileInTheWay(path) is { } file => $"'{file}' is a file, where the output needs a folder: move it, or set SparkJobGenOutputDirectory to another folder.",
         DirectoryNotFoundException => "Check that the output folder can be created, or set SparkJobGenOutputDirectory to another folder.",
         ArgumentException or NotSupportedException => "The path contains characters the file system does not accept: rename the environment or the script.",
         _ => "Check that the disk is not full and no other process holds the file, or set SparkJobGenOutputDirectory to another folder.",
     };
+
+    /// <summary>The nearest existing ancestor of <paramref name="path"/> when it is a file (so no folder can be made under it).</summary>
+    private static string? FileInTheWay(string path)
+    {
+        try
+        {
+            for (var folder = Path.GetDirectoryName(path); !string.IsNullOrEmpty(folder); folder = Path.GetDirectoryName(folder))
+            {
+                if (File.Exists(folder))
+                {
+                    return folder;
+                }
+
+                if (Directory.Exists(folder))
+                {
+                    return null;
+                }
+            }
+        }
+        catch (Exception exception) when (IsFileSystemFailure(exception))
+        {
+        }
+
+        return null;
+    }
 }

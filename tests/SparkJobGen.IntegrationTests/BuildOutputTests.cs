@@ -166,6 +166,7 @@ public sealed class BuildOutputTests
         var (exitCode, output) = project.Run("build", "-c", "Debug", "-p:SparkJobGenOutputDirectory=" + Path.Combine(blocked, "out"));
         Assert.NotEqual(0, exitCode);
         Assert.Contains("error SJG3004", output, StringComparison.Ordinal);
+        Assert.Contains("'" + blocked + "' is a file, where the output needs a folder", output, StringComparison.Ordinal);
         Assert.Equal(ExpectedFiles, ConsumerProject.FilesUnder(first));
 
         project.RunOk("build", "-c", "Debug");
