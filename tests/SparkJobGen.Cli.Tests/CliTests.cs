@@ -212,6 +212,8 @@ public sealed class CliTests : IDisposable
         var raised = await CliProcess.RunAsync(environment, [.. submit, "--cluster-glibc", "9.99"]);
 
         Assert.Equal(3, refused.ExitCode);
+        Assert.Contains("[failed] preflight: glibc failed:", refused.Stdout + refused.Stderr);
+        Assert.Contains("[done] preflight: spark passed:", refused.Stdout + refused.Stderr);
         Assert.Contains("./bin/ls in the archive needs GLIBC_", refused.Stderr);
         Assert.Contains("declares glibc 2.1", refused.Stderr);
         Assert.Contains("--no-preflight", refused.Stderr);

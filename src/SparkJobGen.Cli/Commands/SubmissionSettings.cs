@@ -184,7 +184,7 @@ internal sealed class SubmissionSettings
         var report = await SubmissionPreflight.CheckAsync(submission, preflight, cancellationToken).ConfigureAwait(false);
         foreach (var check in report.Checks)
         {
-            console.Step(new JobRunStep("preflight", $"{check.Name} {check.Status.ToString().ToLowerInvariant()}: {check.Detail}", true));
+            console.Step(new JobRunStep("preflight", $"{check.Name} {check.Status.ToString().ToLowerInvariant()}: {check.Detail}", true, check.Status == PreflightStatus.Failed));
         }
 
         report.ThrowIfFailed();

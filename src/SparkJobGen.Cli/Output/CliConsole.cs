@@ -59,11 +59,11 @@ internal sealed class CliConsole
         {
             if (_ansi is not null)
             {
-                _ansi.MarkupLine($"{(step.IsDone ? "[green]✓[/]" : "[blue]→[/]")} [bold]{Markup.Escape(step.Name)}[/] {Markup.Escape(detail)}");
+                _ansi.MarkupLine($"{(step.IsFailed ? "[red]✗[/]" : step.IsDone ? "[green]✓[/]" : "[blue]→[/]")} [bold]{Markup.Escape(step.Name)}[/] {Markup.Escape(detail)}");
             }
             else
             {
-                Human.WriteLine($"{(step.IsDone ? "[done]" : "==>")} {step.Name}: {detail}");
+                Human.WriteLine($"{(step.IsFailed ? "[failed]" : step.IsDone ? "[done]" : "==>")} {step.Name}: {detail}");
             }
         }
     }

@@ -13,7 +13,8 @@ namespace SparkJobGen.Submission;
 /// <param name="Name">The step: <c>environment</c>, <c>pack</c>, <c>verify</c>, <c>preflight</c> or <c>submit</c>.</param>
 /// <param name="Detail">What is happening, for example the command or the archive path.</param>
 /// <param name="IsDone">Whether the step finished (false when it starts).</param>
-public sealed record JobRunStep(string Name, string Detail, bool IsDone);
+/// <param name="IsFailed">Whether the step finished by failing (a preflight check that failed).</param>
+public sealed record JobRunStep(string Name, string Detail, bool IsDone, bool IsFailed = false);
 
 /// <summary>Options of <see cref="SparkJobRunner"/>.</summary>
 public sealed record SparkJobRunOptions
@@ -258,7 +259,7 @@ public static class SparkJobRunner
         var report = await SubmissionPreflight.CheckAsync(submission, options.Preflight with { SparkSubmit = options.SparkSubmit }, cancellationToken).ConfigureAwait(false);
         foreach (var check in report.Checks)
         {
-            Step(options, "preflight", $"{check.Name} {check.Status.ToString().ToLowerInvariant()}: {check.Detail}", true);
+            Step(options, "preflight", $"{check.Name} {check.Status.ToString().ToLowerInvariant()}: {check.Detail}", true, check.Status == PreflightStatus.Failed);
         }
 
         report.ThrowIfFailed();
@@ -315,10 +316,10 @@ public static class SparkJobRunner
     /// <summary>Marks the runner's keys (environment content hash and prefix) apart from the packer's content keys.</summary>
     private const string EnvironmentKeyPrefix = "environment:";
 
-    private static void Step(SparkJobRunOptions options, string name, string detail, bool done)
+    private static void Step(SparkJobRunOptions options, string name, string detail, bool done, bool failed = false)
     {
         detail = options.StepRedactor?.Redact(detail) ?? detail;
-        options.OnStep?.Invoke(new JobRunStep(name, detail, done));
+        options.OnStep?.Invoke(new JobRunStep(name, detail, done, failed));
         if (options.Logger is { } logger)
         {
             SubmissionLog.Step(logger, name, detail);
