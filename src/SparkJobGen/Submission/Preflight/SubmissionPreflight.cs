@@ -193,7 +193,8 @@ public static partial class SubmissionPreflight
         {
             return new(Name, PreflightStatus.Failed,
                 $"{source} is Spark {version}, but shipping the environment archive to {submission.Cluster} needs spark.archives, added in Spark 3.1: " +
-                "use Spark 3.1 or later (SPARK_HOME), or install the environment on every node and use WithClusterPython.");
+                (options.ClusterSparkVersion is null ? "use Spark 3.1 or later (SPARK_HOME)" : "submit to a cluster with Spark 3.1 or later (and declare its version)")
+                + ", or install the environment on every node and use WithClusterPython.");
         }
 
         if (submission.Job.PySparkVersion is { Length: > 0 } spec)
@@ -215,7 +216,9 @@ public static partial class SubmissionPreflight
             {
                 return new(Name, PreflightStatus.Failed,
                     $"{source} is Spark {version} but job '{submission.Job.Name}' declares [PySpark(\"{spec}\")], which admits no {series}.x: the driver's pyspark and " +
-                    $"the cluster's Spark would not match. Declare [PySpark(\"{series}.*\")] (and rebuild the environment), or submit with a Spark {spec} (SPARK_HOME).");
+                    $"the cluster's Spark would not match. Declare [PySpark(\"{series}.*\")] (and rebuild the environment), " + (options.ClusterSparkVersion is null
+                        ? $"or submit with a Spark {spec} (SPARK_HOME)."
+                        : $"or, if the cluster runs a Spark {spec}, declare that version."));
             }
 
             return new(Name, PreflightStatus.Passed, $"{source} is Spark {version}, in the job's [PySpark(\"{spec}\")]");

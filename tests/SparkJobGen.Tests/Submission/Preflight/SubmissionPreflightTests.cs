@@ -153,6 +153,9 @@ public sealed class SubmissionPreflightTests : IDisposable
 
         Assert.Equal(PreflightStatus.Failed, Check(report, "spark").Status);
         Assert.Contains("declared cluster Spark is Spark 3.3.2", Check(report, "spark").Detail, StringComparison.Ordinal);
+        // The advice fits where the version came from: the declared one, not SPARK_HOME's spark-submit.
+        Assert.EndsWith("or, if the cluster runs a Spark 3.5.*, declare that version.", Check(report, "spark").Detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("SPARK_HOME", Check(report, "spark").Detail, StringComparison.Ordinal);
     }
 
     [Fact]
