@@ -117,13 +117,25 @@ internal static class PackageNames
             : PackageLineBuilder.NormalizePipName(trimmed.Substring(0, open).Trim()) + trimmed.Substring(open);
     }
 
+    /// <summary>
+    /// A name holding a version constraint (<c>numpy&gt;=1.26</c>, <c>numpy 1.26</c>): an operator or a space followed, somewhere
+    /// after it, by a digit. Other stray characters are left to the name rules, which say what a name may contain.
+    /// </summary>
     private static string? MisplacedVersion(string name)
     {
-        foreach (var c in name)
+        for (var i = 0; i < name.Length; i++)
         {
-            if (c is '=' or '<' or '>' or '!' or '~' or ' ')
+            if (name[i] is '=' or '<' or '>' or '!' or '~' or ' ')
             {
-                return "it looks like it holds a version; pass the version as the second argument";
+                for (var j = i + 1; j < name.Length; j++)
+                {
+                    if (char.IsDigit(name[j]))
+                    {
+                        return "it looks like it holds a version; pass the version as the second argument";
+                    }
+                }
+
+                return null;
             }
         }
 

@@ -98,6 +98,21 @@ public sealed class RequirementDeclarationAnalyzerTests
         public partial class ScoreCustomers { }
         """);
 
+    /// <summary>A name is said to hold a version only when a version follows its operator or space; other stray characters get the name rule.</summary>
+    [Fact]
+    public Task SJG1011_says_a_version_is_in_the_name_only_when_one_is() => Verify.VerifyAsync("""
+        using SparkJobGen;
+
+        [SparkJob("jobs/score.py")]
+        [CondaPackage({|#0:"numpy >=1.26"|})]
+        [CondaPackage({|#1:"bad name!"|})]
+        [PipPackage({|#2:"requests~="|})]
+        public partial class ScoreCustomers { }
+        """,
+        Verify.Diagnostic(DiagnosticDescriptors.InvalidPackageNameId).WithLocation(0).WithArguments("numpy >=1.26", "conda package name", "it looks like it holds a version; pass the version as the second argument"),
+        Verify.Diagnostic(DiagnosticDescriptors.InvalidPackageNameId).WithLocation(1).WithArguments("bad name!", "conda package name", "a conda package name has only letters, digits, '.', '_', '-' and '+'"),
+        Verify.Diagnostic(DiagnosticDescriptors.InvalidPackageNameId).WithLocation(2).WithArguments("requests~=", "pip distribution name", "a distribution name has only letters, digits, '.', '_' and '-', and starts and ends with a letter or digit"));
+
     [Fact]
     public Task SJG2008_names_and_specifiers_not_in_normalized_form() => Verify.VerifyAsync("""
         using SparkJobGen;
