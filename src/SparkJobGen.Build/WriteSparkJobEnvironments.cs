@@ -169,8 +169,20 @@ public sealed class WriteSparkJobEnvironments : Task
     /// </summary>
     private static List<PlannedFile> WriteAll(List<PlannedFile> planned)
     {
+        // One write per path: jobs of one environment may share a script, and two threads must never race to create one file.
+        var first = new Dictionary<string, PlannedFile>(StringComparer.Ordinal);
+        var distinct = new List<PlannedFile>();
+        foreach (var file in planned)
+        {
+            if (!first.ContainsKey(file.Path))
+            {
+                first.Add(file.Path, file);
+                distinct.Add(file);
+            }
+        }
+
         var threads = Math.Min(Math.Max(Environment.ProcessorCount, 2), 8);
-        System.Threading.Tasks.Parallel.ForEach(planned, new System.Threading.Tasks.ParallelOptions { MaxDegreeOfParallelism = threads }, static file =>
+        System.Threading.Tasks.Parallel.ForEach(distinct, new System.Threading.Tasks.ParallelOptions { MaxDegreeOfParallelism = threads }, static file =>
         {
             try
             {
@@ -182,6 +194,17 @@ public sealed class WriteSparkJobEnvironments : Task
                 file.Failure = exception;
             }
         });
+
+        // A repeated path has the outcome of its first write, as a second write of the same bytes would (unchanged, not rewritten).
+        foreach (var file in planned)
+        {
+            if (first[file.Path] is var written && !ReferenceEquals(written, file))
+            {
+                file.Hash = written.Hash;
+                file.Failure = written.Failure;
+            }
+        }
+
         return planned;
     }
 

@@ -289,7 +289,7 @@ public sealed class JobArgumentList : IReadOnlyList<string>
                 ? property.GetValue(instance)
                 : throw new InvalidOperationException(
                     $"The job '{job.Name}' reads its parameter '{parameter.Flag}' from the property '{parameter.PropertyName}', which {typeof(TJob).FullName} does not have "
-                    + "with a getter it can read (a private property of a base class is trimmed away): pass the job object of this definition, or declare the property on the job class.");
+                    + "with a get accessor: pass the job object of this definition, or rebuild the project.");
             values[i] = parameter.Format is null ? value : new FormattedValue(value, parameter.Format);
         }
 

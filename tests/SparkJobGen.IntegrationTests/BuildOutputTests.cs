@@ -175,6 +175,31 @@ public sealed class BuildOutputTests
         Assert.Equal("not a folder", File.ReadAllText(blocked));
     }
 
+    /// <summary>
+    /// Jobs of one environment that share a script copy it to one place; the build step writes on several threads, and the
+    /// shared file must be written once, never by two threads racing to create it.
+    /// </summary>
+    [Fact]
+    public void Jobs_sharing_a_script_in_one_environment_copy_it_once()
+    {
+        var jobs = new System.Text.StringBuilder("using SparkJobGen;\nnamespace Demo;\n");
+        for (var i = 0; i < 40; i++)
+        {
+            jobs.Append($"[SparkJob(\"jobs/shared.py\", Name = \"variant-{i}\", Environment = \"shared-env\")] public partial class Variant{i} {{ }}\n");
+        }
+
+        using var project = ConsumerProject.Create(new Dictionary<string, string>
+        {
+            ["jobs/shared.py"] = "print('shared')\n",
+            ["Jobs.cs"] = jobs.ToString(),
+            ["Program.cs"] = "System.Console.WriteLine(Demo.Variant0.Definition.Environment);\n",
+        });
+        var (exitCode, output) = project.Run("build", "-c", "Debug");
+        Assert.True(exitCode == 0, output);
+        Assert.DoesNotContain("SJG3004", output, StringComparison.Ordinal);
+        Assert.Equal(["shared-env/environment.yaml", "shared-env/jobs/shared.py"], ConsumerProject.FilesUnder(Path.Combine(project.Output, "sparkjobs")));
+    }
+
     [Fact]
     public void Long_paths_are_written_or_refused_with_a_build_message_never_a_task_crash()
     {
