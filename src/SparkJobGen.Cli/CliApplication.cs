@@ -134,10 +134,16 @@ internal static class CliApplication
     /// library parameter, not the command-line option the value came from.
     /// </summary>
     /// <param name="exception">The failure.</param>
-    public static string MessageOf(Exception exception) =>
-        exception is ArgumentException { ParamName: { Length: > 0 } parameter }
+    public static string MessageOf(Exception exception)
+    {
+        var message = exception is ArgumentException { ParamName: { Length: > 0 } parameter }
             ? exception.Message.Replace($" (Parameter '{parameter}')", string.Empty, StringComparison.Ordinal)
             : exception.Message;
+        // An out-of-range value's "Actual value was …" line repeats what the caller names with the option.
+        return exception is ArgumentOutOfRangeException { ActualValue: not null } && message.IndexOf('\n', StringComparison.Ordinal) is var end and > 0
+            ? message[..end].TrimEnd()
+            : message;
+    }
 
     /// <summary>The exit code and error kind of an exception.</summary>
     /// <param name="exception">The failure.</param>

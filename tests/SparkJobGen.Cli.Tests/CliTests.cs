@@ -54,11 +54,14 @@ public sealed class CliTests : IDisposable
             ["submit", "probe-job", "--assembly", _assembly, "--dry-run", "--master", "local[0]"],
             ["store", "ls", "file:///tmp/envs/analytics.tar.gz"],
         ];
-        foreach (var arguments in cases)
+        string[] named = ["--executor-cores '0': ", "--master 'local[0]': ", "names an archive, not a folder"];
+        for (var i = 0; i < cases.Length; i++)
         {
-            var (code, _, stderr) = await CliProcess.RunAsync(null, arguments);
-            Assert.True(code == 2, $"{string.Join(' ', arguments)} exited {code}: {stderr}");
+            var (code, _, stderr) = await CliProcess.RunAsync(null, cases[i]);
+            Assert.True(code == 2, $"{string.Join(' ', cases[i])} exited {code}: {stderr}");
+            Assert.Contains(named[i], stderr, StringComparison.Ordinal);
             Assert.DoesNotContain("(Parameter '", stderr, StringComparison.Ordinal);
+            Assert.DoesNotContain("Actual value was", stderr, StringComparison.Ordinal);
             Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
         }
 

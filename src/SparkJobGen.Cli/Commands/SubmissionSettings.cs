@@ -91,7 +91,7 @@ internal sealed class SubmissionSettings
         else if (master.StartsWith("local[", StringComparison.Ordinal) && master.EndsWith(']') &&
             int.TryParse(master.AsSpan(6, master.Length - 7), NumberStyles.None, CultureInfo.InvariantCulture, out var threads))
         {
-            submission = submission.Local(threads);
+            submission = threads > 0 ? submission.Local(threads) : throw new ArgumentException($"--master '{master}': the number of threads must be at least 1.");
         }
         else if (master == "yarn")
         {
@@ -115,32 +115,21 @@ internal sealed class SubmissionSettings
             throw new ArgumentException("--deploy-mode cluster needs a cluster --master (yarn, k8s://…).");
         }
 
-        submission = Set(result.GetValue(Archive), submission, static (s, v) => s.WithEnvironmentArchive(v));
-        submission = Set(result.GetValue(Store), submission, static (s, v) => s.WithEnvironmentStore(v));
-        submission = Set(result.GetValue(Script), submission, static (s, v) => s.WithScript(v));
-        submission = Set(result.GetValue(Name), submission, static (s, v) => s.WithName(v));
-        submission = Set(result.GetValue(ProxyUser), submission, static (s, v) => s.AsProxyUser(v));
-        submission = Set(result.GetValue(Queue), submission, static (s, v) => s.InQueue(v));
-        submission = Set(result.GetValue(DriverMemory), submission, static (s, v) => s.DriverMemory(v));
-        submission = Set(result.GetValue(ExecutorMemory), submission, static (s, v) => s.ExecutorMemory(v));
-        submission = Set(result.GetValue(Namespace), submission, static (s, v) => s.InNamespace(v));
-        submission = Set(result.GetValue(UploadPath), submission, static (s, v) => s.WithKubernetesUploadPath(v));
-        submission = Set(result.GetValue(DriverPython), submission, static (s, v) => s.WithDriverPython(v));
-        submission = Set(result.GetValue(ClusterGlibc), submission, static (s, v) => s.WithClusterGlibc(v));
-        if (result.GetValue(DriverCores) is { } driverCores)
-        {
-            submission = submission.DriverCores(driverCores);
-        }
-
-        if (result.GetValue(ExecutorCores) is { } executorCores)
-        {
-            submission = submission.ExecutorCores(executorCores);
-        }
-
-        if (result.GetValue(NumExecutors) is { } executors)
-        {
-            submission = submission.NumExecutors(executors);
-        }
+        submission = Set(Archive, result, submission, static (s, v) => s.WithEnvironmentArchive(v!));
+        submission = Set(Store, result, submission, static (s, v) => s.WithEnvironmentStore(v!));
+        submission = Set(Script, result, submission, static (s, v) => s.WithScript(v!));
+        submission = Set(Name, result, submission, static (s, v) => s.WithName(v!));
+        submission = Set(ProxyUser, result, submission, static (s, v) => s.AsProxyUser(v!));
+        submission = Set(Queue, result, submission, static (s, v) => s.InQueue(v!));
+        submission = Set(DriverMemory, result, submission, static (s, v) => s.DriverMemory(v!));
+        submission = Set(ExecutorMemory, result, submission, static (s, v) => s.ExecutorMemory(v!));
+        submission = Set(Namespace, result, submission, static (s, v) => s.InNamespace(v!));
+        submission = Set(UploadPath, result, submission, static (s, v) => s.WithKubernetesUploadPath(v!));
+        submission = Set(DriverPython, result, submission, static (s, v) => s.WithDriverPython(v!));
+        submission = Set(ClusterGlibc, result, submission, static (s, v) => s.WithClusterGlibc(v!));
+        submission = Set(DriverCores, result, submission, static (s, v) => s.DriverCores(v!.Value));
+        submission = Set(ExecutorCores, result, submission, static (s, v) => s.ExecutorCores(v!.Value));
+        submission = Set(NumExecutors, result, submission, static (s, v) => s.NumExecutors(v!.Value));
 
         foreach (var entry in result.GetValue(Conf) ?? [])
         {
@@ -205,6 +194,22 @@ internal sealed class SubmissionSettings
         }
     }
 
-    private static SparkSubmission Set(string? value, SparkSubmission submission, Func<SparkSubmission, string, SparkSubmission> apply) =>
-        value is null ? submission : apply(submission, value);
+    /// <summary>Applies an option's value when it was given; a value the builder refuses is a usage error naming the option.</summary>
+    private static SparkSubmission Set<T>(Option<T> option, ParseResult result, SparkSubmission submission, Func<SparkSubmission, T, SparkSubmission> apply)
+    {
+        var value = result.GetValue(option);
+        if (value is null)
+        {
+            return submission;
+        }
+
+        try
+        {
+            return apply(submission, value);
+        }
+        catch (ArgumentException exception)
+        {
+            throw new ArgumentException($"{option.Name} '{value}': {CliApplication.MessageOf(exception)}", exception);
+        }
+    }
 }
