@@ -76,6 +76,12 @@ public sealed class CliTests : IDisposable
         var zero = await CliProcess.RunAsync(null, "submit", "probe-job", "--assembly", _assembly, "--dry-run", "--timeout", "0");
         Assert.Equal(2, zero.ExitCode);
         Assert.Contains("'0' is not a time limit: it must be longer than zero", zero.Stderr, StringComparison.Ordinal);
+        foreach (var endless in new[] { "Infinity", "1e300" })
+        {
+            var huge = await CliProcess.RunAsync(null, "submit", "probe-job", "--assembly", _assembly, "--dry-run", "--timeout", endless);
+            Assert.True(huge.ExitCode == 2, huge.Stderr);
+            Assert.Contains($"'{endless}' is not a duration", huge.Stderr, StringComparison.Ordinal);
+        }
 
         var json = await CliProcess.RunAsync(null, "store", "ls", "file:///tmp/envs/analytics.tar.gz", "--json");
         Assert.EndsWith("inside it).", Json(json.Stdout).GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);

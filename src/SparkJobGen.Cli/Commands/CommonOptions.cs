@@ -113,26 +113,28 @@ internal static class CommonOptions
         }
 
         var value = text.Trim();
+        var duration = Duration(value);
+        if (duration is null)
+        {
+            throw new ArgumentException($"'{text}' is not a duration: use seconds (600), 90s, 15m, 2h or hh:mm:ss.");
+        }
+
+        return duration > TimeSpan.Zero
+            ? duration
+            : throw new ArgumentException($"'{text}' is not a time limit: it must be longer than zero (600, 90s, 15m, 2h or hh:mm:ss); leave --timeout out for none.");
+    }
+
+    /// <summary>The duration <paramref name="value"/> writes (seconds, 90s, 15m, 2h or hh:mm:ss), or null when it writes none a TimeSpan holds.</summary>
+    private static TimeSpan? Duration(string value)
+    {
         var unit = char.ToLowerInvariant(value[^1]);
-        if (unit is 's' or 'm' or 'h' && double.TryParse(value[..^1], NumberStyles.Float, CultureInfo.InvariantCulture, out var amount) && amount > 0)
+        var scale = unit switch { 's' => 1.0, 'm' => 60.0, 'h' => 3600.0, _ => 0.0 };
+        if (double.TryParse(scale > 0 ? value[..^1] : value, NumberStyles.Float, CultureInfo.InvariantCulture, out var amount))
         {
-            return unit switch { 's' => TimeSpan.FromSeconds(amount), 'm' => TimeSpan.FromMinutes(amount), _ => TimeSpan.FromHours(amount) };
+            var seconds = amount * (scale > 0 ? scale : 1.0);
+            return double.IsFinite(seconds) && Math.Abs(seconds) < TimeSpan.MaxValue.TotalSeconds ? TimeSpan.FromSeconds(seconds) : null;
         }
 
-        if (double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds > 0)
-        {
-            return TimeSpan.FromSeconds(seconds);
-        }
-
-        if (TimeSpan.TryParse(value, CultureInfo.InvariantCulture, out var span) && span > TimeSpan.Zero)
-        {
-            return span;
-        }
-
-        var zeroOrLess = (double.TryParse(unit is 's' or 'm' or 'h' ? value[..^1] : value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) && number <= 0)
-            || (TimeSpan.TryParse(value, CultureInfo.InvariantCulture, out var parsed) && parsed <= TimeSpan.Zero);
-        throw new ArgumentException(zeroOrLess
-            ? $"'{text}' is not a time limit: it must be longer than zero (600, 90s, 15m, 2h or hh:mm:ss); leave --timeout out for none."
-            : $"'{text}' is not a duration: use seconds (600), 90s, 15m, 2h or hh:mm:ss.");
+        return TimeSpan.TryParse(value, CultureInfo.InvariantCulture, out var span) ? span : null;
     }
 }
