@@ -65,6 +65,38 @@ public sealed class FileSystemStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Racing_publishers_of_one_name_see_exactly_one_creation()
+    {
+        // PublishAsync must be an atomic create-if-absent. File.Move(overwrite: false) is not: .NET on Unix checks that the
+        // destination is absent and then calls rename(2) (strace shows the rename; dotnet/runtime#31228), so a second writer
+        // can replace the first and both report Created. Many small rounds make that window show within the test.
+        var archive = Archives.Write(_work, "local/tiny.tar.gz", 512, seed: 5);
+        var digest = await ArchiveDigest.ComputeAsync(archive, null, CancellationToken.None);
+        const int writers = 4;
+        const int rounds = 300;
+        using var store = EnvironmentStores.Open(Uri, Options);
+        for (var round = 0; round < rounds; round++)
+        {
+            var name = $"tiny-{round}.tar.gz";
+            using var start = new Barrier(writers);
+            var outcomes = await Task.WhenAll(Enumerable.Range(0, writers).Select(_ => Task.Run(() =>
+            {
+                start.SignalAndWait();
+                return store.PublishAsync(name, archive, digest, null, null, CancellationToken.None);
+            })));
+
+            Assert.True(
+                outcomes.Count(static o => o == StoreWriteOutcome.Created) == 1,
+                $"round {round}: {string.Join(", ", outcomes)}");
+            Assert.All(outcomes, static o => Assert.Contains(o, new[] { StoreWriteOutcome.Created, StoreWriteOutcome.AlreadyExists }));
+            Assert.Equal(File.ReadAllBytes(archive), File.ReadAllBytes(Path.Combine(Folder, name)));
+        }
+
+        // No temporary upload is left behind.
+        Assert.Equal(rounds, Directory.GetFileSystemEntries(Folder).Length);
+    }
+
+    [Fact]
     public async Task An_interrupted_upload_leaves_neither_the_name_nor_a_temporary_file()
     {
         var archive = Archives.Write(_work, "local/analytics.tar.gz", 6 * 1024 * 1024, seed: 3);

@@ -102,16 +102,14 @@ public sealed class FileSystemEnvironmentStore : IEnvironmentStore
                 File.SetUnixFileMode(temporary, PublishedMode);
             }
 
-            try
+            if (replacing is not null)
             {
-                // Without overwrite, .NET publishes with link(2), which fails if the name exists: an atomic create-if-absent.
-                File.Move(temporary, target, overwrite: replacing is not null);
+                // Replacing a corrupt file: rename(2) swaps the name to the new bytes at once.
+                File.Move(temporary, target, overwrite: true);
                 return StoreWriteOutcome.Created;
             }
-            catch (IOException) when (File.Exists(target))
-            {
-                return StoreWriteOutcome.AlreadyExists;
-            }
+
+            return HardLink.CreateIfAbsent(temporary, target) ? StoreWriteOutcome.Created : StoreWriteOutcome.AlreadyExists;
         }
         catch (UnauthorizedAccessException exception)
         {
