@@ -36,7 +36,7 @@ public sealed class VersionConflictAnalyzerTests
         """,
         Verify.Diagnostic(DiagnosticDescriptors.UnsatisfiableConstraintsId).WithLocation(0).WithLocation(1).WithArguments(
             "numpy",
-            "pip '>=2' on job 'ScoreCustomers' conflicts with pip '<2,>=1.24' on the assembly; the other constraints allow '>=1.24,<2'"));
+            "pip '>=2' on job class 'ScoreCustomers' conflicts with pip '<2,>=1.24' on the assembly; the other constraints allow '>=1.24,<2'"));
 
     [Fact]
     public Task SJG2001_markup_on_the_primary_argument() => Verify.VerifyAsync("""
@@ -65,7 +65,7 @@ public sealed class VersionConflictAnalyzerTests
         """,
         Verify.Diagnostic(DiagnosticDescriptors.UnsatisfiableConstraintsId).WithLocation(0).WithLocation(1).WithArguments(
             "pandas",
-            "conda '>=2.2' on job 'ScoreCustomers' conflicts with conda '2.1' on base class 'JobBase'; the other constraints allow '2.1.*'"));
+            "conda '>=2.2' on job class 'ScoreCustomers' conflicts with conda '2.1' on base class 'JobBase'; the other constraints allow '2.1.*'"));
 
     [Fact]
     public Task SJG2001_jobs_sharing_an_environment_are_intersected() => Verify.VerifyAsync("""
@@ -85,7 +85,7 @@ public sealed class VersionConflictAnalyzerTests
         """,
         Verify.Diagnostic(DiagnosticDescriptors.UnsatisfiableConstraintsId).WithLocation(0).WithLocation(1).WithArguments(
             "python",
-            "[PythonVersion] '3.10' on job 'DailyRollup' conflicts with [PythonVersion] '3.11' on job 'HourlyRollup'; the other constraints allow '3.11.*'"));
+            "[PythonVersion] '3.10' on job class 'DailyRollup' conflicts with [PythonVersion] '3.11' on job class 'HourlyRollup'; the other constraints allow '3.11.*'"));
 
     [Fact]
     public Task SJG2001_conda_and_pip_sections_are_intersected() => Verify.VerifyAsync("""
@@ -98,7 +98,7 @@ public sealed class VersionConflictAnalyzerTests
         """,
         Verify.Diagnostic(DiagnosticDescriptors.UnsatisfiableConstraintsId).WithLocation(0).WithLocation(1).WithArguments(
             "pyarrow",
-            "conda '<14' on job 'ScoreCustomers' conflicts with pip '>=15' on job 'ScoreCustomers'; the other constraints allow '>=15'"));
+            "conda '<14' on job class 'ScoreCustomers' conflicts with pip '>=15' on job class 'ScoreCustomers'; the other constraints allow '>=15'"));
 
     [Fact]
     public Task The_nearest_python_version_overrides_the_assembly_default() => Verify.VerifyAsync("""
@@ -150,7 +150,7 @@ public sealed class VersionConflictAnalyzerTests
         """,
         Verify.Diagnostic(DiagnosticDescriptors.UnsatisfiableConstraintsId).WithLocation(0).WithLocation(1).WithLocation(2).WithArguments(
             "scipy",
-            "pip '>=1.10,<1.12' on job 'ScoreCustomers' conflicts with pip '!=1.10.*' on base class 'JobBase' and pip '!=1.11.*' on the assembly; the other constraints allow '!=1.10.*,!=1.11.*'"));
+            "pip '>=1.10,<1.12' on job class 'ScoreCustomers' conflicts with pip '!=1.10.*' on base class 'JobBase' and pip '!=1.11.*' on the assembly; the other constraints allow '!=1.10.*,!=1.11.*'"));
 
     [Fact]
     public Task SJG2001_a_constraint_that_admits_no_version_on_its_own() => Verify.VerifyAsync("""
@@ -163,5 +163,5 @@ public sealed class VersionConflictAnalyzerTests
         """,
         Verify.Diagnostic(DiagnosticDescriptors.UnsatisfiableConstraintsId).WithLocation(0).WithArguments(
             "numpy",
-            "pip '>=3,<2' on job 'ScoreCustomers' admits no version"));
+            "pip '>=3,<2' on job class 'ScoreCustomers' admits no version"));
 }

@@ -378,7 +378,7 @@ public sealed class VersionConflictAnalyzer : DiagnosticAnalyzer
             };
             var where = requirement.Scope switch
             {
-                DeclarationScope.Job => "job '" + declared.Job.Name + "'",
+                DeclarationScope.Job => "job class '" + declared.Job.Name + "'",
                 DeclarationScope.BaseClass => "base class '" + requirement.DeclaringSymbol.Name + "'",
                 _ => "the assembly",
             };
