@@ -46,6 +46,38 @@ public sealed class PackCliTests : IDisposable
     }
 
     [Fact]
+    public async Task On_a_terminal_a_cache_hit_shows_no_invented_figures_and_a_pack_shows_its_bytes()
+    {
+        // A real pseudo-terminal: util-linux script(1) runs the tool with its stdout on a pty, so the styled progress bar is
+        // drawn as a user sees it (the tool draws nothing styled when stdout is redirected or CI is set). script(1) is in
+        // Debian's essential bsdutils package.
+        var venv = _work.Combine("venv");
+        var created = System.Diagnostics.Process.Start("python3", ["-m", "venv", "--without-pip", venv])!;
+        await created.WaitForExitAsync();
+        Assert.Equal(0, created.ExitCode);
+        var output = _work.Combine("out", "env.tar.gz");
+        Directory.CreateDirectory(Path.GetDirectoryName(output)!);
+        var command = string.Join(' ', CliProcess.ToolCommand.Concat(["pack", "-p", venv, "-o", output, "--compress-level", "1"]).Select(Quote));
+        var environment = new Dictionary<string, string?> { ["SPARKJOBGEN_CACHE"] = _work.Combine("cache"), ["CI"] = null, ["TERM"] = "xterm-256color" };
+
+        var first = await CliProcess.RunAsync(["script", "-q", "-e", "-c", command, _work.Combine("first.log")], environment);
+        Assert.True(first.ExitCode == 0, first.Stdout + first.Stderr);
+        var hit = await CliProcess.RunAsync(["script", "-q", "-e", "-c", command, _work.Combine("hit.log")], environment);
+        Assert.True(hit.ExitCode == 0, hit.Stdout + hit.Stderr);
+
+        // The full pack's bar counts the environment's bytes (in MiB) and files; the cache hit's bar has nothing to count.
+        Assert.Matches(@"Packing [0-9,]+/[0-9,]+ files", first.Stdout);
+        Assert.Contains("MiB", first.Stdout);
+        Assert.Contains("Environment packed", first.Stdout);
+        Assert.Contains("Environment archive is up to date", hit.Stdout);
+        Assert.DoesNotContain("byte", hit.Stdout);
+        Assert.DoesNotContain("%", hit.Stdout);
+        Assert.DoesNotContain("files", hit.Stdout.Split("Environment archive is up to date")[0]);
+
+        static string Quote(string arg) => "'" + arg.Replace("'", "'\\''") + "'";
+    }
+
+    [Fact]
     public async Task Pack_errors_name_the_problem_and_exit_with_the_pack_code()
     {
         var missing = await CliProcess.RunAsync(null, "pack", "-p", _work.Combine("nothing-here"), "--json");

@@ -195,19 +195,45 @@ internal sealed class CliConsole
         T result = default!;
         await _ansi.Progress()
             .AutoClear(true)
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new DownloadedColumn(), new TransferSpeedColumn(), new RemainingTimeColumn())
+            .Columns(
+                new TaskDescriptionColumn(),
+                new ProgressBarColumn(),
+                new UntilMeasured(new PercentageColumn()),
+                new UntilMeasured(new DownloadedColumn()),
+                new UntilMeasured(new TransferSpeedColumn()),
+                new UntilMeasured(new RemainingTimeColumn()))
             .StartAsync(async context =>
             {
+                // Indeterminate until the packer reports its first figures: a cache hit reports none, and its bar would
+                // otherwise read "100% 1 byte".
                 var task = context.AddTask(Markup.Escape(title), autoStart: true, maxValue: 1);
+                task.IsIndeterminate = true;
                 var sink = new Progress<SparkJobGen.Packing.PackProgress>(p =>
                 {
+                    task.IsIndeterminate = false;
                     task.MaxValue = Math.Max(1, p.BytesTotal);
                     task.Value = p.BytesDone;
                     task.Description = Markup.Escape($"{title} {p.FilesDone:N0}/{p.FilesTotal:N0} files");
                 });
                 result = await body(sink).ConfigureAwait(false);
-                task.Value = task.MaxValue;
+                if (!task.IsIndeterminate)
+                {
+                    task.Value = task.MaxValue;
+                }
+
+                task.StopTask();
             }).ConfigureAwait(false);
         return result;
+    }
+
+    /// <summary>A progress column that shows nothing while its task has no figures yet (indeterminate).</summary>
+    private sealed class UntilMeasured(ProgressColumn inner) : ProgressColumn
+    {
+        protected override bool NoWrap => true;
+
+        public override Spectre.Console.Rendering.IRenderable Render(Spectre.Console.Rendering.RenderOptions options, ProgressTask task, TimeSpan deltaTime) =>
+            task.IsIndeterminate ? Text.Empty : inner.Render(options, task, deltaTime);
+
+        public override int? GetColumnWidth(Spectre.Console.Rendering.RenderOptions options) => inner.GetColumnWidth(options);
     }
 }
