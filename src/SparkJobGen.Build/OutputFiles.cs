@@ -7,32 +7,62 @@ namespace SparkJobGen.Build;
 internal static class OutputFiles
 {
     /// <summary>
-    /// Writes <paramref name="content"/> to <paramref name="path"/> unless the file already holds exactly those bytes. The bytes
-    /// go to a short temporary name in the same folder first (never longer than the final name allows) and are renamed into
-    /// place, so the file is never half-written.
+    /// Writes <paramref name="content"/> to <paramref name="path"/> unless the file already holds exactly those bytes. A file
+    /// that exists is replaced whole: the bytes go to a short temporary name in the same folder (never longer than the final
+    /// name allows) and are renamed over it, so it is never half-written. A new file is created in place, without a temporary
+    /// name and a rename (a clean build creates hundreds), and removed again if writing it fails, so no partial file is left.
     /// </summary>
     /// <returns>Whether the file was written.</returns>
     public static bool WriteIfChanged(string path, byte[] content)
     {
-        if (File.Exists(path) && new FileInfo(path).Length == content.Length && ContentEquals(path, content))
+        var existing = new FileInfo(path);
+        if (existing.Exists)
         {
-            return false;
+            if (existing.Length == content.Length && ContentEquals(path, content))
+            {
+                return false;
+            }
+
+            Replace(path, content);
+            return true;
         }
 
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        FileStream stream;
+        try
+        {
+            stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1);
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            // Another writer created it in between: compare with what it holds, and replace it whole if it differs.
+            return WriteIfChanged(path, content);
+        }
+
+        try
+        {
+            using (stream)
+            {
+                stream.Write(content, 0, content.Length);
+            }
+        }
+        catch
+        {
+            File.Delete(path);
+            throw;
+        }
+
+        return true;
+    }
+
+    private static void Replace(string path, byte[] content)
+    {
         var folder = Path.GetDirectoryName(path)!;
-        Directory.CreateDirectory(folder);
         var temporary = Path.Combine(folder, ".sjg-" + Guid.NewGuid().ToString("N").Substring(0, 12) + ".tmp");
         try
         {
             File.WriteAllBytes(temporary, content);
-            if (File.Exists(path))
-            {
-                File.Replace(temporary, path, null);
-            }
-            else
-            {
-                File.Move(temporary, path);
-            }
+            File.Replace(temporary, path, null);
         }
         finally
         {
@@ -41,8 +71,6 @@ internal static class OutputFiles
                 File.Delete(temporary);
             }
         }
-
-        return true;
     }
 
     private static bool ContentEquals(string path, byte[] content)
