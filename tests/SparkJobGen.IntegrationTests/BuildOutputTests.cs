@@ -73,6 +73,33 @@ public sealed class BuildOutputTests
         Assert.Equal(yaml, File.ReadAllBytes(Path.Combine(elsewhere, "etl-env", "environment.yaml")));
     }
 
+    /// <summary>
+    /// Deleting a job's script changes no timestamp that CoreCompile compares, so without the scripts in the compile-inputs
+    /// hash (Microsoft.Common.CurrentVersion.targets, _GenerateCompileDependencyCache) the next build skipped the compiler and
+    /// only the write step's SJG3003 appeared; the analyzers' SJG1003 points at the job that names the script.
+    /// </summary>
+    [Fact]
+    public void A_deleted_script_is_reported_by_the_analyzers_on_the_next_incremental_build()
+    {
+        using var project = ConsumerProject.Create(Files());
+        var (first, firstOutput) = project.Run("build", "-c", "Debug");
+        Assert.True(first == 0, firstOutput);
+        Assert.DoesNotContain("SJG1003", firstOutput, StringComparison.Ordinal);
+
+        var script = Path.Combine(project.Directory, "jobs", "report.py");
+        var kept = Path.Combine(project.Work, "report.py");
+        File.Move(script, kept);
+        var (failed, deleted) = project.Run("build", "-c", "Debug");
+        Assert.NotEqual(0, failed); // the project treats warnings as errors
+        Assert.Contains("error SJG1003: The script 'jobs/report.py' of job 'report'", deleted, StringComparison.Ordinal);
+
+        // Put back with its old timestamp (as a checkout or a move does): compiled again, and the warning is gone.
+        File.Move(kept, script);
+        var (back, restored) = project.Run("build", "-c", "Debug");
+        Assert.True(back == 0, restored);
+        Assert.DoesNotContain("SJG1003", restored, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Publish_copies_the_environment_folders_unless_switched_off()
     {
