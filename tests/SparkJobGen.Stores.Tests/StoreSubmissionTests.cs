@@ -152,6 +152,52 @@ public sealed class StoreSubmissionTests(S3rverServer server) : IDisposable
         Assert.False(localDocument.TryGetProperty("store", out _), local.Stdout);
     }
 
+    /// <summary>
+    /// submit checks everything that can fail without the cluster (spark-submit, the local files, the preflight, which reads
+    /// the local archive) before it uploads: a failed check leaves the store untouched, as run and SparkJobRunner do.
+    /// </summary>
+    [Fact]
+    public async Task Submit_uploads_nothing_when_a_check_before_the_cluster_fails()
+    {
+        var assembly = ProbeAssembly.LayOut(_work);
+        var tree = Directory.CreateDirectory(_work.Combine("env-tree", "lib", "python3.11")).FullName;
+        File.WriteAllText(Path.Combine(tree, "os.py"), "# a packed environment's Python 3.11\n");
+        var archive = _work.Combine("probe.tar.gz");
+        var tar = System.Diagnostics.Process.Start("tar", ["-czf", archive, "-C", _work.Combine("env-tree"), "lib"])!;
+        await tar.WaitForExitAsync();
+        Assert.Equal(0, tar.ExitCode);
+        var folder = Directory.CreateDirectory(_work.Combine("gated-envs")).FullName;
+        var store = new Uri(folder + "/").AbsoluteUri;
+        using var standIn = new SparkSubmitStandIn();
+        var environment = new Dictionary<string, string?> { ["SPARKJOBGEN_CACHE"] = _work.Combine("cache") };
+        string[] Args(params string[] extra) =>
+            ["submit", "probe-job", "--assembly", assembly, "--master", "yarn", "--store", store, .. extra];
+
+        // The preflight fails: in client mode the driver's Python must report the packed environment's version.
+        var preflight = await CliProcess.RunAsync(environment, Args("--deploy-mode", "client", "--archive", archive, "--spark-submit", standIn.SparkSubmit, "--driver-python", _work.Combine("no-python")));
+        Assert.True(preflight.ExitCode == 3, preflight.Stdout + preflight.Stderr);
+        Assert.Contains("Preflight failed", preflight.Stderr, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFileSystemEntries(folder));
+
+        // spark-submit is missing.
+        var sparkSubmit = await CliProcess.RunAsync(environment, Args("--deploy-mode", "cluster", "--archive", archive, "--spark-submit", _work.Combine("no-spark-submit")));
+        Assert.True(sparkSubmit.ExitCode == 3, sparkSubmit.Stdout + sparkSubmit.Stderr);
+        Assert.Contains("does not exist or is not executable", sparkSubmit.Stderr, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFileSystemEntries(folder));
+
+        // The archive is missing: the message says how to make one.
+        var missing = await CliProcess.RunAsync(environment, Args("--deploy-mode", "cluster", "--archive", _work.Combine("nothing.tar.gz"), "--spark-submit", standIn.SparkSubmit));
+        Assert.True(missing.ExitCode == 3, missing.Stdout + missing.Stderr);
+        Assert.Contains("does not exist: create it with `sparkjobgen pack`", missing.Stderr, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFileSystemEntries(folder));
+
+        // With every check passing, the archive is shipped once and spark-submit gets the store's copy.
+        var shipped = await CliProcess.RunAsync(environment, Args("--deploy-mode", "cluster", "--archive", archive, "--spark-submit", standIn.SparkSubmit));
+        Assert.True(shipped.ExitCode == 0, shipped.Stdout + shipped.Stderr);
+        var name = Assert.Single(Directory.GetFiles(folder));
+        Assert.Contains(new Uri(name).AbsoluteUri + "#environment", RecordedArgv(standIn));
+    }
+
     [SkippableFact]
     public async Task Local_mode_and_remote_archives_do_not_touch_the_store()
     {

@@ -77,14 +77,19 @@ internal static class SubmitCommand
                 }
 
                 SparkJobGen.Stores.StoreShipResult? shipped = null;
-                if (!parse.GetValue(dryRun))
-                {
-                    (submission, shipped) = await SparkJobGen.Stores.EnvironmentStoreShipper.ShipAsync(
-                        submission, StoreCommand.Options(console), detail => console.Step(new JobRunStep("store", detail, false)), cancellationToken).ConfigureAwait(false);
-                }
-                else if (submission.EnvironmentStore is { } store)
+                if (parse.GetValue(dryRun) && submission.EnvironmentStore is { } store)
                 {
                     console.Info($"dry run: the archive is not shipped to {store}; a real submission ships it there and submits the store's copy");
+                }
+
+                // Ships the archive to the store, after every check that can fail without the cluster: a failed check uploads nothing.
+                async Task<SparkSubmission> ShipAsync(SparkSubmission local)
+                {
+                    SparkJobGen.Stores.StoreShipResult? result;
+                    (local, result) = await SparkJobGen.Stores.EnvironmentStoreShipper.ShipAsync(
+                        local, StoreCommand.Options(console), detail => console.Step(new JobRunStep("store", detail, false)), cancellationToken).ConfigureAwait(false);
+                    shipped = result;
+                    return local;
                 }
 
                 // The values of the job's [JobParameter(Sensitive = true)] flags, learned from the manifest before anything is printed.
@@ -98,6 +103,13 @@ internal static class SubmitCommand
                     if (!Uri.TryCreate(livyUrl, UriKind.Absolute, out var endpoint) || (endpoint.Scheme != Uri.UriSchemeHttp && endpoint.Scheme != Uri.UriSchemeHttps))
                     {
                         throw new ArgumentException($"--livy '{livyUrl}' is not an http(s) URL such as http://livy.example:8998/.");
+                    }
+
+                    if (!parse.GetValue(dryRun) && SparkJobGen.Stores.EnvironmentStoreShipper.WillShip(submission))
+                    {
+                        // Livy reads the archive from the cluster's storage: the store's copy goes in the request.
+                        ArchiveMustExist(submission.EnvironmentArchive!);
+                        submission = await ShipAsync(submission).ConfigureAwait(false);
                     }
 
                     var request = LivyBatchRequest.FromSubmission(submission);
@@ -118,26 +130,33 @@ internal static class SubmitCommand
                 }
                 else
                 {
-                    SparkSubmitCommand sparkCommand;
-                    try
-                    {
-                        sparkCommand = submission.ToCommand();
-                    }
-                    catch (InvalidOperationException exception)
-                    {
-                        throw new SubmissionPreflightException(exception.Message, exception);
-                    }
-
-                    arguments = console.Redactor.AddRange(sparkCommand.Secrets).AddFromSparkArguments(sparkCommand.Arguments).RedactArguments(sparkCommand.Arguments);
+                    var willShip = SparkJobGen.Stores.EnvironmentStoreShipper.WillShip(submission);
                     if (parse.GetValue(dryRun))
                     {
+                        var dryCommand = ToCommand(submission);
+                        arguments = console.Redactor.AddRange(dryCommand.Secrets).AddFromSparkArguments(dryCommand.Arguments).RedactArguments(dryCommand.Arguments);
                         console.Info("spark-submit " + SparkSubmitRunner.FormatCommandLine(arguments));
-                        console.WriteJson(new DryRunDocument(ExitCodes.Success, arguments, sparkCommand.Environment), CliJson.Documents.DryRunDocument);
+                        console.WriteJson(new DryRunDocument(ExitCodes.Success, arguments, dryCommand.Environment), CliJson.Documents.DryRunDocument);
                         return ExitCodes.Success;
                     }
 
+                    // Before anything is uploaded: the command as it will be (the store's copy stands in for a local archive it
+                    // replaces), spark-submit, Java and the local files, then the preflight checks, which read the local archive.
                     var sparkSubmitOptions = new SparkSubmitOptions { SparkSubmitPath = parse.GetValue(settings.SparkSubmit), Timeout = limit, OnOutput = console.Output };
+                    SparkSubmitRunner.Preflight(ToCommand(willShip ? submission.WithEnvironmentArchive("hdfs:///sparkjobgen/not-yet-shipped.tar.gz") : submission), sparkSubmitOptions);
+                    if (willShip)
+                    {
+                        ArchiveMustExist(submission.EnvironmentArchive!);
+                    }
+
                     preflight = await settings.RunPreflightAsync(parse, submission, settings.Preflight(parse, assemblyPath) with { SparkSubmit = sparkSubmitOptions }, console, cancellationToken).ConfigureAwait(false);
+                    if (willShip)
+                    {
+                        submission = await ShipAsync(submission).ConfigureAwait(false);
+                    }
+
+                    var sparkCommand = ToCommand(submission);
+                    arguments = console.Redactor.AddRange(sparkCommand.Secrets).AddFromSparkArguments(sparkCommand.Arguments).RedactArguments(sparkCommand.Arguments);
                     console.Step(new JobRunStep("submit", "spark-submit " + SparkSubmitRunner.FormatCommandLine(arguments), false));
                     result = await SparkSubmitRunner.SubmitAsync(sparkCommand, sparkSubmitOptions, cancellationToken).ConfigureAwait(false);
                 }
@@ -158,6 +177,30 @@ internal static class SubmitCommand
             });
         });
         return command;
+    }
+
+    /// <summary>The command spark-submit gets; a submission incomplete for its mode is a preflight failure (exit 3).</summary>
+    private static SparkSubmitCommand ToCommand(SparkSubmission submission)
+    {
+        try
+        {
+            return submission.ToCommand();
+        }
+        catch (InvalidOperationException exception)
+        {
+            throw new SubmissionPreflightException(exception.Message, exception);
+        }
+    }
+
+    /// <summary>A local archive the store is to receive must exist before anything is checked against it or uploaded.</summary>
+    private static void ArchiveMustExist(string archive)
+    {
+        var local = archive.StartsWith("file:", StringComparison.OrdinalIgnoreCase) && Uri.TryCreate(archive, UriKind.Absolute, out var uri) ? uri.LocalPath : archive;
+        if (!System.IO.File.Exists(local))
+        {
+            throw new SubmissionPreflightException(
+                $"The environment archive '{local}' does not exist: create it with `sparkjobgen pack` (or EnvironmentPacker.PackAsync), or pass the path of an existing archive.");
+        }
     }
 
     private static LivyAuthentication? Authentication(string? token, string? user, string? password, string? header)

@@ -47,7 +47,7 @@ public sealed record ArchiveDigest(long Length, string Sha256, string Md5, long 
     public static async Task<ArchiveDigest> ComputeAsync(string archivePath, string? cacheDirectory, CancellationToken cancellationToken)
     {
         var stamp = FileStampCache.CurrentStamp(archivePath)
-            ?? throw new FileNotFoundException($"The environment archive '{archivePath}' does not exist.", archivePath);
+            ?? throw new FileNotFoundException($"The environment archive '{archivePath}' does not exist: create it with `sparkjobgen pack` (or EnvironmentPacker.PackAsync), or pass the path of an existing archive.", archivePath);
         if (cacheDirectory is not null && FromCache(FileStampCache.TryRead(cacheDirectory, archivePath)) is { } cached)
         {
             return cached;
