@@ -44,6 +44,24 @@ public sealed class LivyCliTests : IDisposable
         Assert.Empty(server.Violations);
     }
 
+    // The tool masks secret-looking shapes in everything it prints ("--password X", "password: X"); its own hints name the
+    // credential flags and must reach the user whole, exactly when the credentials are the problem.
+    [Fact]
+    public async Task Credential_hints_name_the_flags_unmasked_and_never_the_secret()
+    {
+        using var server = new LivyContractServer(expectedAuthorization: "Bearer the-right-one");
+
+        var refused = await CliProcess.RunAsync(null, Submit(server, "--livy-token", "wrong-token-123"));
+        var noPassword = await CliProcess.RunAsync(new Dictionary<string, string?> { ["SPARKJOBGEN_LIVY_PASSWORD"] = null }, Submit(server, "--livy-user", "bob"));
+
+        Assert.Equal(6, refused.ExitCode);
+        Assert.Contains("401", refused.Stderr, StringComparison.Ordinal);
+        Assert.Contains("check the token (--livy-token, LivyAuthentication.Bearer), or the user and password (--livy-user and --livy-password, LivyAuthentication.Basic).", refused.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("wrong-token-123", refused.Stdout + refused.Stderr, StringComparison.Ordinal);
+        Assert.Equal(2, noPassword.ExitCode);
+        Assert.Contains("--livy-user needs a password, from --livy-password, or the SPARKJOBGEN_LIVY_PASSWORD variable.", noPassword.Stderr, StringComparison.Ordinal);
+    }
+
     // Livy refuses a name held by a batch it still tracks (server/.../sessions/SessionManager.scala:102-110).
     [Fact]
     public async Task Two_submissions_of_a_job_get_distinct_names_shown_in_the_output()

@@ -220,7 +220,7 @@ internal static class SubmitCommand
 
         if (user is not null)
         {
-            return LivyAuthentication.Basic(user, password ?? throw new ArgumentException($"--livy-user needs a password: --livy-password or {LivyPasswordVariable}."));
+            return LivyAuthentication.Basic(user, password ?? throw new ArgumentException($"--livy-user needs a password, from --livy-password, or the {LivyPasswordVariable} variable."));
         }
 
         return string.IsNullOrEmpty(token) ? null : LivyAuthentication.Bearer(token);

@@ -119,7 +119,7 @@ public sealed class LivyClient : IDisposable
             {
                 var hint = response.StatusCode switch
                 {
-                    HttpStatusCode.Unauthorized => " The server refused the credentials: check --livy-token / --livy-user and --livy-password.",
+                    HttpStatusCode.Unauthorized => " The server refused the credentials; check the token (--livy-token, LivyAuthentication.Bearer), or the user and password (--livy-user and --livy-password, LivyAuthentication.Basic).",
                     HttpStatusCode.Forbidden => " The user may not submit (or impersonate the proxy user); with CSRF protection on, X-Requested-By is sent.",
                     HttpStatusCode.BadRequest when text.Contains("Duplicate session name", StringComparison.Ordinal) =>
                         " Livy still tracks a batch of that name (running, or finished within livy.server.session.state-retain.sec, 10 minutes by default): " +
