@@ -32,6 +32,9 @@ internal static class BuildMessages
     /// <summary>SJG3007: an unexpected failure inside the task.</summary>
     public const string Unexpected = "SJG3007";
 
+    /// <summary>SJG3008: two different scripts of one environment would be copied to the same path of its folder.</summary>
+    public const string ScriptPathClash = "SJG3008";
+
     /// <summary>Logs an error with <paramref name="code"/> against the project file.</summary>
     public static void Error(TaskLoggingHelper log, string code, string file, string message) =>
         log.LogError(null, code, null, file, 0, 0, 0, 0, "{0}", message);

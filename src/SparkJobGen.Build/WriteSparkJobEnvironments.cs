@@ -113,6 +113,7 @@ public sealed class WriteSparkJobEnvironments : Task
         }
 
         var scripts = new List<PlannedFile>();
+        var sources = new Dictionary<string, (string Source, string Job, string Script)>(StringComparer.Ordinal);
         foreach (var job in manifest.Jobs)
         {
             var relative = ScriptOutputPath.ForScript(job.Script);
@@ -129,6 +130,17 @@ public sealed class WriteSparkJobEnvironments : Task
                 continue;
             }
 
+            var destination = Path.Combine(root, job.Environment, relative.Replace('/', Path.DirectorySeparatorChar));
+            if (sources.TryGetValue(destination, out var earlier) && !string.Equals(earlier.Source, source, StringComparison.Ordinal))
+            {
+                // Two scripts at one path of the environment folder: copying both would leave one job running the other's script.
+                BuildMessages.Error(Log, BuildMessages.ScriptPathClash, ProjectDirectory,
+                    $"The scripts of Spark jobs '{earlier.Job}' ('{earlier.Script}', {earlier.Source}) and '{job.Name}' ('{job.Script}', {source}) would both be copied to '{destination}' in environment '{job.Environment}'. " +
+                    "Move or rename one of the scripts, or give the jobs different environments.");
+                continue;
+            }
+
+            sources[destination] = (source, job.Name, job.Script);
             byte[] content;
             try
             {
@@ -141,7 +153,7 @@ public sealed class WriteSparkJobEnvironments : Task
                 continue;
             }
 
-            scripts.Add(new PlannedFile(Path.Combine(root, job.Environment, relative.Replace('/', Path.DirectorySeparatorChar)), content,
+            scripts.Add(new PlannedFile(destination, content,
                 $"the script of Spark job '{job.Name}'", job.Environment));
         }
 

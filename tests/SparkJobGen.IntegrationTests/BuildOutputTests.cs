@@ -100,6 +100,51 @@ public sealed class BuildOutputTests
         Assert.DoesNotContain("SJG1003", restored, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// A script's place in the environment folder is its declared path with '.' and '..' resolved; two different scripts that
+    /// would land at one place (one of them from outside the project) fail the build with SJG3008 instead of one job silently
+    /// running the other's script.
+    /// </summary>
+    [Fact]
+    public void Dot_segments_are_resolved_and_two_scripts_at_one_place_fail_the_build()
+    {
+        using var resolved = ConsumerProject.Create(new Dictionary<string, string>
+        {
+            ["jobs/score.py"] = "print('score')\n",
+            ["b.py"] = "print('ROOT b.py')\n",
+            ["Jobs.cs"] = """
+                using SparkJobGen;
+                namespace Demo;
+                [SparkJob("./jobs/../jobs/score.py", Environment = "shared")] public partial class Score { }
+                [SparkJob("a/../b.py", Environment = "shared")] public partial class RootB { }
+                """,
+            ["Program.cs"] = "System.Console.WriteLine(Demo.Score.Definition.Environment);\n",
+        });
+        resolved.RunOk("build", "-c", "Debug");
+        Assert.Equal(["shared/b.py", "shared/environment.yaml", "shared/jobs/score.py"], ConsumerProject.FilesUnder(Path.Combine(resolved.Output, "sparkjobs")));
+
+        // lib/b.py in the project and ../lib/b.py beside it both belong at shared/lib/b.py (the analyzers' script check, which
+        // reports the script outside the project, is off so the build reaches the write step).
+        using var clash = ConsumerProject.Create(new Dictionary<string, string>
+        {
+            ["lib/b.py"] = "print('inside')\n",
+            ["Jobs.cs"] = """
+                using SparkJobGen;
+                namespace Demo;
+                [SparkJob("lib/b.py", Environment = "shared")] public partial class InsideB { }
+                [SparkJob("../lib/b.py", Environment = "shared")] public partial class OutsideB { }
+                """,
+            ["Program.cs"] = "System.Console.WriteLine(Demo.InsideB.Definition.Environment);\n",
+        });
+        Directory.CreateDirectory(Path.Combine(clash.Work, "lib"));
+        File.WriteAllText(Path.Combine(clash.Work, "lib", "b.py"), "print('outside')\n");
+        var (exitCode, output) = clash.Run("build", "-c", "Debug", "-p:SparkJobGenCheckScripts=false");
+        Assert.True(exitCode != 0, output);
+        Assert.Contains("error SJG3008: The scripts of Spark jobs 'inside-b' ('lib/b.py', ", output, StringComparison.Ordinal);
+        Assert.Contains("and 'outside-b' ('../lib/b.py', ", output, StringComparison.Ordinal);
+        Assert.Equal("print('inside')\n", File.ReadAllText(Path.Combine(clash.Output, "sparkjobs", "shared", "lib", "b.py")));
+    }
+
     [Fact]
     public void Publish_copies_the_environment_folders_unless_switched_off()
     {
