@@ -73,6 +73,14 @@ public sealed class CliTests : IDisposable
         Assert.Contains("'foo' is not an environment tool: use auto, micromamba, mamba, conda, venv.", tool.Stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("SparkJobGen.Environments", tool.Stderr, StringComparison.Ordinal);
 
+        // A declared cluster Spark version is checked as a value, as --cluster-glibc is, also where no preflight runs.
+        foreach (var verb in new[] { "submit", "run" })
+        {
+            var sparkVersion = await CliProcess.RunAsync(null, verb, "probe-job", "--assembly", _assembly, "--master", "yarn", "--archive", "hdfs:///envs/a.tar.gz", "--dry-run", "--cluster-spark-version", "3.x");
+            Assert.True(sparkVersion.ExitCode == 2, $"{verb} exited {sparkVersion.ExitCode}: {sparkVersion.Stderr}");
+            Assert.Contains("--cluster-spark-version '3.x' is not a version such as 3.5.1.", sparkVersion.Stderr, StringComparison.Ordinal);
+        }
+
         var zero = await CliProcess.RunAsync(null, "submit", "probe-job", "--assembly", _assembly, "--dry-run", "--timeout", "0");
         Assert.Equal(2, zero.ExitCode);
         Assert.Contains("'0' is not a time limit: it must be longer than zero", zero.Stderr, StringComparison.Ordinal);

@@ -50,7 +50,7 @@ internal sealed class SubmissionSettings
 
     public Option<string?> ClusterGlibc { get; } = new("--cluster-glibc") { Description = "The oldest glibc on the cluster's nodes (major.minor, e.g. 2.17); the preflight refuses an archive needing newer. Default: the job assembly's [assembly: ClusterGlibc]." };
 
-    public Option<string?> ClusterSparkVersion { get; } = new("--cluster-spark-version") { Description = "The cluster's Spark version for the preflight, instead of asking spark-submit --version.", HelpName = "version" };
+    public Option<string?> ClusterSparkVersion { get; } = MustBeVersion(new("--cluster-spark-version") { Description = "The cluster's Spark version for the preflight, instead of asking spark-submit --version.", HelpName = "version" });
 
     public Option<bool> NoPreflight { get; } = new("--no-preflight") { Description = "Skip the preflight checks (driver/packed Python, Spark version, glibc)." };
 
@@ -192,6 +192,20 @@ internal sealed class SubmissionSettings
                 yield return new(entry[..equals], entry[(equals + 1)..]);
             }
         }
+    }
+
+    /// <summary>A version the preflight compares with (major.minor[.patch]) or a usage error, even where no preflight runs (--dry-run).</summary>
+    private static Option<string?> MustBeVersion(Option<string?> option)
+    {
+        option.Validators.Add(result =>
+        {
+            var text = result.Tokens.Count > 0 ? result.Tokens[^1].Value : null;
+            if (text is not null && !Version.TryParse(text, out _))
+            {
+                result.AddError($"{option.Name} '{text}' is not a version such as 3.5.1.");
+            }
+        });
+        return option;
     }
 
     /// <summary>Applies an option's value when it was given; a value the builder refuses is a usage error naming the option.</summary>
