@@ -159,6 +159,32 @@ public sealed class FileSystemStoreTests : IDisposable
         Assert.Contains(location, error.Message);
     }
 
+    // RFC 8089 (section 2 and appendix B): file:/path and file://localhost/path name the same local file as file:///path;
+    // Hadoop's Path prints file:/path.
+    [Theory]
+    [InlineData("file:///mnt/envs/")]
+    [InlineData("file:/mnt/envs/")]
+    [InlineData("file://localhost/mnt/envs/")]
+    [InlineData("FILE://LOCALHOST/mnt/envs")]
+    [InlineData("file:/mnt/envs")]
+    public void Every_local_spelling_of_a_folder_uri_names_the_same_folder(string location) =>
+        Assert.Equal("file:///mnt/envs/", EnvironmentStores.ParseLocation(location).AbsoluteUri);
+
+    [Fact]
+    public async Task A_folder_given_as_file_localhost_is_used_and_another_host_is_refused()
+    {
+        var archive = Archives.Write(_work, "local/analytics.tar.gz", 10_000, seed: 9);
+        using (var store = EnvironmentStores.Open("file://localhost" + Folder + "/", Options))
+        {
+            var shipped = await EnvironmentStoreShipper.ShipAsync(store, "analytics", archive, Options, null, CancellationToken.None);
+            Assert.Equal(StoreShipOutcome.Uploaded, shipped.Outcome);
+            Assert.Equal(new Uri(Path.Combine(Folder, shipped.Name)).AbsoluteUri, shipped.SparkUri);
+        }
+
+        var error = Assert.Throws<ArgumentException>(() => EnvironmentStores.ParseLocation("file://fileserver/envs/"));
+        Assert.Contains("names the host 'fileserver'", error.Message);
+    }
+
     [Fact]
     public void Stored_names_parse_back_and_foreign_names_do_not()
     {

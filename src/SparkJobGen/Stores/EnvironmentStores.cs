@@ -16,6 +16,11 @@ public static class EnvironmentStores
     /// <exception cref="ArgumentException">Not an absolute URI of a supported scheme, or it names an archive instead of a folder.</exception>
     public static Uri ParseLocation(string location)
     {
+        if (location is not null && LocalFileUri(location) is { } local)
+        {
+            location = local;
+        }
+
         if (string.IsNullOrWhiteSpace(location) || !Uri.TryCreate(location, UriKind.Absolute, out var uri) || Array.IndexOf(Schemes, uri.Scheme) < 0)
         {
             throw new ArgumentException(
@@ -44,6 +49,39 @@ public static class EnvironmentStores
         }
 
         return uri.AbsolutePath.EndsWith('/') ? uri : new Uri(uri.GetLeftPart(UriPartial.Path) + "/");
+    }
+
+    /// <summary>
+    /// The <c>file:///path</c> form of the other spellings RFC 8089 gives a local folder: <c>file:/path</c> (as Hadoop prints
+    /// it) and <c>file://localhost/path</c>; null for anything else. A file URI naming another host is refused: the store is a
+    /// folder this machine mounts.
+    /// </summary>
+    private static string? LocalFileUri(string location)
+    {
+        if (!location.StartsWith("file:", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        var rest = location.Substring("file:".Length);
+        if (rest.StartsWith("//localhost/", StringComparison.OrdinalIgnoreCase))
+        {
+            return string.Concat("file://", rest.AsSpan("//localhost".Length));
+        }
+
+        if (rest.StartsWith('/') && !rest.StartsWith("//", StringComparison.Ordinal))
+        {
+            return "file://" + rest;
+        }
+
+        if (rest.StartsWith("//", StringComparison.Ordinal) && !rest.StartsWith("///", StringComparison.Ordinal))
+        {
+            throw new ArgumentException(
+                $"The environment store '{location}' names the host '{rest.Substring(2).Split('/')[0]}': a file: store is a folder mounted on this machine, written file:///mounted/folder/.",
+                nameof(location));
+        }
+
+        return null;
     }
 
     /// <summary>Opens the store <paramref name="location"/> names.</summary>
