@@ -331,6 +331,20 @@ public sealed class CliTests : IDisposable
 
         var json = await CliProcess.RunAsync(null, ["run", "probe-job", "--assembly", _assembly, "--archive", archive, "--json"]);
         Assert.Equal("local-container", Json(json.Stdout).GetProperty("submission").GetProperty("backend").GetString());
+        Assert.False(Json(json.Stdout).GetProperty("submission").TryGetProperty("workingDirectory", out _));
+
+        // --keep-scratch says where the kept folder is, in the summary and in the JSON document; the folder holds the run.
+        var scratchRoot = _work.Combine("scratch");
+        Directory.CreateDirectory(scratchRoot);
+        var kept = await CliProcess.RunAsync(new Dictionary<string, string?> { ["TMPDIR"] = scratchRoot }, ["run", "probe-job", "--assembly", _assembly, "--archive", archive, "--keep-scratch"]);
+        var keptJson = await CliProcess.RunAsync(new Dictionary<string, string?> { ["TMPDIR"] = scratchRoot }, ["run", "probe-job", "--assembly", _assembly, "--archive", archive, "--keep-scratch", "--json"]);
+        Assert.True(kept.ExitCode == 0, kept.Stderr);
+        var folders = Directory.GetDirectories(scratchRoot, "sparkjobgen-container-*");
+        Assert.Equal(2, folders.Length);
+        Assert.Contains(kept.Stdout.Split('\n'), line => line.Contains("kept folder", StringComparison.Ordinal) && folders.Any(f => line.Contains(f, StringComparison.Ordinal)));
+        var workingDirectory = Json(keptJson.Stdout).GetProperty("submission").GetProperty("workingDirectory").GetString()!;
+        Assert.Contains(workingDirectory, folders);
+        Assert.True(File.Exists(Path.Combine(workingDirectory, "environment", "bin", "python")), workingDirectory);
     }
 
     [Fact]

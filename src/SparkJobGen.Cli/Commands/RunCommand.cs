@@ -104,5 +104,6 @@ internal static class RunCommand
         yield return new("archive", run.EnvironmentArchive + (run.ArchiveReused ? " (cached)" : string.Empty));
         yield return new("store", run.Store is { } store ? $"{store.SparkUri} ({store.Outcome}, {store.BytesUploaded:N0} bytes uploaded)" : null);
         yield return new("duration", run.Submission.Duration.ToString(@"hh\:mm\:ss\.f", System.Globalization.CultureInfo.InvariantCulture));
+        yield return new("kept folder", run.Submission.WorkingDirectory);
     }
 }

@@ -21,13 +21,15 @@ internal sealed record ErrorInfo(string Kind, string Message);
 /// <summary>A submission result in JSON output.</summary>
 internal sealed record SubmissionDocument(
     string Backend, int ExitCode, string? ApplicationId, SubmissionState FinalState, double DurationSeconds, string? SubmissionId,
-    string? DriverPod, string? Namespace, string? TrackingUrl, ClusterManager? Cluster, DeployMode? DeployMode, string? ClusterKill, string? ApplicationName)
+    string? DriverPod, string? Namespace, string? TrackingUrl, ClusterManager? Cluster, DeployMode? DeployMode, string? ClusterKill, string? ApplicationName,
+    string? WorkingDirectory)
 {
     /// <summary>Converts a result.</summary>
     /// <param name="result">The result.</param>
     public static SubmissionDocument From(SubmissionResult result) => new(
         result.Backend, result.ExitCode, result.ApplicationId, result.FinalState, result.Duration.TotalSeconds, result.SubmissionId,
-        result.DriverPod, result.Namespace, result.TrackingUrl, result.Cluster, result.DeployMode, result.ClusterKill, result.ApplicationName);
+        result.DriverPod, result.Namespace, result.TrackingUrl, result.Cluster, result.DeployMode, result.ClusterKill, result.ApplicationName,
+        result.WorkingDirectory);
 }
 
 /// <summary>An environment in JSON output.</summary>

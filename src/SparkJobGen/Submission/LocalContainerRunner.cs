@@ -26,7 +26,7 @@ public sealed record LocalContainerOptions
     /// <summary>Where scratch working directories are made; the system temp directory when null.</summary>
     public string? ScratchRoot { get; init; }
 
-    /// <summary>Keeps the scratch working directory after the run (its path is in the log) for inspection.</summary>
+    /// <summary>Keeps the scratch working directory after the run for inspection (its path is <see cref="SubmissionResult.WorkingDirectory"/> and in the log).</summary>
     public bool KeepScratch { get; init; }
 
     /// <summary>Stops the script after this long (<see cref="SubmissionTimeoutException"/>).</summary>
@@ -145,7 +145,7 @@ public static class LocalContainerRunner
             var state = exit.WasKilled
                 ? (cancellationToken.IsCancellationRequested ? SubmissionState.Cancelled : SubmissionState.TimedOut)
                 : exit.ExitCode == 0 ? SubmissionState.Succeeded : SubmissionState.Failed;
-            var result = new SubmissionResult(exit.ExitCode, null, state, exit.Duration, BackendName) { Cluster = ClusterManager.Local, DeployMode = DeployMode.Client };
+            var result = new SubmissionResult(exit.ExitCode, null, state, exit.Duration, BackendName) { Cluster = ClusterManager.Local, DeployMode = DeployMode.Client, WorkingDirectory = options.KeepScratch ? scratch : null };
             if (options.Logger is { } done)
             {
                 SubmissionLog.Finished(done, BackendName, exit.ExitCode, state, "none");

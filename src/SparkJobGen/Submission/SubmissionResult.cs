@@ -56,6 +56,9 @@ public sealed record SubmissionResult(int ExitCode, string? ApplicationId, Submi
     /// <summary>What was done to stop the application on the cluster after cancellation or timeout, for example the <c>yarn application -kill</c> outcome.</summary>
     public string? ClusterKill { get; init; }
 
+    /// <summary>The folder a local container run ran in, when it was kept for inspection (<see cref="LocalContainerOptions.KeepScratch"/>); otherwise null.</summary>
+    public string? WorkingDirectory { get; init; }
+
     /// <summary>Whether the application succeeded.</summary>
     public bool Succeeded => FinalState == SubmissionState.Succeeded;
 }
