@@ -78,6 +78,29 @@ public sealed class PackCliTests : IDisposable
     }
 
     [Fact]
+    public async Task A_format_the_output_name_contradicts_is_written_with_a_warning()
+    {
+        var venv = _work.Combine("venv");
+        var created = System.Diagnostics.Process.Start("python3", ["-m", "venv", "--without-pip", venv])!;
+        await created.WaitForExitAsync();
+        Assert.Equal(0, created.ExitCode);
+        var environment = new Dictionary<string, string?> { ["SPARKJOBGEN_CACHE"] = _work.Combine("cache") };
+
+        var zipAsTarGz = await CliProcess.RunAsync(environment, "pack", "-p", venv, "-o", _work.Combine("g.tar.gz"), "--format", "zip", "--compress-level", "1");
+        var json = await CliProcess.RunAsync(environment, "pack", "-p", venv, "-o", _work.Combine("g.tar.gz"), "--format", "zip", "--compress-level", "1", "-f", "--json");
+        var fitting = await CliProcess.RunAsync(environment, "pack", "-p", venv, "-o", _work.Combine("g.zip"), "--format", "zip", "--compress-level", "1");
+
+        Assert.True(zipAsTarGz.ExitCode == 0, zipAsTarGz.Stderr);
+        const string warning = "The archive is zip but its name 'g.tar.gz' ends like a tar.gz archive: YARN and Spark choose how to unpack an archive by its name";
+        Assert.Contains("warning: " + warning, zipAsTarGz.Stdout + zipAsTarGz.Stderr, StringComparison.Ordinal);
+        Assert.Contains(JsonDocument.Parse(json.Stdout).RootElement.GetProperty("warnings").EnumerateArray(), w => w.GetString()!.StartsWith(warning, StringComparison.Ordinal));
+        Assert.True(fitting.ExitCode == 0, fitting.Stderr);
+        Assert.DoesNotContain("ends like", fitting.Stdout + fitting.Stderr, StringComparison.Ordinal);
+        // The bytes are what --format asked for: a zip (its local file header signature).
+        Assert.Equal("PK"u8.ToArray(), File.ReadAllBytes(_work.Combine("g.tar.gz"))[..2]);
+    }
+
+    [Fact]
     public async Task Pack_errors_name_the_problem_and_exit_with_the_pack_code()
     {
         var missing = await CliProcess.RunAsync(null, "pack", "-p", _work.Combine("nothing-here"), "--json");

@@ -35,7 +35,8 @@ public static class EnvironmentPacker
         PackOutput.RefuseEnvironment(output, location.Prefix);
         try
         {
-            return await PackLocatedAsync(location, format, output, options, progress, stopwatch, cancellationToken).ConfigureAwait(false);
+            var result = await PackLocatedAsync(location, format, output, options, progress, stopwatch, cancellationToken).ConfigureAwait(false);
+            return ArchiveFormats.NameMismatch(format, output) is { } mismatch ? result with { Warnings = [.. result.Warnings, mismatch] } : result;
         }
         catch (Exception e) when (AsUserError(e, output) is { } error)
         {

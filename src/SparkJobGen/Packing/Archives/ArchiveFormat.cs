@@ -1,4 +1,5 @@
 using System;
+using System.IO;
 
 namespace SparkJobGen.Packing.Archives;
 
@@ -119,6 +120,37 @@ public static class ArchiveFormats
             // No parameter name or value: the message is shown to the user as it is.
             throw new ArgumentOutOfRangeException(null, $"--compress-level for {Name(format)} must be between {minimum} and {maximum}, not {level}.");
         }
+    }
+
+    /// <summary>
+    /// A warning when <paramref name="outputPath"/> ends like an archive of another format than <paramref name="format"/>
+    /// (<c>--format zip -o env.tar.gz</c>): YARN and Spark choose how to unpack an archive by its name. Null when the name fits
+    /// or has no archive extension.
+    /// </summary>
+    /// <param name="format">The format written.</param>
+    /// <param name="outputPath">The output path.</param>
+    public static string? NameMismatch(ArchiveFormat format, string outputPath)
+    {
+        ArgumentNullException.ThrowIfNull(outputPath);
+        if (format == ArchiveFormat.NoArchive)
+        {
+            return null;
+        }
+
+        ArchiveFormat named;
+        try
+        {
+            named = Infer(outputPath);
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
+
+        return named == format
+            ? null
+            : $"The archive is {Name(format)} but its name '{Path.GetFileName(outputPath)}' ends like a {Name(named)} archive: YARN and Spark choose how to unpack "
+              + $"an archive by its name, so it would not unpack on the cluster. Name it *{DefaultExtension(format)}, or leave --format out to write the format the name says.";
     }
 
     private static ArchiveFormat Infer(string? outputPath)
