@@ -219,6 +219,34 @@ public sealed class S3StoreTests(S3rverServer server) : IDisposable
     }
 
     [SkippableFact]
+    public async Task A_refused_listing_says_nothing_of_uploads_and_a_missing_bucket_says_where_it_was_looked_for()
+    {
+        Skip.If(server.SkipReason is not null, server.SkipReason);
+        var bucket = await server.NewBucketAsync();
+        var wrong = Options(secret: "wr0ngSecretKeyThatMustNeverBePrinted", secrets: []);
+        using (var store = EnvironmentStores.Open($"s3a://{bucket}/envs/", wrong))
+        {
+            // What `sparkjobgen store ls` meets: a listing uploads nothing, so the message does not talk about uploads.
+            var listing = await Assert.ThrowsAsync<EnvironmentStoreException>(async () =>
+            {
+                await foreach (var _ in store.ListAsync(CancellationToken.None))
+                {
+                }
+            });
+            Assert.Contains("S3 refused to list", listing.Message);
+            Assert.DoesNotContain("uploaded", listing.Message);
+        }
+
+        var archive = Archives.Write(_work, "analytics.tar.gz", 1_000, seed: 8);
+        var options = Options(secrets: []);
+        using var missing = EnvironmentStores.Open($"s3a://no-such-bucket-{Guid.NewGuid():N}/envs/", options);
+        var error = await Assert.ThrowsAsync<EnvironmentStoreException>(() => EnvironmentStoreShipper.ShipAsync(missing, "analytics", archive, options, null, CancellationToken.None));
+        Assert.Contains("does not exist at " + server.Endpoint, error.Message);
+        Assert.Contains("check the bucket name and the endpoint, or create the bucket", error.Message);
+        Assert.Contains("Nothing was uploaded", error.Message);
+    }
+
+    [SkippableFact]
     public async Task Credentials_come_from_the_named_profile_of_the_shared_credentials_file()
     {
         Skip.If(server.SkipReason is not null, server.SkipReason);

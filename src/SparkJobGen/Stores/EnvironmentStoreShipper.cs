@@ -63,11 +63,20 @@ public static class EnvironmentStoreShipper
         var firstLookup = store.StatAsync(name, cancellationToken);
         try
         {
-            await Task.WhenAll(folderCheck, firstLookup).ConfigureAwait(false);
+            try
+            {
+                await Task.WhenAll(folderCheck, firstLookup).ConfigureAwait(false);
+            }
+            catch when (!folderCheck.IsCompletedSuccessfully)
+            {
+                await folderCheck.ConfigureAwait(false);
+            }
         }
-        catch when (!folderCheck.IsCompletedSuccessfully)
+        catch (EnvironmentStoreException exception)
         {
-            await folderCheck.ConfigureAwait(false);
+            // A refusal of the first reads is one before any upload: say so here, where that is known (a store's own message
+            // serves listing and pruning too).
+            throw new EnvironmentStoreException(exception.Message + " Nothing was uploaded.", exception);
         }
 
         var replaced = false;
@@ -115,6 +124,15 @@ public static class EnvironmentStoreShipper
             // What was published does not match (a concurrent writer of different bytes, or a store that lost the write): look again.
         }
     }
+
+    /// <summary>What a store's refusal of <paramref name="action"/> left undone, as a sentence with a leading space; empty for reads.</summary>
+    /// <param name="action">The refused action as the store's message names it ("list", "read", "write", "delete", ...).</param>
+    internal static string AfterRefusal(string action) => action switch
+    {
+        "list" or "read" => string.Empty,
+        _ when action.StartsWith("delete", StringComparison.Ordinal) => " Nothing was deleted.",
+        _ => " Nothing was uploaded.",
+    };
 
     /// <summary>
     /// Resolves a submission's environment store: ships its local archive and returns the submission with the store URI as its

@@ -181,6 +181,6 @@ public static class EnvironmentLocator
 
         throw new EnvironmentNotFoundException(
             $"No conda environment named '{name}'. Searched: {string.Join(", ", folders)} and {registry}. "
-            + "Pass the directory with -p/--prefix instead.");
+            + "Pass the directory instead (-p/--prefix, PackOptions.Prefix).");
     }
 }

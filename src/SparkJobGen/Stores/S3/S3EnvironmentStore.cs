@@ -395,8 +395,10 @@ public sealed class S3EnvironmentStore : IEnvironmentStore
         {
             403 or 401 => new EnvironmentStoreException(
                 $"S3 refused to {action} {where} ({(int)response.StatusCode} {code ?? "Forbidden"}): check the credentials (from {_credentials.Source}), " +
-                $"the region ({_region}) and the bucket policy. Nothing was uploaded."),
-            404 when code == "NoSuchBucket" => new EnvironmentStoreException($"The bucket '{_bucket}' of the environment store {Location} does not exist."),
+                $"the region ({_region}) and the bucket policy.{EnvironmentStoreShipper.AfterRefusal(action)}"),
+            404 when code == "NoSuchBucket" => new EnvironmentStoreException(
+                $"The bucket '{_bucket}' of the environment store {Location} does not exist at {(_endpoint is null ? "AWS S3" : _endpoint.ToString())} (region {_region}): " +
+                "check the bucket name and the endpoint, or create the bucket (the store creates folders, never buckets)."),
             _ => new EnvironmentStoreException($"S3 failed to {action} {where}: {(int)response.StatusCode} {code} {(document is null ? null : Element(document, "Message"))}".TrimEnd()),
         };
     }

@@ -334,9 +334,9 @@ public sealed class WebHdfsEnvironmentStore : IEnvironmentStore
         throw status switch
         {
             401 => new EnvironmentStoreException(
-                $"WebHDFS at {_base} refused to {action} {Location} ({status} {exception ?? "Unauthorized"}): check {_authenticationDescription}. Nothing was uploaded."),
+                $"WebHDFS at {_base} refused to {action} {Location} ({status} {exception ?? "Unauthorized"}): check {_authenticationDescription}.{EnvironmentStoreShipper.AfterRefusal(action)}"),
             403 when exception is "InvalidToken" or "SecurityException" => new EnvironmentStoreException(
-                $"WebHDFS at {_base} refused to {action} {Location} ({status} {exception}: {message}): check {_authenticationDescription}. Nothing was uploaded."),
+                $"WebHDFS at {_base} refused to {action} {Location} ({status} {exception}: {message}): check {_authenticationDescription}.{EnvironmentStoreShipper.AfterRefusal(action)}"),
             403 when exception == "AccessControlException" => new EnvironmentStoreException(
                 $"WebHDFS at {_base} denied {_authenticationDescription} permission to {action} {Location}: {message}"),
             _ => new EnvironmentStoreException($"WebHDFS at {_base} failed to {action} {Location}: {status} {exception} {message}".TrimEnd()),
