@@ -108,7 +108,7 @@ internal static class SubmitCommand
                     if (!parse.GetValue(dryRun) && SparkJobGen.Stores.EnvironmentStoreShipper.WillShip(submission))
                     {
                         // Livy reads the archive from the cluster's storage: the store's copy goes in the request.
-                        ArchiveMustExist(submission.EnvironmentArchive!);
+                        SparkSubmitRunner.CheckArchiveExists(submission.EnvironmentArchive);
                         submission = await ShipAsync(submission).ConfigureAwait(false);
                     }
 
@@ -133,7 +133,7 @@ internal static class SubmitCommand
                     var willShip = SparkJobGen.Stores.EnvironmentStoreShipper.WillShip(submission);
                     if (parse.GetValue(dryRun))
                     {
-                        var dryCommand = ToCommand(submission);
+                        var dryCommand = SparkJobRunner.ToCommand(submission);
                         arguments = console.Redactor.AddRange(dryCommand.Secrets).AddFromSparkArguments(dryCommand.Arguments).RedactArguments(dryCommand.Arguments);
                         console.Info("spark-submit " + SparkSubmitRunner.FormatCommandLine(arguments));
                         console.WriteJson(new DryRunDocument(ExitCodes.Success, arguments, dryCommand.Environment), CliJson.Documents.DryRunDocument);
@@ -143,10 +143,10 @@ internal static class SubmitCommand
                     // Before anything is uploaded: the command as it will be (the store's copy stands in for a local archive it
                     // replaces), spark-submit, Java and the local files, then the preflight checks, which read the local archive.
                     var sparkSubmitOptions = new SparkSubmitOptions { SparkSubmitPath = parse.GetValue(settings.SparkSubmit), Timeout = limit, OnOutput = console.Output };
-                    SparkSubmitRunner.Preflight(ToCommand(willShip ? submission.WithEnvironmentArchive("hdfs:///sparkjobgen/not-yet-shipped.tar.gz") : submission), sparkSubmitOptions);
+                    SparkSubmitRunner.Preflight(SparkJobRunner.ToCommand(willShip ? submission.WithEnvironmentArchive("hdfs:///sparkjobgen/not-yet-shipped.tar.gz") : submission), sparkSubmitOptions);
                     if (willShip)
                     {
-                        ArchiveMustExist(submission.EnvironmentArchive!);
+                        SparkSubmitRunner.CheckArchiveExists(submission.EnvironmentArchive);
                     }
 
                     preflight = await settings.RunPreflightAsync(parse, submission, settings.Preflight(parse, assemblyPath) with { SparkSubmit = sparkSubmitOptions }, console, cancellationToken).ConfigureAwait(false);
@@ -155,7 +155,7 @@ internal static class SubmitCommand
                         submission = await ShipAsync(submission).ConfigureAwait(false);
                     }
 
-                    var sparkCommand = ToCommand(submission);
+                    var sparkCommand = SparkJobRunner.ToCommand(submission);
                     arguments = console.Redactor.AddRange(sparkCommand.Secrets).AddFromSparkArguments(sparkCommand.Arguments).RedactArguments(sparkCommand.Arguments);
                     console.Step(new JobRunStep("submit", "spark-submit " + SparkSubmitRunner.FormatCommandLine(arguments), false));
                     result = await SparkSubmitRunner.SubmitAsync(sparkCommand, sparkSubmitOptions, cancellationToken).ConfigureAwait(false);
@@ -177,30 +177,6 @@ internal static class SubmitCommand
             });
         });
         return command;
-    }
-
-    /// <summary>The command spark-submit gets; a submission incomplete for its mode is a preflight failure (exit 3).</summary>
-    private static SparkSubmitCommand ToCommand(SparkSubmission submission)
-    {
-        try
-        {
-            return submission.ToCommand();
-        }
-        catch (InvalidOperationException exception)
-        {
-            throw new SubmissionPreflightException(exception.Message, exception);
-        }
-    }
-
-    /// <summary>A local archive the store is to receive must exist before anything is checked against it or uploaded.</summary>
-    private static void ArchiveMustExist(string archive)
-    {
-        var local = archive.StartsWith("file:", StringComparison.OrdinalIgnoreCase) && Uri.TryCreate(archive, UriKind.Absolute, out var uri) ? uri.LocalPath : archive;
-        if (!System.IO.File.Exists(local))
-        {
-            throw new SubmissionPreflightException(
-                $"The environment archive '{local}' does not exist: create it with `sparkjobgen pack` (or EnvironmentPacker.PackAsync), or pass the path of an existing archive.");
-        }
     }
 
     private static LivyAuthentication? Authentication(string? token, string? user, string? password, string? header)

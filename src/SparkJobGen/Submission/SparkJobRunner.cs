@@ -215,7 +215,8 @@ public static class SparkJobRunner
     }
 
     /// <summary>The spark-submit command of a submission; an incomplete submission is a refused prerequisite.</summary>
-    private static SparkSubmitCommand ToCommand(SparkSubmission submission)
+    /// <param name="submission">The submission.</param>
+    internal static SparkSubmitCommand ToCommand(SparkSubmission submission)
     {
         try
         {

@@ -226,7 +226,7 @@ public static partial class SparkSubmitRunner
             }
         }
 
-        CheckLocalFile(command.EnvironmentArchive, "environment archive", "create it with `sparkjobgen pack` (or EnvironmentPacker.PackAsync) or pass the path of an existing archive");
+        CheckArchiveExists(command.EnvironmentArchive);
         CheckLocalFile(command.ScriptPath, "script", "build the project so the script is copied to sparkjobs/<environment>/, or pass WithScript(path)");
         return sparkSubmit;
     }
@@ -261,6 +261,12 @@ public static partial class SparkSubmitRunner
             "put spark-submit on PATH, or pass its path (SparkSubmitOptions.SparkSubmitPath, --spark-submit). " +
             "Without Spark, `sparkjobgen run` still runs the job in a local container run.");
     }
+
+    /// <summary>A local environment archive must exist; a remote one (hdfs://, s3a://, ...) is not checked.</summary>
+    /// <param name="archive">The archive path or URI, or null.</param>
+    /// <exception cref="SubmissionPreflightException">The local archive does not exist; the message says how to make one.</exception>
+    internal static void CheckArchiveExists(string? archive) =>
+        CheckLocalFile(archive, "environment archive", "create it with `sparkjobgen pack` (or EnvironmentPacker.PackAsync) or pass the path of an existing archive");
 
     private static void CheckLocalFile(string? path, string what, string fix)
     {
