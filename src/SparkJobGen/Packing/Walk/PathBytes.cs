@@ -168,7 +168,9 @@ internal static unsafe class PathBytes
     private static bool IsEscape(string text, int i) =>
         text[i] is >= '\uDC80' and <= '\uDCFF' && (i == 0 || !char.IsHighSurrogate(text[i - 1]));
 
-    private static byte[] Terminated(string path)
+    /// <summary>The path's bytes (<see cref="Encode"/>) with the terminating NUL a system call takes.</summary>
+    /// <param name="path">The path.</param>
+    internal static byte[] Terminated(string path)
     {
         var encoded = Encode(path);
         var bytes = new byte[encoded.Length + 1];

@@ -1,7 +1,7 @@
 using System;
 using System.IO;
 using System.Runtime.InteropServices;
-using System.Text;
+using SparkJobGen.Packing;
 
 namespace SparkJobGen.Stores.FileSystem;
 
@@ -70,20 +70,13 @@ internal static unsafe class HardLink
 
     private static int Link(string source, string destination)
     {
-        var from = Terminated(source);
-        var to = Terminated(destination);
+        var from = PathBytes.Terminated(source);
+        var to = PathBytes.Terminated(destination);
         fixed (byte* f = from)
         fixed (byte* t = to)
         {
             return LinkNative(f, t) == 0 ? 0 : Marshal.GetLastPInvokeError();
         }
-    }
-
-    private static byte[] Terminated(string path)
-    {
-        var bytes = new byte[Encoding.UTF8.GetByteCount(path) + 1];
-        Encoding.UTF8.GetBytes(path, 0, path.Length, bytes, 0);
-        return bytes;
     }
 
     [DllImport("libc.so.6", EntryPoint = "link", SetLastError = true)]
