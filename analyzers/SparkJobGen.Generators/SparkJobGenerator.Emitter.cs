@@ -89,11 +89,11 @@ public sealed partial class SparkJobGenerator
 
             foreach (var outer in job.ContainingTypes)
             {
-                w.Line($"partial {outer.Keyword} {outer.Name}");
+                w.Line($"partial {outer.Keyword} {Identifier(outer.Name)}");
                 w.Open();
             }
 
-            w.Line($"partial {job.TypeKeyword} {job.TypeName}");
+            w.Line($"partial {job.TypeKeyword} {Identifier(job.TypeName)}");
             w.Open();
             WriteDefinition(w, job);
             w.Line();
@@ -104,7 +104,7 @@ public sealed partial class SparkJobGenerator
             w.Line("/// until configured with <c>OnYarn</c>, <c>OnKubernetes</c> or <c>OnStandalone</c>.");
             w.Line("/// </summary>");
             w.Line(GeneratedCodeAttribute);
-            w.Line($"public {New(job)}global::SparkJobGen.SparkSubmission ToSubmission() => new global::SparkJobGen.SparkSubmission(Definition, ToJobArguments());");
+            w.Line($"public {New(job, GeneratedMembers.ToSubmission)}global::SparkJobGen.SparkSubmission ToSubmission() => new global::SparkJobGen.SparkSubmission(Definition, ToJobArguments());");
             w.Close();
             foreach (var _ in job.ContainingTypes)
             {
@@ -219,7 +219,7 @@ public sealed partial class SparkJobGenerator
             w.Line(GeneratedCodeAttribute);
             // Built once from the assembly's manifest attributes (SparkJobGen.Environments.g.cs), so the data is compiled once;
             // no static field or initializer per job (each costs the consumer's compile).
-            w.Line($"public static {New(job)}global::SparkJobGen.SparkJobDefinition Definition => global::SparkJobGen.SparkJobDefinition.FromManifest(typeof({job.TypeName}), {Literal(job.Identity.Name)});");
+            w.Line($"public static {New(job, GeneratedMembers.Definition)}global::SparkJobGen.SparkJobDefinition Definition => global::SparkJobGen.SparkJobDefinition.FromManifest(typeof({Identifier(job.TypeName)}), {Literal(job.Identity.Name)});");
         }
 
         private static void WriteJobArguments(SourceWriter w, JobModel job)
@@ -232,14 +232,20 @@ public sealed partial class SparkJobGenerator
             // One call per job: the runtime reads each parameter's property by the name the definition records (trimming keeps
             // them through the call's generic parameter). A property read per parameter here was a measurable share of the
             // consumer's compile (bench/consumer-build).
-            w.Line($"public {New(job)}global::System.Collections.Generic.IReadOnlyList<string> ToJobArguments() => global::SparkJobGen.JobArgumentList.Render(Definition, this);");
+            w.Line($"public {New(job, GeneratedMembers.ToJobArguments)}global::System.Collections.Generic.IReadOnlyList<string> ToJobArguments() => global::SparkJobGen.JobArgumentList.Render(Definition, this);");
         }
 
-        /// <summary>A job derived from another job hides the base job's generated members.</summary>
-        private static string New(JobModel job) => job.HidesBaseJob ? "new " : string.Empty;
+        /// <summary>A generated member that a base class already has (a base job's, or a plain member of that name) is declared <c>new</c>.</summary>
+        private static string New(JobModel job, GeneratedMembers member) => (job.HiddenMembers & member) != 0 ? "new " : string.Empty;
+
+        /// <summary>A type name as C# source: a keyword (<c>@object</c>, <c>@record</c>) keeps its <c>@</c>.</summary>
+        private static string Identifier(string name) =>
+            SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None || SyntaxFacts.GetContextualKeywordKind(name) != SyntaxKind.None ? "@" + name : name;
 
         private static string Literal(string value) => SymbolDisplay.FormatLiteral(value, quote: true);
 
-        private static string Xml(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;").Replace("\r", " ").Replace("\n", " ");
+        // Every character C# ends a line at (\r, \n, U+0085, U+2028, U+2029) becomes a space: the text goes into a /// line.
+        private static string Xml(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;")
+            .Replace("\r", " ").Replace("\n", " ").Replace("\u0085", " ").Replace("\u2028", " ").Replace("\u2029", " ");
     }
 }

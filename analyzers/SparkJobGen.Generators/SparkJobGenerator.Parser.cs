@@ -156,7 +156,7 @@ public sealed partial class SparkJobGenerator
                 EquatableArray.From(pip),
                 EquatableArray.From(conf),
                 EquatableArray.From(parameters),
-                HasJobBase(type, symbols));
+                HiddenByBase(type, symbols, context.SemanticModel.Compilation));
         }
 
         /// <summary>The type's first <c>[SparkJob]</c>, in the compiler's order of its declarations.</summary>
@@ -177,6 +177,40 @@ public sealed partial class SparkJobGenerator
             attribute.ApplicationSyntaxReference is { } reference
             && reference.SyntaxTree == declaration.SyntaxTree
             && declaration.Span.Contains(reference.Span);
+
+        /// <summary>
+        /// The generated members a base class already has: all three when a base is itself a job (its generated members are
+        /// not in this compilation yet), and any of the names a base declares accessibly (a plain base's own <c>Definition</c>).
+        /// </summary>
+        private static GeneratedMembers HiddenByBase(INamedTypeSymbol type, JobAttributeSymbols symbols, Compilation compilation)
+        {
+            if (HasJobBase(type, symbols))
+            {
+                return GeneratedMembers.All;
+            }
+
+            var hidden = GeneratedMembers.None;
+            for (var baseType = type.BaseType; baseType is not null && baseType.SpecialType != SpecialType.System_Object; baseType = baseType.BaseType)
+            {
+                foreach (var (name, member) in GeneratedMemberNames)
+                {
+                    foreach (var declared in baseType.GetMembers(name))
+                    {
+                        if (compilation.IsSymbolAccessibleWithin(declared, type))
+                        {
+                            hidden |= member;
+                        }
+                    }
+                }
+            }
+
+            return hidden;
+        }
+
+        private static readonly (string Name, GeneratedMembers Member)[] GeneratedMemberNames =
+        [
+            ("Definition", GeneratedMembers.Definition), ("ToJobArguments", GeneratedMembers.ToJobArguments), ("ToSubmission", GeneratedMembers.ToSubmission),
+        ];
 
         private static bool HasJobBase(INamedTypeSymbol type, JobAttributeSymbols symbols)
         {

@@ -131,6 +131,14 @@ public sealed class WriteSparkJobEnvironments : Task
             }
 
             var destination = Path.Combine(root, job.Environment, relative.Replace('/', Path.DirectorySeparatorChar));
+            if (string.Equals(relative, "environment.yaml", StringComparison.OrdinalIgnoreCase))
+            {
+                BuildMessages.Error(Log, BuildMessages.ScriptPathClash, ProjectDirectory,
+                    $"The script of Spark job '{job.Name}' ('{job.Script}') would be copied over the environment file '{destination}' of environment '{job.Environment}'. " +
+                    "Rename or move the script.");
+                continue;
+            }
+
             if (sources.TryGetValue(destination, out var earlier) && !string.Equals(earlier.Source, source, StringComparison.Ordinal))
             {
                 // Two scripts at one path of the environment folder: copying both would leave one job running the other's script.

@@ -349,13 +349,24 @@ public sealed class JobArgumentList : IReadOnlyList<string>
         var flag = parameter.Flag;
         if (value is FormattedValue formatted)
         {
-            if (parameter.IsList)
+            try
             {
-                AddEachFormatted(flag, formatted.Value as IEnumerable, formatted.Format);
+                if (parameter.IsList)
+                {
+                    AddEachFormatted(flag, formatted.Value as IEnumerable, formatted.Format);
+                }
+                else
+                {
+                    AddFormatted(flag, formatted.Value as IFormattable, formatted.Format);
+                }
             }
-            else
+            catch (FormatException exception)
             {
-                AddFormatted(flag, formatted.Value as IFormattable, formatted.Format);
+                // The value's own message names neither the parameter nor the format.
+                throw new FormatException(
+                    $"The job parameter '{parameter.PropertyName}' ({flag}) has Format = \"{formatted.Format}\", which cannot format its value of type {parameter.TypeName}: "
+                    + $"{exception.Message} Fix the format in [JobParameter(Format = \"...\")].",
+                    exception);
             }
         }
         else if (parameter.IsFlag)

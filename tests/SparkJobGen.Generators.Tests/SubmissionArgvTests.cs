@@ -516,4 +516,72 @@ public sealed class SubmissionArgvTests
         Assert.Contains("'Nope'", error.Message, StringComparison.Ordinal);
         Assert.Contains("System.Uri does not have", error.Message, StringComparison.Ordinal);
     }
+
+    /// <summary>Odd but legal declarations the generated code must compile with (found by an outside-in check).</summary>
+    [Fact]
+    public void Keyword_type_names_line_separators_and_members_a_plain_base_already_has_compile_cleanly()
+    {
+        const string source = """
+            using SparkJobGen;
+            namespace Contoso.Jobs;
+            [SparkJob("jobs/a.py")] public partial class @object { [JobParameter] public int N { get; init; } = 1; }
+            public partial class @struct { [SparkJob("jobs/b.py")] public partial class @record { } }
+            [SparkJob("jobs/c\u2028d.py", Name = "odd\u0085name", Environment = "e\u2029v")] public partial class Separators { }
+            public class Plain
+            {
+                public static string Definition = "plain";
+                public virtual System.Collections.Generic.IReadOnlyList<string> ToJobArguments() => [];
+                public abstract class ToSubmission { }
+            }
+            [SparkJob("jobs/e.py")] public partial class OnPlain : Plain { [JobParameter] public int M { get; init; } = 2; }
+            public static class Probe
+            {
+                public static System.Collections.Generic.IReadOnlyList<string> Keyword() => new @object().ToJobArguments();
+                public static string Nested() => @struct.@record.Definition.Name;
+                public static string Separated() => Separators.Definition.Name;
+                public static System.Collections.Generic.IReadOnlyList<string> OnPlain() => new OnPlain().ToJobArguments();
+            }
+            """;
+        var assembly = GeneratorHarness.EmitAndLoad(GeneratorHarness.RunAndAssertClean(source).Output);
+        Assert.Equal(["--n", "1"], (IReadOnlyList<string>)GeneratorHarness.Invoke(assembly, "Contoso.Jobs.Probe", "Keyword")!);
+        Assert.Equal("record", GeneratorHarness.Invoke(assembly, "Contoso.Jobs.Probe", "Nested"));
+        Assert.Equal("odd\u0085name", GeneratorHarness.Invoke(assembly, "Contoso.Jobs.Probe", "Separated"));
+        Assert.Equal(["--m", "2"], (IReadOnlyList<string>)GeneratorHarness.Invoke(assembly, "Contoso.Jobs.Probe", "OnPlain")!);
+    }
+
+    [Fact]
+    public void An_override_with_its_own_job_parameter_attribute_changes_the_flag_in_the_base_place()
+    {
+        const string source = """
+            using SparkJobGen;
+            namespace Contoso.Jobs;
+            public abstract class JobBase
+            {
+                [JobParameter] public virtual int X { get; set; } = 1;
+                [JobParameter] public int Y { get; set; } = 2;
+            }
+            [SparkJob("jobs/a.py")]
+            public partial class Derived : JobBase { [JobParameter("--other", Format = "D3")] public override int X { get; set; } = 3; }
+            public static class Probe
+            {
+                public static System.Collections.Generic.IReadOnlyList<string> Arguments() => new Derived().ToJobArguments();
+            }
+            """;
+        var assembly = GeneratorHarness.EmitAndLoad(GeneratorHarness.RunAndAssertClean(source).Output);
+        Assert.Equal(["--other", "003", "--y", "2"], (IReadOnlyList<string>)GeneratorHarness.Invoke(assembly, "Contoso.Jobs.Probe", "Arguments")!);
+    }
+
+    [Fact]
+    public void A_format_the_value_cannot_take_names_the_parameter_and_the_format()
+    {
+        var definition = new SparkJobDefinition("j", "j.py", "env", string.Empty, null, null, [], [], [], [],
+            [new JobParameterInfo("Span", "--span", "TimeSpan", IsRequired: false, IsFlag: false, IsList: false, Format: "yyyy")]);
+        var error = Assert.Throws<FormatException>(() => JobArgumentList.Render(definition, new FormatProbe()));
+        Assert.Contains("The job parameter 'Span' (--span) has Format = \"yyyy\", which cannot format its value of type TimeSpan", error.Message, StringComparison.Ordinal);
+    }
+
+    private sealed class FormatProbe
+    {
+        public TimeSpan Span { get; init; } = TimeSpan.FromMinutes(90);
+    }
 }

@@ -77,8 +77,9 @@ internal static class JobDeclarationReader
     }
 
     /// <summary>
-    /// The properties marked <c>[JobParameter]</c>, base classes first, each type in source order. Overrides are read
-    /// from the declaration that carries the attribute; the most derived declaration of a property wins.
+    /// The properties marked <c>[JobParameter]</c>, base classes first, each type in source order. A parameter's attribute
+    /// is read from the most derived declaration of the property that carries one (an override with its own
+    /// <c>[JobParameter("--other")]</c> changes the flag), in the place of the first.
     /// </summary>
     /// <param name="job">The job class.</param>
     /// <param name="symbols">The resolved attribute types.</param>
@@ -96,7 +97,7 @@ internal static class JobDeclarationReader
 
         chain.Reverse();
         var result = ImmutableArray.CreateBuilder<DeclaredParameter>();
-        var seen = new HashSet<string>();
+        var seen = new Dictionary<string, int>();
         foreach (var type in chain)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -108,14 +109,13 @@ internal static class JobDeclarationReader
                 }
 
                 var attribute = FindParameterAttribute(property, symbols);
-                if (attribute is null || seen.Contains(property.Name))
+                if (attribute is null)
                 {
                     continue;
                 }
 
                 // Bind to the most derived declaration of the name so the generated code reads the visible member.
                 var visible = FindMostDerived(job, property.Name) ?? property;
-                seen.Add(property.Name);
                 var flag = attribute.ConstructorArguments.Length == 1 && attribute.ConstructorArguments[0].Value is string explicitFlag
                     ? explicitFlag
                     : "--" + ToKebabCase(property.Name);
@@ -133,7 +133,18 @@ internal static class JobDeclarationReader
                     }
                 }
 
-                result.Add(new DeclaredParameter(visible, attribute, flag, format, ParameterTypes.Classify(visible.Type), sensitive));
+                var parameter = new DeclaredParameter(visible, attribute, flag, format, ParameterTypes.Classify(visible.Type), sensitive);
+                if (seen.TryGetValue(property.Name, out var index))
+                {
+                    // An override (or a hiding declaration) with its own [JobParameter] declares the parameter anew, in the
+                    // place the base gave it: the nearest declaration's flag, format and sensitivity are the job's.
+                    result[index] = parameter;
+                }
+                else
+                {
+                    seen.Add(property.Name, result.Count);
+                    result.Add(parameter);
+                }
             }
         }
 
