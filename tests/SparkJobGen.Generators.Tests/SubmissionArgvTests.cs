@@ -584,4 +584,22 @@ public sealed class SubmissionArgvTests
     {
         public TimeSpan Span { get; init; } = TimeSpan.FromMinutes(90);
     }
+
+    [Fact]
+    public void A_job_whose_generated_names_are_taken_gets_nothing_generated_and_the_project_still_compiles()
+    {
+        const string source = """
+            using SparkJobGen;
+            namespace Contoso.Jobs;
+            [SparkJob("jobs/a.py")] public partial class Own { public static string Definition => "mine"; }
+            [SparkJob("jobs/b.py")] public partial class Fine { [JobParameter] public int N { get; init; } = 4; }
+            public static class Probe
+            {
+                public static System.Collections.Generic.IReadOnlyList<string> Fine() => new Fine().ToJobArguments();
+            }
+            """;
+        var (output, result) = GeneratorHarness.RunAndAssertClean(source);
+        Assert.DoesNotContain(result.Results.Single().GeneratedSources, s => s.HintName.Contains("Own", StringComparison.Ordinal));
+        Assert.Equal(["--n", "4"], (IReadOnlyList<string>)GeneratorHarness.Invoke(GeneratorHarness.EmitAndLoad(output), "Contoso.Jobs.Probe", "Fine")!);
+    }
 }

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Text;
@@ -173,6 +174,51 @@ internal static class JobDeclarationReader
         return getter.DeclaredAccessibility == Accessibility.Private
             ? $"has a get accessor private to '{getter.ContainingType.Name}'"
             : $"has a get accessor that '{job.Name}' cannot access";
+    }
+
+    /// <summary>The names of the members the generator adds to every job class.</summary>
+    public static readonly string[] GeneratedMemberNames = ["Definition", "ToJobArguments", "ToSubmission"];
+
+    /// <summary>
+    /// Why the generator cannot add its members to <paramref name="job"/>, or <see langword="null"/> when it can: the class
+    /// is named like one of them, declares a member of that name, or inherits an abstract member of that name, which a
+    /// generated member cannot implement. (A plain inherited member of that name is hidden with <c>new</c>.)
+    /// </summary>
+    /// <param name="job">The job class.</param>
+    /// <param name="isUserCode">Whether a member declared in a syntax tree is the user's (the analyzers see the generated members too).</param>
+    public static string? GeneratedNameConflict(INamedTypeSymbol job, Func<SyntaxTree, bool> isUserCode)
+    {
+        foreach (var name in GeneratedMemberNames)
+        {
+            if (job.Name == name)
+            {
+                return $"is named '{name}', the name of a member the generator adds to it";
+            }
+
+            foreach (var member in job.GetMembers(name))
+            {
+                foreach (var reference in member.DeclaringSyntaxReferences)
+                {
+                    if (isUserCode(reference.SyntaxTree))
+                    {
+                        return $"declares a member named '{name}', which the generator adds to it";
+                    }
+                }
+            }
+
+            for (var baseType = job.BaseType; baseType is not null && baseType.SpecialType != SpecialType.System_Object; baseType = baseType.BaseType)
+            {
+                foreach (var member in baseType.GetMembers(name))
+                {
+                    if (member is IMethodSymbol or IPropertySymbol && member.IsAbstract)
+                    {
+                        return $"inherits the abstract member '{baseType.Name}.{name}', which the generated '{name}' cannot implement";
+                    }
+                }
+            }
+        }
+
+        return null;
     }
 
     /// <summary>Converts a PascalCase or camelCase identifier to kebab-case: <c>ScoreCustomers</c> → <c>score-customers</c>, <c>HTTPPort</c> → <c>http-port</c>.</summary>

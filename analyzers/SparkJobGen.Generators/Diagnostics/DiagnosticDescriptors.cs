@@ -51,6 +51,9 @@ internal static class DiagnosticDescriptors
     /// <summary>SJG1012: the job class cannot read a parameter's property (no get accessor, or one it cannot access).</summary>
     public const string UnreadableParameterId = "SJG1012";
 
+    /// <summary>SJG1013: the job class already uses a name of a member the generator adds.</summary>
+    public const string GeneratedNameTakenId = "SJG1013";
+
     /// <summary>SJG2001: the constraints on one package cannot all hold.</summary>
     public const string UnsatisfiableConstraintsId = "SJG2001";
 
@@ -188,6 +191,15 @@ internal static class DiagnosticDescriptors
         DeclarationCategory,
         DiagnosticSeverity.Error,
         "ToJobArguments() reads each parameter's value from its property, so the job class must be able to read it: the property needs a get accessor that is not private to a base class (or internal to another assembly). The generator leaves the parameter out.");
+
+    /// <summary>SJG1013.</summary>
+    public static readonly DiagnosticDescriptor GeneratedNameTaken = Create(
+        GeneratedNameTakenId,
+        "Job class uses the name of a generated member",
+        "Job class '{0}' {1}; rename it, since every job class gets Definition, ToJobArguments() and ToSubmission()",
+        DeclarationCategory,
+        DiagnosticSeverity.Error,
+        "The generator adds a static Definition property and the ToJobArguments() and ToSubmission() methods to every job class. A class named like one of them, a member of that name in the class, or an abstract member of that name in a base class leaves no room for them, so nothing is generated for the job.");
 
     /// <summary>SJG2001.</summary>
     public static readonly DiagnosticDescriptor UnsatisfiableConstraints = Create(

@@ -28,7 +28,8 @@ public sealed class JobDeclarationAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.EmptyParameterFlag,
         DiagnosticDescriptors.FormatNotApplicable,
         DiagnosticDescriptors.InvalidEnvironmentName,
-        DiagnosticDescriptors.UnreadableParameter);
+        DiagnosticDescriptors.UnreadableParameter,
+        DiagnosticDescriptors.GeneratedNameTaken);
 
     /// <inheritdoc />
     public override void Initialize(AnalysisContext context)
@@ -157,7 +158,15 @@ public sealed class JobDeclarationAnalyzer : DiagnosticAnalyzer
         }
 
         ReportNonPartialDeclarations(context, type, jobName);
+        if (JobDeclarationReader.GeneratedNameConflict(type, static tree => !IsGeneratorOutput(tree)) is { } conflict)
+        {
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.GeneratedNameTaken, IdentifierLocation(type, cancellationToken), type.Name, conflict));
+        }
     }
+
+    /// <summary>Whether a tree is this generator's output (hint names under <c>SparkJobGen.Generators/SparkJobGen.Generators.SparkJobGenerator/</c>).</summary>
+    private static bool IsGeneratorOutput(SyntaxTree tree) =>
+        tree.FilePath.Replace('\\', '/').Contains("/" + typeof(SparkJobGenerator).FullName + "/");
 
     /// <summary>A type that is not a job but contains one must be partial too; reported while analysing that type, so it stays local.</summary>
     private static void CheckContainerIsPartial(SymbolAnalysisContext context, INamedTypeSymbol type, JobAttributeSymbols symbols)

@@ -188,6 +188,42 @@ public sealed class JobDeclarationAnalyzerTests
         Verify.Diagnostic(DiagnosticDescriptors.UnreadableParameterId).WithLocation(1).WithArguments("Token", "has no get accessor"));
 
     [Fact]
+    public Task SJG1013_a_name_the_generator_adds_is_taken() => Verify.VerifyAsync("""
+        using SparkJobGen;
+
+        public abstract class Runnable
+        {
+            public abstract System.Collections.Generic.IReadOnlyList<string> ToJobArguments();
+        }
+
+        public class Plain
+        {
+            public static string Definition = "hidden with new, not reported";
+        }
+
+        [SparkJob("jobs/a.py")]
+        public partial class {|#0:Own|} { public static string Definition => "mine"; }
+
+        [SparkJob("jobs/b.py")]
+        public partial class {|#1:Param|} { [JobParameter] public int ToSubmission { get; set; } }
+
+        [SparkJob("jobs/c.py")]
+        public partial class {|#2:ToJobArguments|} { }
+
+        [SparkJob("jobs/d.py")]
+        public partial class {|#3:Abstract|} : Runnable { }
+
+        [SparkJob("jobs/e.py")]
+        public partial class Fine : Plain { }
+        """,
+        Verify.Diagnostic(DiagnosticDescriptors.GeneratedNameTakenId).WithLocation(0).WithArguments("Own", "declares a member named 'Definition', which the generator adds to it"),
+        Verify.Diagnostic(DiagnosticDescriptors.GeneratedNameTakenId).WithLocation(1).WithArguments("Param", "declares a member named 'ToSubmission', which the generator adds to it"),
+        Verify.Diagnostic(DiagnosticDescriptors.GeneratedNameTakenId).WithLocation(2).WithArguments("ToJobArguments", "is named 'ToJobArguments', the name of a member the generator adds to it"),
+        Verify.Diagnostic(DiagnosticDescriptors.GeneratedNameTakenId).WithLocation(3).WithArguments("Abstract", "inherits the abstract member 'Runnable.ToJobArguments', which the generated 'ToJobArguments' cannot implement"),
+        // The compiler's own error for the unimplemented member stands beside it.
+        new Microsoft.CodeAnalysis.Testing.DiagnosticResult("CS0534", Microsoft.CodeAnalysis.DiagnosticSeverity.Error).WithLocation(3).WithArguments("Abstract", "Runnable.ToJobArguments()"));
+
+    [Fact]
     public Task SJG1009_environment_name_with_a_slash_or_space() => Verify.VerifyAsync("""
         using SparkJobGen;
 
