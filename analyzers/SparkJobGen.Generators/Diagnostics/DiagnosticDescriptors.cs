@@ -54,6 +54,9 @@ internal static class DiagnosticDescriptors
     /// <summary>SJG1013: the job class already uses a name of a member the generator adds.</summary>
     public const string GeneratedNameTakenId = "SJG1013";
 
+    /// <summary>SJG1014: a parameter's flag is not an option name the script's parser reads as one.</summary>
+    public const string InvalidParameterFlagId = "SJG1014";
+
     /// <summary>SJG2001: the constraints on one package cannot all hold.</summary>
     public const string UnsatisfiableConstraintsId = "SJG2001";
 
@@ -200,6 +203,15 @@ internal static class DiagnosticDescriptors
         DeclarationCategory,
         DiagnosticSeverity.Error,
         "The generator adds a static Definition property and the ToJobArguments() and ToSubmission() methods to every job class. A class named like one of them, a member of that name in the class, or an abstract member of that name in a base class leaves no room for them, so nothing is generated for the job.");
+
+    /// <summary>SJG1014.</summary>
+    public static readonly DiagnosticDescriptor InvalidParameterFlag = Create(
+        InvalidParameterFlagId,
+        "Job parameter flag is not an option name",
+        "The flag '{0}' of job parameter '{1}' {2}; give an option name such as \"{3}\"",
+        DeclarationCategory,
+        DiagnosticSeverity.Error,
+        "Each parameter is passed to the script as its flag followed by its value, so the flag must be an option name the script's argument parser reads as one: it starts with '-', names something, and holds no '=' or whitespace.");
 
     /// <summary>SJG2001.</summary>
     public static readonly DiagnosticDescriptor UnsatisfiableConstraints = Create(

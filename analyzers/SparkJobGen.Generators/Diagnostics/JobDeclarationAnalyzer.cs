@@ -29,7 +29,8 @@ public sealed class JobDeclarationAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.FormatNotApplicable,
         DiagnosticDescriptors.InvalidEnvironmentName,
         DiagnosticDescriptors.UnreadableParameter,
-        DiagnosticDescriptors.GeneratedNameTaken);
+        DiagnosticDescriptors.GeneratedNameTaken,
+        DiagnosticDescriptors.InvalidParameterFlag);
 
     /// <inheritdoc />
     public override void Initialize(AnalysisContext context)
@@ -164,6 +165,44 @@ public sealed class JobDeclarationAnalyzer : DiagnosticAnalyzer
         }
     }
 
+    /// <summary>
+    /// Why a flag is no option name a script's parser (argparse, click, sys.argv) reads as one, or <see langword="null"/>: it
+    /// is rendered as one argv element before its value, so it must start with '-', name something, and hold no '=' or
+    /// whitespace (argparse would split <c>--x=y</c> into an option and a value).
+    /// </summary>
+    internal static string? FlagProblem(string flag)
+    {
+        if (flag == "--")
+        {
+            return "is '--', which ends the options: argparse reads every argument after it as positional";
+        }
+
+        if (flag == "-")
+        {
+            return "is '-', which argparse reads as a value (standard input), not an option";
+        }
+
+        if (flag[0] != '-')
+        {
+            return "does not start with '-', so the script reads it as a positional value";
+        }
+
+        foreach (var c in flag)
+        {
+            if (char.IsWhiteSpace(c) || char.IsControl(c))
+            {
+                return "contains whitespace, which no option name holds";
+            }
+
+            if (c == '=')
+            {
+                return "contains '=', which argparse reads as the start of the option's value";
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>Whether a tree is this generator's output (hint names under <c>SparkJobGen.Generators/SparkJobGen.Generators.SparkJobGenerator/</c>).</summary>
     private static bool IsGeneratorOutput(SyntaxTree tree) =>
         tree.FilePath.Replace('\\', '/').Contains("/" + typeof(SparkJobGenerator).FullName + "/");
@@ -252,6 +291,19 @@ public sealed class JobDeclarationAnalyzer : DiagnosticAnalyzer
                     explicitFlag?.GetLocation() ?? AttributeArguments.Of(parameter.Attribute, cancellationToken),
                     name,
                     "--" + JobDeclarationReader.ToKebabCase(name)));
+                continue;
+            }
+
+            if (FlagProblem(parameter.Flag) is { } flagProblem)
+            {
+                var suggested = "--" + JobDeclarationReader.ToKebabCase(name).Trim('-');
+                Report(context, once, Diagnostic.Create(
+                    DiagnosticDescriptors.InvalidParameterFlag,
+                    FlagLocation(parameter, cancellationToken),
+                    parameter.Flag,
+                    name,
+                    flagProblem,
+                    suggested.Length > 2 ? suggested : "--value"));
                 continue;
             }
 

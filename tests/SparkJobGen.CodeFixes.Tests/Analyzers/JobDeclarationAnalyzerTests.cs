@@ -224,6 +224,28 @@ public sealed class JobDeclarationAnalyzerTests
         new Microsoft.CodeAnalysis.Testing.DiagnosticResult("CS0534", Microsoft.CodeAnalysis.DiagnosticSeverity.Error).WithLocation(3).WithArguments("Abstract", "Runnable.ToJobArguments()"));
 
     [Fact]
+    public Task SJG1014_a_flag_the_scripts_parser_does_not_read_as_an_option() => Verify.VerifyAsync("""
+        using SparkJobGen;
+
+        [SparkJob("jobs/a.py")]
+        public partial class A
+        {
+            [JobParameter] public int {|#0:__|} { get; set; }
+            [JobParameter({|#1:"--x=y"|})] public int Eq { get; set; }
+            [JobParameter({|#2:"--has space"|})] public int Sp { get; set; }
+            [JobParameter({|#3:"-"|})] public int Dash { get; set; }
+            [JobParameter({|#4:"Y"|})] public int Y { get; set; }
+            [JobParameter("-v")] public bool Verbose { get; set; }
+            [JobParameter] public int RunDate { get; set; }
+        }
+        """,
+        Verify.Diagnostic(DiagnosticDescriptors.InvalidParameterFlagId).WithLocation(0).WithArguments("--", "__", "is '--', which ends the options: argparse reads every argument after it as positional", "--value"),
+        Verify.Diagnostic(DiagnosticDescriptors.InvalidParameterFlagId).WithLocation(1).WithArguments("--x=y", "Eq", "contains '=', which argparse reads as the start of the option's value", "--eq"),
+        Verify.Diagnostic(DiagnosticDescriptors.InvalidParameterFlagId).WithLocation(2).WithArguments("--has space", "Sp", "contains whitespace, which no option name holds", "--sp"),
+        Verify.Diagnostic(DiagnosticDescriptors.InvalidParameterFlagId).WithLocation(3).WithArguments("-", "Dash", "is '-', which argparse reads as a value (standard input), not an option", "--dash"),
+        Verify.Diagnostic(DiagnosticDescriptors.InvalidParameterFlagId).WithLocation(4).WithArguments("Y", "Y", "does not start with '-', so the script reads it as a positional value", "--y"));
+
+    [Fact]
     public Task SJG1009_environment_name_with_a_slash_or_space() => Verify.VerifyAsync("""
         using SparkJobGen;
 
