@@ -83,7 +83,15 @@ internal static class JobDiscovery
     /// <param name="name">The job name or class name.</param>
     public static DiscoveredJob Find(SparkJobManifest manifest, string assemblyPath, string name)
     {
-        var job = manifest.FindJob(name) ?? throw new JobDiscoveryException(
+        var found = manifest.FindJobs(name);
+        if (found.Count > 1)
+        {
+            throw new JobDiscoveryException(
+                $"'{name}' names {found.Count} jobs in '{assemblyPath}': {string.Join(", ", found.Select(static j => $"{j.TypeName} (job '{j.Name}', script {j.Script})"))}. "
+                + "Give the full class name, or give the jobs different names with [SparkJob(..., Name = \"...\")].");
+        }
+
+        var job = found.Count == 1 ? found[0] : throw new JobDiscoveryException(
             manifest.Jobs.Count == 0
                 ? $"'{assemblyPath}' declares no Spark jobs: add [SparkJob(\"script.py\")] to a class and reference the SparkJobGen package."
                 : $"No job named '{name}' in '{assemblyPath}'. Jobs: {string.Join(", ", manifest.Jobs.Select(static j => j.Name))} (see `sparkjobgen jobs list`).");

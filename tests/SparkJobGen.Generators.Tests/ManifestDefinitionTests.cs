@@ -202,4 +202,27 @@ public sealed class ManifestDefinitionTests
 
     private static SparkJobDefinition Definition(Assembly assembly, string typeName) =>
         (SparkJobDefinition)assembly.GetType(typeName, throwOnError: true)!.GetProperty("Definition", BindingFlags.Public | BindingFlags.Static)!.GetValue(null)!;
+
+    [Fact]
+    public void A_name_two_jobs_answer_to_is_listed_as_ambiguous_not_resolved_to_one_silently()
+    {
+        const string source = """
+            using SparkJobGen;
+            namespace A { [SparkJob("jobs/a.py")] public partial class Job { } }
+            namespace B { [SparkJob("jobs/b.py")] public partial class Job { } }
+            namespace C { [SparkJob("jobs/c.py", Name = "other")] public partial class Job2 { } }
+            """;
+        var (output, _) = GeneratorHarness.RunAndAssertClean(source);
+        using var image = new MemoryStream();
+        Assert.True(output.Emit(image).Success);
+        image.Position = 0;
+        var manifest = SparkJobManifest.Read(image, "Jobs.dll");
+
+        Assert.Equal(["A.Job", "B.Job"], manifest.FindJobs("job").Select(static j => j.TypeName));
+        Assert.Equal(["A.Job", "B.Job"], manifest.FindJobs("Job").Select(static j => j.TypeName));
+        Assert.Equal(["B.Job"], manifest.FindJobs("B.Job").Select(static j => j.TypeName));
+        Assert.Equal(["C.Job2"], manifest.FindJobs("other").Select(static j => j.TypeName));
+        Assert.Empty(manifest.FindJobs("nothing"));
+        Assert.Equal("A.Job", manifest.FindJob("job")!.TypeName);
+    }
 }

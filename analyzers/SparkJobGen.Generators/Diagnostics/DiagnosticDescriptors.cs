@@ -57,6 +57,9 @@ internal static class DiagnosticDescriptors
     /// <summary>SJG1014: a parameter's flag is not an option name the script's parser reads as one.</summary>
     public const string InvalidParameterFlagId = "SJG1014";
 
+    /// <summary>SJG1015: two job classes have the same job name.</summary>
+    public const string DuplicateJobNameId = "SJG1015";
+
     /// <summary>SJG2001: the constraints on one package cannot all hold.</summary>
     public const string UnsatisfiableConstraintsId = "SJG2001";
 
@@ -212,6 +215,16 @@ internal static class DiagnosticDescriptors
         DeclarationCategory,
         DiagnosticSeverity.Error,
         "Each parameter is passed to the script as its flag followed by its value, so the flag must be an option name the script's argument parser reads as one: it starts with '-', names something, and holds no '=' or whitespace.");
+
+    /// <summary>SJG1015 (reported at the end of the compilation, once every job is known).</summary>
+    public static readonly DiagnosticDescriptor DuplicateJobName = Create(
+        DuplicateJobNameId,
+        "Two job classes have the same job name",
+        "Job class '{0}' has the job name '{1}', which job class '{2}' has too; give one of them another name with [SparkJob(..., Name = \"...\")]",
+        DeclarationCategory,
+        DiagnosticSeverity.Error,
+        "A job is found by its name: `sparkjobgen run <name>`, SparkJobManifest.FindJob and the Spark application name use it, so two jobs of one name would be mistaken for each other. The name is [SparkJob(Name = ...)], or the class name in kebab case.",
+        WellKnownDiagnosticTags.CompilationEnd);
 
     /// <summary>SJG2001.</summary>
     public static readonly DiagnosticDescriptor UnsatisfiableConstraints = Create(

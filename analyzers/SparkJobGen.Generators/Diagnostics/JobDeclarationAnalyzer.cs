@@ -1,6 +1,8 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -30,7 +32,8 @@ public sealed class JobDeclarationAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.InvalidEnvironmentName,
         DiagnosticDescriptors.UnreadableParameter,
         DiagnosticDescriptors.GeneratedNameTaken,
-        DiagnosticDescriptors.InvalidParameterFlag);
+        DiagnosticDescriptors.InvalidParameterFlag,
+        DiagnosticDescriptors.DuplicateJobName);
 
     /// <inheritdoc />
     public override void Initialize(AnalysisContext context)
@@ -45,7 +48,9 @@ public sealed class JobDeclarationAnalyzer : DiagnosticAnalyzer
             }
 
             var once = new ReportedOnce();
-            start.RegisterSymbolAction(symbolContext => AnalyzeType(symbolContext, symbols, once), SymbolKind.NamedType);
+            var names = new ConcurrentBag<(string Name, INamedTypeSymbol Type)>();
+            start.RegisterSymbolAction(symbolContext => AnalyzeType(symbolContext, symbols, once, names), SymbolKind.NamedType);
+            start.RegisterCompilationEndAction(end => ReportDuplicateNames(end, names));
         });
     }
 
@@ -77,7 +82,31 @@ public sealed class JobDeclarationAnalyzer : DiagnosticAnalyzer
         return null;
     }
 
-    private static void AnalyzeType(SymbolAnalysisContext context, JobAttributeSymbols symbols, ReportedOnce once)
+    /// <summary>
+    /// SJG1015: job classes of one compilation that share a job name, each after the first (by full class name) reported
+    /// with the first as its additional location. The tool and <c>SparkJobManifest.FindJob</c> find a job by that name.
+    /// </summary>
+    private static void ReportDuplicateNames(CompilationAnalysisContext context, ConcurrentBag<(string Name, INamedTypeSymbol Type)> names)
+    {
+        foreach (var group in names.GroupBy(static n => n.Name, StringComparer.Ordinal))
+        {
+            var classes = group.Select(static n => n.Type).Distinct<INamedTypeSymbol>(SymbolEqualityComparer.Default)
+                .OrderBy(static t => t.ToDisplayString(), StringComparer.Ordinal).ToList();
+            for (var i = 1; i < classes.Count; i++)
+            {
+                var firstLocation = IdentifierLocation(classes[0], context.CancellationToken);
+                context.ReportDiagnostic(Diagnostic.Create(
+                    DiagnosticDescriptors.DuplicateJobName,
+                    IdentifierLocation(classes[i], context.CancellationToken),
+                    firstLocation == Location.None ? null : new[] { firstLocation },
+                    classes[i].ToDisplayString(),
+                    group.Key,
+                    classes[0].ToDisplayString()));
+            }
+        }
+    }
+
+    private static void AnalyzeType(SymbolAnalysisContext context, JobAttributeSymbols symbols, ReportedOnce once, ConcurrentBag<(string Name, INamedTypeSymbol Type)> names)
     {
         if (context.Symbol is not INamedTypeSymbol type)
         {
@@ -108,6 +137,7 @@ public sealed class JobDeclarationAnalyzer : DiagnosticAnalyzer
         var cancellationToken = context.CancellationToken;
         var identity = JobDeclarationReader.ReadIdentity(type, sparkJob);
         var jobName = identity?.Name ?? JobDeclarationReader.ToKebabCase(type.Name);
+        names.Add((jobName, type));
         CheckShape(context, type, jobName);
         var scriptBinds = sparkJob.AttributeConstructor is not null && sparkJob.ConstructorArguments.Length == 1
             && sparkJob.ConstructorArguments[0].Kind != TypedConstantKind.Error;

@@ -153,26 +153,21 @@ public sealed partial class SparkJobManifest
 
     /// <summary>Finds a job by name (ordinal) or by class name (full or simple, ordinal).</summary>
     /// <param name="nameOrType">The job name, <c>Namespace.Class</c> or <c>Class</c>.</param>
-    /// <returns>The job, or <see langword="null"/> when none matches.</returns>
-    public ManifestJob? FindJob(string nameOrType)
+    /// <returns>The job, or <see langword="null"/> when none matches; the first by class name when several do (<see cref="FindJobs"/> lists them).</returns>
+    public ManifestJob? FindJob(string nameOrType) => FindJobs(nameOrType) is { Count: > 0 } found ? found[0] : null;
+
+    /// <summary>
+    /// Every job <paramref name="nameOrType"/> names, by class name: the jobs of that name or class name (full), else those
+    /// whose class's simple name it is. More than one means it is ambiguous (two classes of one job name, which SJG1015
+    /// reports, or one simple class name in two namespaces).
+    /// </summary>
+    /// <param name="nameOrType">The job name, <c>Namespace.Class</c> or <c>Class</c>.</param>
+    public IReadOnlyList<ManifestJob> FindJobs(string nameOrType)
     {
-        foreach (var job in Jobs)
-        {
-            if (job.Name == nameOrType || job.TypeName == nameOrType)
-            {
-                return job;
-            }
-        }
-
-        foreach (var job in Jobs)
-        {
-            if (job.TypeName.EndsWith("." + nameOrType, StringComparison.Ordinal))
-            {
-                return job;
-            }
-        }
-
-        return null;
+        var exact = Jobs.Where(job => job.Name == nameOrType || job.TypeName == nameOrType).ToList();
+        var found = exact.Count > 0 ? exact : Jobs.Where(job => job.TypeName.EndsWith("." + nameOrType, StringComparison.Ordinal)).ToList();
+        found.Sort(static (a, b) => string.CompareOrdinal(a.TypeName, b.TypeName));
+        return found;
     }
 
     /// <summary>Finds an environment by name.</summary>

@@ -246,6 +246,22 @@ public sealed class JobDeclarationAnalyzerTests
         Verify.Diagnostic(DiagnosticDescriptors.InvalidParameterFlagId).WithLocation(4).WithArguments("Y", "Y", "does not start with '-', so the script reads it as a positional value", "--y"));
 
     [Fact]
+    public Task SJG1015_two_job_classes_with_one_job_name() => Verify.VerifyAsync("""
+        using SparkJobGen;
+
+        namespace A { [SparkJob("jobs/a.py")] public partial class {|#0:Job|} { } }
+        namespace B { [SparkJob("jobs/b.py")] public partial class {|#1:Job|} { } }
+        namespace C
+        {
+            [SparkJob("jobs/c.py", Name = "nightly")] public partial class {|#2:First|} { }
+            [SparkJob("jobs/d.py", Name = "nightly")] public partial class {|#3:Second|} { }
+            [SparkJob("jobs/e.py")] public partial class Nightly2 { }
+        }
+        """,
+        Verify.Diagnostic(DiagnosticDescriptors.DuplicateJobNameId).WithLocation(1).WithLocation(0).WithArguments("B.Job", "job", "A.Job"),
+        Verify.Diagnostic(DiagnosticDescriptors.DuplicateJobNameId).WithLocation(3).WithLocation(2).WithArguments("C.Second", "nightly", "C.First"));
+
+    [Fact]
     public Task SJG1009_environment_name_with_a_slash_or_space() => Verify.VerifyAsync("""
         using SparkJobGen;
 
