@@ -167,9 +167,10 @@ public sealed class JobDeclarationAnalyzer : DiagnosticAnalyzer
     private static void CheckShape(SymbolAnalysisContext context, INamedTypeSymbol type, string jobName)
     {
         var cancellationToken = context.CancellationToken;
-        if (type.IsStatic || type.IsGenericType || type.IsFileLocal)
+        // A type nested in a generic type is generic too (IsGenericType), but it is the containing type that is reported.
+        if (type.IsStatic || type.TypeParameters.Length > 0 || type.IsFileLocal)
         {
-            var what = type.IsStatic ? "static" : type.IsGenericType ? "generic" : "file-local (the generator's file cannot extend it)";
+            var what = type.IsStatic ? "static" : type.TypeParameters.Length > 0 ? "generic" : "file-local (the generator's file cannot extend it)";
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.JobShapeNotSupported, IdentifierLocation(type, cancellationToken), type.Name, what));
         }
         else

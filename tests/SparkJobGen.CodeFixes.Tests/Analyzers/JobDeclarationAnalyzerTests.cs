@@ -132,6 +132,22 @@ public sealed class JobDeclarationAnalyzerTests
         """);
 
     [Fact]
+    public Task SJG1005_names_the_generic_container_of_a_nested_job() => Verify.VerifyAsync("""
+        using SparkJobGen;
+
+        public partial class Holder<T>
+        {
+            [SparkJob("jobs/c.py")]
+            public partial class {|#0:InGeneric|} { }
+        }
+
+        [SparkJob("jobs/b.py")]
+        public partial class {|#1:GenericJob|}<T> { }
+        """,
+        Verify.Diagnostic(DiagnosticDescriptors.JobShapeNotSupportedId).WithLocation(0).WithArguments("InGeneric", "nested in the generic type 'Holder'"),
+        Verify.Diagnostic(DiagnosticDescriptors.JobShapeNotSupportedId).WithLocation(1).WithArguments("GenericJob", "generic"));
+
+    [Fact]
     public Task SJG1006_empty_script() => Verify.VerifyAsync("""
         using SparkJobGen;
 
