@@ -1,3 +1,4 @@
+using System;
 using Microsoft.CodeAnalysis;
 
 namespace SparkJobGen.Generators.Declarations;
@@ -61,6 +62,83 @@ internal readonly record struct ParameterTypeInfo(ParameterKind Kind, bool IsLis
 /// <summary>Classifies property types into the parameter kinds the generator can render.</summary>
 internal static class ParameterTypes
 {
+    /// <summary>
+    /// Why <paramref name="format"/> cannot render a value of <paramref name="kind"/>, or <see langword="null"/> when it can:
+    /// formatting two different values of the kind (culture-invariantly, as <c>ToJobArguments()</c> does) throws, or gives
+    /// the same text for both, so the script would get the format's text instead of the value (<c>"yyyy-MM-dd"</c> on an
+    /// <c>int</c>, <c>"N2"</c> on a date). netstandard2.0 has no <c>DateOnly</c>: its formats are tried on a <c>DateTime</c> at
+    /// midnight, after the time specifiers a <c>DateOnly</c> refuses.
+    /// </summary>
+    /// <param name="kind">A formattable kind (<see cref="ParameterTypeInfo.IsFormattable"/>).</param>
+    /// <param name="format">The format string.</param>
+    public static string? FormatProblem(ParameterKind kind, string format)
+    {
+        var (first, second) = kind switch
+        {
+            ParameterKind.Int32 => ((IFormattable)12, (IFormattable)3456),
+            ParameterKind.Int64 => (12L, 3456789012345L),
+            ParameterKind.Double => (1.5, -27.25),
+            ParameterKind.Decimal => (1.5m, -27.25m),
+            ParameterKind.DateOnly => (new DateTime(2001, 2, 3), new DateTime(2017, 8, 21)),
+            ParameterKind.DateTime => (new DateTime(2001, 2, 3, 4, 5, 6, 7), new DateTime(2017, 8, 21, 22, 11, 12, 345)),
+            ParameterKind.DateTimeOffset => (new DateTimeOffset(2001, 2, 3, 4, 5, 6, 7, TimeSpan.Zero), new DateTimeOffset(2017, 8, 21, 22, 11, 12, 345, TimeSpan.FromHours(5.5))),
+            ParameterKind.TimeSpan => (new TimeSpan(0, 1, 2, 3, 4), new TimeSpan(12, 22, 33, 44, 567)),
+            _ => ((IFormattable?)null, (IFormattable?)null),
+        };
+        if (first is null || second is null)
+        {
+            return null;
+        }
+
+        if (kind == ParameterKind.DateOnly && DateOnlyRefuses(format))
+        {
+            return "is not a format of the type: a DateOnly has no time of day, so it refuses time specifiers (h, H, m, s, f, F, t, z, K, :) and the standard formats other than d, D, M, O, R and Y";
+        }
+
+        try
+        {
+            var one = first.ToString(format, System.Globalization.CultureInfo.InvariantCulture);
+            var other = second.ToString(format, System.Globalization.CultureInfo.InvariantCulture);
+            return one == other ? $"gives '{one}' for every value, so the script would get that text instead of the value" : null;
+        }
+        catch (FormatException exception)
+        {
+            return "is not a format of the type: " + exception.Message;
+        }
+    }
+
+    /// <summary>
+    /// Whether <c>DateOnly.ToString(format)</c> throws: a one-letter standard format other than the date ones, or a custom
+    /// format with a time-of-day specifier outside its quoted and escaped literals.
+    /// </summary>
+    private static bool DateOnlyRefuses(string format)
+    {
+        if (format.Length == 1)
+        {
+            return "dDmMoOrRyY".IndexOf(format[0]) < 0;
+        }
+
+        for (var i = 0; i < format.Length; i++)
+        {
+            var c = format[i];
+            if (c is '\'' or '"')
+            {
+                var close = format.IndexOf(c, i + 1);
+                i = close < 0 ? format.Length : close;
+            }
+            else if (c == '\\')
+            {
+                i++;
+            }
+            else if ("hHmsfFtzK:".IndexOf(c) >= 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Classifies <paramref name="type"/>: a supported scalar, its nullable form, or an array or
     /// <c>IEnumerable&lt;T&gt;</c>-implementing reference type of one.</summary>
     /// <param name="type">The property type.</param>

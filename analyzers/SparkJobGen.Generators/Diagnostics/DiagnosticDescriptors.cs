@@ -60,6 +60,9 @@ internal static class DiagnosticDescriptors
     /// <summary>SJG1015: two job classes have the same job name.</summary>
     public const string DuplicateJobNameId = "SJG1015";
 
+    /// <summary>SJG1016: a parameter's Format cannot render its value.</summary>
+    public const string FormatDropsValueId = "SJG1016";
+
     /// <summary>SJG2001: the constraints on one package cannot all hold.</summary>
     public const string UnsatisfiableConstraintsId = "SJG2001";
 
@@ -225,6 +228,15 @@ internal static class DiagnosticDescriptors
         DiagnosticSeverity.Error,
         "A job is found by its name: `sparkjobgen run <name>`, SparkJobManifest.FindJob and the Spark application name use it, so two jobs of one name would be mistaken for each other. The name is [SparkJob(Name = ...)], or the class name in kebab case.",
         WellKnownDiagnosticTags.CompilationEnd);
+
+    /// <summary>SJG1016.</summary>
+    public static readonly DiagnosticDescriptor FormatDropsValue = Create(
+        FormatDropsValueId,
+        "Format cannot render the parameter's value",
+        "Job parameter '{0}' has Format = \"{1}\", which for a '{2}' {3}; give a format of the type, such as \"yyyy-MM-dd\" for dates or \"0.00\" for numbers",
+        DeclarationCategory,
+        DiagnosticSeverity.Error,
+        "ToJobArguments() renders the value with value.ToString(Format, CultureInfo.InvariantCulture). A format the type does not accept throws when the job is submitted, and one without a placeholder of the type (\"yyyy-MM-dd\" on an int, \"N2\" on a date) gives its own text for every value, so the script never gets the value.");
 
     /// <summary>SJG2001.</summary>
     public static readonly DiagnosticDescriptor UnsatisfiableConstraints = Create(

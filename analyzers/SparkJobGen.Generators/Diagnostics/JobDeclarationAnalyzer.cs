@@ -33,7 +33,8 @@ public sealed class JobDeclarationAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.UnreadableParameter,
         DiagnosticDescriptors.GeneratedNameTaken,
         DiagnosticDescriptors.InvalidParameterFlag,
-        DiagnosticDescriptors.DuplicateJobName);
+        DiagnosticDescriptors.DuplicateJobName,
+        DiagnosticDescriptors.FormatDropsValue);
 
     /// <inheritdoc />
     public override void Initialize(AnalysisContext context)
@@ -312,6 +313,18 @@ public sealed class JobDeclarationAnalyzer : DiagnosticAnalyzer
                     name,
                     parameter.Property.Type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat),
                     format));
+                continue;
+            }
+
+            if (parameter.Format is { } given && ParameterTypes.FormatProblem(parameter.Type.Kind, given) is { } formatProblem)
+            {
+                Report(context, once, Diagnostic.Create(
+                    DiagnosticDescriptors.FormatDropsValue,
+                    AttributeArguments.NamedLocation(parameter.Attribute, "Format", cancellationToken),
+                    name,
+                    given,
+                    parameter.Property.Type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat),
+                    formatProblem));
                 continue;
             }
 
