@@ -176,6 +176,27 @@ internal static class JobDeclarationReader
             : $"has a get accessor that '{job.Name}' cannot access";
     }
 
+    /// <summary>
+    /// The <c>[JobParameter]</c> properties of <paramref name="job"/> itself that cannot be parameters, with why: a static
+    /// property or an indexer has no value on the job object (<see cref="ReadParameters"/> leaves them out).
+    /// </summary>
+    /// <param name="job">The job class.</param>
+    /// <param name="symbols">The resolved attribute types.</param>
+    public static IEnumerable<(IPropertySymbol Property, string Reason)> IgnoredParameterProperties(INamedTypeSymbol job, JobAttributeSymbols symbols)
+    {
+        foreach (var member in job.GetMembers())
+        {
+            if (member is IPropertySymbol { IsStatic: true } or IPropertySymbol { IsIndexer: true }
+                && FindParameterAttribute((IPropertySymbol)member, symbols) is not null)
+            {
+                var property = (IPropertySymbol)member;
+                yield return (property, property.IsStatic
+                    ? "is static, and the job reads each parameter from the job object"
+                    : "is an indexer, which has no single value to pass");
+            }
+        }
+    }
+
     /// <summary>The names of the members the generator adds to every job class.</summary>
     public static readonly string[] GeneratedMemberNames = ["Definition", "ToJobArguments", "ToSubmission"];
 

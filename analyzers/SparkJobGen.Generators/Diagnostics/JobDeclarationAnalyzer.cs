@@ -283,6 +283,12 @@ public sealed class JobDeclarationAnalyzer : DiagnosticAnalyzer
     private static void CheckParameters(SymbolAnalysisContext context, INamedTypeSymbol type, JobAttributeSymbols symbols, ReportedOnce once)
     {
         var cancellationToken = context.CancellationToken;
+        foreach (var (property, reason) in JobDeclarationReader.IgnoredParameterProperties(type, symbols))
+        {
+            var location = property.Locations.FirstOrDefault(static l => l.IsInSource) ?? Location.None;
+            Report(context, once, Diagnostic.Create(DiagnosticDescriptors.UnreadableParameter, location, property.IsIndexer ? "this[]" : property.Name, reason));
+        }
+
         var flags = new Dictionary<string, DeclaredParameter>(StringComparer.Ordinal);
         foreach (var parameter in JobDeclarationReader.ReadParameters(type, symbols, cancellationToken))
         {

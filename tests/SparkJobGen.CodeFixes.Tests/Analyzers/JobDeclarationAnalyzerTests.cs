@@ -339,6 +339,21 @@ public sealed class JobDeclarationAnalyzerTests
         Verify.Diagnostic(DiagnosticDescriptors.DuplicateJobNameId).WithLocation(3).WithLocation(2).WithArguments("C.Second", "nightly", "C.First"));
 
     [Fact]
+    public Task SJG1012_a_static_or_indexer_parameter_is_reported_not_dropped_silently() => Verify.VerifyAsync("""
+        using SparkJobGen;
+
+        [SparkJob("jobs/a.py")]
+        public partial class A
+        {
+            [JobParameter] public static int {|#0:Shared|} { get; set; }
+            [JobParameter] public int {|#1:this|}[int i] => i;
+            [JobParameter] public int Limit { get; set; }
+        }
+        """,
+        Verify.Diagnostic(DiagnosticDescriptors.UnreadableParameterId).WithLocation(0).WithArguments("Shared", "is static, and the job reads each parameter from the job object"),
+        Verify.Diagnostic(DiagnosticDescriptors.UnreadableParameterId).WithLocation(1).WithArguments("this[]", "is an indexer, which has no single value to pass"));
+
+    [Fact]
     public Task SJG1009_environment_name_with_a_slash_or_space() => Verify.VerifyAsync("""
         using SparkJobGen;
 
