@@ -117,12 +117,20 @@ public sealed class WriteSparkJobEnvironments : Task
         foreach (var job in manifest.Jobs)
         {
             var relative = ScriptOutputPath.ForScript(job.Script);
-            if (!writable.Contains(job.Environment) || relative.Length == 0)
+            if (!writable.Contains(job.Environment))
             {
                 continue;
             }
 
             var source = Path.GetFullPath(Path.Combine(ProjectDirectory, job.Script.Replace('/', Path.DirectorySeparatorChar)));
+            if (relative.Length == 0 || Directory.Exists(source))
+            {
+                // '.', '..', '/' or a folder: there is no file to copy.
+                BuildMessages.Warning(Log, BuildMessages.ScriptMissing, ProjectDirectory,
+                    $"The script '{job.Script}' of Spark job '{job.Name}' names the folder '{source}', not a Python file; nothing is copied to the output. Give the script's file in [SparkJob(\"...\")].");
+                continue;
+            }
+
             if (!File.Exists(source))
             {
                 BuildMessages.Warning(Log, BuildMessages.ScriptMissing, ProjectDirectory,
