@@ -602,4 +602,22 @@ public sealed class SubmissionArgvTests
         Assert.DoesNotContain(result.Results.Single().GeneratedSources, s => s.HintName.Contains("Own", StringComparison.Ordinal));
         Assert.Equal(["--n", "4"], (IReadOnlyList<string>)GeneratorHarness.Invoke(GeneratorHarness.EmitAndLoad(output), "Contoso.Jobs.Probe", "Fine")!);
     }
+
+    [Fact]
+    public void An_explicit_interface_implementation_gets_its_own_name_as_default_flag()
+    {
+        const string source = """
+            using SparkJobGen;
+            namespace Contoso.Jobs;
+            public interface IHasLimit { int Limit { get; } }
+            [SparkJob("jobs/a.py")]
+            public partial class Nightly : IHasLimit { [JobParameter] int IHasLimit.Limit => 5; }
+            public static class Probe
+            {
+                public static System.Collections.Generic.IReadOnlyList<string> Arguments() => new Nightly().ToJobArguments();
+            }
+            """;
+        var assembly = GeneratorHarness.EmitAndLoad(GeneratorHarness.RunAndAssertClean(source).Output);
+        Assert.Equal(["--limit", "5"], (IReadOnlyList<string>)GeneratorHarness.Invoke(assembly, "Contoso.Jobs.Probe", "Arguments")!);
+    }
 }

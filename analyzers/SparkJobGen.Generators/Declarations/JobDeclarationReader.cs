@@ -119,7 +119,7 @@ internal static class JobDeclarationReader
                 var visible = FindMostDerived(job, property.Name) ?? property;
                 var flag = attribute.ConstructorArguments.Length == 1 && attribute.ConstructorArguments[0].Value is string explicitFlag
                     ? explicitFlag
-                    : "--" + ToKebabCase(property.Name);
+                    : "--" + ToKebabCase(property.ExplicitInterfaceImplementations.Length > 0 ? property.Name.Substring(property.Name.LastIndexOf('.') + 1) : property.Name);
                 string? format = null;
                 var sensitive = false;
                 foreach (var named in attribute.NamedArguments)
