@@ -143,7 +143,9 @@ internal static class SubmitCommand
                     // Before anything is uploaded: the command as it will be (the store's copy stands in for a local archive it
                     // replaces), spark-submit, Java and the local files, then the preflight checks, which read the local archive.
                     var sparkSubmitOptions = new SparkSubmitOptions { SparkSubmitPath = parse.GetValue(settings.SparkSubmit), Timeout = limit, OnOutput = console.Output };
-                    SparkSubmitRunner.Preflight(SparkJobRunner.ToCommand(willShip ? submission.WithEnvironmentArchive("hdfs:///sparkjobgen/not-yet-shipped.tar.gz") : submission), sparkSubmitOptions);
+                    var planned = SparkJobRunner.ToCommand(willShip ? submission.WithEnvironmentArchive("hdfs:///sparkjobgen/not-yet-shipped.tar.gz") : submission);
+                    console.Redactor.AddRange(planned.Secrets).AddFromSparkArguments(planned.Arguments);
+                    SparkSubmitRunner.Preflight(planned, sparkSubmitOptions);
                     if (willShip)
                     {
                         SparkSubmitRunner.CheckArchiveExists(submission.EnvironmentArchive);
