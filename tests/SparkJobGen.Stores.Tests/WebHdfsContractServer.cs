@@ -44,6 +44,12 @@ internal sealed class WebHdfsContractServer : IDisposable
     /// <summary>When set, security is on: every request needs <c>delegation=</c> with this token (the user it names is <see cref="TokenUser"/>).</summary>
     public string? DelegationToken { get; set; }
 
+    /// <summary>
+    /// How long the datanode waits before it registers a CREATE's file, to stage the race of an aborted upload: the client's
+    /// DELETE of its temporary file can reach the namenode before the cut-off write registers the file under construction.
+    /// </summary>
+    public TimeSpan DatanodeDelay { get; set; }
+
     public string TokenUser { get; set; } = "alice";
 
     public ConcurrentQueue<string> Violations { get; } = new();
@@ -367,6 +373,11 @@ internal sealed class WebHdfsContractServer : IDisposable
         {
             await ErrorAsync(context, 400, "IllegalArgumentException", "java.lang.IllegalArgumentException", "Only the redirected CREATE is served here", violation: true);
             return;
+        }
+
+        if (DatanodeDelay > TimeSpan.Zero)
+        {
+            await Task.Delay(DatanodeDelay);
         }
 
         Node? node = null;

@@ -97,6 +97,21 @@ public sealed class WebHdfsStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task A_temporary_file_an_aborted_write_registers_after_the_delete_is_deleted_again()
+    {
+        _server.MakeDirectory("/user/envs", "alice", "755");
+        _server.DatanodeDelay = TimeSpan.FromMilliseconds(150);
+        var archive = Archives.Write(_work, "analytics.tar.gz", 2 * 1024 * 1024, seed: 14);
+        using var cancel = new CancellationTokenSource();
+        var options = Options(progress: p => { if (p.BytesSent >= 64 * 1024) cancel.Cancel(); });
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => ShipAsync(archive, options, cancellationToken: cancel.Token));
+        await Task.Delay(TimeSpan.FromMilliseconds(300));
+
+        Assert.Empty(_server.Children("/user/envs"));
+    }
+
+    [Fact]
     public async Task An_interrupted_upload_never_appears_under_the_final_name()
     {
         _server.MakeDirectory("/user/envs", "alice", "755");

@@ -272,7 +272,21 @@ public sealed class WebHdfsEnvironmentStore : IEnvironmentStore
         try
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            using var response = await SendAsync(HttpMethod.Delete, path, "DELETE", "recursive=false", timeout.Token).ConfigureAwait(false);
+            // An aborted CREATE can still reach the datanode after the DELETE (the write is cut off, not withdrawn), and then
+            // the file under construction appears again: look once more after a moment, a few times, and delete it again.
+            for (var attempt = 0; attempt < 4; attempt++)
+            {
+                using (await SendAsync(HttpMethod.Delete, path, "DELETE", "recursive=false", timeout.Token).ConfigureAwait(false))
+                {
+                }
+
+                await Task.Delay(TimeSpan.FromMilliseconds(100), timeout.Token).ConfigureAwait(false);
+                using var status = await SendAsync(HttpMethod.Get, path, "GETFILESTATUS", null, timeout.Token).ConfigureAwait(false);
+                if (status.StatusCode == System.Net.HttpStatusCode.NotFound)
+                {
+                    return;
+                }
+            }
         }
         catch (Exception exception) when (exception is HttpRequestException or OperationCanceledException or EnvironmentStoreException)
         {
