@@ -172,10 +172,12 @@ public sealed class WebHdfsEnvironmentStore : IEnvironmentStore
         ArgumentNullException.ThrowIfNull(digest);
         var temporary = PathOf($".{name}.{Guid.NewGuid():N}.partial");
         var published = false;
+        var written = false;
         try
         {
             // The attribute first: setting a user.* attribute needs write permission on the file, which 444 takes away.
             await CreateAsync(temporary, localPath, digest.Length, progress, cancellationToken).ConfigureAwait(false);
+            written = true;
             using (var attribute = await SendAsync(
                 HttpMethod.Put, temporary, "SETXATTR", $"xattr.name={Sha256Attribute}&xattr.value={Uri.EscapeDataString("\"" + digest.Sha256 + "\"")}&flag=CREATE", cancellationToken).ConfigureAwait(false))
             {
@@ -208,7 +210,7 @@ public sealed class WebHdfsEnvironmentStore : IEnvironmentStore
         {
             if (!published)
             {
-                await DeleteQuietlyAsync(temporary).ConfigureAwait(false);
+                await DeleteQuietlyAsync(temporary, writeWasCutOff: !written).ConfigureAwait(false);
             }
         }
     }
@@ -267,24 +269,34 @@ public sealed class WebHdfsEnvironmentStore : IEnvironmentStore
         await ReadAsync(response, "write", cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task DeleteQuietlyAsync(string path)
+    /// <summary>
+    /// Deletes a temporary file, best effort. After a CREATE that was cut off (<paramref name="writeWasCutOff"/>), the write can
+    /// still register the file under construction after the DELETE, so the file is looked for over the next 1.5 s and deleted
+    /// again each time it is there.
+    /// </summary>
+    private async Task DeleteQuietlyAsync(string path, bool writeWasCutOff)
     {
         try
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            // An aborted CREATE can still reach the datanode after the DELETE (the write is cut off, not withdrawn), and then
-            // the file under construction appears again: look once more after a moment, a few times, and delete it again.
-            for (var attempt = 0; attempt < 4; attempt++)
+            using (await SendAsync(HttpMethod.Delete, path, "DELETE", "recursive=false", timeout.Token).ConfigureAwait(false))
             {
-                using (await SendAsync(HttpMethod.Delete, path, "DELETE", "recursive=false", timeout.Token).ConfigureAwait(false))
-                {
-                }
+            }
 
-                await Task.Delay(TimeSpan.FromMilliseconds(100), timeout.Token).ConfigureAwait(false);
+            if (!writeWasCutOff)
+            {
+                return;
+            }
+
+            foreach (var wait in new[] { 100, 200, 400, 800 })
+            {
+                await Task.Delay(wait, timeout.Token).ConfigureAwait(false);
                 using var status = await SendAsync(HttpMethod.Get, path, "GETFILESTATUS", null, timeout.Token).ConfigureAwait(false);
-                if (status.StatusCode == System.Net.HttpStatusCode.NotFound)
+                if (status.StatusCode != System.Net.HttpStatusCode.NotFound)
                 {
-                    return;
+                    using (await SendAsync(HttpMethod.Delete, path, "DELETE", "recursive=false", timeout.Token).ConfigureAwait(false))
+                    {
+                    }
                 }
             }
         }
