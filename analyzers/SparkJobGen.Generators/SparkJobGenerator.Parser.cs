@@ -194,13 +194,14 @@ public sealed partial class SparkJobGenerator
             var hidden = GeneratedMembers.None;
             for (var baseType = type.BaseType; baseType is not null && baseType.SpecialType != SpecialType.System_Object; baseType = baseType.BaseType)
             {
-                foreach (var (name, member) in GeneratedMemberNames)
+                for (var i = 0; i < JobDeclarationReader.GeneratedMemberNames.Length; i++)
                 {
-                    foreach (var declared in baseType.GetMembers(name))
+                    foreach (var declared in baseType.GetMembers(JobDeclarationReader.GeneratedMemberNames[i]))
                     {
                         if (compilation.IsSymbolAccessibleWithin(declared, type))
                         {
-                            hidden |= member;
+                            // The names are in the flags' order: Definition, ToJobArguments, ToSubmission.
+                            hidden |= (GeneratedMembers)(1 << i);
                         }
                     }
                 }
@@ -208,11 +209,6 @@ public sealed partial class SparkJobGenerator
 
             return hidden;
         }
-
-        private static readonly (string Name, GeneratedMembers Member)[] GeneratedMemberNames =
-        [
-            ("Definition", GeneratedMembers.Definition), ("ToJobArguments", GeneratedMembers.ToJobArguments), ("ToSubmission", GeneratedMembers.ToSubmission),
-        ];
 
         private static bool HasJobBase(INamedTypeSymbol type, JobAttributeSymbols symbols)
         {

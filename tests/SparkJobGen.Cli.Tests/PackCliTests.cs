@@ -10,13 +10,20 @@ public sealed class PackCliTests : IDisposable
 
     public void Dispose() => _work.Dispose();
 
-    [Fact]
-    public async Task Pack_verifies_reports_json_and_serves_an_unchanged_environment_from_the_cache()
+    /// <summary>A real <c>python3 -m venv --without-pip</c> environment in the work folder.</summary>
+    private async Task<string> CreateVenvAsync()
     {
         var venv = _work.Combine("venv");
         var created = System.Diagnostics.Process.Start("python3", ["-m", "venv", "--without-pip", venv])!;
         await created.WaitForExitAsync();
         Assert.Equal(0, created.ExitCode);
+        return venv;
+    }
+
+    [Fact]
+    public async Task Pack_verifies_reports_json_and_serves_an_unchanged_environment_from_the_cache()
+    {
+        var venv = await CreateVenvAsync();
         var output = _work.Combine("out", "env.tar.gz");
         var environment = new Dictionary<string, string?> { ["SPARKJOBGEN_CACHE"] = _work.Combine("cache"), ["CI"] = "1" };
         string[] pack =
@@ -51,10 +58,7 @@ public sealed class PackCliTests : IDisposable
         // A real pseudo-terminal: util-linux script(1) runs the tool with its stdout on a pty, so the styled progress bar is
         // drawn as a user sees it (the tool draws nothing styled when stdout is redirected or CI is set). script(1) is in
         // Debian's essential bsdutils package.
-        var venv = _work.Combine("venv");
-        var created = System.Diagnostics.Process.Start("python3", ["-m", "venv", "--without-pip", venv])!;
-        await created.WaitForExitAsync();
-        Assert.Equal(0, created.ExitCode);
+        var venv = await CreateVenvAsync();
         var output = _work.Combine("out", "env.tar.gz");
         Directory.CreateDirectory(Path.GetDirectoryName(output)!);
         var command = string.Join(' ', CliProcess.ToolCommand.Concat(["pack", "-p", venv, "-o", output, "--compress-level", "1"]).Select(Quote));
@@ -80,10 +84,7 @@ public sealed class PackCliTests : IDisposable
     [Fact]
     public async Task A_format_the_output_name_contradicts_is_written_with_a_warning()
     {
-        var venv = _work.Combine("venv");
-        var created = System.Diagnostics.Process.Start("python3", ["-m", "venv", "--without-pip", venv])!;
-        await created.WaitForExitAsync();
-        Assert.Equal(0, created.ExitCode);
+        var venv = await CreateVenvAsync();
         var environment = new Dictionary<string, string?> { ["SPARKJOBGEN_CACHE"] = _work.Combine("cache") };
 
         var zipAsTarGz = await CliProcess.RunAsync(environment, "pack", "-p", venv, "-o", _work.Combine("g.tar.gz"), "--format", "zip", "--compress-level", "1");

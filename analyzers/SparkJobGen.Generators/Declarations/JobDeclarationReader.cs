@@ -197,7 +197,7 @@ internal static class JobDeclarationReader
         }
     }
 
-    /// <summary>The names of the members the generator adds to every job class.</summary>
+    /// <summary>The names of the members the generator adds to every job class, in the order of <see cref="Model.GeneratedMembers"/>'s flags.</summary>
     public static readonly string[] GeneratedMemberNames = ["Definition", "ToJobArguments", "ToSubmission"];
 
     /// <summary>
