@@ -27,6 +27,6 @@ internal static class KnownAttributes
     /// <summary><c>[JobParameter]</c>.</summary>
     public const string JobParameter = "SparkJobGen.JobParameterAttribute";
 
-    /// <summary>The runtime builder; generated submit builders are emitted only when the runtime library is referenced.</summary>
-    public const string SparkSubmission = "SparkJobGen.SparkSubmission";
+    /// <summary>The runtime's job interface; job classes are generated only when the runtime library is referenced.</summary>
+    public const string SparkJobInterface = "SparkJobGen.ISparkJob";
 }

@@ -26,7 +26,11 @@ public sealed partial class SparkJobGenerator
         private static readonly string GeneratedCodeAttribute =
             $"[global::System.CodeDom.Compiler.GeneratedCodeAttribute(\"SparkJobGen.Generators\", \"{typeof(Emitter).Assembly.GetName().Version}\")]";
 
-        /// <summary>Adds the job's source: <c>Definition</c>, <c>ToJobArguments()</c> and <c>ToSubmission()</c>.</summary>
+        /// <summary>
+        /// Adds the job's source: the <c>ISparkJob</c> interface and its static <c>Definition</c>. <c>ToJobArguments()</c> and
+        /// <c>ToSubmission()</c> are the runtime's extension methods on the interface, compiled once instead of in every job
+        /// (two methods per job were the largest share of the generated code's compile time, bench/README.md "Consumer build").
+        /// </summary>
         /// <param name="context">The output context.</param>
         /// <param name="job">The job.</param>
         /// <param name="runtimeAvailable">Whether the SparkJobGen runtime is referenced.</param>
@@ -93,18 +97,10 @@ public sealed partial class SparkJobGenerator
                 w.Open();
             }
 
-            w.Line($"partial {job.TypeKeyword} {Identifier(job.TypeName)}");
+            // Listed on every job, a derived one too: its own Definition then implements the interface for it.
+            w.Line($"partial {job.TypeKeyword} {Identifier(job.TypeName)} : global::SparkJobGen.ISparkJob");
             w.Open();
             WriteDefinition(w, job);
-            w.Line();
-            WriteJobArguments(w, job);
-            w.Line();
-            w.Line("/// <summary>");
-            w.Line($"/// Starts a submission of the <c>{Xml(job.Identity.Name)}</c> job with the current parameter values; it runs in local mode");
-            w.Line("/// until configured with <c>OnYarn</c>, <c>OnKubernetes</c> or <c>OnStandalone</c>.");
-            w.Line("/// </summary>");
-            w.Line(GeneratedCodeAttribute);
-            w.Line($"public {New(job, GeneratedMembers.ToSubmission)}global::SparkJobGen.SparkSubmission ToSubmission() => new global::SparkJobGen.SparkSubmission(Definition, ToJobArguments());");
             w.Close();
             foreach (var _ in job.ContainingTypes)
             {
@@ -219,24 +215,8 @@ public sealed partial class SparkJobGenerator
             w.Line(GeneratedCodeAttribute);
             // Built once from the assembly's manifest attributes (SparkJobGen.Environments.g.cs), so the data is compiled once;
             // no static field or initializer per job (each costs the consumer's compile).
-            w.Line($"public static {New(job, GeneratedMembers.Definition)}global::SparkJobGen.SparkJobDefinition Definition => global::SparkJobGen.SparkJobDefinition.FromManifest(typeof({Identifier(job.TypeName)}), {Literal(job.Identity.Name)});");
+            w.Line($"public static {(job.HidesDefinition ? "new " : string.Empty)}global::SparkJobGen.SparkJobDefinition Definition => global::SparkJobGen.SparkJobDefinition.FromManifest(typeof({Identifier(job.TypeName)}), {Literal(job.Identity.Name)});");
         }
-
-        private static void WriteJobArguments(SourceWriter w, JobModel job)
-        {
-            w.Line("/// <summary>");
-            w.Line("/// The script's arguments for the current parameter values, rendered culture-invariantly, one argv element per value;");
-            w.Line("/// null values are omitted, <see langword=\"true\"/> flags are present, lists repeat their flag.");
-            w.Line("/// </summary>");
-            w.Line(GeneratedCodeAttribute);
-            // One call per job: the runtime reads each parameter's property by the name the definition records (trimming keeps
-            // them through the call's generic parameter). A property read per parameter here was a measurable share of the
-            // consumer's compile (bench/consumer-build).
-            w.Line($"public {New(job, GeneratedMembers.ToJobArguments)}global::System.Collections.Generic.IReadOnlyList<string> ToJobArguments() => global::SparkJobGen.JobArgumentList.Render(Definition, this);");
-        }
-
-        /// <summary>A generated member that a base class already has (a base job's, or a plain member of that name) is declared <c>new</c>.</summary>
-        private static string New(JobModel job, GeneratedMembers member) => (job.HiddenMembers & member) != 0 ? "new " : string.Empty;
 
         /// <summary>A type name as C# source: a keyword (<c>@object</c>, <c>@record</c>) keeps its <c>@</c>.</summary>
         private static string Identifier(string name) =>

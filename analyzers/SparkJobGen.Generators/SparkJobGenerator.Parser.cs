@@ -64,7 +64,7 @@ public sealed partial class SparkJobGenerator
 
             if (JobDeclarationReader.ReadIdentity(type, sparkJob) is not { } identity
                 || identity.Script.Length == 0
-                || JobDeclarationReader.GeneratedNameConflict(type, static _ => true) is not null)
+                || JobDeclarationReader.GeneratedNameConflict(type, context.SemanticModel.Compilation, static _ => true) is not null)
             {
                 // SJG1013 explains a name conflict: the generator's own output is not in this compilation yet.
                 return null;
@@ -158,7 +158,7 @@ public sealed partial class SparkJobGenerator
                 EquatableArray.From(pip),
                 EquatableArray.From(conf),
                 EquatableArray.From(parameters),
-                HiddenByBase(type, symbols, context.SemanticModel.Compilation));
+                HidesDefinition(type, symbols, context.SemanticModel.Compilation));
         }
 
         /// <summary>The type's first <c>[SparkJob]</c>, in the compiler's order of its declarations.</summary>
@@ -181,33 +181,28 @@ public sealed partial class SparkJobGenerator
             && declaration.Span.Contains(reference.Span);
 
         /// <summary>
-        /// The generated members a base class already has: all three when a base is itself a job (its generated members are
-        /// not in this compilation yet), and any of the names a base declares accessibly (a plain base's own <c>Definition</c>).
+        /// Whether a base class already has a <c>Definition</c>: a base job always does (its generated member is not in this
+        /// compilation yet), a plain base when it declares one the job can see.
         /// </summary>
-        private static GeneratedMembers HiddenByBase(INamedTypeSymbol type, JobAttributeSymbols symbols, Compilation compilation)
+        private static bool HidesDefinition(INamedTypeSymbol type, JobAttributeSymbols symbols, Compilation compilation)
         {
             if (HasJobBase(type, symbols))
             {
-                return GeneratedMembers.All;
+                return true;
             }
 
-            var hidden = GeneratedMembers.None;
             for (var baseType = type.BaseType; baseType is not null && baseType.SpecialType != SpecialType.System_Object; baseType = baseType.BaseType)
             {
-                for (var i = 0; i < JobDeclarationReader.GeneratedMemberNames.Length; i++)
+                foreach (var declared in baseType.GetMembers(JobDeclarationReader.DefinitionName))
                 {
-                    foreach (var declared in baseType.GetMembers(JobDeclarationReader.GeneratedMemberNames[i]))
+                    if (compilation.IsSymbolAccessibleWithin(declared, type))
                     {
-                        if (compilation.IsSymbolAccessibleWithin(declared, type))
-                        {
-                            // The names are in the flags' order: Definition, ToJobArguments, ToSubmission.
-                            hidden |= (GeneratedMembers)(1 << i);
-                        }
+                        return true;
                     }
                 }
             }
 
-            return hidden;
+            return false;
         }
 
         private static bool HasJobBase(INamedTypeSymbol type, JobAttributeSymbols symbols)

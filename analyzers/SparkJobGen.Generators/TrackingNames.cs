@@ -9,7 +9,10 @@ internal static class TrackingNames
     /// <summary>The job models that could be modelled.</summary>
     public const string ValidJobModels = nameof(ValidJobModels);
 
-    /// <summary>Whether the runtime library is referenced.</summary>
+    /// <summary>Whether the project's C# version is one the generated code compiles under.</summary>
+    public const string LanguageSupported = nameof(LanguageSupported);
+
+    /// <summary>Whether job files can be generated: the runtime library is referenced and the C# version is supported.</summary>
     public const string RuntimeAvailable = nameof(RuntimeAvailable);
 
     /// <summary>The hint name of every job's file (<see cref="HintNameTable"/>).</summary>

@@ -4,7 +4,7 @@ namespace SparkJobGen;
 
 /// <summary>
 /// Declares a PySpark job. Put it on a <c>partial</c> class; the SparkJobGen generator then emits the job's
-/// <c>environment.yaml</c>, a static <c>Definition</c> and a typed <c>ToSubmission()</c> builder.
+/// <c>environment.yaml</c>, a static <c>Definition</c> and the <c>ISparkJob</c> interface, whose <c>job.ToSubmission()</c> builds a typed submission.
 /// </summary>
 /// <remarks>
 /// Requirements (<see cref="PythonVersionAttribute"/>, <see cref="PySparkAttribute"/>, <see cref="CondaChannelAttribute"/>,

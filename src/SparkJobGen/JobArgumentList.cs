@@ -11,7 +11,7 @@ namespace SparkJobGen;
 
 /// <summary>
 /// Renders typed job parameters into the argument list passed to the Python script, culture-invariantly.
-/// Generated <c>ToJobArguments()</c> methods call <see cref="Render"/>; every value becomes exactly one argv element, never a shell string.
+/// <c>job.ToJobArguments()</c> (<see cref="SparkJobExtensions"/>) calls <see cref="Render"/>; every value becomes exactly one argv element, never a shell string.
 /// </summary>
 /// <remarks>
 /// A value is written as two elements, <c>--flag value</c>, except when the value itself begins with <c>-</c>: then it is
@@ -214,8 +214,8 @@ public sealed class JobArgumentList : IReadOnlyList<string>
     }
 
     /// <summary>
-    /// Renders a job's parameter values as its script's arguments (<see cref="Render{TJob}"/>, which a generated
-    /// <c>ToJobArguments()</c> calls, reads them from a job object and passes them here). Each value renders as the <c>Add</c>
+    /// Renders a job's parameter values as its script's arguments (<see cref="Render{TJob}"/>, which
+    /// <c>job.ToJobArguments()</c> calls, reads them from a job object and passes them here). Each value renders as the <c>Add</c>
     /// method for its parameter does: a flag parameter is present when true, a list parameter
     /// repeats its flag per element, a sensitive parameter's values are remembered for masking, and a value wrapped by
     /// <see cref="WithFormat"/> or <see cref="WithFormatEach"/> uses its format string.
@@ -255,7 +255,7 @@ public sealed class JobArgumentList : IReadOnlyList<string>
     }
 
     /// <summary>
-    /// Renders the script's arguments of <paramref name="instance"/>: what a generated <c>ToJobArguments()</c> returns. Each
+    /// Renders the script's arguments of <paramref name="instance"/>: what <c>job.ToJobArguments()</c> returns. Each
     /// parameter's value is read from the property <see cref="JobParameterInfo.PropertyName"/> names, the most derived
     /// declaration of that name on <typeparamref name="TJob"/> or its base classes (the member the job's own code reads as
     /// <c>this.Name</c>), and rendered as <see cref="Render(SparkJobDefinition, object?[])"/> renders it, with the parameter's

@@ -319,7 +319,7 @@ public sealed record SparkSubmission
 
     /// <summary>
     /// The values that must never be printed: those of <c>[JobParameter(Sensitive = true)]</c> parameters and of
-    /// <see cref="WithSecretConf"/> properties. A sensitive parameter's value is known from a generated <c>ToJobArguments()</c>,
+    /// <see cref="WithSecretConf"/> properties. A sensitive parameter's value is known from <c>job.ToJobArguments()</c>,
     /// and from plain string arguments too: the value after a sensitive parameter's flag (<c>--flag value</c>) or after its
     /// <c>=</c> (<c>--flag=value</c>), as the job's <see cref="SparkJobDefinition.Parameters"/> describe it. Runners, the Livy
     /// client and the <c>sparkjobgen</c> tool mask them in output lines, logs, exceptions and JSON; the child process gets

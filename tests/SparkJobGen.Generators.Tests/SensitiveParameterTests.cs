@@ -5,7 +5,7 @@ using SparkJobGen.Manifest;
 namespace SparkJobGen.Generators.Tests;
 
 /// <summary>
-/// <c>[JobParameter(Sensitive = true)]</c>: the generated <c>ToJobArguments()</c> still passes the value to the script, and the
+/// <c>[JobParameter(Sensitive = true)]</c>: <c>job.ToJobArguments()</c> still passes the value to the script, and the
 /// submission built from it lists the value in <see cref="SparkSubmission.SecretValues"/> (and its command's
 /// <c>Secrets</c>), whatever the flag is called, so every runner masks it.
 /// </summary>

@@ -426,6 +426,13 @@ public sealed class SubmissionArgvTests
             {
                 public static System.Collections.Generic.IReadOnlyList<string> Arguments() =>
                     new DerivedJob { A = 1, B = 2 }.ToSubmission().ToSparkSubmitArguments();
+
+                // A static member: the variable's type decides, as it did for the generated methods that hid the base job's.
+                public static System.Collections.Generic.IReadOnlyList<string> AsBase()
+                {
+                    BaseJob job = new DerivedJob { A = 1, B = 2 };
+                    return job.ToSubmission().ToSparkSubmitArguments();
+                }
             }
             """;
         var assembly = GeneratorHarness.EmitAndLoad(GeneratorHarness.RunAndAssertClean(source).Output);
@@ -433,6 +440,10 @@ public sealed class SubmissionArgvTests
         Assert.Equal(["--name", "derived-job"], args.Skip(2).Take(2));
         Assert.Equal(["--a", "1", "--b", "2"], args.TakeLast(4));
         Assert.EndsWith("derived.py", args[^5], StringComparison.Ordinal);
+        var asBase = (IReadOnlyList<string>)GeneratorHarness.Invoke(assembly, "Contoso.Jobs.Probe", "AsBase")!;
+        Assert.Equal(["--name", "base-job"], asBase.Skip(2).Take(2));
+        Assert.Equal(["--a", "1"], asBase.TakeLast(2));
+        Assert.EndsWith("base.py", asBase[^3], StringComparison.Ordinal);
     }
 
     /// <summary>
@@ -476,7 +487,9 @@ public sealed class SubmissionArgvTests
             """;
         var run = GeneratorHarness.RunAndAssertClean(source);
         var generated = Assert.Single(run.Output.SyntaxTrees, static t => t.FilePath.EndsWith("Contoso.Jobs.Nightly.g.cs", StringComparison.Ordinal)).ToString();
-        Assert.Contains("ToJobArguments() => global::SparkJobGen.JobArgumentList.Render(Definition, this);", generated, StringComparison.Ordinal);
+        // The job gets the interface and its Definition; ToJobArguments() is the runtime's one extension method for every job.
+        Assert.Contains("partial class Nightly : global::SparkJobGen.ISparkJob", generated, StringComparison.Ordinal);
+        Assert.DoesNotContain("ToJobArguments", generated, StringComparison.Ordinal);
         var assembly = GeneratorHarness.EmitAndLoad(run.Output);
         var args = (IReadOnlyList<string>)GeneratorHarness.Invoke(assembly, "Contoso.Jobs.Probe", "Arguments")!;
         // Base first, each type in source order; the override's value, the hiding property's value, the private one's format.
@@ -530,12 +543,15 @@ public sealed class SubmissionArgvTests
             public class Plain
             {
                 public static string Definition = "plain";
-                public virtual System.Collections.Generic.IReadOnlyList<string> ToJobArguments() => [];
+                // Neither binds job.ToJobArguments() or job.ToSubmission(): the extension methods are called.
+                public virtual System.Collections.Generic.IReadOnlyList<string> ToJobArguments(int limit) => [];
                 public abstract class ToSubmission { }
             }
             [SparkJob("jobs/e.py")] public partial class OnPlain : Plain { [JobParameter] public int M { get; init; } = 2; }
+            [SparkJob("jobs/f.py")] public partial class IntNamed { [JobParameter] public int ToJobArguments { get; init; } = 5; }
             public static class Probe
             {
+                public static System.Collections.Generic.IReadOnlyList<string> IntNamed() => new IntNamed().ToJobArguments();
                 public static System.Collections.Generic.IReadOnlyList<string> Keyword() => new @object().ToJobArguments();
                 public static string Nested() => @struct.@record.Definition.Name;
                 public static string Separated() => Separators.Definition.Name;
@@ -547,6 +563,8 @@ public sealed class SubmissionArgvTests
         Assert.Equal("record", GeneratorHarness.Invoke(assembly, "Contoso.Jobs.Probe", "Nested"));
         Assert.Equal("odd\u0085name", GeneratorHarness.Invoke(assembly, "Contoso.Jobs.Probe", "Separated"));
         Assert.Equal(["--m", "2"], (IReadOnlyList<string>)GeneratorHarness.Invoke(assembly, "Contoso.Jobs.Probe", "OnPlain")!);
+        // An int property of the name cannot be invoked, so the call is the extension method's (and SJG1013 stays quiet).
+        Assert.Equal(["--to-job-arguments", "5"], (IReadOnlyList<string>)GeneratorHarness.Invoke(assembly, "Contoso.Jobs.Probe", "IntNamed")!);
     }
 
     [Fact]

@@ -6,7 +6,7 @@ using System.Runtime.InteropServices;
 namespace SparkJobGen.IntegrationTests;
 
 /// <summary>
-/// A generated <c>ToJobArguments()</c> reads its parameters through <c>JobArgumentList.Render&lt;TJob&gt;</c>, by the property
+/// <c>job.ToJobArguments()</c> reads its parameters through <c>JobArgumentList.Render&lt;TJob&gt;</c>, by the property
 /// names the job's definition records. A trimmed app must still find every one of them: the job class's own properties,
 /// private ones included, and the non-private ones of a base class that is not a job. The jobs live in a trimmable library,
 /// because trimming keeps the app's own assembly whole.

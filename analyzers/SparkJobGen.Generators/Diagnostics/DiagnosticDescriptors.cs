@@ -63,6 +63,9 @@ internal static class DiagnosticDescriptors
     /// <summary>SJG1016: a parameter's Format cannot render its value.</summary>
     public const string FormatDropsValueId = "SJG1016";
 
+    /// <summary>SJG1017: the project's C# version is older than the generated code needs.</summary>
+    public const string LanguageVersionTooOldId = "SJG1017";
+
     /// <summary>SJG2001: the constraints on one package cannot all hold.</summary>
     public const string UnsatisfiableConstraintsId = "SJG2001";
 
@@ -205,10 +208,10 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor GeneratedNameTaken = Create(
         GeneratedNameTakenId,
         "Job class uses the name of a generated member",
-        "Job class '{0}' {1}; rename it, since every job class gets Definition, ToJobArguments() and ToSubmission()",
+        "Job class '{0}' {1}; rename it, since every job class gets a static Definition and the ToJobArguments() and ToSubmission() extension methods",
         DeclarationCategory,
         DiagnosticSeverity.Error,
-        "The generator adds a static Definition property and the ToJobArguments() and ToSubmission() methods to every job class. A class named like one of them, a member of that name in the class, or an abstract member of that name in a base class leaves no room for them, so nothing is generated for the job.");
+        "The generator adds a static Definition property to every job class, and SparkJobGen's ToJobArguments() and ToSubmission() extension methods work on every job object. A class named Definition, a member named Definition in the class or an abstract one in a base class leaves no room for the property; a member named ToJobArguments or ToSubmission in the class or a base class would be called instead of the extension method. Nothing is generated for the job.");
 
     /// <summary>SJG1014.</summary>
     public static readonly DiagnosticDescriptor InvalidParameterFlag = Create(
@@ -237,6 +240,15 @@ internal static class DiagnosticDescriptors
         DeclarationCategory,
         DiagnosticSeverity.Error,
         "ToJobArguments() renders the value with value.ToString(Format, CultureInfo.InvariantCulture). A format the type does not accept throws when the job is submitted, and one without a placeholder of the type (\"yyyy-MM-dd\" on an int, \"N2\" on a date) gives its own text for every value, so the script never gets the value.");
+
+    /// <summary>SJG1017.</summary>
+    public static readonly DiagnosticDescriptor LanguageVersionTooOld = Create(
+        LanguageVersionTooOldId,
+        "C# version too old for the generated code",
+        "Job class '{0}' is compiled as C# {1}, and the code SparkJobGen generates for a job needs C# 11 or later; remove <LangVersion> from the project to use the SDK's default, or set it to 11 or later",
+        DeclarationCategory,
+        DiagnosticSeverity.Error,
+        "Every job class gets a static Definition that implements the static abstract member of SparkJobGen.ISparkJob, a C# 11 feature (C# 11 is the default from .NET 7 on, and SparkJobGen's runtime needs .NET 8). Under an older <LangVersion> that code would not compile, so nothing is generated for the project's jobs.");
 
     /// <summary>SJG2001.</summary>
     public static readonly DiagnosticDescriptor UnsatisfiableConstraints = Create(

@@ -34,7 +34,8 @@ public sealed class JobDeclarationAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.GeneratedNameTaken,
         DiagnosticDescriptors.InvalidParameterFlag,
         DiagnosticDescriptors.DuplicateJobName,
-        DiagnosticDescriptors.FormatDropsValue);
+        DiagnosticDescriptors.FormatDropsValue,
+        DiagnosticDescriptors.LanguageVersionTooOld);
 
     /// <inheritdoc />
     public override void Initialize(AnalysisContext context)
@@ -136,6 +137,12 @@ public sealed class JobDeclarationAnalyzer : DiagnosticAnalyzer
         }
 
         var cancellationToken = context.CancellationToken;
+        if (type.DeclaringSyntaxReferences.FirstOrDefault()?.SyntaxTree.Options is CSharpParseOptions { LanguageVersion: < SparkJobGenerator.MinimumLanguageVersion } options)
+        {
+            context.ReportDiagnostic(Diagnostic.Create(
+                DiagnosticDescriptors.LanguageVersionTooOld, IdentifierLocation(type, cancellationToken), type.Name, options.LanguageVersion.ToDisplayString()));
+        }
+
         var identity = JobDeclarationReader.ReadIdentity(type, sparkJob);
         var jobName = identity?.Name ?? JobDeclarationReader.ToKebabCase(type.Name);
         names.Add((jobName, type));
@@ -191,7 +198,7 @@ public sealed class JobDeclarationAnalyzer : DiagnosticAnalyzer
         }
 
         ReportNonPartialDeclarations(context, type, jobName);
-        if (JobDeclarationReader.GeneratedNameConflict(type, static tree => !IsGeneratorOutput(tree)) is { } conflict)
+        if (JobDeclarationReader.GeneratedNameConflict(type, context.Compilation, static tree => !IsGeneratorOutput(tree)) is { } conflict)
         {
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.GeneratedNameTaken, IdentifierLocation(type, cancellationToken), type.Name, conflict));
         }

@@ -21,7 +21,7 @@ namespace SparkJobGen.Generators.Model;
 /// <param name="PipPackages">Pip requirements in precedence order.</param>
 /// <param name="SparkConf">Spark configuration, nearest value per key.</param>
 /// <param name="Parameters">The job's parameters.</param>
-/// <param name="HiddenMembers">The generated members a base class already has (a base job's, or a member of that name), which must be declared <c>new</c>.</param>
+/// <param name="HidesDefinition">Whether a base class already has a <c>Definition</c> (a base job's, or a member of that name), so the generated one is declared <c>new</c>.</param>
 internal sealed record JobModel(
     string Namespace,
     EquatableArray<ContainingTypeModel> ContainingTypes,
@@ -36,7 +36,7 @@ internal sealed record JobModel(
     EquatableArray<RequirementModel> PipPackages,
     EquatableArray<ConfEntryModel> SparkConf,
     EquatableArray<ParameterModel> Parameters,
-    GeneratedMembers HiddenMembers)
+    bool HidesDefinition)
 {
     /// <summary>
     /// The job's exact identity within the compilation, <c>Namespace|Outer+Job</c>: unlike <see cref="MetadataName"/> it
@@ -47,26 +47,6 @@ internal sealed record JobModel(
     /// <summary>The dotted form (<c>Namespace.Outer.Job</c>) of a <see cref="TypeKey"/>.</summary>
     /// <param name="typeKey">A type key.</param>
     public static string DottedName(string typeKey) => typeKey.TrimStart('|').Replace('|', '.').Replace('+', '.');
-}
-
-/// <summary>The members the generator adds to a job class.</summary>
-[Flags]
-internal enum GeneratedMembers
-{
-    /// <summary>None.</summary>
-    None = 0,
-
-    /// <summary>The static <c>Definition</c> property.</summary>
-    Definition = 1,
-
-    /// <summary>The <c>ToJobArguments()</c> method.</summary>
-    ToJobArguments = 2,
-
-    /// <summary>The <c>ToSubmission()</c> method.</summary>
-    ToSubmission = 4,
-
-    /// <summary>All three.</summary>
-    All = Definition | ToJobArguments | ToSubmission,
 }
 
 /// <summary>An enclosing type of a nested job.</summary>

@@ -273,32 +273,63 @@ public sealed class JobDeclarationAnalyzerTests
             public abstract System.Collections.Generic.IReadOnlyList<string> ToJobArguments();
         }
 
+        public abstract class Defined
+        {
+            public abstract string Definition { get; }
+        }
+
         public class Plain
         {
             public static string Definition = "hidden with new, not reported";
+            private void ToSubmission() { }
+        }
+
+        public class Submitting
+        {
+            public virtual object? ToSubmission() => null;
         }
 
         [SparkJob("jobs/a.py")]
         public partial class {|#0:Own|} { public static string Definition => "mine"; }
 
         [SparkJob("jobs/b.py")]
-        public partial class {|#1:Param|} { [JobParameter] public int ToSubmission { get; set; } }
+        public partial class {|#1:Own2|} { public object? ToSubmission(string cluster = "") => null; }
 
         [SparkJob("jobs/c.py")]
-        public partial class {|#2:ToJobArguments|} { }
+        public partial class {|#2:Definition|} { }
 
         [SparkJob("jobs/d.py")]
         public partial class {|#3:Abstract|} : Runnable { }
 
         [SparkJob("jobs/e.py")]
+        public partial class {|#4:AbstractDefinition|} : Defined { }
+
+        [SparkJob("jobs/f.py")]
+        public partial class {|#5:Inherits|} : Submitting { }
+
+        [SparkJob("jobs/g.py")]
         public partial class Fine : Plain { }
+
+        [SparkJob("jobs/h.py")]
+        public partial class ToJobArguments { }
+
+        // Member lookup for job.ToSubmission() skips what cannot be invoked, and a method that needs arguments does not apply.
+        [SparkJob("jobs/i.py")]
+        public partial class NotInvocable
+        {
+            [JobParameter] public int ToSubmission { get; set; }
+            public string[] ToJobArguments(int limit) => [];
+        }
         """,
         Verify.Diagnostic(DiagnosticDescriptors.GeneratedNameTakenId).WithLocation(0).WithArguments("Own", "declares a member named 'Definition', which the generator adds to it"),
-        Verify.Diagnostic(DiagnosticDescriptors.GeneratedNameTakenId).WithLocation(1).WithArguments("Param", "declares a member named 'ToSubmission', which the generator adds to it"),
-        Verify.Diagnostic(DiagnosticDescriptors.GeneratedNameTakenId).WithLocation(2).WithArguments("ToJobArguments", "is named 'ToJobArguments', the name of a member the generator adds to it"),
-        Verify.Diagnostic(DiagnosticDescriptors.GeneratedNameTakenId).WithLocation(3).WithArguments("Abstract", "inherits the abstract member 'Runnable.ToJobArguments', which the generated 'ToJobArguments' cannot implement"),
-        // The compiler's own error for the unimplemented member stands beside it.
-        new Microsoft.CodeAnalysis.Testing.DiagnosticResult("CS0534", Microsoft.CodeAnalysis.DiagnosticSeverity.Error).WithLocation(3).WithArguments("Abstract", "Runnable.ToJobArguments()"));
+        Verify.Diagnostic(DiagnosticDescriptors.GeneratedNameTakenId).WithLocation(1).WithArguments("Own2", "declares a member named 'ToSubmission', which job.ToSubmission() would call instead of SparkJobGen's ToSubmission() extension method"),
+        Verify.Diagnostic(DiagnosticDescriptors.GeneratedNameTakenId).WithLocation(2).WithArguments("Definition", "is named 'Definition', the name of the static property the generator adds to it"),
+        Verify.Diagnostic(DiagnosticDescriptors.GeneratedNameTakenId).WithLocation(3).WithArguments("Abstract", "inherits the member 'Runnable.ToJobArguments', which job.ToJobArguments() would call instead of SparkJobGen's ToJobArguments() extension method"),
+        Verify.Diagnostic(DiagnosticDescriptors.GeneratedNameTakenId).WithLocation(4).WithArguments("AbstractDefinition", "inherits the abstract member 'Defined.Definition', which the generated static 'Definition' cannot implement"),
+        Verify.Diagnostic(DiagnosticDescriptors.GeneratedNameTakenId).WithLocation(5).WithArguments("Inherits", "inherits the member 'Submitting.ToSubmission', which job.ToSubmission() would call instead of SparkJobGen's ToSubmission() extension method"),
+        // The compiler's own errors for the unimplemented members stand beside them.
+        new Microsoft.CodeAnalysis.Testing.DiagnosticResult("CS0534", Microsoft.CodeAnalysis.DiagnosticSeverity.Error).WithLocation(3).WithArguments("Abstract", "Runnable.ToJobArguments()"),
+        new Microsoft.CodeAnalysis.Testing.DiagnosticResult("CS0534", Microsoft.CodeAnalysis.DiagnosticSeverity.Error).WithLocation(4).WithArguments("AbstractDefinition", "Defined.Definition.get"));
 
     [Fact]
     public Task SJG1014_a_flag_the_scripts_parser_does_not_read_as_an_option() => Verify.VerifyAsync("""

@@ -4,7 +4,7 @@
 
 partial class Pipelines
 {
-    partial record NightlyETL
+    partial record NightlyETL : global::SparkJobGen.ISparkJob
     {
         /// <summary>
         /// The <c>nightly-etl</c> job: script <c>etl.py</c>, environment <c>nightly-etl</c>,
@@ -12,19 +12,5 @@ partial class Pipelines
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCodeAttribute("SparkJobGen.Generators", "0.1.0.0")]
         public static global::SparkJobGen.SparkJobDefinition Definition => global::SparkJobGen.SparkJobDefinition.FromManifest(typeof(NightlyETL), "nightly-etl");
-
-        /// <summary>
-        /// The script's arguments for the current parameter values, rendered culture-invariantly, one argv element per value;
-        /// null values are omitted, <see langword="true"/> flags are present, lists repeat their flag.
-        /// </summary>
-        [global::System.CodeDom.Compiler.GeneratedCodeAttribute("SparkJobGen.Generators", "0.1.0.0")]
-        public global::System.Collections.Generic.IReadOnlyList<string> ToJobArguments() => global::SparkJobGen.JobArgumentList.Render(Definition, this);
-
-        /// <summary>
-        /// Starts a submission of the <c>nightly-etl</c> job with the current parameter values; it runs in local mode
-        /// until configured with <c>OnYarn</c>, <c>OnKubernetes</c> or <c>OnStandalone</c>.
-        /// </summary>
-        [global::System.CodeDom.Compiler.GeneratedCodeAttribute("SparkJobGen.Generators", "0.1.0.0")]
-        public global::SparkJobGen.SparkSubmission ToSubmission() => new global::SparkJobGen.SparkSubmission(Definition, ToJobArguments());
     }
 }

@@ -4,7 +4,7 @@
 
 namespace Contoso.Jobs
 {
-    partial class DailyRollup
+    partial class DailyRollup : global::SparkJobGen.ISparkJob
     {
         /// <summary>
         /// The <c>daily-rollup</c> job: script <c>jobs/daily.py</c>, environment <c>analytics</c>,
@@ -12,19 +12,5 @@ namespace Contoso.Jobs
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCodeAttribute("SparkJobGen.Generators", "0.1.0.0")]
         public static global::SparkJobGen.SparkJobDefinition Definition => global::SparkJobGen.SparkJobDefinition.FromManifest(typeof(DailyRollup), "daily-rollup");
-
-        /// <summary>
-        /// The script's arguments for the current parameter values, rendered culture-invariantly, one argv element per value;
-        /// null values are omitted, <see langword="true"/> flags are present, lists repeat their flag.
-        /// </summary>
-        [global::System.CodeDom.Compiler.GeneratedCodeAttribute("SparkJobGen.Generators", "0.1.0.0")]
-        public global::System.Collections.Generic.IReadOnlyList<string> ToJobArguments() => global::SparkJobGen.JobArgumentList.Render(Definition, this);
-
-        /// <summary>
-        /// Starts a submission of the <c>daily-rollup</c> job with the current parameter values; it runs in local mode
-        /// until configured with <c>OnYarn</c>, <c>OnKubernetes</c> or <c>OnStandalone</c>.
-        /// </summary>
-        [global::System.CodeDom.Compiler.GeneratedCodeAttribute("SparkJobGen.Generators", "0.1.0.0")]
-        public global::SparkJobGen.SparkSubmission ToSubmission() => new global::SparkJobGen.SparkSubmission(Definition, ToJobArguments());
     }
 }

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace SparkJobGen.Tests.Submission;
 
 /// <summary>
-/// <see cref="JobArgumentList.Render"/>, which generated <c>ToJobArguments()</c> methods call with their values, renders each
+/// <see cref="JobArgumentList.Render"/>, which <c>job.ToJobArguments()</c> calls with the job's values, renders each
 /// value exactly as the typed method for its parameter does (<c>Add</c> per type, <c>AddFlag</c>, <c>AddEach</c>,
 /// <c>AddFormatted</c>, <c>AddEachFormatted</c>, a sensitive scope): random jobs of every supported type, nullable and list form,
 /// compared with the same values rendered through those methods, which the generated code called one by one before.
