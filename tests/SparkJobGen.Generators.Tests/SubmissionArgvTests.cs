@@ -412,6 +412,35 @@ public sealed class SubmissionArgvTests
         Assert.Equal(["--name=--master yarn"], args);
     }
 
+    /// <summary>
+    /// What SJG1010 says of a key set twice on one declaration: the first entry of the declaration is used, and a nearer
+    /// declaration (the job over the assembly) overrides a farther one.
+    /// </summary>
+    [Fact]
+    public void A_key_set_twice_on_one_declaration_keeps_the_first_entry()
+    {
+        const string source = """
+            using SparkJobGen;
+            [assembly: SparkConf("spark.executor.cores", "2")]
+            [assembly: SparkConf("spark.executor.cores", "4")]
+            [assembly: SparkConf("spark.executor.instances", "3")]
+            [assembly: SparkConf("spark.executor.instances", "5")]
+            namespace Contoso.Jobs;
+            [SparkJob("jobs/score.py")]
+            [SparkConf("spark.sql.shuffle.partitions", "200")]
+            [SparkConf("spark.sql.shuffle.partitions", "400")]
+            [SparkConf("spark.executor.cores", "8")]
+            public partial class ScoreCustomers { }
+            public static class Probe
+            {
+                public static string Conf() => string.Join(";", System.Linq.Enumerable.Select(ScoreCustomers.Definition.SparkConf, c => c.Key + "=" + c.Value));
+            }
+            """;
+        var assembly = GeneratorHarness.EmitAndLoad(GeneratorHarness.RunAndAssertClean(source).Output);
+        var conf = ((string)GeneratorHarness.Invoke(assembly, "Contoso.Jobs.Probe", "Conf")!).Split(';');
+        Assert.Equal(["spark.executor.cores=8", "spark.executor.instances=3", "spark.sql.shuffle.partitions=200"], conf.Order(StringComparer.Ordinal));
+    }
+
     [Fact]
     public void A_job_derived_from_a_job_hides_its_generated_members_cleanly()
     {

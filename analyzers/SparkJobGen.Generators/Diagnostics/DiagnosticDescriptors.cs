@@ -184,7 +184,7 @@ internal static class DiagnosticDescriptors
         "The Spark configuration entry '{0}' is ignored: {1}",
         DeclarationCategory,
         DiagnosticSeverity.Error,
-        "A [SparkConf] entry becomes --conf key=value; an empty key, a key with surrounding spaces or '=', or a null value cannot be passed and is left out.");
+        "A [SparkConf] entry becomes --conf key=value; an empty key, a key with surrounding spaces or '=', or a null value cannot be passed and is left out. Of two entries for one key on one declaration the first is used and the second left out.");
 
     /// <summary>SJG1011.</summary>
     public static readonly DiagnosticDescriptor InvalidPackageName = Create(

@@ -47,9 +47,10 @@ public sealed class RequirementDeclarationAnalyzer : DiagnosticAnalyzer
             start.RegisterSymbolAction(
                 symbolContext =>
                 {
-                    foreach (var attribute in symbolContext.Symbol.GetAttributes())
+                    var attributes = symbolContext.Symbol.GetAttributes();
+                    foreach (var attribute in attributes)
                     {
-                        Check(attribute, symbols, checks, symbolContext.ReportDiagnostic, symbolContext.CancellationToken);
+                        Check(attribute, attributes, symbols, checks, symbolContext.ReportDiagnostic, symbolContext.CancellationToken);
                     }
                 },
                 SymbolKind.NamedType);
@@ -73,13 +74,14 @@ public sealed class RequirementDeclarationAnalyzer : DiagnosticAnalyzer
                             continue;
                         }
 
-                        foreach (var attribute in compilation.Assembly.GetAttributes())
+                        var attributes = compilation.Assembly.GetAttributes();
+                        foreach (var attribute in attributes)
                         {
                             if (attribute.ApplicationSyntaxReference is { } reference
                                 && reference.SyntaxTree == list.SyntaxTree
                                 && list.Span.Contains(reference.Span))
                             {
-                                Check(attribute, symbols, checks, treeContext.ReportDiagnostic, treeContext.CancellationToken);
+                                Check(attribute, attributes, symbols, checks, treeContext.ReportDiagnostic, treeContext.CancellationToken);
                             }
                         }
                     }
@@ -109,7 +111,13 @@ public sealed class RequirementDeclarationAnalyzer : DiagnosticAnalyzer
         return string.Join(",", clauses);
     }
 
-    private static void Check(AttributeData attribute, JobAttributeSymbols symbols, TextChecks checks, System.Action<Diagnostic> report, CancellationToken cancellationToken)
+    private static void Check(
+        AttributeData attribute,
+        ImmutableArray<AttributeData> declared,
+        JobAttributeSymbols symbols,
+        TextChecks checks,
+        System.Action<Diagnostic> report,
+        CancellationToken cancellationToken)
     {
         if (!symbols.TryGetRequirementKind(attribute, out var kind))
         {
@@ -152,7 +160,7 @@ public sealed class RequirementDeclarationAnalyzer : DiagnosticAnalyzer
                 CheckPipSpecifier(attribute, first ?? string.Empty, second, checks, report, cancellationToken);
                 break;
             case RequirementKind.SparkConf:
-                CheckSparkConf(attribute, first, second, report, cancellationToken);
+                CheckSparkConf(attribute, first, second, EarlierValue(attribute, first, declared, symbols), report, cancellationToken);
                 break;
         }
     }
@@ -309,7 +317,38 @@ public sealed class RequirementDeclarationAnalyzer : DiagnosticAnalyzer
         report(Diagnostic.Create(DiagnosticDescriptors.NotNormalized, expression.GetLocation(), properties, written, normalized));
     }
 
-    private static void CheckSparkConf(AttributeData attribute, string? key, string? value, System.Action<Diagnostic> report, CancellationToken cancellationToken)
+    /// <summary>
+    /// The value of an earlier <c>[SparkConf]</c> of the same key on the same declaration (in the compiler's order of its
+    /// attributes, which the generator reads), or <see langword="null"/>: the generator keeps the first of a declaration's
+    /// entries for a key, so a later one is ignored.
+    /// </summary>
+    private static string? EarlierValue(AttributeData attribute, string? key, ImmutableArray<AttributeData> declared, JobAttributeSymbols symbols)
+    {
+        if (key is null)
+        {
+            return null;
+        }
+
+        foreach (var other in declared)
+        {
+            if (ReferenceEquals(other, attribute))
+            {
+                return null;
+            }
+
+            if (symbols.TryGetRequirementKind(other, out var kind) && kind == RequirementKind.SparkConf
+                && other.ConstructorArguments.Length == 2
+                && other.ConstructorArguments[0].Value as string == key
+                && other.ConstructorArguments[1].Value is string earlier)
+            {
+                return earlier;
+            }
+        }
+
+        return null;
+    }
+
+    private static void CheckSparkConf(AttributeData attribute, string? key, string? value, string? earlierValue, System.Action<Diagnostic> report, CancellationToken cancellationToken)
     {
         string? problem = null;
         var valueProblem = false;
@@ -329,6 +368,12 @@ public sealed class RequirementDeclarationAnalyzer : DiagnosticAnalyzer
         {
             problem = "the value is null";
             valueProblem = true;
+        }
+        else if (earlierValue is not null)
+        {
+            problem = earlierValue == value
+                ? "an earlier [SparkConf] on the same declaration sets the same key and value; remove one"
+                : $"an earlier [SparkConf] on the same declaration sets the key to \"{earlierValue}\", and the first entry for a key is the one used";
         }
 
         if (problem is null)

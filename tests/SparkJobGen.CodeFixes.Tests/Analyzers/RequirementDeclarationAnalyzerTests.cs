@@ -84,6 +84,35 @@ public sealed class RequirementDeclarationAnalyzerTests
         public partial class ScoreCustomers { }
         """);
 
+    /// <summary>
+    /// The generator keeps the first entry of a key on one declaration (<c>SubmissionArgvTests.A_key_set_twice_on_one_declaration_keeps_the_first_entry</c>
+    /// checks that on the generated definition), so a second one is reported; an entry of the same key on another declaration (a base class,
+    /// the assembly) is the documented nearest-wins override and is not.
+    /// </summary>
+    [Fact]
+    public Task SJG1010_a_key_set_twice_on_one_declaration() => Verify.VerifyAsync("""
+        using SparkJobGen;
+
+        [assembly: SparkConf("spark.executor.cores", "2")]
+        [assembly: SparkConf({|#2:"spark.executor.cores"|}, "4")]
+
+        public class JobBase { }
+
+        [SparkJob("jobs/score.py")]
+        [SparkConf("spark.sql.shuffle.partitions", "200")]
+        [SparkConf({|#0:"spark.sql.shuffle.partitions"|}, "400")]
+        [SparkConf("spark.executor.memory", "4g")]
+        [SparkConf({|#1:"spark.executor.memory"|}, "4g")]
+        [SparkConf("spark.executor.cores", "8")]
+        public partial class ScoreCustomers : JobBase { }
+        """,
+        Verify.Diagnostic(DiagnosticDescriptors.InvalidSparkConfId).WithLocation(0).WithArguments(
+            "spark.sql.shuffle.partitions", "an earlier [SparkConf] on the same declaration sets the key to \"200\", and the first entry for a key is the one used"),
+        Verify.Diagnostic(DiagnosticDescriptors.InvalidSparkConfId).WithLocation(1).WithArguments(
+            "spark.executor.memory", "an earlier [SparkConf] on the same declaration sets the same key and value; remove one"),
+        Verify.Diagnostic(DiagnosticDescriptors.InvalidSparkConfId).WithLocation(2).WithArguments(
+            "spark.executor.cores", "an earlier [SparkConf] on the same declaration sets the key to \"2\", and the first entry for a key is the one used"));
+
     [Fact]
     public Task SJG1011_invalid_names() => Verify.VerifyAsync("""
         using SparkJobGen;
