@@ -235,7 +235,10 @@ public sealed record SparkSubmission
     /// <summary>Sets the interpreter of a driver running on this machine (local and client modes).</summary>
     /// <param name="pythonPath">For example the created environment's <c>bin/python</c>.</param>
     public SparkSubmission WithDriverPython(string pythonPath) =>
-        this with { DriverPython = RequireValue(pythonPath, nameof(pythonPath), "the driver Python path") };
+        this with { DriverPython = RequireValue(pythonPath, nameof(pythonPath), "the driver Python path"), DriverPythonIsSet = true };
+
+    /// <summary>Whether <see cref="WithDriverPython"/> named the driver's Python (<c>python3</c> included), rather than the default.</summary>
+    internal bool DriverPythonIsSet { get; private init; }
 
     /// <summary>
     /// Declares the oldest glibc on the cluster's nodes; the preflight then refuses an archive whose native code needs a newer

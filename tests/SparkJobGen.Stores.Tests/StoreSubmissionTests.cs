@@ -212,6 +212,40 @@ public sealed class StoreSubmissionTests(S3rverServer server) : IDisposable
         Assert.Same(local, (await EnvironmentStoreShipper.ShipAsync(local, null, null, CancellationToken.None)).Submission);
     }
 
+    /// <summary>
+    /// A folder store's object is a local file, which Kubernetes cluster mode refuses without an upload path: the runner says
+    /// so before uploading anything (it used to check with a placeholder hdfs:// archive, upload, then refuse).
+    /// </summary>
+    [Fact]
+    public async Task Kubernetes_cluster_mode_refuses_a_folder_store_before_uploading()
+    {
+        var archive = Archives.Write(_work, "analytics.tar.gz", 4096, seed: 6);
+        var folder = Directory.CreateDirectory(_work.Combine("k8s-envs")).FullName;
+        using var standIn = new SparkSubmitStandIn();
+        var submission = new SparkSubmission(Job(), [])
+            .OnKubernetes("https://k8s.example:6443", DeployMode.Cluster, "spark-py:3.5.1")
+            .WithScript("s3a://bucket/jobs/score_customers.py")
+            .WithEnvironmentArchive(archive)
+            .WithEnvironmentStore(new Uri(folder + "/").AbsoluteUri);
+        var options = new SparkJobRunOptions
+        {
+            SparkSubmit = new SparkSubmitOptions { SparkSubmitPath = standIn.SparkSubmit },
+            Store = new EnvironmentStoreOptions { DigestCacheDirectory = _work.Combine("k8s-digests") },
+        };
+
+        var refused = await Assert.ThrowsAsync<SubmissionPreflightException>(() => SparkJobRunner.RunAsync(submission, options));
+
+        Assert.Contains("WithKubernetesUploadPath", refused.Message, StringComparison.Ordinal);
+        Assert.Contains($"environment store's object in {new Uri(folder + "/").AbsoluteUri}", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("nothing was uploaded", refused.Message, StringComparison.Ordinal);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(folder));
+        Assert.False(standIn.WasStarted);
+
+        // With an upload path spark-submit can upload the local object, so the same run goes through.
+        var withUpload = await SparkJobRunner.RunAsync(submission.WithKubernetesUploadPath("s3a://bucket/spark-upload/"), options);
+        Assert.Equal(StoreShipOutcome.Uploaded, withUpload.Store!.Outcome);
+    }
+
     [Fact]
     public async Task A_file_uri_archive_is_shipped_from_its_local_path()
     {

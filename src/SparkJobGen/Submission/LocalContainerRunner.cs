@@ -29,8 +29,16 @@ public sealed record LocalContainerOptions
     /// <summary>Keeps the scratch working directory after the run for inspection (its path is <see cref="SubmissionResult.WorkingDirectory"/> and in the log).</summary>
     public bool KeepScratch { get; init; }
 
-    /// <summary>Stops the script after this long (<see cref="SubmissionTimeoutException"/>).</summary>
-    public TimeSpan? Timeout { get; init; }
+    /// <summary>Stops the script after this long (<see cref="SubmissionTimeoutException"/>).
+    /// A zero, negative or longer than 49 days value is refused when set.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Not a positive time a timer can wait (at most 49 days).</exception>
+    public TimeSpan? Timeout
+    {
+        get => _timeout;
+        init => _timeout = SubmissionTimeouts.Check(value);
+    }
+
+    private readonly TimeSpan? _timeout;
 
     /// <summary>Receives the script's output lines (redacted).</summary>
     public Action<OutputLine>? OnOutput { get; init; }

@@ -229,23 +229,36 @@ public static class SparkJobRunner
     }
 
     /// <summary>
-    /// Builds the command once before anything is created or packed, so a value Spark would change (or a submission incomplete
-    /// for its mode other than the archive this runner is about to pack) is refused at once. The archive is a placeholder here.
+    /// Builds the command once before anything is created, packed or uploaded, so a value Spark would change (or a submission
+    /// incomplete for its mode) is refused at once. The archive is a placeholder of the kind that will be submitted: an object
+    /// of the environment store when one will take the archive (a <c>file://</c> store's object is a local file, which
+    /// Kubernetes cluster mode refuses without an upload path), else the local archive still to be packed.
     /// </summary>
     private static void RefuseBeforeCreating(SparkSubmission submission)
     {
+        Uri? store = null;
         try
         {
-            // An archive still to be packed, or a local one the environment store will replace by its URI, is remote by the time it is submitted.
-            var archiveWillBeRemote = submission.EnvironmentArchive is null || Stores.EnvironmentStoreShipper.WillShip(submission);
-            var probe = submission.Cluster != ClusterManager.Local && archiveWillBeRemote && submission.ClusterPython is null
-                ? submission.WithEnvironmentArchive("hdfs:///sparkjobgen/not-yet-packed.tar.gz")
-                : submission;
+            var probe = submission;
+            if (submission.Cluster != ClusterManager.Local && submission.ClusterPython is null)
+            {
+                if (Stores.EnvironmentStoreShipper.WillShip(submission))
+                {
+                    store = Stores.EnvironmentStores.ParseLocation(submission.EnvironmentStore!);
+                    probe = submission.WithEnvironmentArchive(new Uri(store, submission.Job.Environment + "-<key>.tar.gz").AbsoluteUri);
+                }
+                else if (submission.EnvironmentArchive is null)
+                {
+                    probe = submission.WithEnvironmentArchive(Path.Combine(Path.GetTempPath(), "not-yet-packed.tar.gz"));
+                }
+            }
+
             probe.ToCommand();
         }
         catch (InvalidOperationException exception)
         {
-            throw new SubmissionPreflightException(exception.Message, exception);
+            var where = store is null ? string.Empty : $" The archive would be the environment store's object in {store.AbsoluteUri}, uploaded before spark-submit runs; nothing was uploaded.";
+            throw new SubmissionPreflightException(exception.Message + where, exception);
         }
     }
 

@@ -34,8 +34,16 @@ public sealed record SparkSubmitOptions
     /// </summary>
     public string? LocalEnvironment { get; init; }
 
-    /// <summary>Stops the submission when it runs longer (then <see cref="SubmissionTimeoutException"/> is thrown); no limit when null.</summary>
-    public TimeSpan? Timeout { get; init; }
+    /// <summary>Stops the submission when it runs longer (then <see cref="SubmissionTimeoutException"/> is thrown); no limit when null.
+    /// A zero, negative or longer than 49 days value is refused when set.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Not a positive time a timer can wait (at most 49 days).</exception>
+    public TimeSpan? Timeout
+    {
+        get => _timeout;
+        init => _timeout = SubmissionTimeouts.Check(value);
+    }
+
+    private readonly TimeSpan? _timeout;
 
     /// <summary>Receives every output line (redacted) as it is printed.</summary>
     public Action<OutputLine>? OnOutput { get; init; }

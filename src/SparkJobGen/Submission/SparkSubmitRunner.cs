@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.ComponentModel;
+using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using System.Threading;
@@ -64,7 +65,18 @@ public static partial class SparkSubmitRunner
         var locator = new ExecutableLocator(options.EnvironmentVariables);
 
         var sparkSubmit = Preflight(command, options, locator);
-        cancellationToken.ThrowIfCancellationRequested();
+        if (cancellationToken.IsCancellationRequested)
+        {
+            throw new SubmissionCanceledException(
+                "The submission was cancelled before spark-submit started; nothing was run.",
+                new SubmissionResult(-1, null, SubmissionState.Cancelled, TimeSpan.Zero, BackendName)
+                {
+                    Cluster = command.Cluster,
+                    DeployMode = command.DeployMode,
+                    ClusterKill = "not needed: nothing was started",
+                },
+                cancellationToken);
+        }
 
         var environment = ChildEnvironment(options.EnvironmentVariables, command.Environment, static name => Environment.GetEnvironmentVariable(name));
         var parser = new SparkLogParser();
@@ -86,6 +98,8 @@ public static partial class SparkSubmitRunner
         }
 
         ChildProcessExit exit;
+        Exception? outputFailure = null;
+        var started = Stopwatch.StartNew();
         try
         {
             exit = await ChildProcess.RunAsync(
@@ -102,13 +116,41 @@ public static partial class SparkSubmitRunner
                         SubmissionLog.Output(logger, redacted.Text);
                     }
 
-                    options.OnOutput?.Invoke(redacted);
+                    try
+                    {
+                        options.OnOutput?.Invoke(redacted);
+                    }
+                    catch (Exception exception)
+                    {
+                        // ChildProcess stops the process tree and throws it again once the pipes are drained.
+                        outputFailure = exception;
+                        throw;
+                    }
                 },
                 linked.Token).ConfigureAwait(false);
         }
         catch (Win32Exception exception)
         {
-            throw new SubmissionPreflightException($"spark-submit at '{sparkSubmit}' could not be started: {exception.Message}. Check that it is executable.", exception);
+            throw new SubmissionPreflightException(StartFailure(sparkSubmit, runDirectory?.Path ?? options.WorkingDirectory, exception), exception);
+        }
+        catch (Exception exception) when (outputFailure is not null && ReferenceEquals(exception, outputFailure))
+        {
+            var stopped = new SubmissionResult(-1, parser.ApplicationId, SubmissionState.Cancelled, started.Elapsed, BackendName)
+            {
+                SubmissionId = parser.SubmissionId,
+                DriverPod = parser.DriverPod,
+                Namespace = parser.Namespace,
+                TrackingUrl = parser.TrackingUrl,
+                Cluster = command.Cluster,
+                DeployMode = command.DeployMode,
+            };
+            var kill = options.StopClusterApplicationOnCancel
+                ? await StopClusterApplicationAsync(command, stopped, sparkSubmit, environment, locator, redactor, logger).ConfigureAwait(false)
+                : "not attempted (StopClusterApplicationOnCancel is false)";
+            throw new SubmissionOutputException(
+                $"The OnOutput callback threw {exception.GetType().Name}, so the submission was stopped: the spark-submit process tree was killed. Cluster application: {kill}.",
+                stopped with { ClusterKill = kill },
+                exception);
         }
         finally
         {
@@ -149,6 +191,45 @@ public static partial class SparkSubmitRunner
 
         throw new SubmissionTimeoutException(
             $"spark-submit did not finish within {options.Timeout}; the process tree was killed. Cluster application: {clusterKill}.", result);
+    }
+
+    /// <summary>Why spark-submit could not be started, with the likely cause: a missing working directory, a script whose
+    /// <c>#!</c> interpreter is missing, or a file that is not executable.</summary>
+    private static string StartFailure(string sparkSubmit, string? workingDirectory, Win32Exception exception)
+    {
+        var prefix = $"spark-submit at '{sparkSubmit}' could not be started: {exception.Message}.";
+        if (workingDirectory is not null && !Directory.Exists(workingDirectory))
+        {
+            return $"{prefix} The working directory '{workingDirectory}' does not exist: create it or set another WorkingDirectory.";
+        }
+
+        if (Interpreter(sparkSubmit) is { } interpreter && !File.Exists(interpreter))
+        {
+            return $"{prefix} Its first line (#!) names the interpreter '{interpreter}', which does not exist.";
+        }
+
+        return prefix + " Check that it is executable.";
+    }
+
+    /// <summary>The interpreter a script's <c>#!</c> line names, or null.</summary>
+    private static string? Interpreter(string path)
+    {
+        try
+        {
+            using var reader = new StreamReader(path);
+            var first = reader.ReadLine();
+            if (first is null || !first.StartsWith("#!", StringComparison.Ordinal))
+            {
+                return null;
+            }
+
+            var words = first.Substring(2).Trim().Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
+            return words.Length > 0 ? words[0] : null;
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
     }
 
     /// <summary>

@@ -62,3 +62,23 @@ public sealed class SubmissionCanceledException : OperationCanceledException
     /// <summary>What is known about the stopped submission.</summary>
     public SubmissionResult Result { get; }
 }
+
+/// <summary>
+/// The caller's output callback (<c>OnOutput</c>) threw: the submission was stopped as for a cancellation (the process tree
+/// killed, the cluster application or Livy batch stopped when possible), and the callback's exception is the inner exception.
+/// </summary>
+public sealed class SubmissionOutputException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    /// <param name="message">What was stopped.</param>
+    /// <param name="result">What is known about the stopped submission (<see cref="SubmissionState.Cancelled"/>).</param>
+    /// <param name="innerException">What the callback threw.</param>
+    public SubmissionOutputException(string message, SubmissionResult result, Exception innerException)
+        : base(message, innerException)
+    {
+        Result = result;
+    }
+
+    /// <summary>What is known about the stopped submission.</summary>
+    public SubmissionResult Result { get; }
+}

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.ComponentModel;
 using System.Diagnostics;
 using System.IO;
+using System.Runtime.ExceptionServices;
 using System.Threading;
 using System.Threading.Tasks;
 using SparkJobGen.Submission;
@@ -26,7 +27,9 @@ internal static class ChildProcess
     /// <param name="arguments">The argv after the executable; each element is passed as exactly one argument.</param>
     /// <param name="environment">Variables to set; a null value removes the variable from the child's environment.</param>
     /// <param name="workingDirectory">The working directory, or null for the current one.</param>
-    /// <param name="onLine">Receives each output line as it is printed (called from pool threads, one at a time).</param>
+    /// <param name="onLine">Receives each output line as it is printed (called from pool threads, one at a time, never after
+    /// the method returns). If it throws, it gets no more lines, the process tree is killed, and its exception is thrown
+    /// here once the pipes are drained.</param>
     /// <param name="cancellationToken">Kills the process tree when cancelled; the method then returns with <see cref="ChildProcessExit.WasKilled"/> set.</param>
     /// <exception cref="Win32Exception">The executable could not be started.</exception>
     public static async Task<ChildProcessExit> RunAsync(
@@ -71,18 +74,19 @@ internal static class ChildProcess
         }
 
         using var process = new Process { StartInfo = startInfo };
-        var gate = new object();
+        using var output = new OutputSink(onLine);
+        using var stopForOutput = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, output.Failed);
         var stopwatch = Stopwatch.StartNew();
         process.Start();
         process.StandardInput.Close();
 
-        var stdout = PumpAsync(process.StandardOutput, OutputChannel.StandardOutput, onLine, gate);
-        var stderr = PumpAsync(process.StandardError, OutputChannel.StandardError, onLine, gate);
+        var stdout = PumpAsync(process.StandardOutput, OutputChannel.StandardOutput, output);
+        var stderr = PumpAsync(process.StandardError, OutputChannel.StandardError, output);
 
         var killed = false;
         try
         {
-            await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+            await process.WaitForExitAsync(stopForOutput.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
@@ -95,7 +99,10 @@ internal static class ChildProcess
         // Grandchildren killed with the tree close their pipe ends; a detached grandchild could keep them open, so bound the wait.
         var pumps = Task.WhenAll(stdout, stderr);
         await Task.WhenAny(pumps, Task.Delay(TimeSpan.FromSeconds(killed ? 5 : 30), CancellationToken.None)).ConfigureAwait(false);
+        // No line reaches the callback once this returns, even from a pump still reading a detached grandchild's pipe.
+        output.Close();
         stopwatch.Stop();
+        output.ThrowIfFailed();
         return new ChildProcessExit(killed ? -1 : process.ExitCode, killed, stopwatch.Elapsed);
     }
 
@@ -117,17 +124,64 @@ internal static class ChildProcess
         }
     }
 
-    private static async Task PumpAsync(StreamReader reader, OutputChannel stream, Action<OutputLine>? onLine, object gate)
+    private static async Task PumpAsync(StreamReader reader, OutputChannel stream, OutputSink output)
     {
+        // Reads to the end whatever the callback does, so the child never blocks on a full pipe.
         while (await reader.ReadLineAsync(CancellationToken.None).ConfigureAwait(false) is { } line)
         {
-            if (onLine is not null)
+            output.Deliver(new OutputLine(stream, line));
+        }
+    }
+
+    /// <summary>
+    /// The callback's side of both pumps: one line at a time, none after <see cref="Close"/>, and none after the callback
+    /// threw, which signals <see cref="Failed"/> so the process tree is stopped and the exception thrown to the caller.
+    /// </summary>
+    private sealed class OutputSink(Action<OutputLine>? onLine) : IDisposable
+    {
+        private readonly object _gate = new();
+        private readonly CancellationTokenSource _failed = new();
+        private ExceptionDispatchInfo? _failure;
+        private bool _closed;
+
+        public CancellationToken Failed => _failed.Token;
+
+        public void Deliver(OutputLine line)
+        {
+            if (onLine is null)
             {
-                lock (gate)
+                return;
+            }
+
+            lock (_gate)
+            {
+                if (_closed || _failure is not null)
                 {
-                    onLine(new OutputLine(stream, line));
+                    return;
+                }
+
+                try
+                {
+                    onLine(line);
+                }
+                catch (Exception exception)
+                {
+                    _failure = ExceptionDispatchInfo.Capture(exception);
+                    _failed.Cancel();
                 }
             }
         }
+
+        public void Close()
+        {
+            lock (_gate)
+            {
+                _closed = true;
+            }
+        }
+
+        public void ThrowIfFailed() => _failure?.Throw();
+
+        public void Dispose() => _failed.Dispose();
     }
 }

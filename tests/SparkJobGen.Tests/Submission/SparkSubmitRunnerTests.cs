@@ -209,6 +209,89 @@ public sealed class SparkSubmitRunnerTests : IDisposable
         Assert.Contains("exited with code 0", exception.Result.ClusterKill);
     }
 
+    /// <summary>
+    /// An OnOutput that throws used to kill the pump that fed it: spark-submit then blocked on its full pipe until the timeout
+    /// (forever without one) and the exception was lost. Now the callback gets no more lines, the tree is killed, the YARN
+    /// application is killed as for a cancellation, and the callback's exception is the inner exception.
+    /// </summary>
+    [Fact]
+    public async Task An_output_callback_that_throws_stops_the_submission_and_surfaces_its_exception()
+    {
+        using var yarnBin = new TempDirectory("sjg-yarn");
+        var yarnRecord = yarnBin.Combine("yarn.argv");
+        yarnBin.WriteFile("yarn", $"#!/bin/bash\n# yarn STAND-IN for tests: records argv only.\nprintf '%s\\0' \"$@\" > '{yarnRecord}'\necho \"Killing application $3\"\n", executable: true);
+        // 200,000 lines after the application id: far more than a pipe holds, so a stopped reader blocks the stand-in.
+        _standIn.PrintsOnStderr(SparkLogs.YarnRunning + "\n" + string.Join("\n", Enumerable.Repeat("INFO Client: Application report (state: RUNNING)", 200_000))).SleepsInChild(300);
+        var calls = 0;
+        var broken = new InvalidOperationException("log sink closed");
+        var options = Options(
+            onOutput: _ =>
+            {
+                // Well past the application id, so the YARN application is known and killed.
+                if (Interlocked.Increment(ref calls) == 200)
+                {
+                    throw broken;
+                }
+            },
+            extra: new Dictionary<string, string?> { ["PATH"] = yarnBin.Path + ":/usr/bin:/bin" }) with { Timeout = TimeSpan.FromMinutes(2) };
+
+        // The timeout only bounds a regression: the old pump stopped reading and the run ended in SubmissionTimeoutException.
+        var exception = await Assert.ThrowsAsync<SubmissionOutputException>(
+            () => SparkSubmitRunner.SubmitAsync(Submission().OnYarn(DeployMode.Cluster).WithEnvironmentArchive(_archive), options));
+
+        Assert.Same(broken, exception.InnerException);
+        Assert.Contains("OnOutput callback threw InvalidOperationException", exception.Message, StringComparison.Ordinal);
+        Assert.Equal(SubmissionState.Cancelled, exception.Result.FinalState);
+        Assert.Equal(200, Volatile.Read(ref calls));
+        var parent = _standIn.ReadPid("self.pid")!.Value;
+        await Processes.WaitUntilAsync(() => !Processes.IsAlive(parent), "the stand-in to be gone");
+        Assert.Equal("application_1732419000000_0042", exception.Result.ApplicationId);
+        Assert.Equal(["application", "-kill", "application_1732419000000_0042"], File.ReadAllText(yarnRecord).TrimEnd('\0').Split('\0'));
+        Assert.Contains("exited with code 0", exception.Result.ClusterKill);
+    }
+
+    [Fact]
+    public async Task A_token_cancelled_before_the_call_starts_nothing_and_is_a_submission_cancellation()
+    {
+        using var cts = new CancellationTokenSource();
+        cts.Cancel();
+
+        var exception = await Assert.ThrowsAsync<SubmissionCanceledException>(() => SparkSubmitRunner.SubmitAsync(Submission(), Options(), cts.Token));
+
+        Assert.False(_standIn.WasStarted);
+        Assert.Equal(SubmissionState.Cancelled, exception.Result.FinalState);
+        Assert.Equal(cts.Token, exception.CancellationToken);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-1)]
+    [InlineData(50 * 24 * 3600)]
+    public void A_timeout_no_timer_can_wait_is_refused_when_set(int seconds)
+    {
+        var value = TimeSpan.FromSeconds(seconds);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new SparkSubmitOptions { Timeout = value });
+        Assert.Throws<ArgumentOutOfRangeException>(() => new SparkJobGen.Submission.Livy.LivyOptions(new Uri("http://127.0.0.1:8998/")) { Timeout = value });
+        Assert.Throws<ArgumentOutOfRangeException>(() => new LocalContainerOptions { Timeout = value });
+        Assert.Equal(TimeSpan.FromDays(49), new SparkSubmitOptions { Timeout = TimeSpan.FromDays(49) }.Timeout);
+        Assert.Null(new SparkSubmitOptions { Timeout = null }.Timeout);
+    }
+
+    [Fact]
+    public async Task A_missing_working_directory_or_interpreter_is_named_instead_of_blaming_the_executable_bit()
+    {
+        var missing = _work.Combine("no-such-dir");
+        var options = Options() with { WorkingDirectory = missing };
+
+        var noDirectory = await Assert.ThrowsAsync<SubmissionPreflightException>(() => SparkSubmitRunner.SubmitAsync(Submission(), options));
+        Assert.Contains($"The working directory '{missing}' does not exist", noDirectory.Message, StringComparison.Ordinal);
+
+        var sparkSubmit = _work.WriteFile("spark/bin/spark-submit", "#!/no/such/interpreter -e\necho hi\n", executable: true);
+        var noInterpreter = await Assert.ThrowsAsync<SubmissionPreflightException>(
+            () => SparkSubmitRunner.SubmitAsync(Submission(), Options() with { SparkSubmitPath = sparkSubmit }));
+        Assert.Contains("names the interpreter '/no/such/interpreter', which does not exist", noInterpreter.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Timeout_is_distinct_from_cancellation_and_kills_the_tree()
     {

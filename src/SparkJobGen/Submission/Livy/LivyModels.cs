@@ -106,7 +106,7 @@ public sealed record LivyBatchRequest
                 "or `--master yarn --deploy-mode cluster` on the command line) so the Python environment is wired for cluster containers.");
         }
 
-        if (submission.DeployMode == DeployMode.Client && submission.DriverPython == DefaultDriverPython)
+        if (submission.DeployMode == DeployMode.Client && !submission.DriverPythonIsSet)
         {
             throw new SubmissionPreflightException(
                 "In client deploy mode Livy runs the driver on the Livy server, where the environment archive is not extracted: " +
@@ -168,8 +168,6 @@ public sealed record LivyBatchRequest
     /// <param name="jobName">The job name.</param>
     public static string UniqueName(string jobName) =>
         jobName + "-" + Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(4)).ToLowerInvariant();
-
-    private const string DefaultDriverPython = "python3";
 
     /// <summary>
     /// The JSON body <see cref="LivyClient.CreateBatchAsync"/> posts: one line, fields that are not set left out. Livy reads

@@ -23,8 +23,16 @@ public sealed record LivyOptions(Uri Endpoint)
     /// <summary>How many log lines to request per <c>GET /batches/{id}/log</c>.</summary>
     public int LogPageSize { get; init; } = 200;
 
-    /// <summary>Stops following (and deletes the batch) after this long; then <see cref="SubmissionTimeoutException"/> is thrown.</summary>
-    public TimeSpan? Timeout { get; init; }
+    /// <summary>Stops following (and deletes the batch) after this long; then <see cref="SubmissionTimeoutException"/> is thrown.
+    /// A zero, negative or longer than 49 days value is refused when set.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Not a positive time a timer can wait (at most 49 days).</exception>
+    public TimeSpan? Timeout
+    {
+        get => _timeout;
+        init => _timeout = SubmissionTimeouts.Check(value);
+    }
+
+    private readonly TimeSpan? _timeout;
 
     /// <summary>Deletes the batch (<c>DELETE /batches/{id}</c>) on cancellation or timeout. Default true.</summary>
     public bool DeleteOnCancel { get; init; } = true;

@@ -212,5 +212,9 @@ public sealed class LivyServerBehaviourTests
         Assert.Equal("client", client.Conf!["spark.submit.deployMode"]);
         Assert.Equal("/opt/envs/analytics/bin/python", client.Conf["spark.pyspark.driver.python"]);
         Assert.Equal("./environment/bin/python", client.Conf["spark.pyspark.python"]);
+
+        // Naming the default's value is naming an interpreter all the same (a python3 on the Livy host's PATH with the packages).
+        var named = LivyBatchRequest.FromSubmission(Submission().OnYarn(DeployMode.Client).WithDriverPython("python3"));
+        Assert.Equal("python3", named.Conf!["spark.pyspark.driver.python"]);
     }
 }
