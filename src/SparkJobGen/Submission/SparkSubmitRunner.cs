@@ -484,14 +484,14 @@ public static partial class SparkSubmitRunner
             }
 
             executable = sparkSubmit;
-            arguments = ["--kill", result.SubmissionId, "--master", master];
+            arguments = ["--kill", result.SubmissionId, "--master", master, .. KubernetesConf(command)];
         }
         else
         {
             return "not stopped: no cluster id was logged before the stop";
         }
 
-        var display = Path.GetFileName(executable) + " " + FormatCommandLine(arguments);
+        var display = Path.GetFileName(executable) + " " + FormatCommandLine(redactor.RedactArguments(arguments));
         if (logger is not null)
         {
             SubmissionLog.StoppingClusterApplication(logger, display);
@@ -519,6 +519,27 @@ public static partial class SparkSubmitRunner
         catch (Win32Exception exception)
         {
             return $"`{display}` could not be started: {exception.Message}";
+        }
+    }
+
+    /// <summary>
+    /// The submission's <c>spark.kubernetes.*</c> settings as <c>--conf</c> pairs: <c>spark-submit --kill</c> builds its
+    /// Kubernetes client from its own command's configuration only (Spark v3.5.1 core/.../deploy/SparkSubmit.scala:110
+    /// <c>args.toSparkConf()</c>; resource-managers/kubernetes/core/.../submit/K8sSubmitOps.scala:116-122 reads
+    /// <c>spark.kubernetes.authenticate.submission.*</c>, and the client factory <c>spark.kubernetes.context</c>), so the
+    /// credentials and context the submission used must be passed again. Only spark-submit's own options are read: nothing
+    /// after the primary resource (the job's arguments).
+    /// </summary>
+    private static IEnumerable<string> KubernetesConf(SparkSubmitCommand command)
+    {
+        var options = command.Arguments.Count - command.JobArguments.Count - 1;
+        for (var i = 0; i + 1 < options; i++)
+        {
+            if (command.Arguments[i] == "--conf" && command.Arguments[i + 1].StartsWith("spark.kubernetes.", StringComparison.Ordinal))
+            {
+                yield return "--conf";
+                yield return command.Arguments[++i];
+            }
         }
     }
 
