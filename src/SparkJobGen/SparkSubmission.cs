@@ -530,6 +530,23 @@ public sealed record SparkSubmission
 
     private void Validate()
     {
+        if (Cluster == ClusterManager.Local || DeployMode == DeployMode.Client)
+        {
+            // Outside cluster deploy mode spark-submit decodes each local --py-files URI to a path and then splits the list at
+            // commas again (Spark v3.5.1 core/src/main/scala/org/apache/spark/deploy/SparkSubmit.scala:895-905 with
+            // PythonRunner.formatPath's uri.getPath), so an encoded comma in a file or folder name splits the path in two.
+            foreach (var pyFile in PyFiles)
+            {
+                if (IsLocalPath(pyFile) && LocalPathText(pyFile).Contains(',', StringComparison.Ordinal))
+                {
+                    throw new InvalidOperationException(
+                        $"The Python file '{pyFile}' has a comma in its path: in {(Cluster == ClusterManager.Local ? "local" : "client deploy")} mode " +
+                        "spark-submit decodes --py-files and splits the list at commas, so it would look for two paths. Rename the file or folder, " +
+                        "or ship it from a remote URI.");
+                }
+            }
+        }
+
         if (Cluster == ClusterManager.Local)
         {
             return;
@@ -556,6 +573,9 @@ public sealed record SparkSubmission
             }
         }
     }
+
+    private static string LocalPathText(string path) =>
+        path.StartsWith("file://", StringComparison.Ordinal) ? Uri.UnescapeDataString(path) : path;
 
     private static bool IsLocalPath(string path)
     {

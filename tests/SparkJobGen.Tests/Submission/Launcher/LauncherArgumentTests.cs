@@ -29,7 +29,7 @@ public sealed class LauncherArgumentTests : IDisposable
         var file = _work.WriteFile(Path.Combine(folder, "lookup#table.csv"), "csv");
         var script = _work.WriteFile(Path.Combine(folder, "score.py"), "print(1)");
 
-        var arguments = Submission(script).OnYarn(DeployMode.Client).WithEnvironmentArchive(archive).WithPyFiles(pyFile).WithFiles(file).ToSparkSubmitArguments();
+        var arguments = Submission(script).OnYarn(DeployMode.Cluster).WithEnvironmentArchive(archive).WithPyFiles(pyFile).WithFiles(file).ToSparkSubmitArguments();
 
         var archives = JavaLauncherProbe.Run("resolve", ValueOf(arguments, "--archives"), ValueOf(arguments, "--py-files"), ValueOf(arguments, "--files"));
         Assert.Equal(["file", archive, "environment"], archives[0]);
@@ -44,6 +44,40 @@ public sealed class LauncherArgumentTests : IDisposable
         Assert.Equal(spaced + "#environment", plain.Single()[1]);
         Assert.NotEqual("environment", plain.Single()[2]);
         Assert.Equal(2, JavaLauncherProbe.Run("resolve", archive + "#environment").Length);
+    }
+
+    /// <summary>
+    /// Outside cluster deploy mode spark-submit turns each resolved --py-files URI into a decoded path and splits the joined
+    /// list at commas again (Spark v3.5.1 core/src/main/scala/org/apache/spark/deploy/SparkSubmit.scala:895-905;
+    /// PythonRunner.scala:118-153 formatPath takes uri.getPath), so a comma anywhere in a local Python file's path cannot
+    /// arrive: the builder refuses it there, and cluster mode (which skips that formatting) and the other resources keep it.
+    /// </summary>
+    [Fact]
+    public void A_comma_in_a_local_python_files_path_is_refused_where_spark_submit_splits_the_decoded_paths()
+    {
+        var pyFile = _work.WriteFile(Path.Combine("libs, v2", "helpers.zip"), "zip");
+        var script = _work.WriteFile("score.py", "print(1)");
+        var archive = "hdfs:///envs/analytics.tar.gz";
+
+        foreach (var submission in new[]
+        {
+            Submission(script).WithPyFiles(pyFile),
+            Submission(script).OnYarn(DeployMode.Client).WithEnvironmentArchive(archive).WithPyFiles(pyFile),
+            Submission(script).OnYarn(DeployMode.Client).WithEnvironmentArchive(archive).WithPyFiles(new Uri(pyFile).AbsoluteUri),
+        })
+        {
+            var refused = Assert.Throws<InvalidOperationException>(() => submission.ToSparkSubmitArguments());
+            Assert.Contains("has a comma in its path", refused.Message, StringComparison.Ordinal);
+        }
+
+        // What Spark's client mode would have made of the encoded URI: formatPath decodes it, then the list is split again.
+        var encoded = SparkJobGen.Submission.LauncherArguments.Resource(pyFile);
+        var decoded = new Uri(encoded).LocalPath;
+        Assert.Equal(2, decoded.Split(',').Length);
+
+        var cluster = Submission(script).OnYarn(DeployMode.Cluster).WithEnvironmentArchive(archive).WithPyFiles(pyFile).ToSparkSubmitArguments();
+        Assert.Equal(encoded, ValueOf(cluster, "--py-files"));
+        Assert.Equal([["file", pyFile, "helpers.zip"]], JavaLauncherProbe.Run("resolve", ValueOf(cluster, "--py-files")));
     }
 
     [Fact]
