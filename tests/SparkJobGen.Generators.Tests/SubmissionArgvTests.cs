@@ -441,6 +441,30 @@ public sealed class SubmissionArgvTests
         Assert.Equal(["spark.executor.cores=8", "spark.executor.instances=3", "spark.sql.shuffle.partitions=200"], conf.Order(StringComparer.Ordinal));
     }
 
+    /// <summary>What SJG1018 says of empty values: each is treated as absent.</summary>
+    [Fact]
+    public void Empty_values_fall_back_to_the_defaults()
+    {
+        const string source = """
+            using SparkJobGen;
+            [assembly: PythonVersion("3.10")]
+            namespace Contoso.Jobs;
+            [PySpark("3.4.1")]
+            public abstract class JobBase { }
+            [SparkJob("jobs/score.py", Name = "", Environment = " ")]
+            [PythonVersion("")]
+            [PySpark(" ")]
+            public partial class ScoreCustomers : JobBase { }
+            public static class Probe
+            {
+                public static string Identity() =>
+                    string.Join("|", ScoreCustomers.Definition.Name, ScoreCustomers.Definition.Environment, ScoreCustomers.Definition.PythonVersion, ScoreCustomers.Definition.PySparkVersion);
+            }
+            """;
+        var assembly = GeneratorHarness.EmitAndLoad(GeneratorHarness.RunAndAssertClean(source).Output);
+        Assert.Equal("score-customers|score-customers|3.10|3.4.1", GeneratorHarness.Invoke(assembly, "Contoso.Jobs.Probe", "Identity"));
+    }
+
     [Fact]
     public void A_job_derived_from_a_job_hides_its_generated_members_cleanly()
     {

@@ -66,6 +66,9 @@ internal static class DiagnosticDescriptors
     /// <summary>SJG1017: the project's C# version is older than the generated code needs.</summary>
     public const string LanguageVersionTooOldId = "SJG1017";
 
+    /// <summary>SJG1018: an explicitly empty value that the generator replaces by a default.</summary>
+    public const string EmptyValueId = "SJG1018";
+
     /// <summary>SJG2001: the constraints on one package cannot all hold.</summary>
     public const string UnsatisfiableConstraintsId = "SJG2001";
 
@@ -249,6 +252,15 @@ internal static class DiagnosticDescriptors
         DeclarationCategory,
         DiagnosticSeverity.Error,
         "Every job class gets a static Definition that implements the static abstract member of SparkJobGen.ISparkJob, a C# 11 feature (C# 11 is the default from .NET 7 on, and SparkJobGen's runtime needs .NET 8). Under an older <LangVersion> that code would not compile, so nothing is generated for the project's jobs.");
+
+    /// <summary>SJG1018.</summary>
+    public static readonly DiagnosticDescriptor EmptyValue = Create(
+        EmptyValueId,
+        "Empty value replaced by a default",
+        "{0} is empty, so {1}; give a value or remove the argument",
+        DeclarationCategory,
+        DiagnosticSeverity.Warning,
+        "An empty or blank Name, Environment, [PythonVersion] or [PySpark] is treated as absent: the job is named after its class, gets an environment of its own name, or takes the Python or PySpark version of a base class or the assembly. Written explicitly it is more likely a mistake (an empty constant, a missing value) than a request for the default.");
 
     /// <summary>SJG2001.</summary>
     public static readonly DiagnosticDescriptor UnsatisfiableConstraints = Create(

@@ -29,7 +29,8 @@ public sealed class RequirementDeclarationAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.InvalidPackageName,
         DiagnosticDescriptors.InvalidPipSpecifier,
         DiagnosticDescriptors.InvalidCondaSpec,
-        DiagnosticDescriptors.NotNormalized);
+        DiagnosticDescriptors.NotNormalized,
+        DiagnosticDescriptors.EmptyValue);
 
     /// <inheritdoc />
     public override void Initialize(AnalysisContext context)
@@ -50,6 +51,12 @@ public sealed class RequirementDeclarationAnalyzer : DiagnosticAnalyzer
                     var attributes = symbolContext.Symbol.GetAttributes();
                     foreach (var attribute in attributes)
                     {
+                        if (symbols.IsSparkJob(attribute) && symbolContext.Symbol is INamedTypeSymbol job)
+                        {
+                            CheckIdentity(job, attribute, symbolContext.ReportDiagnostic, symbolContext.CancellationToken);
+                            continue;
+                        }
+
                         Check(attribute, attributes, symbols, checks, symbolContext.ReportDiagnostic, symbolContext.CancellationToken);
                     }
                 },
@@ -141,8 +148,14 @@ public sealed class RequirementDeclarationAnalyzer : DiagnosticAnalyzer
                 ReportName(attribute, "name", "conda package name", first, first is null ? null : checks.CondaNameProblem(first), report, cancellationToken);
                 CheckCondaSpec(attribute, 1, "version", first ?? string.Empty, second, checks, report, cancellationToken);
                 break;
+            case RequirementKind.PythonVersion when first is not null && first.Trim().Length == 0:
+                ReportEmpty(attribute, "[PythonVersion]", "Python", report, cancellationToken);
+                break;
             case RequirementKind.PythonVersion:
                 CheckCondaSpec(attribute, 0, "version", "python", first, checks, report, cancellationToken);
+                break;
+            case RequirementKind.PySpark when first is not null && first.Trim().Length == 0:
+                ReportEmpty(attribute, "[PySpark]", "PySpark", report, cancellationToken);
                 break;
             case RequirementKind.PySpark:
                 CheckCondaSpec(attribute, 0, "version", "pyspark", first, checks, report, cancellationToken);
@@ -346,6 +359,35 @@ public sealed class RequirementDeclarationAnalyzer : DiagnosticAnalyzer
         }
 
         return null;
+    }
+
+    /// <summary>SJG1018 for a <c>Name</c> or <c>Environment</c> of <c>[SparkJob]</c> given as an empty or blank string.</summary>
+    private static void CheckIdentity(INamedTypeSymbol job, AttributeData sparkJob, System.Action<Diagnostic> report, CancellationToken cancellationToken)
+    {
+        foreach (var named in sparkJob.NamedArguments)
+        {
+            if (named.Key is "Name" or "Environment" && named.Value.Value is string value && value.Trim().Length == 0)
+            {
+                var identity = JobDeclarationReader.ReadIdentity(job, sparkJob);
+                var jobName = identity?.Name ?? JobDeclarationReader.ToKebabCase(job.Name);
+                var consequence = named.Key == "Name"
+                    ? $"the job is named '{jobName}', after its class"
+                    : $"the job gets an environment of its own, '{identity?.Environment ?? jobName}'";
+                var location = AttributeArguments.Named(sparkJob, named.Key, cancellationToken)?.GetLocation() ?? AttributeArguments.Of(sparkJob, cancellationToken);
+                report(Diagnostic.Create(DiagnosticDescriptors.EmptyValue, location, named.Key, consequence));
+            }
+        }
+    }
+
+    /// <summary>SJG1018: an empty <c>[PythonVersion]</c> or <c>[PySpark]</c> is skipped, so a farther declaration (or none) applies.</summary>
+    private static void ReportEmpty(AttributeData attribute, string what, string package, System.Action<Diagnostic> report, CancellationToken cancellationToken)
+    {
+        var location = AttributeArguments.Constructor(attribute, 0, "version", cancellationToken)?.GetLocation() ?? AttributeArguments.Of(attribute, cancellationToken);
+        report(Diagnostic.Create(
+            DiagnosticDescriptors.EmptyValue,
+            location,
+            what,
+            $"it is ignored and the {package} version of a base class or the assembly applies (or none is pinned)"));
     }
 
     private static void CheckSparkConf(AttributeData attribute, string? key, string? value, string? earlierValue, System.Action<Diagnostic> report, CancellationToken cancellationToken)

@@ -113,6 +113,47 @@ public sealed class RequirementDeclarationAnalyzerTests
         Verify.Diagnostic(DiagnosticDescriptors.InvalidSparkConfId).WithLocation(2).WithArguments(
             "spark.executor.cores", "an earlier [SparkConf] on the same declaration sets the key to \"2\", and the first entry for a key is the one used"));
 
+    /// <summary>
+    /// An explicitly empty value is treated as absent (SubmissionArgvTests.Empty_values_fall_back_to_the_defaults checks what
+    /// the generator makes of each), which is worth a warning when it is written out.
+    /// </summary>
+    [Fact]
+    public Task SJG1018_empty_values_replaced_by_defaults() => Verify.VerifyAsync("""
+        using SparkJobGen;
+
+        [assembly: PythonVersion({|#0:""|})]
+
+        [SparkJob("jobs/score.py")]
+        [PySpark({|#3:" "|})]
+        public partial class ScoreCustomers { }
+
+        [SparkJob("jobs/other.py", Name = "other", Environment = "analytics")]
+        [PythonVersion("3.11")]
+        public partial class Other { }
+        """,
+        Verify.Diagnostic(DiagnosticDescriptors.EmptyValueId).WithLocation(0).WithSeverity(Microsoft.CodeAnalysis.DiagnosticSeverity.Warning)
+            .WithArguments("[PythonVersion]", "it is ignored and the Python version of a base class or the assembly applies (or none is pinned)"),
+        Verify.Diagnostic(DiagnosticDescriptors.EmptyValueId).WithLocation(3).WithSeverity(Microsoft.CodeAnalysis.DiagnosticSeverity.Warning)
+            .WithArguments("[PySpark]", "it is ignored and the PySpark version of a base class or the assembly applies (or none is pinned)"));
+
+    /// <summary>The [SparkJob] arguments of SJG1018.</summary>
+    [Fact]
+    public Task SJG1018_an_empty_name_or_environment() => Verify.VerifyAsync("""
+        using SparkJobGen;
+
+        [SparkJob("jobs/score.py", Name = {|#0:""|}, Environment = {|#1:"  "|})]
+        public partial class ScoreCustomers { }
+
+        [SparkJob("jobs/rollup.py", Name = "daily-rollup", Environment = {|#2:""|})]
+        public partial class Rollup { }
+        """,
+        Verify.Diagnostic(DiagnosticDescriptors.EmptyValueId).WithLocation(0).WithSeverity(Microsoft.CodeAnalysis.DiagnosticSeverity.Warning)
+            .WithArguments("Name", "the job is named 'score-customers', after its class"),
+        Verify.Diagnostic(DiagnosticDescriptors.EmptyValueId).WithLocation(1).WithSeverity(Microsoft.CodeAnalysis.DiagnosticSeverity.Warning)
+            .WithArguments("Environment", "the job gets an environment of its own, 'score-customers'"),
+        Verify.Diagnostic(DiagnosticDescriptors.EmptyValueId).WithLocation(2).WithSeverity(Microsoft.CodeAnalysis.DiagnosticSeverity.Warning)
+            .WithArguments("Environment", "the job gets an environment of its own, 'daily-rollup'"));
+
     [Fact]
     public Task SJG1011_invalid_names() => Verify.VerifyAsync("""
         using SparkJobGen;
