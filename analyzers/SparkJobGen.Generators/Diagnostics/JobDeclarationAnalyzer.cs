@@ -51,7 +51,8 @@ public sealed class JobDeclarationAnalyzer : DiagnosticAnalyzer
 
             var once = new ReportedOnce();
             var names = new ConcurrentBag<(string Name, INamedTypeSymbol Type)>();
-            start.RegisterSymbolAction(symbolContext => AnalyzeType(symbolContext, symbols, once, names), SymbolKind.NamedType);
+            var manifests = new ReferencedJobManifests();
+            start.RegisterSymbolAction(symbolContext => AnalyzeType(symbolContext, symbols, once, names, manifests), SymbolKind.NamedType);
             start.RegisterCompilationEndAction(end => ReportDuplicateNames(end, names));
         });
     }
@@ -108,7 +109,8 @@ public sealed class JobDeclarationAnalyzer : DiagnosticAnalyzer
         }
     }
 
-    private static void AnalyzeType(SymbolAnalysisContext context, JobAttributeSymbols symbols, ReportedOnce once, ConcurrentBag<(string Name, INamedTypeSymbol Type)> names)
+    private static void AnalyzeType(
+        SymbolAnalysisContext context, JobAttributeSymbols symbols, ReportedOnce once, ConcurrentBag<(string Name, INamedTypeSymbol Type)> names, ReferencedJobManifests manifests)
     {
         if (context.Symbol is not INamedTypeSymbol type)
         {
@@ -170,6 +172,113 @@ public sealed class JobDeclarationAnalyzer : DiagnosticAnalyzer
         }
 
         CheckParameters(context, type, symbols, once);
+        CheckHiddenBaseParameters(context, type, symbols, manifests);
+    }
+
+    /// <summary>
+    /// SJG1012 for the parameters of a base job in another assembly that this compilation cannot see. The compiler imports
+    /// only the public and protected members of a referenced assembly (and internal ones when it grants InternalsVisibleTo),
+    /// so an internal or private <c>[JobParameter]</c> of such a base job is not among the job's parameters at all, and its
+    /// value would silently not be passed. The base job's manifest, which its own build generated, lists every parameter.
+    /// </summary>
+    private static void CheckHiddenBaseParameters(SymbolAnalysisContext context, INamedTypeSymbol type, JobAttributeSymbols symbols, ReferencedJobManifests manifests)
+    {
+        for (var baseType = type.BaseType; baseType is not null && baseType.SpecialType != SpecialType.System_Object; baseType = baseType.BaseType)
+        {
+            if (SymbolEqualityComparer.Default.Equals(baseType.ContainingAssembly, context.Compilation.Assembly)
+                || manifests.Parameters(baseType) is not { } declared)
+            {
+                continue;
+            }
+
+            var visible = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var parameter in JobDeclarationReader.ReadParameters(type, symbols, context.CancellationToken))
+            {
+                visible.Add(parameter.Property.Name);
+            }
+
+            foreach (var (property, flag) in declared)
+            {
+                if (!visible.Contains(property))
+                {
+                    context.ReportDiagnostic(Diagnostic.Create(
+                        DiagnosticDescriptors.UnreadableParameter,
+                        IdentifierLocation(type, context.CancellationToken),
+                        property,
+                        $"(flag '{flag}') of the base job '{baseType.ToDisplayString()}' is private or internal to the assembly '{baseType.ContainingAssembly.Name}', " +
+                        "which this job's assembly cannot see, so it would be left out; make it public or protected, or give this assembly InternalsVisibleTo"));
+                }
+            }
+
+            // The nearest base job's manifest lists the parameters of its own bases too.
+            return;
+        }
+    }
+
+    /// <summary>The parameters (property and flag) that referenced assemblies' manifests record for their jobs, read once per assembly.</summary>
+    private sealed class ReferencedJobManifests
+    {
+        private const string JobAttribute = "SparkJobGen.Generated.GeneratedSparkJobAttribute";
+        private readonly ConcurrentDictionary<IAssemblySymbol, Dictionary<string, (string Property, string Flag)[]>> _byAssembly = new(SymbolEqualityComparer.Default);
+
+        /// <summary>The parameters of <paramref name="job"/> as its assembly's manifest records them, or null when it records no such job.</summary>
+        public (string Property, string Flag)[]? Parameters(INamedTypeSymbol job)
+        {
+            var jobs = _byAssembly.GetOrAdd(job.ContainingAssembly, Read);
+            return jobs.TryGetValue(MetadataName(job), out var parameters) ? parameters : null;
+        }
+
+        private static Dictionary<string, (string Property, string Flag)[]> Read(IAssemblySymbol assembly)
+        {
+            var jobs = new Dictionary<string, (string Property, string Flag)[]>(StringComparer.Ordinal);
+            foreach (var attribute in assembly.GetAttributes())
+            {
+                if (attribute.AttributeClass?.ToDisplayString() != JobAttribute || attribute.ConstructorArguments.Length < 4
+                    || attribute.ConstructorArguments[0].Value is not string name || attribute.ConstructorArguments[3].Value is not string metadataName)
+                {
+                    continue;
+                }
+
+                foreach (var named in attribute.NamedArguments)
+                {
+                    if (named.Key != "Data" || named.Value.Value is not string data)
+                    {
+                        continue;
+                    }
+
+                    try
+                    {
+                        // Four strings per parameter: property, flag, type as displayed, traits.
+                        var list = SparkJobGen.Manifest.ManifestData.Decode(data, name, assembly.Name)[4];
+                        var parameters = new (string, string)[list.Length / 4];
+                        for (var i = 0; i < parameters.Length; i++)
+                        {
+                            parameters[i] = (list[4 * i], list[(4 * i) + 1]);
+                        }
+
+                        jobs[metadataName] = parameters;
+                    }
+                    catch (System.IO.InvalidDataException)
+                    {
+                        // Another version's shape: nothing to compare with.
+                    }
+                }
+            }
+
+            return jobs;
+        }
+
+        /// <summary>The dotted name the generator records (<c>Ns.Outer.Job</c>).</summary>
+        private static string MetadataName(INamedTypeSymbol job)
+        {
+            var name = job.Name;
+            for (var outer = job.ContainingType; outer is not null; outer = outer.ContainingType)
+            {
+                name = outer.Name + "." + name;
+            }
+
+            return job.ContainingNamespace is { IsGlobalNamespace: false } ns ? ns.ToDisplayString() + "." + name : name;
+        }
     }
 
     private static void CheckShape(SymbolAnalysisContext context, INamedTypeSymbol type, string jobName)
