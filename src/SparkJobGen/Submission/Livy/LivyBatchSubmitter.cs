@@ -410,11 +410,13 @@ public static class LivyBatchSubmitter
         {
             var id = BatchId.ToString(CultureInfo.InvariantCulture);
             var batchUri = new Uri(Client.BaseUri, "batches/" + id);
+            var where = IsTerminal(State)
+                ? $"The batch had finished ('{State}', application id {AppId ?? "not known"}), but its log or result could not be read: see GET {batchUri}."
+                : $"The batch's last known state is '{State}' and its application id is {AppId ?? "not known yet"}. The batch may still be running " +
+                  $"and was not deleted: follow it with GET {batchUri} (and /state, /log), or stop it with DELETE {batchUri}.";
             var message = Redactor.Redact(
                 $"Lost contact with Livy while following batch {id}: {_failures} requests in a row failed over {Options.TransientErrorWindow} " +
-                $"(TransientErrorWindow); the last: {last.Message} The batch's last known state is '{State}' and its application id is " +
-                $"{AppId ?? "not known yet"}. The batch may still be running and was not deleted: follow it with GET {batchUri} " +
-                $"(and /state, /log), or stop it with DELETE {batchUri}.");
+                $"(TransientErrorWindow); the last: {last.Message} {where}");
             return new LivyException(message, last)
             {
                 StatusCode = last.StatusCode,

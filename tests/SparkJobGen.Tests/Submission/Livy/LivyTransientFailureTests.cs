@@ -144,6 +144,33 @@ public sealed class LivyTransientFailureTests
     }
 
     [Fact]
+    public async Task Failures_after_the_final_state_say_the_batch_finished()
+    {
+        var finished = false;
+        using var server = new LivyContractServer
+        {
+            LogLines = Lines,
+            States = States,
+            Faults = (e, n) =>
+            {
+                finished |= e == "state" && n >= 3;
+                return e == "log" && finished ? LivyFault.GatewayTimeout : LivyFault.None;
+            },
+        };
+        var options = Options(server) with { TransientErrorWindow = TimeSpan.FromMilliseconds(150) };
+
+        var exception = await Assert.ThrowsAsync<LivyException>(() => LivyBatchSubmitter.SubmitAsync(Submission(), options));
+
+        Assert.Equal(0, exception.BatchId);
+        Assert.Equal(HttpStatusCode.GatewayTimeout, exception.StatusCode);
+        Assert.Contains("had finished ('success', application id application_1732419000000_0007)", exception.Message);
+        Assert.DoesNotContain("may still be running", exception.Message);
+        Assert.Equal(3, server.Calls("state"));
+        Assert.Equal(0, server.Calls("get"));
+        Assert.False(server.Deleted);
+    }
+
+    [Fact]
     public async Task A_client_error_while_the_batch_runs_is_not_retried()
     {
         // 4xx answers are not transient: a running batch Livy no longer knows fails at once.
