@@ -1,3 +1,4 @@
+using System;
 using Microsoft.Extensions.Logging;
 
 namespace SparkJobGen.Submission;
@@ -28,4 +29,8 @@ internal static partial class SubmissionLog
     /// <summary>A Livy batch changed state.</summary>
     [LoggerMessage(EventId = 5006, Level = LogLevel.Information, Message = "Livy batch {BatchId} is {State}")]
     public static partial void LivyState(ILogger logger, int batchId, string state);
+
+    /// <summary>A follow-up request of a Livy batch failed in a way that may pass; it is retried.</summary>
+    [LoggerMessage(EventId = 5007, Level = LogLevel.Warning, Message = "Livy batch {BatchId}: {Error} Retrying in {Delay}")]
+    public static partial void LivyRetry(ILogger logger, int batchId, string error, TimeSpan delay);
 }

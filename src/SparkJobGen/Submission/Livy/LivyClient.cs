@@ -39,6 +39,9 @@ public sealed class LivyClient : IDisposable
         Redactor = new SecretRedactor(options.Authentication?.Secrets ?? []);
     }
 
+    /// <summary>The endpoint, ending with a slash; request paths such as <c>batches/3</c> are relative to it.</summary>
+    internal Uri BaseUri => _base;
+
     /// <summary>Masks the client's credentials (and anything added later) in text.</summary>
     public SecretRedactor Redactor { get; }
 
@@ -105,11 +108,17 @@ public sealed class LivyClient : IDisposable
         }
         catch (TaskCanceledException exception) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new LivyException(Redactor.Redact($"{method} {uri} got no answer within {_http.Timeout.TotalSeconds:0} s. Check that the Livy server is up."), exception);
+            throw new LivyException(Redactor.Redact($"{method} {uri} got no answer within {_http.Timeout.TotalSeconds:0} s. Check that the Livy server is up."), exception)
+            {
+                IsTransient = true,
+            };
         }
         catch (HttpRequestException exception)
         {
-            throw new LivyException(Redactor.Redact($"{method} {uri} failed: {exception.Message}. Check the Livy URL and that the server is reachable."), exception);
+            throw new LivyException(Redactor.Redact($"{method} {uri} failed: {exception.Message}. Check the Livy URL and that the server is reachable."), exception)
+            {
+                IsTransient = true,
+            };
         }
 
         using (response)
@@ -130,7 +139,10 @@ public sealed class LivyClient : IDisposable
                 };
                 throw new LivyException(
                     Redactor.Redact($"{method} {uri} returned {(int)response.StatusCode} {response.ReasonPhrase}: {Truncate(Redactor.Redact(text))}.{hint}"),
-                    response.StatusCode);
+                    response.StatusCode)
+                {
+                    IsTransient = (int)response.StatusCode >= 500,
+                };
             }
 
             if (typeof(T) == typeof(JsonElement) && string.IsNullOrWhiteSpace(text))
@@ -144,7 +156,10 @@ public sealed class LivyClient : IDisposable
             }
             catch (JsonException exception)
             {
-                throw new LivyException(Redactor.Redact($"{method} {uri} returned a body that is not the expected Livy JSON: {Truncate(Redactor.Redact(text))}"), exception);
+                throw new LivyException(Redactor.Redact($"{method} {uri} returned a body that is not the expected Livy JSON: {Truncate(Redactor.Redact(text))}"), exception)
+                {
+                    IsTransient = true,
+                };
             }
         }
     }

@@ -36,5 +36,14 @@ public sealed class LivyException : Exception
     }
 
     /// <summary>The HTTP status, if a response arrived.</summary>
-    public HttpStatusCode? StatusCode { get; }
+    public HttpStatusCode? StatusCode { get; init; }
+
+    /// <summary>The batch being followed when the request failed; null when no batch had been created.</summary>
+    public int? BatchId { get; init; }
+
+    /// <summary>
+    /// Whether the failure may pass on its own: a 5xx answer, no connection, no answer in time, or a body that is not the
+    /// expected JSON. The follow-up requests of a batch are retried on these (<see cref="LivyOptions.TransientErrorWindow"/>).
+    /// </summary>
+    internal bool IsTransient { get; init; }
 }

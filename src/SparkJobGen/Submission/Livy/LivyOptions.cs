@@ -34,13 +34,33 @@ public sealed record LivyOptions(Uri Endpoint)
 
     private readonly TimeSpan? _timeout;
 
-    /// <summary>Deletes the batch (<c>DELETE /batches/{id}</c>) on cancellation or timeout. Default true.</summary>
+    /// <summary>
+    /// How long the requests that follow a created batch (<c>GET /batches/{id}/state</c>, <c>/log</c> and <c>GET /batches/{id}</c>)
+    /// may keep failing before following stops. Within it, a 5xx answer, a refused or reset connection, no answer in time, a body
+    /// that is not Livy's JSON or a state answer without a state is retried (after <see cref="PollInitialDelay"/>, doubling to
+    /// <see cref="PollMaxDelay"/>); any answer that succeeds starts the window again. When it runs out, a
+    /// <see cref="LivyException"/> names the batch, which may still be running, and is not deleted. <c>POST /batches</c> is never
+    /// retried. Default 5 minutes; a zero, negative or longer than 49 days value is refused when set.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Not a positive time a timer can wait (at most 49 days).</exception>
+    public TimeSpan TransientErrorWindow
+    {
+        get => _transientErrorWindow;
+        init => _transientErrorWindow = SubmissionTimeouts.Check(value)!.Value;
+    }
+
+    private readonly TimeSpan _transientErrorWindow = TimeSpan.FromMinutes(5);
+
+    /// <summary>Deletes the batch (<c>DELETE /batches/{id}</c>) on cancellation, timeout, or an <see cref="OnOutput"/> callback that throws. Default true.</summary>
     public bool DeleteOnCancel { get; init; } = true;
 
     /// <summary>The HTTP handler (for proxies, certificates, Kerberos/SPNEGO, tests); a new <see cref="SocketsHttpHandler"/> when null.</summary>
     public HttpMessageHandler? MessageHandler { get; init; }
 
-    /// <summary>Receives each new batch log line (redacted).</summary>
+    /// <summary>
+    /// Receives each new batch log line (redacted). If it throws, following stops, the batch is deleted as on cancellation
+    /// (when <see cref="DeleteOnCancel"/>), and <see cref="SubmissionOutputException"/> carries what it threw.
+    /// </summary>
     public Action<OutputLine>? OnOutput { get; init; }
 
     /// <summary>Receives log lines and state changes.</summary>

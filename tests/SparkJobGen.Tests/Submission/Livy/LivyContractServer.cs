@@ -66,6 +66,8 @@ internal sealed class LivyContractServer : IDisposable
     private readonly ConcurrentQueue<RecordedRequest> _requests = new();
     private readonly object _gate = new();
     private readonly Dictionary<int, Batch> _batches = new();
+    private readonly HashSet<int> _forgotten = new();
+    private readonly ConcurrentDictionary<string, int> _calls = new();
     private int _nextId;
 
     public LivyContractServer(string? expectedAuthorization = null, (string Name, string Value)? expectedHeader = null)
@@ -104,6 +106,19 @@ internal sealed class LivyContractServer : IDisposable
     public TimeSpan StateRetention { get; set; } = TimeSpan.FromSeconds(600);
 
     public string AppId { get; init; } = "application_1732419000000_0007";
+
+    /// <summary>
+    /// Faults between the client and Livy (a gateway such as Knox answering 502, a dropped connection…): called with the
+    /// endpoint (<c>create</c>, <c>get</c>, <c>state</c>, <c>log</c>, <c>delete</c>) and the 1-based number of the call to it;
+    /// a fault is answered instead of Livy's answer and leaves the batch unchanged.
+    /// </summary>
+    public Func<string, int, LivyFault>? Faults { get; init; }
+
+    /// <summary>
+    /// Forgets a batch as soon as a state poll reports it finished, as Livy's session garbage collector does once
+    /// livy.server.session.state-retain.sec has passed (SessionManager.scala:162-210): afterwards every request for it is a 404.
+    /// </summary>
+    public bool ForgetFinished { get; init; }
 
     public IReadOnlyList<string> Violations => _violations.ToArray();
 
@@ -216,6 +231,22 @@ internal sealed class LivyContractServer : IDisposable
         }
 
         var segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        var endpoint = (request.HttpMethod, segments) switch
+        {
+            ("POST", ["batches"]) => "create",
+            ("GET", ["batches", _]) => "get",
+            ("GET", ["batches", _, "state"]) => "state",
+            ("GET", ["batches", _, "log"]) => "log",
+            ("DELETE", ["batches", _]) => "delete",
+            _ => "other",
+        };
+        var call = _calls.AddOrUpdate(endpoint, 1, (_, n) => n + 1);
+        if (Faults?.Invoke(endpoint, call) is { } fault && fault != LivyFault.None)
+        {
+            Inject(context, fault, segments.Length > 1 ? segments[1] : "?");
+            return;
+        }
+
         switch (request.HttpMethod, segments)
         {
             case ("POST", ["batches"]):
@@ -248,6 +279,44 @@ internal sealed class LivyContractServer : IDisposable
         }
     }
 
+    /// <summary>How many requests an endpoint (as named for <see cref="Faults"/>) received, faults included.</summary>
+    public int Calls(string endpoint) => _calls.TryGetValue(endpoint, out var n) ? n : 0;
+
+    private static void Inject(HttpListenerContext context, LivyFault fault, string id)
+    {
+        switch (fault)
+        {
+            case LivyFault.BadGateway:
+                RespondText(context, 502, "<html><body><h1>502 Bad Gateway</h1></body></html>", "text/html");
+                break;
+            case LivyFault.ServiceUnavailable:
+                RespondText(context, 503, "<html><body><h1>503 Service Unavailable</h1></body></html>", "text/html");
+                break;
+            case LivyFault.GatewayTimeout:
+                RespondText(context, 504, "<html><body><h1>504 Gateway Time-out</h1></body></html>", "text/html");
+                break;
+            case LivyFault.NotJson:
+                // A gateway's login or error page served with 200.
+                RespondText(context, 200, "<html><head><title>Knox SSO</title></head><body>Sign in</body></html>", "text/html");
+                break;
+            case LivyFault.DropConnection:
+                context.Response.Abort();
+                break;
+            case LivyFault.NullState:
+                Respond(context, 200, new JsonObject { ["id"] = int.Parse(id, System.Globalization.CultureInfo.InvariantCulture), ["state"] = null });
+                break;
+            case LivyFault.Forgotten:
+                // SessionServlet.scala:235-236: an id the session manager no longer holds.
+                Respond(context, 404, new JsonObject { ["msg"] = $"Session '{id}' not found." });
+                break;
+            case LivyFault.MissingState:
+                Respond(context, 200, new JsonObject { ["id"] = int.Parse(id, System.Globalization.CultureInfo.InvariantCulture) });
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(fault), fault, null);
+        }
+    }
+
     private Batch? Find(HttpListenerContext context, string id)
     {
         lock (_gate)
@@ -255,6 +324,13 @@ internal sealed class LivyContractServer : IDisposable
             if (int.TryParse(id, out var number) && _batches.TryGetValue(number, out var batch))
             {
                 return batch;
+            }
+
+            if (int.TryParse(id, out number) && _forgotten.Contains(number))
+            {
+                // SessionServlet.scala:235-236: an id the session manager no longer holds.
+                Respond(context, 404, new JsonObject { ["msg"] = $"Session '{id}' not found." });
+                return null;
             }
         }
 
@@ -376,6 +452,11 @@ internal sealed class LivyContractServer : IDisposable
             if (TerminalStates.Contains(state))
             {
                 batch.FinishedAt ??= DateTimeOffset.UtcNow;
+                if (ForgetFinished)
+                {
+                    _batches.Remove(batch.Id);
+                    _forgotten.Add(batch.Id);
+                }
             }
 
             return state;
@@ -492,6 +573,20 @@ internal sealed class LivyContractServer : IDisposable
 
         public DateTimeOffset? FinishedAt { get; set; }
     }
+}
+
+/// <summary>What stands between the client and Livy can answer instead of it.</summary>
+public enum LivyFault
+{
+    None,
+    BadGateway,
+    ServiceUnavailable,
+    GatewayTimeout,
+    NotJson,
+    DropConnection,
+    NullState,
+    MissingState,
+    Forgotten,
 }
 
 /// <summary>One request the contract server received.</summary>
