@@ -89,6 +89,7 @@ internal static class CliApplication
             {
                 SubmissionTimeoutException timeout => timeout.Result,
                 SubmissionCanceledException cancelled => cancelled.Result,
+                SubmissionOutputException output => output.Result,
                 _ => null,
             };
             console.WriteJson(new ErrorDocument(code, new ErrorInfo(kind, message), result is null ? null : SubmissionDocument.From(result)), CliJson.Documents.ErrorDocument);
@@ -136,6 +137,11 @@ internal static class CliApplication
     /// <param name="exception">The failure.</param>
     public static string MessageOf(Exception exception)
     {
+        if (exception is SubmissionOutputException { InnerException: { } inner })
+        {
+            return $"{exception.Message} {inner.GetType().Name}: {inner.Message}";
+        }
+
         var message = exception is ArgumentException { ParamName: { Length: > 0 } parameter }
             ? exception.Message.Replace($" (Parameter '{parameter}')", string.Empty, StringComparison.Ordinal)
             : exception.Message;
@@ -150,6 +156,8 @@ internal static class CliApplication
     public static (int Code, string Kind) Classify(Exception exception) => exception switch
     {
         SubmissionTimeoutException => (ExitCodes.TimedOut, "timeout"),
+        // The tool's own output failed (a closed pipe, a full disk): the job was stopped as for Ctrl+C.
+        SubmissionOutputException => (ExitCodes.Cancelled, "cancelled"),
         OperationCanceledException => (ExitCodes.Cancelled, "cancelled"),
         SubmissionPreflightException => (ExitCodes.Prerequisite, "prerequisite"),
         EnvironmentCreationException => (ExitCodes.EnvironmentFailed, "environment"),
