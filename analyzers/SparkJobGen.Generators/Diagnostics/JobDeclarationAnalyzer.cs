@@ -82,8 +82,26 @@ public sealed class JobDeclarationAnalyzer : DiagnosticAnalyzer
             }
         }
 
+        // The folder must exist on every system the project is built on: Windows drops a trailing dot from a folder name
+        // and reserves the device names, with any extension (learn.microsoft.com, "Naming Files, Paths, and Namespaces").
+        if (name.EndsWith(".", StringComparison.Ordinal))
+        {
+            return "it ends with '.', which Windows drops from folder names";
+        }
+
+        var stem = name.Split('.')[0];
+        if (WindowsDeviceNames.Contains(stem))
+        {
+            return $"'{stem}' is a device name on Windows, which cannot name a folder there";
+        }
+
         return null;
     }
+
+    private static readonly HashSet<string> WindowsDeviceNames = new(
+        ["CON", "PRN", "AUX", "NUL", "COM1", "COM2", "COM3", "COM4", "COM5", "COM6", "COM7", "COM8", "COM9",
+         "LPT1", "LPT2", "LPT3", "LPT4", "LPT5", "LPT6", "LPT7", "LPT8", "LPT9"],
+        StringComparer.OrdinalIgnoreCase);
 
     /// <summary>
     /// SJG1015: job classes of one compilation that share a job name, each after the first (by full class name) reported

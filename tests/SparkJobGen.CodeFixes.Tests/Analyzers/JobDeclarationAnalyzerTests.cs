@@ -393,6 +393,21 @@ public sealed class JobDeclarationAnalyzerTests
 
         [SparkJob("jobs/b.py", Name = {|SJG1009:"nightly etl"|})]
         public partial class B { }
+
+        [SparkJob("jobs/c.py", Environment = {|SJG1009:"con"|})]
+        public partial class C { }
+
+        [SparkJob("jobs/d.py", Environment = {|SJG1009:"Lpt1.analytics"|})]
+        public partial class D { }
+
+        [SparkJob("jobs/e.py", Environment = {|SJG1009:"analytics."|})]
+        public partial class E { }
+
+        [SparkJob("jobs/f.py", Environment = "console")]
+        public partial class F { }
+
+        [SparkJob("jobs/g.py", Environment = "com10.v2")]
+        public partial class G { }
         """);
 
     [Fact]
