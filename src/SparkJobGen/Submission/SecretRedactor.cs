@@ -1,8 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using System.Text.Encodings.Web;
-using System.Text.Json;
 using System.Text.RegularExpressions;
 
 namespace SparkJobGen.Submission;
@@ -10,7 +8,8 @@ namespace SparkJobGen.Submission;
 /// <summary>
 /// Replaces secrets with <c>***</c> in everything SparkJobGen prints, logs, throws or writes as JSON. Two mechanisms:
 /// <list type="bullet">
-/// <item><b>Known values</b>, masked wherever they appear (also in their JSON-escaped forms): values the submission marks as
+/// <item><b>Known values</b>, masked wherever they appear, also JSON-escaped, as Python's <c>repr</c> prints them and
+/// percent-encoded (Python's <c>quote</c>/<c>quote_plus</c>, Java's <c>URLEncoder</c>): values the submission marks as
 /// secret (<c>[JobParameter(Sensitive = true)]</c>, <c>SparkSubmission.WithSecretConf</c>), Livy credentials, and values
 /// learned from an argv or a conf: the value of every Spark property whose key is secret (<see cref="IsSecretKey(string)"/>)
 /// or whose value matches Spark's own <c>spark.redaction.regex</c> default (as Spark does), and the value of a secret-looking
@@ -151,10 +150,13 @@ public sealed partial class SecretRedactor
 
         lock (_gate)
         {
-            // The value as written and as JSON writers escape it (default and relaxed encoders), so --json output is covered.
-            var added = _secrets.Add(secret);
-            added |= _secrets.Add(JsonEncodedText.Encode(secret).ToString());
-            added |= _secrets.Add(JsonEncodedText.Encode(secret, JavaScriptEncoder.UnsafeRelaxedJsonEscaping).ToString());
+            // The value as written, JSON-escaped (--json output), as Python's repr prints it and percent-encoded (SecretForms).
+            var added = false;
+            foreach (var form in SecretForms.Of(secret))
+            {
+                added |= _secrets.Add(form);
+            }
+
             if (added)
             {
                 // Longest first, so a secret that contains another is masked whole.
