@@ -1,8 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using System.Text.Encodings.Web;
-using System.Text.Json;
 using System.Text.RegularExpressions;
 
 namespace SparkJobGen.Submission;
@@ -10,7 +8,8 @@ namespace SparkJobGen.Submission;
 /// <summary>
 /// Replaces secrets with <c>***</c> in everything SparkJobGen prints, logs, throws or writes as JSON. Two mechanisms:
 /// <list type="bullet">
-/// <item><b>Known values</b>, masked wherever they appear (also in their JSON-escaped forms): values the submission marks as
+/// <item><b>Known values</b>, masked wherever they appear, also JSON-escaped, as Python's <c>repr</c> prints them and
+/// percent-encoded (Python's <c>quote</c>/<c>quote_plus</c>, Java's <c>URLEncoder</c>): values the submission marks as
 /// secret (<c>[JobParameter(Sensitive = true)]</c>, <c>SparkSubmission.WithSecretConf</c>), Livy credentials, and values
 /// learned from an argv or a conf: the value of every Spark property whose key is secret (<see cref="IsSecretKey(string)"/>)
 /// or whose value matches Spark's own <c>spark.redaction.regex</c> default (as Spark does), and the value of a secret-looking
@@ -151,10 +150,13 @@ public sealed partial class SecretRedactor
 
         lock (_gate)
         {
-            // The value as written and as JSON writers escape it (default and relaxed encoders), so --json output is covered.
-            var added = _secrets.Add(secret);
-            added |= _secrets.Add(JsonEncodedText.Encode(secret).ToString());
-            added |= _secrets.Add(JsonEncodedText.Encode(secret, JavaScriptEncoder.UnsafeRelaxedJsonEscaping).ToString());
+            // The value as written, JSON-escaped (--json output), as Python's repr prints it and percent-encoded (SecretForms).
+            var added = false;
+            foreach (var form in SecretForms.Of(secret))
+            {
+                added |= _secrets.Add(form);
+            }
+
             if (added)
             {
                 // Longest first, so a secret that contains another is masked whole.
@@ -361,20 +363,42 @@ public sealed partial class SecretRedactor
     [GeneratedRegex(EnvironmentNamePattern, RegexOptions.CultureInvariant)]
     private static partial Regex EnvironmentName();
 
+    // Every pattern below starts a match only where no earlier start in the same run of key, flag or scheme characters could
+    // have: a key, flag or scheme runs to the end of its run (the character after it can never continue it), so every start
+    // inside one run shares the same end and succeeds or fails with it, and the leftmost start decides. Without that test the
+    // engine retried each later start and read the rest of the run again, which made a long run (a hex or base64url blob, a
+    // long identifier) quadratic in its length. The matches are those of the plain patterns (a test keeps them as its reference).
+
     // key=value, key: value or "key":"value"; the key is tested by IsSecret, the value runs to whitespace, a quote, ',', ';' or '&'.
-    [GeneratedRegex(@"(?<key>[A-Za-z0-9_.\-\[\]]+)(?<sep>\s*[=:]\s*|""\s*:\s*"")(?<value>[^\s""',;&]+)", RegexOptions.CultureInvariant)]
-    private static partial Regex Assignment();
+    // The key starts where its run starts.
+    internal const string AssignmentPattern =
+        @"(?<![A-Za-z0-9_.\-\[\]])(?<key>[A-Za-z0-9_.\-\[\]]+)(?<sep>\s*[=:]\s*|""\s*:\s*"")(?<value>[^\s""',;&]+)";
 
     // A flag and its value as two words (--password S3CR3T) or two JSON strings ("--password","S3CR3T"); values starting with '-' are other flags.
     // A JSON string followed by ':' is the next object key, not a value ({"flag":"--token","typeName":"string?"}): the value
-    // is matched whole (atomic) so it cannot shrink to dodge that test.
-    [GeneratedRegex(@"(?<![\w-])(?<flag>--?[A-Za-z][A-Za-z0-9_.\-]*)(?<sep>[ \t]+|""\s*,\s*"")(?<value>(?>[^\s""',\-][^\s""',]*))(?!""\s*:)", RegexOptions.CultureInvariant)]
+    // is matched whole (atomic) so it cannot shrink to dodge that test. A flag can start after a '.' inside a run
+    // (x.-password); the look-behind that follows the start test refuses a start with an earlier one in its run, and reads
+    // back only as far as that earlier start (or the run's beginning), so a run is read back once in all.
+    internal const string FlagValuePattern =
+        @"(?<![\w-])(?=--?[A-Za-z])(?<!(?<![\w-])--?[A-Za-z][A-Za-z0-9_.\-]*?)(?<flag>--?[A-Za-z][A-Za-z0-9_.\-]*)(?<sep>[ \t]+|""\s*,\s*"")(?<value>(?>[^\s""',\-][^\s""',]*))(?!""\s*:)";
+
+    internal const string AuthorizationHeaderPattern =
+        @"(?<head>(?i:authorization)\s*[:=]\s*(?:(?i:bearer|basic|negotiate)\s+)?)(?<value>[^\s""',;]+)";
+
+    // scheme://user:password@host: the password part. A scheme starts at a word boundary, also inside a run (a+b.c-d://);
+    // the look-behind refuses a start with an earlier one in its run, as for flags.
+    internal const string UrlPasswordPattern =
+        @"(?<head>\b(?=[A-Za-z])(?<!\b[A-Za-z][A-Za-z0-9+.\-]*?)[A-Za-z][A-Za-z0-9+.\-]*://[^/\s:@""']+:)(?<value>[^/\s@""']+)(?=@)";
+
+    [GeneratedRegex(AssignmentPattern, RegexOptions.CultureInvariant)]
+    private static partial Regex Assignment();
+
+    [GeneratedRegex(FlagValuePattern, RegexOptions.CultureInvariant)]
     private static partial Regex FlagValue();
 
-    [GeneratedRegex(@"(?<head>(?i:authorization)\s*[:=]\s*(?:(?i:bearer|basic|negotiate)\s+)?)(?<value>[^\s""',;]+)", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(AuthorizationHeaderPattern, RegexOptions.CultureInvariant)]
     private static partial Regex AuthorizationHeader();
 
-    // scheme://user:password@host: the password part.
-    [GeneratedRegex(@"(?<head>\b[A-Za-z][A-Za-z0-9+.\-]*://[^/\s:@""']+:)(?<value>[^/\s@""']+)(?=@)", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(UrlPasswordPattern, RegexOptions.CultureInvariant)]
     private static partial Regex UrlPassword();
 }
