@@ -64,7 +64,7 @@ public sealed partial class SparkJobGenerator
 
             if (JobDeclarationReader.ReadIdentity(type, sparkJob) is not { } identity
                 || identity.Script.Length == 0
-                || JobDeclarationReader.GeneratedNameConflict(type, context.SemanticModel.Compilation, static _ => true) is not null)
+                || JobDeclarationReader.GeneratedNameConflict(type, static _ => true) is not null)
             {
                 // SJG1013 explains a name conflict: the generator's own output is not in this compilation yet.
                 return null;

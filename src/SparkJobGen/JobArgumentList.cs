@@ -262,7 +262,8 @@ public sealed class JobArgumentList : IReadOnlyList<string>
     /// <see cref="JobParameterInfo.Format"/> when it has one.
     /// </summary>
     /// <remarks>
-    /// The generated method passes <c>this</c>, so <typeparamref name="TJob"/> is the job class, and trimming keeps the
+    /// <c>job.ToJobArguments()</c> passes its own type argument, the static type of the job at the call (the job class, or a
+    /// base job's when the variable is typed so), and trimming keeps the
     /// properties this method can read: the class's own and its base classes' non-private ones, as
     /// <c>[DynamicallyAccessedMembers]</c> with public and non-public properties does (the members
     /// <see cref="Type.GetProperties(BindingFlags)"/> lists). Reading the values here, not in generated code, keeps a job's
@@ -289,7 +290,9 @@ public sealed class JobArgumentList : IReadOnlyList<string>
                 ? property.GetValue(instance)
                 : throw new InvalidOperationException(
                     $"The job '{job.Name}' reads its parameter '{parameter.Flag}' from the property '{parameter.PropertyName}', which {typeof(TJob).FullName} does not have "
-                    + "with a get accessor: pass the job object of this definition, or rebuild the project.");
+                    + "with a get accessor: pass the job object of this definition, or rebuild the project. In a trimmed app, a generic method that calls "
+                    + "ToJobArguments() or ToSubmission() on a type parameter needs [DynamicallyAccessedMembers(PublicProperties | NonPublicProperties)] on it "
+                    + "(the trim analyzer's IL2091), or the trimmer removes the property.");
             values[i] = parameter.Format is null ? value : new FormattedValue(value, parameter.Format);
         }
 

@@ -202,29 +202,21 @@ internal static class JobDeclarationReader
     public const string DefinitionName = "Definition";
 
     /// <summary>
-    /// The names of the runtime's extension methods on every job class (<c>SparkJobExtensions</c>): a member of that name the
-    /// job class has, declared or inherited, would be called instead of them.
-    /// </summary>
-    public static readonly string[] ExtensionMethodNames = ["ToJobArguments", "ToSubmission"];
-
-    /// <summary>
     /// Why the generator cannot give <paramref name="job"/> its <c>Definition</c>, or <see langword="null"/> when it can: the
     /// class is named <c>Definition</c>, declares a member of that name, or inherits an abstract one, which a generated
-    /// static property cannot implement (a plain inherited member of that name is hidden with <c>new</c>); or the class
-    /// declares or inherits a member named like one of the extension methods, which <c>job.ToSubmission()</c> would call
-    /// instead of the extension method.
+    /// static property cannot implement (a plain inherited member of that name is hidden with <c>new</c>). Members named
+    /// like the extension methods are no conflict here: SJG1019 reports the calls they capture.
     /// </summary>
     /// <param name="job">The job class.</param>
-    /// <param name="compilation">The compilation, to tell which inherited members the job class can see.</param>
     /// <param name="isUserCode">Whether a member declared in a syntax tree is the user's (the analyzers see the generated members too).</param>
-    public static string? GeneratedNameConflict(INamedTypeSymbol job, Compilation compilation, Func<SyntaxTree, bool> isUserCode)
+    public static string? GeneratedNameConflict(INamedTypeSymbol job, Func<SyntaxTree, bool> isUserCode)
     {
         if (job.Name == DefinitionName)
         {
             return $"is named '{DefinitionName}', the name of the static property the generator adds to it";
         }
 
-        if (DeclaredByUser(job, DefinitionName, isUserCode, static _ => true))
+        if (DeclaredByUser(job, DefinitionName, isUserCode))
         {
             return $"declares a member named '{DefinitionName}', which the generator adds to it";
         }
@@ -240,37 +232,13 @@ internal static class JobDeclarationReader
             }
         }
 
-        foreach (var name in ExtensionMethodNames)
-        {
-            if (DeclaredByUser(job, name, isUserCode, BlocksExtensionCall))
-            {
-                return $"declares a member named '{name}', which job.{name}() would call instead of SparkJobGen's {name}() extension method";
-            }
-
-            for (var baseType = job.BaseType; baseType is not null && baseType.SpecialType != SpecialType.System_Object; baseType = baseType.BaseType)
-            {
-                foreach (var member in baseType.GetMembers(name))
-                {
-                    if (BlocksExtensionCall(member) && compilation.IsSymbolAccessibleWithin(member, job))
-                    {
-                        return $"inherits the member '{baseType.Name}.{name}', which job.{name}() would call instead of SparkJobGen's {name}() extension method";
-                    }
-                }
-            }
-        }
-
         return null;
     }
 
-    private static bool DeclaredByUser(INamedTypeSymbol job, string name, Func<SyntaxTree, bool> isUserCode, Func<ISymbol, bool> counts)
+    private static bool DeclaredByUser(INamedTypeSymbol job, string name, Func<SyntaxTree, bool> isUserCode)
     {
         foreach (var member in job.GetMembers(name))
         {
-            if (!counts(member))
-            {
-                continue;
-            }
-
             foreach (var reference in member.DeclaringSyntaxReferences)
             {
                 if (isUserCode(reference.SyntaxTree))
@@ -282,25 +250,6 @@ internal static class JobDeclarationReader
 
         return false;
     }
-
-    /// <summary>
-    /// Whether <c>job.Name()</c> binds to <paramref name="member"/> instead of an extension method (C# member lookup for an
-    /// invocation keeps only invocable members, and extension methods are tried only when no method applies): a method that
-    /// takes no arguments (every parameter optional or <c>params</c>), or a field, property or event of a delegate or
-    /// <c>dynamic</c> type. A nested type, an <c>int</c> property or <c>ToSubmission(string cluster)</c> leaves the call to
-    /// the extension method.
-    /// </summary>
-    private static bool BlocksExtensionCall(ISymbol member) => member switch
-    {
-        IMethodSymbol method => method.MethodKind == MethodKind.Ordinary && method.TypeParameters.IsEmpty
-            && method.Parameters.All(static p => p.IsOptional || p.IsParams),
-        IFieldSymbol field => Invocable(field.Type),
-        IPropertySymbol property => !property.IsIndexer && Invocable(property.Type),
-        IEventSymbol @event => Invocable(@event.Type),
-        _ => false,
-    };
-
-    private static bool Invocable(ITypeSymbol type) => type.TypeKind == TypeKind.Delegate || type.TypeKind == TypeKind.Dynamic;
 
     /// <summary>Converts a PascalCase or camelCase identifier to kebab-case: <c>ScoreCustomers</c> → <c>score-customers</c>, <c>HTTPPort</c> → <c>http-port</c>.</summary>
     /// <param name="identifier">The identifier.</param>

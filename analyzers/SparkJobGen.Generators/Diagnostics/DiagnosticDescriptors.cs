@@ -69,6 +69,9 @@ internal static class DiagnosticDescriptors
     /// <summary>SJG1018: an explicitly empty value that the generator replaces by a default.</summary>
     public const string EmptyValueId = "SJG1018";
 
+    /// <summary>SJG1019: <c>job.ToSubmission()</c> or <c>job.ToJobArguments()</c> binds to another method than SparkJobGen's.</summary>
+    public const string ExtensionCallShadowedId = "SJG1019";
+
     /// <summary>SJG2001: the constraints on one package cannot all hold.</summary>
     public const string UnsatisfiableConstraintsId = "SJG2001";
 
@@ -210,11 +213,11 @@ internal static class DiagnosticDescriptors
     /// <summary>SJG1013.</summary>
     public static readonly DiagnosticDescriptor GeneratedNameTaken = Create(
         GeneratedNameTakenId,
-        "Job class uses the name of a generated member",
-        "Job class '{0}' {1}; rename it, since every job class gets a static Definition and the ToJobArguments() and ToSubmission() extension methods",
+        "Job class leaves no room for the generated Definition",
+        "Job class '{0}' {1}; rename it, since every job class gets a static Definition",
         DeclarationCategory,
         DiagnosticSeverity.Error,
-        "The generator adds a static Definition property to every job class, and SparkJobGen's ToJobArguments() and ToSubmission() extension methods work on every job object. A class named Definition, a member named Definition in the class or an abstract one in a base class leaves no room for the property; a member named ToJobArguments or ToSubmission in the class or a base class would be called instead of the extension method. Nothing is generated for the job.");
+        "The generator adds a static Definition property (implementing SparkJobGen.ISparkJob) to every job class. A class named Definition, a member named Definition in the class or an abstract one in a base class leaves no room for it, so nothing is generated for the job.");
 
     /// <summary>SJG1014.</summary>
     public static readonly DiagnosticDescriptor InvalidParameterFlag = Create(
@@ -261,6 +264,15 @@ internal static class DiagnosticDescriptors
         DeclarationCategory,
         DiagnosticSeverity.Warning,
         "An empty or blank Name, Environment, [PythonVersion] or [PySpark] is treated as absent: the job is named after its class, gets an environment of its own name, or takes the Python or PySpark version of a base class or the assembly. Written explicitly it is more likely a mistake (an empty constant, a missing value) than a request for the default.");
+
+    /// <summary>SJG1019.</summary>
+    public static readonly DiagnosticDescriptor ExtensionCallShadowed = Create(
+        ExtensionCallShadowedId,
+        "A job's ToSubmission() or ToJobArguments() call binds to another method",
+        "This {0}() call on '{1}' calls '{2}', not SparkJobGen's {0}() extension method; rename that method, or write global::SparkJobExtensions.{0}(job) for SparkJobGen's",
+        DeclarationCategory,
+        DiagnosticSeverity.Warning,
+        "C# binds job.ToSubmission() to a member of the job's type, or to an extension method of an enclosing namespace or a namespace imported inside it, before it looks at SparkJobGen's extension methods in the global namespace. Such a method may submit another job (a base job's) or leave parameters out. A call that names its method explicitly (Ext.ToSubmission(job)), or one inside the job class on this, is not reported.");
 
     /// <summary>SJG2001.</summary>
     public static readonly DiagnosticDescriptor UnsatisfiableConstraints = Create(

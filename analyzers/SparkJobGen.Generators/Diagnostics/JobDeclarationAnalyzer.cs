@@ -99,8 +99,9 @@ public sealed class JobDeclarationAnalyzer : DiagnosticAnalyzer
     }
 
     private static readonly HashSet<string> WindowsDeviceNames = new(
-        ["CON", "PRN", "AUX", "NUL", "COM1", "COM2", "COM3", "COM4", "COM5", "COM6", "COM7", "COM8", "COM9",
-         "LPT1", "LPT2", "LPT3", "LPT4", "LPT5", "LPT6", "LPT7", "LPT8", "LPT9"],
+        ["CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$",
+         "COM0", "COM1", "COM2", "COM3", "COM4", "COM5", "COM6", "COM7", "COM8", "COM9", "COM\u00B9", "COM\u00B2", "COM\u00B3",
+         "LPT0", "LPT1", "LPT2", "LPT3", "LPT4", "LPT5", "LPT6", "LPT7", "LPT8", "LPT9", "LPT\u00B9", "LPT\u00B2", "LPT\u00B3"],
         StringComparer.OrdinalIgnoreCase);
 
     /// <summary>
@@ -325,7 +326,7 @@ public sealed class JobDeclarationAnalyzer : DiagnosticAnalyzer
         }
 
         ReportNonPartialDeclarations(context, type, jobName);
-        if (JobDeclarationReader.GeneratedNameConflict(type, context.Compilation, static tree => !IsGeneratorOutput(tree)) is { } conflict)
+        if (JobDeclarationReader.GeneratedNameConflict(type, static tree => !IsGeneratorOutput(tree)) is { } conflict)
         {
             context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.GeneratedNameTaken, IdentifierLocation(type, cancellationToken), type.Name, conflict));
         }

@@ -383,11 +383,12 @@ public sealed class RequirementDeclarationAnalyzer : DiagnosticAnalyzer
     private static void ReportEmpty(AttributeData attribute, string what, string package, System.Action<Diagnostic> report, CancellationToken cancellationToken)
     {
         var location = AttributeArguments.Constructor(attribute, 0, "version", cancellationToken)?.GetLocation() ?? AttributeArguments.Of(attribute, cancellationToken);
-        report(Diagnostic.Create(
-            DiagnosticDescriptors.EmptyValue,
-            location,
-            what,
-            $"it is ignored and the {package} version of a base class or the assembly applies (or none is pinned)"));
+        var onAssembly = attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken).Parent is AttributeListSyntax list
+            && list.Target?.Identifier.IsKind(SyntaxKind.AssemblyKeyword) == true;
+        var consequence = onAssembly
+            ? $"it is ignored and the assembly pins no {package} version"
+            : $"it is ignored and the {package} version of a base class or the assembly applies (or none is pinned)";
+        report(Diagnostic.Create(DiagnosticDescriptors.EmptyValue, location, what, consequence));
     }
 
     private static void CheckSparkConf(AttributeData attribute, string? key, string? value, string? earlierValue, System.Action<Diagnostic> report, CancellationToken cancellationToken)
@@ -411,11 +412,10 @@ public sealed class RequirementDeclarationAnalyzer : DiagnosticAnalyzer
             problem = "the value is null";
             valueProblem = true;
         }
-        else if (earlierValue is not null)
+        else if (earlierValue is not null && earlierValue != value)
         {
-            problem = earlierValue == value
-                ? "an earlier [SparkConf] on the same declaration sets the same key and value; remove one"
-                : $"an earlier [SparkConf] on the same declaration sets the key to \"{earlierValue}\", and the first entry for a key is the one used";
+            // The same key and value twice is harmless; a different value never applies.
+            problem = $"an earlier [SparkConf] on the same declaration sets the key to \"{earlierValue}\", and the first entry for a key is the one used";
         }
 
         if (problem is null)

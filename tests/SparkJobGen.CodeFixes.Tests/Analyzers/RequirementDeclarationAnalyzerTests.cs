@@ -102,14 +102,12 @@ public sealed class RequirementDeclarationAnalyzerTests
         [SparkConf("spark.sql.shuffle.partitions", "200")]
         [SparkConf({|#0:"spark.sql.shuffle.partitions"|}, "400")]
         [SparkConf("spark.executor.memory", "4g")]
-        [SparkConf({|#1:"spark.executor.memory"|}, "4g")]
+        [SparkConf("spark.executor.memory", "4g")]
         [SparkConf("spark.executor.cores", "8")]
         public partial class ScoreCustomers : JobBase { }
         """,
         Verify.Diagnostic(DiagnosticDescriptors.InvalidSparkConfId).WithLocation(0).WithArguments(
             "spark.sql.shuffle.partitions", "an earlier [SparkConf] on the same declaration sets the key to \"200\", and the first entry for a key is the one used"),
-        Verify.Diagnostic(DiagnosticDescriptors.InvalidSparkConfId).WithLocation(1).WithArguments(
-            "spark.executor.memory", "an earlier [SparkConf] on the same declaration sets the same key and value; remove one"),
         Verify.Diagnostic(DiagnosticDescriptors.InvalidSparkConfId).WithLocation(2).WithArguments(
             "spark.executor.cores", "an earlier [SparkConf] on the same declaration sets the key to \"2\", and the first entry for a key is the one used"));
 
@@ -132,7 +130,7 @@ public sealed class RequirementDeclarationAnalyzerTests
         public partial class Other { }
         """,
         Verify.Diagnostic(DiagnosticDescriptors.EmptyValueId).WithLocation(0).WithSeverity(Microsoft.CodeAnalysis.DiagnosticSeverity.Warning)
-            .WithArguments("[PythonVersion]", "it is ignored and the Python version of a base class or the assembly applies (or none is pinned)"),
+            .WithArguments("[PythonVersion]", "it is ignored and the assembly pins no Python version"),
         Verify.Diagnostic(DiagnosticDescriptors.EmptyValueId).WithLocation(3).WithSeverity(Microsoft.CodeAnalysis.DiagnosticSeverity.Warning)
             .WithArguments("[PySpark]", "it is ignored and the PySpark version of a base class or the assembly applies (or none is pinned)"));
 
