@@ -135,15 +135,7 @@ public static partial class SparkSubmitRunner
         }
         catch (Exception exception) when (outputFailure is not null && ReferenceEquals(exception, outputFailure))
         {
-            var stopped = new SubmissionResult(-1, parser.ApplicationId, SubmissionState.Cancelled, started.Elapsed, BackendName)
-            {
-                SubmissionId = parser.SubmissionId,
-                DriverPod = parser.DriverPod,
-                Namespace = parser.Namespace,
-                TrackingUrl = parser.TrackingUrl,
-                Cluster = command.Cluster,
-                DeployMode = command.DeployMode,
-            };
+            var stopped = ResultOf(-1, SubmissionState.Cancelled, started.Elapsed);
             var kill = options.StopClusterApplicationOnCancel
                 ? await StopClusterApplicationAsync(command, stopped, sparkSubmit, environment, locator, redactor, logger).ConfigureAwait(false)
                 : "not attempted (StopClusterApplicationOnCancel is false)";
@@ -157,15 +149,7 @@ public static partial class SparkSubmitRunner
             runDirectory?.Dispose();
         }
 
-        var result = new SubmissionResult(exit.ExitCode, parser.ApplicationId, parser.ResolveState(exit.ExitCode), exit.Duration, BackendName)
-        {
-            SubmissionId = parser.SubmissionId,
-            DriverPod = parser.DriverPod,
-            Namespace = parser.Namespace,
-            TrackingUrl = parser.TrackingUrl,
-            Cluster = command.Cluster,
-            DeployMode = command.DeployMode,
-        };
+        var result = ResultOf(exit.ExitCode, parser.ResolveState(exit.ExitCode), exit.Duration);
 
         if (!exit.WasKilled)
         {
@@ -191,6 +175,18 @@ public static partial class SparkSubmitRunner
 
         throw new SubmissionTimeoutException(
             $"spark-submit did not finish within {options.Timeout}; the process tree was killed. Cluster application: {clusterKill}.", result);
+
+        // What spark-submit's output said, with the exit and state of how it ended.
+        SubmissionResult ResultOf(int exitCode, SubmissionState state, TimeSpan duration) =>
+            new(exitCode, parser.ApplicationId, state, duration, BackendName)
+            {
+                SubmissionId = parser.SubmissionId,
+                DriverPod = parser.DriverPod,
+                Namespace = parser.Namespace,
+                TrackingUrl = parser.TrackingUrl,
+                Cluster = command.Cluster,
+                DeployMode = command.DeployMode,
+            };
     }
 
     /// <summary>Why spark-submit could not be started, with the likely cause: a missing working directory, a script whose

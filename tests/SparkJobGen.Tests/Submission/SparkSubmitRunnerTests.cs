@@ -34,6 +34,14 @@ public sealed class SparkSubmitRunnerTests : IDisposable
         return new SparkSubmitOptions { EnvironmentVariables = variables, OnOutput = onOutput };
     }
 
+    /// <summary>Writes a yarn STAND-IN into <paramref name="bin"/> that records its argv and prints what <c>yarn application -kill</c> prints; returns the record's path.</summary>
+    private static string YarnStandIn(TempDirectory bin)
+    {
+        var record = bin.Combine("yarn.argv");
+        bin.WriteFile("yarn", $"#!/bin/bash\n# yarn STAND-IN for tests: records argv only.\nprintf '%s\\0' \"$@\" > '{record}'\necho \"Killing application $3\"\n", executable: true);
+        return record;
+    }
+
     private static string RealPath(string path) => Processes.Run("realpath", path).Output.Trim();
 
     private SparkSubmission Submission(IReadOnlyList<string>? jobArguments = null) =>
@@ -163,9 +171,7 @@ public sealed class SparkSubmitRunnerTests : IDisposable
     public async Task Cancellation_kills_the_process_tree_and_kills_the_yarn_application()
     {
         using var yarnBin = new TempDirectory("sjg-yarn");
-        var yarnRecord = yarnBin.Combine("yarn.argv");
-        // yarn STAND-IN: records the argv it receives, prints what `yarn application -kill` prints.
-        yarnBin.WriteFile("yarn", $"#!/bin/bash\n# yarn STAND-IN for tests: records argv only.\nprintf '%s\\0' \"$@\" > '{yarnRecord}'\necho \"Killing application $3\"\n", executable: true);
+        var yarnRecord = YarnStandIn(yarnBin);
         _standIn.PrintsOnStderr(SparkLogs.YarnRunning).SleepsInChild(300);
         var options = Options(extra: new Dictionary<string, string?> { ["PATH"] = yarnBin.Path + ":/usr/bin:/bin" });
         using var cts = new CancellationTokenSource();
@@ -218,8 +224,7 @@ public sealed class SparkSubmitRunnerTests : IDisposable
     public async Task An_output_callback_that_throws_stops_the_submission_and_surfaces_its_exception()
     {
         using var yarnBin = new TempDirectory("sjg-yarn");
-        var yarnRecord = yarnBin.Combine("yarn.argv");
-        yarnBin.WriteFile("yarn", $"#!/bin/bash\n# yarn STAND-IN for tests: records argv only.\nprintf '%s\\0' \"$@\" > '{yarnRecord}'\necho \"Killing application $3\"\n", executable: true);
+        var yarnRecord = YarnStandIn(yarnBin);
         // 200,000 lines after the application id: far more than a pipe holds, so a stopped reader blocks the stand-in.
         _standIn.PrintsOnStderr(SparkLogs.YarnRunning + "\n" + string.Join("\n", Enumerable.Repeat("INFO Client: Application report (state: RUNNING)", 200_000))).SleepsInChild(300);
         var calls = 0;
