@@ -159,7 +159,7 @@ public sealed partial class SparkJobGenerator
 
         /// <summary>
         /// Writes the job's manifest attributes: everything its <c>Definition</c> holds but the environment text, so the tool
-        /// builds the same submission from the assembly's metadata as the job's own <c>ToSubmission()</c> does.
+        /// builds the same submission from the assembly's metadata as <c>job.ToSubmission()</c> does.
         /// </summary>
         private static void WriteJobManifest(SourceWriter w, JobReferenceModel reference)
         {
