@@ -42,6 +42,25 @@ public sealed class SparkSubmitRunnerTests : IDisposable
         return record;
     }
 
+    /// <summary>
+    /// Runs a Kubernetes cluster submission whose stand-in reports the driver pod running and sleeps, cancels it, and returns
+    /// the cancellation; the stand-in's second invocation (the kill) records its argv and does not sleep.
+    /// </summary>
+    private async Task<SubmissionCanceledException> CancelWhileTheDriverRunsAsync(SparkSubmission submission)
+    {
+        var running = SparkLogs.KubernetesCluster("Running");
+        _standIn.PrintsOnStderr(running[..running.IndexOf("(phase: Running)", StringComparison.Ordinal)] + "(phase: Running)").SleepsInChild(300);
+        using var cts = new CancellationTokenSource();
+
+        var run = SparkSubmitRunner.SubmitAsync(submission, Options(), cts.Token);
+        await Processes.WaitUntilAsync(() => _standIn.ReadPid("child.pid") is not null, "the stand-in's sleeping child");
+        File.Delete(Path.Combine(_standIn.Control, "sleep"));
+        File.Delete(Path.Combine(_standIn.Control, "stderr"));
+        cts.Cancel();
+
+        return await Assert.ThrowsAsync<SubmissionCanceledException>(() => run);
+    }
+
     private static string RealPath(string path) => Processes.Run("realpath", path).Output.Trim();
 
     private SparkSubmission Submission(IReadOnlyList<string>? jobArguments = null) =>
@@ -195,20 +214,10 @@ public sealed class SparkSubmitRunnerTests : IDisposable
     [Fact]
     public async Task Kubernetes_cluster_cancellation_runs_spark_submit_kill_with_the_submission_id()
     {
-        var running = SparkLogs.KubernetesCluster("Running");
-        _standIn.PrintsOnStderr(running[..running.IndexOf("(phase: Running)", StringComparison.Ordinal)] + "(phase: Running)").SleepsInChild(300);
         var submission = Submission().OnKubernetes("https://k8s.example:6443", DeployMode.Cluster, "spark-py:3.5.1")
             .WithEnvironmentArchive("s3a://bucket/envs/analytics.tar.gz").WithScript("s3a://bucket/jobs/score_customers.py");
-        using var cts = new CancellationTokenSource();
 
-        var run = SparkSubmitRunner.SubmitAsync(submission, Options(), cts.Token);
-        await Processes.WaitUntilAsync(() => _standIn.ReadPid("child.pid") is not null, "the stand-in's sleeping child");
-        // The second invocation (the kill) must not sleep.
-        File.Delete(Path.Combine(_standIn.Control, "sleep"));
-        File.Delete(Path.Combine(_standIn.Control, "stderr"));
-        cts.Cancel();
-
-        var exception = await Assert.ThrowsAsync<SubmissionCanceledException>(() => run);
+        var exception = await CancelWhileTheDriverRunsAsync(submission);
 
         Assert.Equal("analytics:score-customers-5f1e8d9a3b2c4d10-driver", exception.Result.SubmissionId);
         Assert.Equal(["--kill", "analytics:score-customers-5f1e8d9a3b2c4d10-driver", "--master", "k8s://https://k8s.example:6443"], _standIn.ReceivedArguments()[..4]);
@@ -307,24 +316,14 @@ public sealed class SparkSubmitRunnerTests : IDisposable
     [Fact]
     public async Task Kubernetes_kill_passes_the_submissions_kubernetes_settings_and_masks_the_token()
     {
-        var running = SparkLogs.KubernetesCluster("Running");
-        _standIn.PrintsOnStderr(running[..running.IndexOf("(phase: Running)", StringComparison.Ordinal)] + "(phase: Running)").SleepsInChild(300);
         var submission = new SparkSubmission(Jobs.ScoreCustomers(), ["--conf", "spark.kubernetes.context=from-the-job"])
             .OnKubernetes("https://k8s.example:6443", DeployMode.Cluster, "spark-py:3.5.1")
             .WithEnvironmentArchive("s3a://bucket/envs/analytics.tar.gz").WithScript("s3a://bucket/jobs/score_customers.py")
             .WithConf("spark.kubernetes.context", "prod")
             .WithConf("spark.executor.memory", "4g")
             .WithSecretConf("spark.kubernetes.authenticate.submission.oauthToken", "tok-8c1f2e");
-        var lines = new ConcurrentQueue<string>();
-        using var cts = new CancellationTokenSource();
 
-        var run = SparkSubmitRunner.SubmitAsync(submission, Options(), cts.Token);
-        await Processes.WaitUntilAsync(() => _standIn.ReadPid("child.pid") is not null, "the stand-in's sleeping child");
-        File.Delete(Path.Combine(_standIn.Control, "sleep"));
-        File.Delete(Path.Combine(_standIn.Control, "stderr"));
-        cts.Cancel();
-
-        var exception = await Assert.ThrowsAsync<SubmissionCanceledException>(() => run);
+        var exception = await CancelWhileTheDriverRunsAsync(submission);
 
         var kill = _standIn.ReceivedArguments();
         Assert.Equal(["--kill", "analytics:score-customers-5f1e8d9a3b2c4d10-driver", "--master", "k8s://https://k8s.example:6443"], kill[..4]);

@@ -10,15 +10,7 @@ public sealed class LivyBatchSubmitterTests
 {
     private const string Token = "eyJhbGciOiJIUzI1NiJ9.c2VjcmV0LXRva2Vu.sig";
 
-    private static readonly string[] Lines =
-    [
-        "24/11/24 04:20:01 INFO Client: Submitted application application_1732419000000_0007",
-        "24/11/24 04:20:02 INFO Client: Application report for application_1732419000000_0007 (state: ACCEPTED)",
-        "24/11/24 04:20:10 INFO Client: Application report for application_1732419000000_0007 (state: RUNNING)",
-        "scored 1204 customers",
-        "24/11/24 04:21:00 INFO Client: Application report for application_1732419000000_0007 (state: FINISHED)",
-        "\t final status: SUCCEEDED",
-    ];
+    private static readonly string[] Lines = LivyTestJob.YarnClusterLog;
 
     private static SparkSubmission YarnClusterSubmission() =>
         new SparkSubmission(Jobs.ScoreCustomers(), ["--input", "hdfs:///data/customers", "--note=--master local"])

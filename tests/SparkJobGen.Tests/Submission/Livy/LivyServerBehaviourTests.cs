@@ -12,11 +12,7 @@ namespace SparkJobGen.Tests.Submission.Livy;
 /// </summary>
 public sealed class LivyServerBehaviourTests
 {
-    private static SparkSubmission Submission() =>
-        new SparkSubmission(Jobs.ScoreCustomers(), ["--input", "hdfs:///data/customers"])
-            .OnYarn(DeployMode.Cluster)
-            .WithEnvironmentArchive("hdfs:///envs/analytics.tar.gz")
-            .WithScript("hdfs:///jobs/score_customers.py");
+    private static SparkSubmission Submission() => LivyTestJob.YarnCluster();
 
     private static LivyOptions Options(LivyContractServer server, ConcurrentQueue<OutputLine>? lines = null) => new(server.BaseUri)
     {

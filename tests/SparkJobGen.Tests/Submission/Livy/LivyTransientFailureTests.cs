@@ -12,23 +12,11 @@ namespace SparkJobGen.Tests.Submission.Livy;
 /// </summary>
 public sealed class LivyTransientFailureTests
 {
-    private static readonly string[] Lines =
-    [
-        "24/11/24 04:20:01 INFO Client: Submitted application application_1732419000000_0007",
-        "24/11/24 04:20:02 INFO Client: Application report for application_1732419000000_0007 (state: ACCEPTED)",
-        "24/11/24 04:20:10 INFO Client: Application report for application_1732419000000_0007 (state: RUNNING)",
-        "scored 1204 customers",
-        "24/11/24 04:21:00 INFO Client: Application report for application_1732419000000_0007 (state: FINISHED)",
-        "\t final status: SUCCEEDED",
-    ];
+    private static readonly string[] Lines = LivyTestJob.YarnClusterLog;
 
     private static readonly string[] States = ["starting", "running", "success"];
 
-    private static SparkSubmission Submission() =>
-        new SparkSubmission(Jobs.ScoreCustomers(), ["--input", "hdfs:///data/customers"])
-            .OnYarn(DeployMode.Cluster)
-            .WithEnvironmentArchive("hdfs:///envs/analytics.tar.gz")
-            .WithScript("hdfs:///jobs/score_customers.py");
+    private static SparkSubmission Submission() => LivyTestJob.YarnCluster();
 
     private static LivyOptions Options(LivyContractServer server, ConcurrentQueue<OutputLine>? lines = null) => new(server.BaseUri)
     {
